@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+export const PROCESS_ROLES = ['api', 'pipeline', 'worker'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+const rolesSchema = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.enum(PROCESS_ROLES)).min(1, 'give at least one of api, pipeline, worker'));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('HTTP port'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('Interface to listen on'),
+  HADIR_DATA_DIR: z.string().min(1).default('./data').describe('SQLite file, snapshots, uploads'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((u) => u === undefined || u === '' || /^(postgres(ql)?:\/\/|sqlite:|file:)/.test(u), {
+      message: 'must start with postgres://, postgresql://, sqlite: or file:',
+    })
+    .describe('Default: the SQLite file in the data dir; postgres://… selects PostgreSQL'),
+  HADIR_MODELS_DIR: z.string().min(1).default('./models').describe('Face model packs'),
+  HADIR_CAMERA_CONFIG_DIR: z.string().min(1).default('./camera_config').describe('camera_config/<id>/config.json'),
+  HADIR_ROLES: rolesSchema.default(['api', 'pipeline', 'worker']).describe('Process roles to run'),
+  HADIR_WEB_DIR: z.string().optional().describe('Built web app to serve (default apps/web/dist)'),
+  HADIR_SECRET_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe('Key for encrypting secrets at rest; generated into the data dir when absent'),
+  HADIR_PUBLIC_URL: z.string().url().optional().describe('External URL, used for webhook and links'),
+  HADIR_SECURE_COOKIES: z
+    .enum(['auto', 'true', 'false'])
+    .default('auto')
+    .describe('Mark cookies Secure (auto: when HADIR_PUBLIC_URL is https)'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HADIR_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  HADIR_PRESENCE_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+});
+
+export type Env = Omit<z.infer<typeof EnvSchema>, 'DATABASE_URL'> & {
+  DATABASE_URL: string;
+  dataDir: string;
+  modelsDir: string;
+  cameraConfigDir: string;
+};
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses process environment (and `--roles a,b` from argv) once at boot; every problem is listed together. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): Env {
+  const input: Record<string, string | undefined> = { ...source };
+  const rolesFlag = argv.findIndex((a) => a === '--roles' || a.startsWith('--roles='));
+  if (rolesFlag >= 0) {
+    const arg = argv[rolesFlag] ?? '';
+    input.HADIR_ROLES = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[rolesFlag + 1];
+  }
+  for (const key of Object.keys(input)) if (input[key] === '') delete input[key];
+  const parsed = EnvSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new EnvError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
+    );
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.HADIR_DATA_DIR);
+  return {
+    ...env,
+    dataDir,
+    modelsDir: path.resolve(env.HADIR_MODELS_DIR),
+    cameraConfigDir: path.resolve(env.HADIR_CAMERA_CONFIG_DIR),
+    DATABASE_URL: env.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'hadir.sqlite')}`,
+  };
+}

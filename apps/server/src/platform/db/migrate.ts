@@ -1,0 +1,34 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './database.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { typesFor } from './migrations/helpers.js';
+
+export interface MigrationReport {
+  applied: string[];
+}
+
+/** Runs pending migrations (at start); each runs in a transaction on PostgreSQL. */
+export async function migrateToLatest(database: Database): Promise<MigrationReport> {
+  // Migrations are written in snake_case SQL, so they run without the camelCase plugin.
+  const raw = database.db.withoutPlugins() as unknown as Kysely<unknown>;
+  const provider: MigrationProvider = {
+    getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const m of MIGRATIONS) {
+        out[m.name] = {
+          up: (db: Kysely<unknown>) => m.up({ db, dialect: database.dialect, t: typesFor(database.dialect) }),
+        };
+      }
+      return Promise.resolve(out);
+    },
+  };
+  const migrator = new Migrator({ db: raw, provider, migrationTableName: 'hadir_migrations', migrationLockTableName: 'hadir_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error instanceof Error ? error.message : error)}`, {
+      cause: error,
+    });
+  }
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

@@ -1,0 +1,4 @@
+import type { FoundationTables } from './tables/foundation.js';
+
+/** The whole database, composed from each slice's tables (add yours with `&`). */
+export type DB = FoundationTables;

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { Id, IsoDateTime, PageQuery, paginated } from './common.js';
+
+export const EmployeeStatus = z.enum(['active', 'inactive', 'on_leave', 'terminated']);
+export type EmployeeStatus = z.infer<typeof EmployeeStatus>;
+
+/** E.164-ish: optional +, 8–15 digits; spaces and dashes are stripped before the check. */
+export const PhoneNumber = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^\+?[1-9]\d{7,14}$/, 'expected a phone number like +6281234567890'));
+
+export const EmployeeCode = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only')
+  .describe('Company employee code, e.g. EMP001');
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .optional()
+    .transform((s) => (s === '' ? null : s));
+
+export const EmployeeInput = z.object({
+  employeeCode: EmployeeCode,
+  badgeId: optionalText(64).describe('Badge / card id used by ERP and access systems'),
+  name: z.string().trim().min(1).max(120),
+  departmentId: Id.nullable().optional(),
+  positionId: Id.nullable().optional(),
+  areaId: Id.nullable().optional(),
+  email: z.string().trim().toLowerCase().email().max(254).nullable().optional().or(z.literal('').transform(() => null)),
+  phone: PhoneNumber.nullable().optional().or(z.literal('').transform(() => null)),
+  whatsapp: PhoneNumber.nullable().optional().or(z.literal('').transform(() => null)).describe('WhatsApp number for alerts'),
+  supervisorId: Id.nullable().optional(),
+  status: EmployeeStatus.default('active'),
+});
+export type EmployeeInput = z.infer<typeof EmployeeInput>;
+export const EmployeeUpdate = EmployeeInput.partial();
+export type EmployeeUpdate = z.infer<typeof EmployeeUpdate>;
+
+export const Employee = z.object({
+  id: Id,
+  employeeCode: z.string(),
+  badgeId: z.string().nullable(),
+  name: z.string(),
+  departmentId: Id.nullable(),
+  departmentName: z.string().nullable(),
+  positionId: Id.nullable(),
+  positionName: z.string().nullable(),
+  areaId: Id.nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  whatsapp: z.string().nullable(),
+  supervisorId: Id.nullable(),
+  supervisorName: z.string().nullable(),
+  status: EmployeeStatus,
+  faceSamples: z.number().int().describe('Enrolled face samples for the active model pack'),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Employee = z.infer<typeof Employee>;
+
+export const EmployeeSort = z.enum(['employeeCode', 'name', 'department', 'status', 'createdAt', 'updatedAt']);
+export const EmployeeListQuery = PageQuery.extend({
+  q: z.string().trim().max(100).optional().describe('Search in code, badge, name, email'),
+  departmentId: Id.optional(),
+  status: EmployeeStatus.optional(),
+  supervisorId: Id.optional(),
+  sort: EmployeeSort.default('employeeCode'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+});
+export type EmployeeListQuery = z.infer<typeof EmployeeListQuery>;
+export const EmployeeList = paginated(Employee);
+
+/** Lookup for ERP sync: by our id, the company code, or the badge. */
+export const EmployeeLookupQuery = z
+  .object({ employeeCode: z.string().optional(), badgeId: z.string().optional() })
+  .refine((q) => q.employeeCode ?? q.badgeId, 'give employeeCode or badgeId');
+
+export const ImportRowIssue = z.object({
+  row: z.number().int().describe('1-based data row (header excluded)'),
+  field: z.string().nullable(),
+  code: z.enum([
+    'missing_field',
+    'invalid_value',
+    'duplicate_in_file',
+    'duplicate_existing',
+    'unknown_supervisor',
+    'unknown_department',
+    'bad_phone',
+    'supervisor_cycle',
+  ]),
+  message: z.string(),
+});
+export type ImportRowIssue = z.infer<typeof ImportRowIssue>;
+
+export const ImportPreview = z.object({
+  importId: Id.describe('Pass back to commit this preview'),
+  format: z.enum(['csv', 'xlsx']),
+  encoding: z.string().describe('Text encoding detected for CSV'),
+  totalRows: z.number().int(),
+  validRows: z.number().int(),
+  invalidRows: z.number().int(),
+  toCreate: z.number().int(),
+  toUpdate: z.number().int(),
+  issues: z.array(ImportRowIssue).describe('First issues found (capped at 1000)'),
+  sample: z.array(z.record(z.string(), z.string().nullable())).describe('First rows as read'),
+});
+export type ImportPreview = z.infer<typeof ImportPreview>;
+export const ImportCommitRequest = z.object({
+  importId: Id,
+  onlyValidRows: z.boolean().default(false).describe('Import the valid rows even if some rows have errors'),
+});
+export const ImportCommitResult = z.object({ created: z.number().int(), updated: z.number().int(), skipped: z.number().int() });
+
+export const EMPLOYEE_IMPORT_COLUMNS = [
+  'employee_code',
+  'badge_id',
+  'name',
+  'department',
+  'position',
+  'email',
+  'phone',
+  'whatsapp',
+  'supervisor_code',
+  'status',
+] as const;
