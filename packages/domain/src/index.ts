@@ -1,0 +1,4 @@
+// The pure rules of Hadir. Import only through this entry: `import { ... } from '@hadir/domain'`.
+export * from './duration.js';
+export * from './permissions.js';
+export * from './messages.js';

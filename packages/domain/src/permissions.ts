@@ -1,0 +1,94 @@
+/**
+ * Role-based access control. Roles map to named permissions; routes check a permission, never a role,
+ * so changing what a role may do is an edit to this table alone.
+ */
+
+export const ROLES = ['admin', 'manager', 'support', 'officer', 'member'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'member:manage',
+  'member:view',
+  'member:face:register',
+  'member:face:view',
+  'attendance:record:view',
+  'attendance:record:view:own',
+  'attendance:record:create',
+  'attendance:approve',
+  'report:generate',
+  'settings:manage',
+  'camera:view',
+  'camera:manage',
+  'presence:view',
+  'alert:view',
+  'alert:acknowledge',
+  'audit:view',
+  'token:manage',
+  'user:manage',
+  'leave:request',
+  'leave:approve',
+  'face:own:register',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** What every signed-in person may do for themselves, whatever their role. */
+const SELF_SERVICE = [
+  'face:own:register',
+  'attendance:record:view:own',
+  'leave:request',
+] as const satisfies readonly Permission[];
+
+/** Read access to the organisation's attendance picture, shared by manager and support. */
+const OVERSIGHT = [
+  'member:view',
+  'member:face:view',
+  'attendance:record:view',
+  'report:generate',
+  'presence:view',
+  'alert:view',
+  'camera:view',
+] as const satisfies readonly Permission[];
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  // Manager acts on their team: acknowledges absence alerts and approves leave. Approving attendance
+  // corrections, settings, cameras, users and tokens stay with admin.
+  manager: [...SELF_SERVICE, ...OVERSIGHT, 'alert:acknowledge', 'leave:approve'],
+  // Support sees what a manager sees and changes nothing.
+  support: [...SELF_SERVICE, ...OVERSIGHT],
+  // Officer runs the capture desk: finds members, registers faces, records attendance, sees face status.
+  officer: [
+    ...SELF_SERVICE,
+    'member:view',
+    'member:face:register',
+    'member:face:view',
+    'attendance:record:create',
+  ],
+  member: [...SELF_SERVICE],
+};
+
+const PERMISSION_SETS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set(ROLE_PERMISSIONS.admin),
+  manager: new Set(ROLE_PERMISSIONS.manager),
+  support: new Set(ROLE_PERMISSIONS.support),
+  officer: new Set(ROLE_PERMISSIONS.officer),
+  member: new Set(ROLE_PERMISSIONS.member),
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && (PERMISSIONS as readonly string[]).includes(value);
+}
+
+/** The role's permissions in the canonical order of `PERMISSIONS`. */
+export function permissionsOf(role: Role): Permission[] {
+  const granted = PERMISSION_SETS[role];
+  return PERMISSIONS.filter((permission) => granted.has(permission));
+}
+
+export function can(role: Role, permission: Permission): boolean {
+  return PERMISSION_SETS[role].has(permission);
+}
