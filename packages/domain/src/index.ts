@@ -3,3 +3,4 @@ export * from './duration.js';
 export * from './permissions.js';
 export * from './messages.js';
 export * from './presence.js';
+export * from './schedule.js';
