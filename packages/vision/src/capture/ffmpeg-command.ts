@@ -1,0 +1,183 @@
+// Which ffmpeg to run and with which arguments. Pure apart from the PATH lookup.
+import { accessSync, constants } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join } from 'node:path';
+
+export type SourceKind = 'rtsp' | 'http' | 'device' | 'file';
+
+/** rtsp(s)://, http(s):// (MJPEG), /dev/videoN, or anything else: a video file looped as a stand-in camera. */
+export function classifySource(source: string): SourceKind {
+  if (/^rtsps?:\/\//i.test(source)) return 'rtsp';
+  if (/^https?:\/\//i.test(source)) return 'http';
+  if (/^\/dev\/video\d+$/.test(source)) return 'device';
+  return 'file';
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function findOnPath(name: string, pathEnv = process.env.PATH ?? ''): string | null {
+  for (const dir of pathEnv.split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+export interface FfmpegLocation {
+  ffmpeg: string;
+  /** ffprobe next to it, if any (the npm fallback has none). */
+  ffprobe: string | null;
+  from: 'FFMPEG_PATH' | 'PATH' | '@ffmpeg-installer/ffmpeg';
+}
+
+/**
+ * FFMPEG_PATH wins when set (an explicit setting beats a default), then ffmpeg on PATH (Debian's),
+ * then the optional npm package @ffmpeg-installer/ffmpeg. Returns null when none is usable.
+ */
+export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegLocation | null {
+  const sibling = (ffmpeg: string): string | null => {
+    const probe = join(dirname(ffmpeg), 'ffprobe');
+    return isExecutable(probe) ? probe : null;
+  };
+  const fromEnv = env.FFMPEG_PATH;
+  if (fromEnv !== undefined && fromEnv !== '' && isExecutable(fromEnv)) {
+    return { ffmpeg: fromEnv, ffprobe: sibling(fromEnv), from: 'FFMPEG_PATH' };
+  }
+  const onPath = findOnPath('ffmpeg', env.PATH);
+  if (onPath !== null) return { ffmpeg: onPath, ffprobe: findOnPath('ffprobe', env.PATH), from: 'PATH' };
+  try {
+    const require = createRequire(import.meta.url);
+    const pkg = require('@ffmpeg-installer/ffmpeg') as { path?: unknown };
+    if (typeof pkg.path === 'string' && isExecutable(pkg.path)) {
+      return { ffmpeg: pkg.path, ffprobe: null, from: '@ffmpeg-installer/ffmpeg' };
+    }
+  } catch {
+    // optional package not installed
+  }
+  return null;
+}
+
+export interface FfmpegInputOptions {
+  source: string;
+  rtspTransport?: 'tcp' | 'udp';
+  /** Bytes ffmpeg reads before deciding the stream layout. Small values start live streams fast. */
+  probeSizeBytes?: number;
+  /** Microseconds of stream analysed before starting. 0 = start as soon as the codec is known. */
+  analyzeDurationUs?: number;
+}
+
+/** Input-side arguments (everything up to and including `-i source`). */
+export function ffmpegInputArgs(o: FfmpegInputOptions): string[] {
+  const kind = classifySource(o.source);
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
+  switch (kind) {
+    case 'rtsp':
+      // Fast start: with ffmpeg's default probing the first frame takes ~15 s, with these ~4 s (STACK-NOTES).
+      args.push(
+        '-rtsp_transport',
+        o.rtspTransport ?? 'tcp',
+        '-probesize',
+        String(o.probeSizeBytes ?? 100_000),
+        '-analyzeduration',
+        String(o.analyzeDurationUs ?? 0),
+        '-fflags',
+        '+genpts+discardcorrupt+nobuffer',
+        // Camera clocks drift and reset; wall-clock timestamps keep the fps filter honest.
+        '-use_wallclock_as_timestamps',
+        '1',
+      );
+      break;
+    case 'http':
+      // MJPEG over HTTP carries no timestamps at all.
+      args.push('-fflags', '+genpts+discardcorrupt+nobuffer', '-use_wallclock_as_timestamps', '1');
+      break;
+    case 'device':
+      args.push('-f', 'v4l2');
+      break;
+    case 'file':
+      // A file plays in a loop at its own speed, like a camera.
+      args.push('-re', '-stream_loop', '-1');
+      break;
+    default: {
+      const exhaustive: never = kind;
+      throw new Error(`unknown source kind ${String(exhaustive)}`);
+    }
+  }
+  const input = kind === 'file' && o.source.startsWith('file://') ? new URL(o.source).pathname : o.source;
+  args.push('-i', input);
+  return args;
+}
+
+export interface FfmpegFrameArgsOptions extends FfmpegInputOptions {
+  /** Frames per second to output (0.2–30); ffmpeg still decodes every frame but converts only these. */
+  fps: number;
+  /** Frames wider than this are scaled down, keeping the aspect ratio. */
+  maxWidth: number;
+}
+
+/** Complete argument list: decode, keep `fps` frames per second, scale, raw RGB24 to stdout. */
+export function ffmpegFrameArgs(o: FfmpegFrameArgsOptions): string[] {
+  const fps = Number(o.fps.toFixed(4));
+  const maxWidth = Math.max(16, Math.round(o.maxWidth));
+  // Quotes protect the comma inside min() from the filtergraph parser; spawn passes the string verbatim.
+  const vf = `fps=${fps},scale=w='min(iw,${maxWidth})':h=-1:flags=bilinear`;
+  return [
+    ...ffmpegInputArgs(o),
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    vf,
+    '-pix_fmt',
+    'rgb24',
+    '-f',
+    'rawvideo',
+    'pipe:1',
+  ];
+}
+
+/**
+ * Finds the output frame size in ffmpeg's stderr, e.g.
+ * `Stream #0:0: Video: rawvideo (RGB[24] / 0x18424752), rgb24(pc, ...), 768x432 [SAR 1:1 DAR 16:9], q=2-31, ...`
+ * Only lines after `Output #0` count (a v4l2 *input* can be rawvideo too).
+ */
+export class OutputSizeParser {
+  #inOutput = false;
+  size: { width: number; height: number } | null = null;
+
+  feed(line: string): { width: number; height: number } | null {
+    if (this.size !== null) return this.size;
+    if (/^Output #0/.test(line)) this.#inOutput = true;
+    if (!this.#inOutput) return null;
+    const m = /Stream #\d+:\d+.*Video: rawvideo.*?,\s(\d{1,5})x(\d{1,5})/.exec(line);
+    if (m !== null) this.size = { width: Number(m[1]), height: Number(m[2]) };
+    return this.size;
+  }
+}
+
+/** Parses the first input video stream line: codec, size and fps. */
+export function parseInputVideoStream(
+  lines: readonly string[],
+): { codec: string; width: number; height: number; fps: number | null } | null {
+  for (const line of lines) {
+    if (/^Output #/.test(line)) break;
+    const m = /Stream #\d+:\d+.*?: Video: ([A-Za-z0-9_]+).*?,\s(\d{1,5})x(\d{1,5})/.exec(line);
+    if (m === null) continue;
+    const fpsMatch = /,\s([\d.]+)\s(?:fps|tbr)/.exec(line);
+    return {
+      codec: m[1] ?? 'unknown',
+      width: Number(m[2]),
+      height: Number(m[3]),
+      fps: fpsMatch !== null ? Number(fpsMatch[1]) : null,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,86 @@
+/*
+ * npm run eval -- --faces DIR [--pairs FILE] [--pack NAME] [--models DIR] [--json]
+ *   [--max-pairs-per-fold N] [--no-rank1] [--no-flip|--flip] [--det-size PX] [--threads N]
+ * Prints a human report; with --json the LAST line is one JSON object (fractions in 0..1).
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { loadFaceEngine } from '../engine/face-engine.js';
+import { runEvaluation } from '../eval/run-eval.js';
+import { defaultModelsDir } from '../packs/models-dir.js';
+
+const pct = (v: number): string => `${(v * 100).toFixed(2)}%`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      faces: { type: 'string' },
+      pairs: { type: 'string' },
+      pack: { type: 'string' },
+      models: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'max-pairs-per-fold': { type: 'string' },
+      'no-rank1': { type: 'boolean', default: false },
+      flip: { type: 'boolean' },
+      'no-flip': { type: 'boolean' },
+      'det-size': { type: 'string' },
+      threads: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.faces) {
+    console.error(
+      'usage: npm run eval -- --faces DIR [--pairs FILE] [--pack NAME] [--models DIR] [--json] [--max-pairs-per-fold N] [--no-rank1] [--flip|--no-flip] [--det-size PX] [--threads N]',
+    );
+    return values.help ? 0 : 2;
+  }
+  const modelsDir = values.models ?? defaultModelsDir();
+  const flipAugment = values['no-flip'] ? false : values.flip ? true : undefined;
+  const engine = await loadFaceEngine({
+    modelsDir,
+    ...(values.pack ? { pack: values.pack } : {}),
+    ...(values.threads ? { threads: Number(values.threads) } : {}),
+    ...(values['det-size'] ? { detectorInputSizePx: Number(values['det-size']) } : {}),
+    ...(flipAugment !== undefined ? { flipAugment } : {}),
+  });
+  const log = values.json ? (s: string) => console.error(s) : (s: string) => console.log(s);
+  log(`pack ${engine.info.pack} (${engine.info.detector} + ${engine.info.recognizer}, ${engine.info.embeddingSize}-d, flip ${engine.info.flipAugment}): ${engine.info.reason}`);
+  try {
+    const report = await runEvaluation({
+      engine,
+      facesDir: values.faces,
+      ...(values.pairs ? { pairsFile: values.pairs } : {}),
+      ...(values['max-pairs-per-fold'] ? { maxPairsPerFold: Number(values['max-pairs-per-fold']) } : {}),
+      rank1: !values['no-rank1'],
+      now: () => performance.now(),
+      onProgress: (done, total) => {
+        if (done % 250 === 0 || done === total) process.stderr.write(`\r  embedded ${done}/${total} images`);
+      },
+    });
+    process.stderr.write('\n');
+    log(`pairs ${report.pairs} in ${report.folds} folds (${report.pairsSource}), images ${report.images}`);
+    log(`accuracy ${pct(report.accuracy)} ± ${pct(report.accuracyStd)} (threshold chosen on the other folds; mean ${report.meanBestThreshold.toFixed(3)})`);
+    log(`TAR@FAR1e-2 ${pct(report.tarAtFar1e2)} (threshold ${report.thresholdAtFar1e2.toFixed(3)})`);
+    log(`TAR@FAR1e-3 ${pct(report.tarAtFar1e3)} (threshold ${report.thresholdAtFar1e3.toFixed(3)})`);
+    log(`ROC AUC ${report.auc.toFixed(5)}`);
+    if (report.rank1 !== null) {
+      log(`rank-1 ${pct(report.rank1)} (${report.rank1Queries} queries against ${report.rank1GalleryIdentities} identities)`);
+    }
+    log(`detection failures ${report.detectionFailures}; ${report.msPerFace?.toFixed(1)} ms per face (detect+align+embed)`);
+    if (values.json) console.log(JSON.stringify(report));
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? `error: ${err.message}` : err);
+    process.exitCode = 1;
+  },
+);
