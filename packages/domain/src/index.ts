@@ -4,3 +4,5 @@ export * from './permissions.js';
 export * from './messages.js';
 export * from './presence.js';
 export * from './schedule.js';
+export * from './hierarchy.js';
+export * from './alerts.js';
