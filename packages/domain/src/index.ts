@@ -6,3 +6,4 @@ export * from './presence.js';
 export * from './schedule.js';
 export * from './hierarchy.js';
 export * from './alerts.js';
+export * from './attendance.js';
