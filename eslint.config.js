@@ -34,16 +34,24 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       eqeqeq: ['error', 'smart'],
+      // Fastify handlers and hooks are async by contract even when they do not await.
+      '@typescript-eslint/require-await': 'off',
     },
   },
   {
     files: ['packages/domain/**/*.ts'],
     rules: restrict([
       { group: ['@hadir/*'], message: 'domain depends on nothing.' },
-      { group: ['node:fs', 'node:net', 'node:http', 'fs', 'child_process', 'node:child_process'], message: 'domain is pure: no I/O.' },
+      {
+        group: ['node:fs', 'node:net', 'node:http', 'fs', 'child_process', 'node:child_process'],
+        message: 'domain is pure: no I/O.',
+      },
     ]),
   },
   {
@@ -53,7 +61,10 @@ export default tseslint.config(
   {
     files: ['packages/vision/**/*.ts'],
     rules: restrict([
-      { group: ['@hadir/server', '@hadir/contracts', '@hadir/web', '@hadir/testing'], message: 'vision may import domain only.' },
+      {
+        group: ['@hadir/server', '@hadir/contracts', '@hadir/web', '@hadir/testing'],
+        message: 'vision may import domain only.',
+      },
       { group: ['@hadir/*/*'], message: 'import packages through their root entry.' },
     ]),
   },
@@ -78,7 +89,10 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       ...restrict([
-        { group: ['@hadir/server', '@hadir/domain', '@hadir/vision', '@hadir/testing'], message: 'web depends on contracts only.' },
+        {
+          group: ['@hadir/server', '@hadir/domain', '@hadir/vision', '@hadir/testing'],
+          message: 'web depends on contracts only.',
+        },
         { group: ['@hadir/*/*'], message: 'import packages through their root entry.' },
       ]),
     },

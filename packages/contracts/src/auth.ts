@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, Locale } from './common.js';
 
-export const RoleName = z.enum(['admin', 'manager', 'support', 'officer', 'member']).describe('Role within an organization');
+export const RoleName = z
+  .enum(['admin', 'manager', 'support', 'officer', 'member'])
+  .describe('Role within an organization');
 export type RoleName = z.infer<typeof RoleName>;
 
-export const Password = z.string().min(10, 'at least 10 characters').max(256).describe('Password, at least 10 characters');
+export const Password = z
+  .string()
+  .min(10, 'at least 10 characters')
+  .max(256)
+  .describe('Password, at least 10 characters');
 export const Email = z.string().trim().toLowerCase().email().max(254);
 
 export const SetupStatus = z.object({

@@ -35,9 +35,22 @@ export const EmployeeInput = z.object({
   departmentId: Id.nullable().optional(),
   positionId: Id.nullable().optional(),
   areaId: Id.nullable().optional(),
-  email: z.string().trim().toLowerCase().email().max(254).nullable().optional().or(z.literal('').transform(() => null)),
-  phone: PhoneNumber.nullable().optional().or(z.literal('').transform(() => null)),
-  whatsapp: PhoneNumber.nullable().optional().or(z.literal('').transform(() => null)).describe('WhatsApp number for alerts'),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .email()
+    .max(254)
+    .nullable()
+    .optional()
+    .or(z.literal('').transform(() => null)),
+  phone: PhoneNumber.nullable()
+    .optional()
+    .or(z.literal('').transform(() => null)),
+  whatsapp: PhoneNumber.nullable()
+    .optional()
+    .or(z.literal('').transform(() => null))
+    .describe('WhatsApp number for alerts'),
   supervisorId: Id.nullable().optional(),
   status: EmployeeStatus.default('active'),
 });
@@ -67,7 +80,14 @@ export const Employee = z.object({
 });
 export type Employee = z.infer<typeof Employee>;
 
-export const EmployeeSort = z.enum(['employeeCode', 'name', 'department', 'status', 'createdAt', 'updatedAt']);
+export const EmployeeSort = z.enum([
+  'employeeCode',
+  'name',
+  'department',
+  'status',
+  'createdAt',
+  'updatedAt',
+]);
 export const EmployeeListQuery = PageQuery.extend({
   q: z.string().trim().max(100).optional().describe('Search in code, badge, name, email'),
   departmentId: Id.optional(),
@@ -118,7 +138,11 @@ export const ImportCommitRequest = z.object({
   importId: Id,
   onlyValidRows: z.boolean().default(false).describe('Import the valid rows even if some rows have errors'),
 });
-export const ImportCommitResult = z.object({ created: z.number().int(), updated: z.number().int(), skipped: z.number().int() });
+export const ImportCommitResult = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  skipped: z.number().int(),
+});
 
 export const EMPLOYEE_IMPORT_COLUMNS = [
   'employee_code',

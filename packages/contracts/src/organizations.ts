@@ -34,12 +34,39 @@ export const OrganizationSettings = z.object({
   timeZone: z.string().min(1).max(64).describe('IANA time zone, e.g. Asia/Jakarta'),
   locale: Locale.describe('Default language for messages and reports'),
   workingHours: WeeklySchedule,
-  lateGraceMinutes: z.number().int().min(0).max(240).describe('Minutes after start before a check-in counts as late'),
-  absentAfterMinutes: z.number().int().min(1).max(1440).describe('Minutes unseen during working hours before a person is off'),
-  recognitionThreshold: z.number().min(0).max(1).nullable().describe('Cosine similarity threshold; null uses the model pack default'),
-  snapshotRetentionDays: z.number().int().min(1).max(30).describe('Days to keep event snapshots (at most 30)'),
-  keepAlignedFaceCrops: z.boolean().describe('Keep aligned 112×112 enrolment crops so a model change can re-embed'),
-  escalateAfterMinutes: z.number().int().min(1).max(1440).describe('Minutes without acknowledgement before escalating'),
+  lateGraceMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(240)
+    .describe('Minutes after start before a check-in counts as late'),
+  absentAfterMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .describe('Minutes unseen during working hours before a person is off'),
+  recognitionThreshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .describe('Cosine similarity threshold; null uses the model pack default'),
+  snapshotRetentionDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .describe('Days to keep event snapshots (at most 30)'),
+  keepAlignedFaceCrops: z
+    .boolean()
+    .describe('Keep aligned 112×112 enrolment crops so a model change can re-embed'),
+  escalateAfterMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .describe('Minutes without acknowledgement before escalating'),
   dailyReportTime: Hhmm.describe('Local time the daily report is sent'),
 });
 export type OrganizationSettings = z.infer<typeof OrganizationSettings>;

@@ -27,7 +27,11 @@ const EnvSchema = z.object({
     })
     .describe('Default: the SQLite file in the data dir; postgres://… selects PostgreSQL'),
   HADIR_MODELS_DIR: z.string().min(1).default('./models').describe('Face model packs'),
-  HADIR_CAMERA_CONFIG_DIR: z.string().min(1).default('./camera_config').describe('camera_config/<id>/config.json'),
+  HADIR_CAMERA_CONFIG_DIR: z
+    .string()
+    .min(1)
+    .default('./camera_config')
+    .describe('camera_config/<id>/config.json'),
   HADIR_ROLES: rolesSchema.default(['api', 'pipeline', 'worker']).describe('Process roles to run'),
   HADIR_WEB_DIR: z.string().optional().describe('Built web app to serve (default apps/web/dist)'),
   HADIR_SECRET_KEY: z
@@ -60,7 +64,10 @@ export class EnvError extends Error {
 }
 
 /** Parses process environment (and `--roles a,b` from argv) once at boot; every problem is listed together. */
-export function parseEnv(source: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): Env {
+export function parseEnv(
+  source: NodeJS.ProcessEnv = process.env,
+  argv: string[] = process.argv.slice(2),
+): Env {
   const input: Record<string, string | undefined> = { ...source };
   const rolesFlag = argv.findIndex((a) => a === '--roles' || a.startsWith('--roles='));
   if (rolesFlag >= 0) {
@@ -70,9 +77,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env, argv: string[]
   for (const key of Object.keys(input)) if (input[key] === '') delete input[key];
   const parsed = EnvSchema.safeParse(input);
   if (!parsed.success) {
-    throw new EnvError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`),
-    );
+    throw new EnvError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const env = parsed.data;
   const dataDir = path.resolve(env.HADIR_DATA_DIR);

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { typesFor } from './migrations/helpers.js';
@@ -22,13 +22,27 @@ export async function migrateToLatest(database: Database): Promise<MigrationRepo
       return Promise.resolve(out);
     },
   };
-  const migrator = new Migrator({ db: raw, provider, migrationTableName: 'hadir_migrations', migrationLockTableName: 'hadir_migrations_lock' });
+  // Kysely looks for its bookkeeping tables in `public` unless told; follow the connection's search_path.
+  const schema =
+    database.dialect === 'postgres'
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(raw)).rows[0]?.s
+      : undefined;
+  const migrator = new Migrator({
+    db: raw,
+    provider,
+    migrationTableName: 'hadir_migrations',
+    migrationLockTableName: 'hadir_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${String(error instanceof Error ? error.message : error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `Database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

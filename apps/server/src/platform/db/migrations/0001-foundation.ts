@@ -15,7 +15,9 @@ export const foundation: HadirMigration = {
     await db.schema
       .createTable('sites')
       .addColumn('id', t.id, (c) => c.primaryKey())
-      .addColumn('organization_id', t.id, (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+      .addColumn('organization_id', t.id, (c) =>
+        c.notNull().references('organizations.id').onDelete('cascade'),
+      )
       .addColumn('name', t.text, (c) => c.notNull())
       .addColumn('address', t.text)
       .addColumn('created_at', t.bigint, (c) => c.notNull())
@@ -25,7 +27,9 @@ export const foundation: HadirMigration = {
     await db.schema
       .createTable('areas')
       .addColumn('id', t.id, (c) => c.primaryKey())
-      .addColumn('organization_id', t.id, (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+      .addColumn('organization_id', t.id, (c) =>
+        c.notNull().references('organizations.id').onDelete('cascade'),
+      )
       .addColumn('site_id', t.id, (c) => c.references('sites.id').onDelete('set null'))
       .addColumn('name', t.text, (c) => c.notNull())
       .addColumn('created_at', t.bigint, (c) => c.notNull())
@@ -36,7 +40,9 @@ export const foundation: HadirMigration = {
       await db.schema
         .createTable(table)
         .addColumn('id', t.id, (c) => c.primaryKey())
-        .addColumn('organization_id', t.id, (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+        .addColumn('organization_id', t.id, (c) =>
+          c.notNull().references('organizations.id').onDelete('cascade'),
+        )
         .addColumn('name', t.text, (c) => c.notNull())
         .addColumn('created_at', t.bigint, (c) => c.notNull())
         .addUniqueConstraint(`${table}_org_name_uq`, ['organization_id', 'name'])
@@ -46,7 +52,9 @@ export const foundation: HadirMigration = {
     await db.schema
       .createTable('employees')
       .addColumn('id', t.id, (c) => c.primaryKey())
-      .addColumn('organization_id', t.id, (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+      .addColumn('organization_id', t.id, (c) =>
+        c.notNull().references('organizations.id').onDelete('cascade'),
+      )
       .addColumn('employee_code', t.text, (c) => c.notNull())
       .addColumn('badge_id', t.text)
       .addColumn('name', t.text, (c) => c.notNull())
@@ -62,10 +70,28 @@ export const foundation: HadirMigration = {
       .addColumn('updated_at', t.bigint, (c) => c.notNull())
       .addUniqueConstraint('employees_org_code_uq', ['organization_id', 'employee_code'])
       .execute();
-    await createPartialUniqueIndex(db, 'employees_org_badge_uq', 'employees', ['organization_id', 'badge_id'], 'badge_id is not null');
-    await db.schema.createIndex('employees_org_name_ix').on('employees').columns(['organization_id', 'name']).execute();
-    await db.schema.createIndex('employees_org_dept_ix').on('employees').columns(['organization_id', 'department_id']).execute();
-    await db.schema.createIndex('employees_supervisor_ix').on('employees').columns(['supervisor_id']).execute();
+    await createPartialUniqueIndex(
+      db,
+      'employees_org_badge_uq',
+      'employees',
+      ['organization_id', 'badge_id'],
+      'badge_id is not null',
+    );
+    await db.schema
+      .createIndex('employees_org_name_ix')
+      .on('employees')
+      .columns(['organization_id', 'name'])
+      .execute();
+    await db.schema
+      .createIndex('employees_org_dept_ix')
+      .on('employees')
+      .columns(['organization_id', 'department_id'])
+      .execute();
+    await db.schema
+      .createIndex('employees_supervisor_ix')
+      .on('employees')
+      .columns(['supervisor_id'])
+      .execute();
 
     await db.schema
       .createTable('users')
@@ -84,7 +110,9 @@ export const foundation: HadirMigration = {
       .createTable('memberships')
       .addColumn('id', t.id, (c) => c.primaryKey())
       .addColumn('user_id', t.id, (c) => c.notNull().references('users.id').onDelete('cascade'))
-      .addColumn('organization_id', t.id, (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+      .addColumn('organization_id', t.id, (c) =>
+        c.notNull().references('organizations.id').onDelete('cascade'),
+      )
       .addColumn('role', t.text, (c) => c.notNull())
       .addColumn('employee_id', t.id, (c) => c.references('employees.id').onDelete('set null'))
       .addColumn('created_at', t.bigint, (c) => c.notNull())
@@ -109,7 +137,9 @@ export const foundation: HadirMigration = {
     await db.schema
       .createTable('api_tokens')
       .addColumn('id', t.id, (c) => c.primaryKey())
-      .addColumn('organization_id', t.id, (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+      .addColumn('organization_id', t.id, (c) =>
+        c.notNull().references('organizations.id').onDelete('cascade'),
+      )
       .addColumn('name', t.text, (c) => c.notNull())
       .addColumn('token_hash', t.text, (c) => c.notNull().unique())
       .addColumn('prefix', t.text, (c) => c.notNull())
@@ -124,7 +154,9 @@ export const foundation: HadirMigration = {
     await db.schema
       .createTable('audit_log')
       .addColumn('id', t.id, (c) => c.primaryKey())
-      .addColumn('organization_id', t.id, (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+      .addColumn('organization_id', t.id, (c) =>
+        c.notNull().references('organizations.id').onDelete('cascade'),
+      )
       .addColumn('at', t.bigint, (c) => c.notNull())
       .addColumn('actor_user_id', t.id)
       .addColumn('actor_token_id', t.id)
@@ -134,7 +166,11 @@ export const foundation: HadirMigration = {
       .addColumn('summary', t.text, (c) => c.notNull())
       .addColumn('changes', t.text)
       .execute();
-    await db.schema.createIndex('audit_org_at_ix').on('audit_log').columns(['organization_id', 'at']).execute();
+    await db.schema
+      .createIndex('audit_org_at_ix')
+      .on('audit_log')
+      .columns(['organization_id', 'at'])
+      .execute();
 
     await db.schema
       .createTable('jobs')
@@ -158,7 +194,9 @@ export const foundation: HadirMigration = {
     await db.schema
       .createTable('import_batches')
       .addColumn('id', t.id, (c) => c.primaryKey())
-      .addColumn('organization_id', t.id, (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+      .addColumn('organization_id', t.id, (c) =>
+        c.notNull().references('organizations.id').onDelete('cascade'),
+      )
       .addColumn('created_by', t.id)
       .addColumn('kind', t.text, (c) => c.notNull())
       .addColumn('rows', t.text, (c) => c.notNull())

@@ -37,7 +37,5 @@ export async function createPartialUniqueIndex(
   columns: string[],
   where: string,
 ): Promise<void> {
-  await sql
-    .raw(`create unique index ${name} on ${table} (${columns.join(', ')}) where ${where}`)
-    .execute(db);
+  await sql.raw(`create unique index ${name} on ${table} (${columns.join(', ')}) where ${where}`).execute(db);
 }

@@ -1,0 +1,40 @@
+import type { ServerContext } from '../context.js';
+import type { ProcessRole } from '../platform/config/env.js';
+import type { HttpApp } from '../platform/http/app.js';
+import type { Readiness } from '../platform/http/health.js';
+import { registerAuditRoutes } from './audit/index.js';
+import { AuthService, registerAuthRoutes } from './auth/index.js';
+import { OrganizationsService, registerOrganizationRoutes } from './organizations/index.js';
+
+export interface Modules {
+  auth: AuthService;
+  organizations: OrganizationsService;
+  /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
+  start(roles: Set<ProcessRole>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Registers every feature slice; the order here is the order of routes in the OpenAPI document. */
+export async function registerModules(
+  app: HttpApp,
+  ctx: ServerContext,
+  _readiness: Readiness,
+): Promise<Modules> {
+  const auth = new AuthService(ctx);
+  const organizations = new OrganizationsService(ctx);
+  registerAuthRoutes(app, ctx, auth);
+  registerOrganizationRoutes(app, ctx, organizations);
+  registerAuditRoutes(app, ctx);
+
+  const stoppers: (() => Promise<void>)[] = [];
+  return {
+    auth,
+    organizations,
+    start(_roles) {
+      return Promise.resolve();
+    },
+    async stop() {
+      for (const s of stoppers.reverse()) await s();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Permission, Role } from '@hadir/domain';
+
+/** Who is calling: a signed-in user (session cookie) or an API token, within one organization. */
+export interface AuthContext {
+  kind: 'session' | 'token';
+  userId: string | null;
+  tokenId: string | null;
+  sessionId: string | null;
+  organizationId: string | null;
+  role: Role | null;
+  /** Linked employee record of the user in the active organization (for `:own` permissions). */
+  employeeId: string | null;
+  permissions: ReadonlySet<Permission>;
+  csrfToken: string | null;
+}
+
+/**
+ * What a route requires: `public` (anyone), `user` (signed in, any organization), `org` (signed in with
+ * an active organization), or a permission in the active organization. Every /api route must declare one; boot fails otherwise.
+ */
+export type RouteAuth = 'public' | 'user' | 'org' | Permission;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+    /** Session routes that must work without a CSRF token (login, setup). */
+    skipCsrf?: boolean;
+  }
+  interface FastifyRequest {
+    auth: AuthContext | null;
+  }
+}

@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Env } from '../platform/config/env.js';
+import { systemClock, type Clock } from '../platform/clock/clock.js';
+import { SecretBox } from '../platform/crypto/secret-box.js';
+import { openDatabase, pingDatabase, type Database } from '../platform/db/database.js';
+import { migrateToLatest } from '../platform/db/migrate.js';
+import { EventBus } from '../platform/events/event-bus.js';
+import { buildHttpApp, type HttpApp } from '../platform/http/app.js';
+import { Readiness, registerHealthRoutes } from '../platform/http/health.js';
+import { createMetrics } from '../platform/http/metrics.js';
+import { randomToken } from '../platform/ids/ids.js';
+import { JobRunner } from '../platform/jobs/job-runner.js';
+import { createLogger, type Logger } from '../platform/logging/logger.js';
+import type { ServerContext } from '../context.js';
+import { registerModules, type Modules } from '../modules/index.js';
+
+export const VERSION = '0.1.0';
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DEFAULT_WEB_DIR = path.resolve(here, '../../../web/dist');
+
+export interface HadirServer {
+  app: HttpApp;
+  ctx: ServerContext;
+  modules: Modules;
+  database: Database;
+  readiness: Readiness;
+  /** Listens (api role) and starts the pipeline and worker roles as configured. */
+  start(): Promise<string | null>;
+  stop(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Skip listening and background loops (tests drive them explicitly). */
+  webDir?: string | null;
+}
+
+/** Data-dir secret for sealing secrets at rest, created once with 0600 permissions. */
+function loadSecret(env: Env): string {
+  if (env.HADIR_SECRET_KEY) return env.HADIR_SECRET_KEY;
+  const file = path.join(env.dataDir, 'secret.key');
+  fs.mkdirSync(env.dataDir, { recursive: true });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomToken(48), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** The composition root: wires adapters and modules explicitly, runs migrations, builds HTTP. */
+export async function composeServer(env: Env, opts: ComposeOptions = {}): Promise<HadirServer> {
+  const log = opts.logger ?? createLogger(env.LOG_LEVEL);
+  const clock = opts.clock ?? systemClock;
+  const database = openDatabase(env.DATABASE_URL);
+  const migrated = await migrateToLatest(database);
+  if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrated');
+  log.info({ database: database.description, roles: env.HADIR_ROLES }, 'hadir starting');
+
+  const metrics = createMetrics();
+  const events = new EventBus();
+  const jobs = new JobRunner(database.db, database.dialect, clock, log.child({ component: 'jobs' }), {
+    pollMs: env.HADIR_JOB_POLL_MS,
+  });
+  const ctx: ServerContext = {
+    env,
+    db: database.db,
+    dialect: database.dialect,
+    clock,
+    log,
+    events,
+    jobs,
+    metrics,
+    secrets: new SecretBox(loadSecret(env)),
+  };
+  const readiness = new Readiness();
+  readiness.add('database', async () => {
+    await pingDatabase(database.db);
+    return { ok: true, detail: { dialect: database.dialect } };
+  });
+
+  let modules: Modules | null = null;
+  const app = await buildHttpApp({
+    logger: log,
+    metrics,
+    authenticate: (req) => (modules ? modules.auth.authenticate(req) : Promise.resolve(null)),
+    webDir: opts.webDir === undefined ? (env.HADIR_WEB_DIR ?? DEFAULT_WEB_DIR) : opts.webDir,
+    version: VERSION,
+  });
+  registerHealthRoutes(app, readiness, metrics, VERSION);
+  modules = await registerModules(app, ctx, readiness);
+  await app.ready();
+
+  const roles = new Set(env.HADIR_ROLES);
+  let started = false;
+  return {
+    app,
+    ctx,
+    modules,
+    database,
+    readiness,
+    async start() {
+      started = true;
+      if (roles.has('worker')) jobs.start();
+      await modules.start(roles);
+      if (!roles.has('api')) return null;
+      return app.listen({ port: env.PORT, host: env.HOST });
+    },
+    async stop() {
+      if (started) {
+        await modules.stop();
+        await jobs.stop();
+      }
+      await app.close();
+      await database.close();
+    },
+  };
+}
