@@ -7,3 +7,4 @@ export * from './schedule.js';
 export * from './hierarchy.js';
 export * from './alerts.js';
 export * from './attendance.js';
+export * from './report.js';
