@@ -8,3 +8,4 @@ export * from './hierarchy.js';
 export * from './alerts.js';
 export * from './attendance.js';
 export * from './report.js';
+export * from './recognition.js';
