@@ -1,0 +1,18 @@
+/**
+ * `npm run bench -- <suite> [args]`: runs one benchmark suite and prints its figures.
+ * Suites: vision (face engine stages and 1:N matching), api (employee list under load),
+ * cameras (N simulated RTSP cameras on one box).
+ */
+const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
+  vision: () => import('./bench-vision.js'),
+  api: () => import('./bench-api.js'),
+  cameras: () => import('./bench-cameras.js'),
+};
+
+const [suite, ...rest] = process.argv.slice(2);
+const load = suite ? suites[suite] : undefined;
+if (!load) {
+  console.error(`usage: npm run bench -- <${Object.keys(suites).join('|')}> [args]`);
+  process.exit(2);
+}
+await (await load()).main(rest);
