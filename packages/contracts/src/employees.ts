@@ -99,10 +99,32 @@ export const EmployeeListQuery = PageQuery.extend({
 export type EmployeeListQuery = z.infer<typeof EmployeeListQuery>;
 export const EmployeeList = paginated(Employee);
 
-/** Lookup for ERP sync: by our id, the company code, or the badge. */
+/** Lookup for ERP sync: by the company code or the badge. */
 export const EmployeeLookupQuery = z
-  .object({ employeeCode: z.string().optional(), badgeId: z.string().optional() })
-  .refine((q) => q.employeeCode ?? q.badgeId, 'give employeeCode or badgeId');
+  .object({
+    employeeCode: z.string().trim().min(1).max(32).optional(),
+    badgeId: z.string().trim().min(1).max(64).optional(),
+  })
+  .refine((q) => Boolean(q.employeeCode ?? q.badgeId), 'give employeeCode or badgeId');
+
+/** A link in the supervisor chain (direct supervisor first). */
+export const EmployeeSummary = z.object({
+  id: Id,
+  employeeCode: z.string(),
+  name: z.string(),
+  supervisorId: Id.nullable(),
+});
+export type EmployeeSummary = z.infer<typeof EmployeeSummary>;
+
+export const EmployeeExportQuery = EmployeeListQuery.pick({
+  q: true,
+  departmentId: true,
+  status: true,
+  supervisorId: true,
+}).extend({
+  format: z.enum(['csv', 'xlsx']).default('csv'),
+});
+export type EmployeeExportQuery = z.infer<typeof EmployeeExportQuery>;
 
 export const ImportRowIssue = z.object({
   row: z.number().int().describe('1-based data row (header excluded)'),
@@ -115,6 +137,7 @@ export const ImportRowIssue = z.object({
     'unknown_supervisor',
     'unknown_department',
     'bad_phone',
+    'invalid_email',
     'supervisor_cycle',
   ]),
   message: z.string(),
@@ -130,6 +153,9 @@ export const ImportPreview = z.object({
   invalidRows: z.number().int(),
   toCreate: z.number().int(),
   toUpdate: z.number().int(),
+  columns: z
+    .array(z.object({ header: z.string(), field: z.string().nullable() }))
+    .describe('How each header was understood; field null means the column is ignored'),
   issues: z.array(ImportRowIssue).describe('First issues found (capped at 1000)'),
   sample: z.array(z.record(z.string(), z.string().nullable())).describe('First rows as read'),
 });
@@ -143,6 +169,7 @@ export const ImportCommitResult = z.object({
   updated: z.number().int(),
   skipped: z.number().int(),
 });
+export type ImportCommitResult = z.infer<typeof ImportCommitResult>;
 
 export const EMPLOYEE_IMPORT_COLUMNS = [
   'employee_code',

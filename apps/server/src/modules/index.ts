@@ -5,10 +5,13 @@ import type { Readiness } from '../platform/http/health.js';
 import { registerAuditRoutes } from './audit/index.js';
 import { AuthService, registerAuthRoutes } from './auth/index.js';
 import { OrganizationsService, registerOrganizationRoutes } from './organizations/index.js';
+import { EmployeeImportService, EmployeesService, registerEmployeeRoutes } from './people/index.js';
 
 export interface Modules {
   auth: AuthService;
   organizations: OrganizationsService;
+  employees: EmployeesService;
+  employeeImports: EmployeeImportService;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -25,11 +28,16 @@ export async function registerModules(
   registerAuthRoutes(app, ctx, auth);
   registerOrganizationRoutes(app, ctx, organizations);
   registerAuditRoutes(app, ctx);
+  const employees = new EmployeesService(ctx);
+  const employeeImports = new EmployeeImportService(ctx);
+  registerEmployeeRoutes(app, ctx, employees, employeeImports);
 
   const stoppers: (() => Promise<void>)[] = [];
   return {
     auth,
     organizations,
+    employees,
+    employeeImports,
     start(_roles) {
       return Promise.resolve();
     },

@@ -1,5 +1,6 @@
 import type { HadirMigration } from './helpers.js';
 import { foundation } from './0001-foundation.js';
+import { people } from './0002-people.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
-export const MIGRATIONS: HadirMigration[] = [foundation];
+export const MIGRATIONS: HadirMigration[] = [foundation, people];

@@ -1,0 +1,157 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { EmployeeListQuery, EmployeeStatus } from '@hadir/contracts';
+import type { DB } from '../../platform/db/schema.js';
+import type { EmployeesTable } from '../../platform/db/tables/foundation.js';
+import { countFaceSamples } from '../faces/index.js';
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+export type EmployeeRecord = Selectable<EmployeesTable>;
+
+/** An employee with the names the API shows beside the ids. */
+export interface EmployeeRow extends EmployeeRecord {
+  departmentName: string | null;
+  positionName: string | null;
+  supervisorName: string | null;
+  supervisorCode: string | null;
+}
+
+export interface EmployeeFilter {
+  q?: string | undefined;
+  departmentId?: string | undefined;
+  status?: EmployeeStatus | undefined;
+  supervisorId?: string | undefined;
+}
+
+/** Escapes LIKE wildcards so a search for `50%` or `a_b` means those characters. */
+function likePattern(q: string): string {
+  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function withNames(db: Executor, orgId: string) {
+  return db
+    .selectFrom('employees')
+    .leftJoin('departments', 'departments.id', 'employees.departmentId')
+    .leftJoin('positions', 'positions.id', 'employees.positionId')
+    .leftJoin('employees as sup', 'sup.id', 'employees.supervisorId')
+    .selectAll('employees')
+    .select([
+      'departments.name as departmentName',
+      'positions.name as positionName',
+      'sup.name as supervisorName',
+      'sup.employeeCode as supervisorCode',
+    ])
+    .where('employees.organizationId', '=', orgId);
+}
+
+function filtered(db: Executor, orgId: string, f: EmployeeFilter) {
+  let query = withNames(db, orgId);
+  if (f.departmentId) query = query.where('employees.departmentId', '=', f.departmentId);
+  if (f.status) query = query.where('employees.status', '=', f.status);
+  if (f.supervisorId) query = query.where('employees.supervisorId', '=', f.supervisorId);
+  if (f.q) {
+    const pattern = likePattern(f.q);
+    query = query.where((eb) =>
+      eb.or(
+        (['employees.employeeCode', 'employees.badgeId', 'employees.name', 'employees.email'] as const).map(
+          (column) => sql<boolean>`lower(${eb.ref(column)}) like ${pattern} escape '\\'`,
+        ),
+      ),
+    );
+  }
+  return query;
+}
+
+const SORT_COLUMNS = {
+  employeeCode: 'employees.employeeCode',
+  name: 'employees.name',
+  department: 'departments.name',
+  status: 'employees.status',
+  createdAt: 'employees.createdAt',
+  updatedAt: 'employees.updatedAt',
+} as const;
+
+export async function listEmployees(
+  db: Executor,
+  orgId: string,
+  q: EmployeeListQuery,
+): Promise<{ rows: EmployeeRow[]; total: number }> {
+  const base = filtered(db, orgId, q);
+  const rows = await base
+    .orderBy(SORT_COLUMNS[q.sort], q.order)
+    // A unique tie-breaker keeps pages stable when many rows share the sort value.
+    .orderBy('employees.id', q.order)
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize)
+    .execute();
+  const count = await base
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(count.n) };
+}
+
+/** Every matching row in code order, for export. */
+export function exportEmployees(db: Executor, orgId: string, f: EmployeeFilter): Promise<EmployeeRow[]> {
+  return filtered(db, orgId, f).orderBy('employees.employeeCode').execute();
+}
+
+export function findEmployee(db: Executor, orgId: string, id: string): Promise<EmployeeRow | undefined> {
+  return withNames(db, orgId).where('employees.id', '=', id).executeTakeFirst();
+}
+
+export function findEmployeeBy(
+  db: Executor,
+  orgId: string,
+  key: { employeeCode?: string | undefined; badgeId?: string | undefined },
+): Promise<EmployeeRow | undefined> {
+  let query = withNames(db, orgId);
+  if (key.employeeCode) query = query.where('employees.employeeCode', '=', key.employeeCode);
+  if (key.badgeId) query = query.where('employees.badgeId', '=', key.badgeId);
+  return query.executeTakeFirst();
+}
+
+/** The organization's supervisor links, for hierarchy rules (ids only: cheap even at 50k rows). */
+export function loadSupervisorLinks(
+  db: Executor,
+  orgId: string,
+): Promise<{ id: string; supervisorId: string | null }[]> {
+  return db
+    .selectFrom('employees')
+    .select(['id', 'supervisorId'])
+    .where('organizationId', '=', orgId)
+    .execute();
+}
+
+/**
+ * Enrolled face samples per employee, for the `faceSamples` field: samples of the active model pack,
+ * counted by the faces slice (which owns face_samples).
+ */
+export function faceSampleCounts(
+  db: Executor,
+  orgId: string,
+  employeeIds: readonly string[],
+): Promise<Map<string, number>> {
+  return countFaceSamples(db, orgId, employeeIds);
+}
+
+/** The catalog row must belong to the organization (ids from another organization are unknown here). */
+export async function catalogInOrg(
+  db: Executor,
+  table: 'departments' | 'positions' | 'areas',
+  orgId: string,
+  id: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom(table)
+    .select('id')
+    .where('id', '=', id)
+    .where('organizationId', '=', orgId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** SQLite and PostgreSQL report a unique-constraint violation differently. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
