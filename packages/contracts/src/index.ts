@@ -2,3 +2,4 @@ export * from './common.js';
 export * from './auth.js';
 export * from './organizations.js';
 export * from './employees.js';
+export * from './faces.js';

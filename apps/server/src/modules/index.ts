@@ -5,6 +5,7 @@ import type { Readiness } from '../platform/http/health.js';
 import { registerAuditRoutes } from './audit/index.js';
 import { AuthService, registerAuthRoutes } from './auth/index.js';
 import { OrganizationsService, registerOrganizationRoutes } from './organizations/index.js';
+import { registerFaceModules, type FaceModules } from './faces/index.js';
 import { EmployeeImportService, EmployeesService, registerEmployeeRoutes } from './people/index.js';
 
 export interface Modules {
@@ -12,6 +13,8 @@ export interface Modules {
   organizations: OrganizationsService;
   employees: EmployeesService;
   employeeImports: EmployeeImportService;
+  /** Face engine, galleries, enrolment, unknown faces and snapshots. */
+  faces: FaceModules;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -21,13 +24,14 @@ export interface Modules {
 export async function registerModules(
   app: HttpApp,
   ctx: ServerContext,
-  _readiness: Readiness,
+  readiness: Readiness,
 ): Promise<Modules> {
   const auth = new AuthService(ctx);
   const organizations = new OrganizationsService(ctx);
   registerAuthRoutes(app, ctx, auth);
   registerOrganizationRoutes(app, ctx, organizations);
   registerAuditRoutes(app, ctx);
+  const faces = registerFaceModules(app, ctx, readiness);
   const employees = new EmployeesService(ctx);
   const employeeImports = new EmployeeImportService(ctx);
   registerEmployeeRoutes(app, ctx, employees, employeeImports);
@@ -38,8 +42,10 @@ export async function registerModules(
     organizations,
     employees,
     employeeImports,
-    start(_roles) {
-      return Promise.resolve();
+    faces,
+    async start(roles) {
+      await faces.start(roles);
+      stoppers.push(() => faces.stop());
     },
     async stop() {
       for (const s of stoppers.reverse()) await s();

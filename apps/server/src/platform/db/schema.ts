@@ -1,4 +1,5 @@
 import type { FoundationTables } from './tables/foundation.js';
+import type { FacesTables } from './tables/faces.js';
 
 /** The whole database, composed from each slice's tables (add yours with `&`). */
-export type DB = FoundationTables;
+export type DB = FoundationTables & FacesTables;

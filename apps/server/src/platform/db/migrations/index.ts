@@ -1,6 +1,7 @@
 import type { HadirMigration } from './helpers.js';
 import { foundation } from './0001-foundation.js';
 import { people } from './0002-people.js';
+import { faces } from './0011-faces.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
-export const MIGRATIONS: HadirMigration[] = [foundation, people];
+export const MIGRATIONS: HadirMigration[] = [foundation, people, faces];

@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import {
+  AssignUnknownGroupRequest,
+  AssignUnknownGroupResponse,
+  BiometricEraseResult,
+  DismissUnknownGroupResponse,
+  EnrolResponse,
+  FaceEngineInfo,
+  FaceSampleList,
+  FaceStatusResponse,
+  Id,
+  OkBody,
+  ReembedResponse,
+  UnknownFaceGroupList,
+} from '@hadir/contracts';
+import type { FastifyRequest } from 'fastify';
+import type { HttpApp } from '../../platform/http/app.js';
+import { AppError, badRequest, payloadTooLarge } from '../../platform/http/errors.js';
+import { authOf, orgOf } from '../auth/index.js';
+import type { FaceEngineService } from './face-engine.service.js';
+import {
+  MAX_PHOTO_BYTES,
+  MAX_PHOTOS_PER_UPLOAD,
+  type FacesService,
+  type UploadedPhoto,
+} from './faces.service.js';
+import type { UnknownFacesService } from './unknown-faces.service.js';
+
+const EmployeeParams = z.object({ id: Id });
+const SampleParams = z.object({ id: Id, sampleId: Id });
+const ClusterParams = z.object({ clusterId: Id });
+
+/** Reads every file part into memory (bounded: 10 photos × 15 MiB); other fields are ignored. */
+async function readPhotos(req: FastifyRequest): Promise<UploadedPhoto[]> {
+  if (!req.isMultipart()) {
+    throw new AppError(415, 'multipart_required', 'Send the photos as multipart/form-data file fields.');
+  }
+  const photos: UploadedPhoto[] = [];
+  try {
+    for await (const part of req.files({
+      limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS_PER_UPLOAD, fields: 10, parts: 30 },
+    })) {
+      const bytes = await part.toBuffer();
+      photos.push({ fileName: part.filename || null, bytes });
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw payloadTooLarge(`A photo is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MiB.`);
+    }
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') {
+      throw payloadTooLarge(`At most ${MAX_PHOTOS_PER_UPLOAD} photos per upload.`);
+    }
+    if (
+      code === 'FST_MP_PREMATURE_CLOSE' ||
+      (error instanceof Error && /multipart|boundary/i.test(error.message))
+    ) {
+      throw badRequest('invalid_upload', 'The upload is not valid multipart/form-data.');
+    }
+    throw error;
+  }
+  return photos;
+}
+
+export function registerFaceRoutes(
+  app: HttpApp,
+  engine: FaceEngineService,
+  faces: FacesService,
+  unknown: UnknownFacesService,
+): void {
+  app.get(
+    '/api/faces/engine',
+    {
+      config: { auth: 'org' },
+      schema: {
+        tags: ['faces'],
+        summary: 'The active face model pack, why it was chosen, and the other packs',
+        response: { 200: FaceEngineInfo },
+      },
+    },
+    async () => engine.info(),
+  );
+
+  app.get(
+    '/api/faces/status',
+    {
+      config: { auth: 'member:face:view' },
+      schema: {
+        tags: ['faces'],
+        summary: 'Per employee: samples for the active pack and who needs re-enrolment',
+        response: { 200: FaceStatusResponse },
+      },
+    },
+    async (req) => faces.status(orgOf(req)),
+  );
+
+  app.post(
+    '/api/faces/reembed',
+    {
+      config: { auth: 'settings:manage' },
+      schema: {
+        tags: ['faces'],
+        summary: 'Re-embed kept face crops with the active pack (background job)',
+        response: { 202: ReembedResponse },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await faces.requestReembed(authOf(req), orgOf(req))),
+  );
+
+  app.post(
+    '/api/employees/:id/faces',
+    {
+      // member:face:register for anyone, face:own:register for one's own record: checked in the service.
+      config: { auth: 'org' },
+      schema: {
+        tags: ['faces'],
+        summary: 'Enrol face photos (multipart, JPEG/PNG/WebP, up to 10); the photos themselves are not kept',
+        consumes: ['multipart/form-data'],
+        params: EmployeeParams,
+        response: { 200: EnrolResponse },
+      },
+    },
+    async (req) => {
+      const auth = authOf(req);
+      await faces.authorizeEnrol(auth, orgOf(req), req.params.id);
+      const photos = await readPhotos(req);
+      return faces.enrol(auth, orgOf(req), req.params.id, photos);
+    },
+  );
+
+  app.get(
+    '/api/employees/:id/faces',
+    {
+      config: { auth: 'org' },
+      schema: {
+        tags: ['faces'],
+        summary: "A person's enrolled face samples (never the embeddings)",
+        params: EmployeeParams,
+        response: { 200: FaceSampleList },
+      },
+    },
+    async (req) => faces.list(authOf(req), orgOf(req), req.params.id),
+  );
+
+  app.get(
+    '/api/employees/:id/faces/:sampleId/thumbnail',
+    {
+      config: { auth: 'org' },
+      schema: {
+        tags: ['faces'],
+        summary: 'The aligned 112×112 face crop of a sample (JPEG), when crops are kept',
+        params: SampleParams,
+      },
+    },
+    async (req, reply) => {
+      const jpeg = await faces.thumbnail(authOf(req), orgOf(req), req.params.id, req.params.sampleId);
+      return reply.type('image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
+    },
+  );
+
+  app.delete(
+    '/api/employees/:id/faces/:sampleId',
+    {
+      config: { auth: 'org' },
+      schema: {
+        tags: ['faces'],
+        summary: 'Delete one face sample',
+        params: SampleParams,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await faces.deleteSample(authOf(req), orgOf(req), req.params.id, req.params.sampleId);
+      return { ok: true as const };
+    },
+  );
+
+  app.delete(
+    '/api/employees/:id/faces',
+    {
+      config: { auth: 'org' },
+      schema: {
+        tags: ['faces'],
+        summary: 'Erase all biometric data of a person: samples, assigned unknown faces, snapshots',
+        params: EmployeeParams,
+        response: { 200: BiometricEraseResult },
+      },
+    },
+    async (req) => faces.eraseAll(authOf(req), orgOf(req), req.params.id),
+  );
+
+  app.get(
+    '/api/unknown-faces/groups',
+    {
+      config: { auth: 'member:face:view' },
+      schema: {
+        tags: ['faces'],
+        summary: 'Groups of similar faces the cameras could not match',
+        response: { 200: UnknownFaceGroupList },
+      },
+    },
+    async (req) => ({ items: await unknown.groups(orgOf(req)) }),
+  );
+
+  app.post(
+    '/api/unknown-faces/groups/:clusterId/assign',
+    {
+      config: { auth: 'member:face:register' },
+      schema: {
+        tags: ['faces'],
+        summary: "Make a group's faces enrolment samples of an employee",
+        params: ClusterParams,
+        body: AssignUnknownGroupRequest,
+        response: { 200: AssignUnknownGroupResponse },
+      },
+    },
+    async (req) => unknown.assign(authOf(req), orgOf(req), req.params.clusterId, req.body.employeeId),
+  );
+
+  app.post(
+    '/api/unknown-faces/groups/:clusterId/dismiss',
+    {
+      config: { auth: 'member:face:register' },
+      schema: {
+        tags: ['faces'],
+        summary: 'Dismiss a group (not an employee); it is deleted with its snapshots by retention',
+        params: ClusterParams,
+        response: { 200: DismissUnknownGroupResponse },
+      },
+    },
+    async (req) => unknown.dismiss(authOf(req), orgOf(req), req.params.clusterId),
+  );
+}

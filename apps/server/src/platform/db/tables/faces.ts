@@ -1,0 +1,51 @@
+/**
+ * Biometric tables owned by the faces slice (modules/faces, modules/snapshots). Embeddings are Float32
+ * little-endian bytes; aligned crops are 112×112 JPEGs kept only when the organization keeps crops.
+ * Nothing here ever leaves the server except through the faces and snapshots presenters.
+ */
+export interface FaceSamplesTable {
+  id: string;
+  organizationId: string;
+  employeeId: string;
+  /** Model pack that produced the embedding; only samples of the running pack are matched. */
+  pack: string;
+  embedding: Uint8Array;
+  quality: number;
+  alignedCrop: Uint8Array | null;
+  source: 'upload' | 'camera' | 'unknown_group' | 'mobile';
+  createdAt: number;
+}
+
+export interface SnapshotsTable {
+  id: string;
+  organizationId: string;
+  kind: 'presence' | 'unknown' | 'alert' | 'camera';
+  cameraId: string | null;
+  employeeId: string | null;
+  /** Relative to HADIR_DATA_DIR: snapshots/<org>/<yyyy-mm-dd>/<id>-face.jpg. */
+  facePath: string;
+  framePath: string | null;
+  createdAt: number;
+}
+
+export interface UnknownFacesTable {
+  id: string;
+  organizationId: string;
+  cameraId: string;
+  seenAt: number;
+  snapshotId: string;
+  pack: string;
+  embedding: Uint8Array;
+  quality: number;
+  /** 112×112 aligned crop (only when the organization keeps crops), reused when the group is assigned. */
+  alignedCrop: Uint8Array | null;
+  clusterId: string | null;
+  status: 'new' | 'assigned' | 'dismissed';
+  assignedEmployeeId: string | null;
+}
+
+export interface FacesTables {
+  faceSamples: FaceSamplesTable;
+  snapshots: SnapshotsTable;
+  unknownFaces: UnknownFacesTable;
+}

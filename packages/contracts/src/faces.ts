@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { Id, IsoDateTime } from './common.js';
+
+/** Where an enrolment sample came from. */
+export const FaceSampleSource = z.enum(['upload', 'camera', 'unknown_group', 'mobile']);
+export type FaceSampleSource = z.infer<typeof FaceSampleSource>;
+
+/** Why a snapshot was taken; decides who may see it and how long it lives (all: snapshotRetentionDays). */
+export const SnapshotKind = z.enum(['presence', 'unknown', 'alert', 'camera']);
+export type SnapshotKind = z.infer<typeof SnapshotKind>;
+
+export const FacePackLicense = z.object({
+  name: z.string(),
+  commercialUse: z.boolean().describe('Whether the weights may be used commercially without another licence'),
+  note: z.string(),
+});
+
+export const FacePackSummary = z.object({
+  name: z.string(),
+  available: z.boolean().describe('All files present and verified'),
+  reason: z.string().describe('Why it is (not) available'),
+  preference: z.number().describe('Higher is preferred when several packs are available'),
+});
+
+/** The face engine this server runs: which model pack, why, and whether recognition works at all. */
+export const FaceEngineInfo = z.object({
+  enabled: z.boolean().describe('False when no pack could be selected or loaded: recognition is off'),
+  state: z.enum(['selecting', 'selected', 'loading', 'ready', 'disabled']),
+  pack: z.string().nullable(),
+  detector: z.string().nullable(),
+  recognizer: z.string().nullable(),
+  embeddingSize: z.number().int().nullable(),
+  defaultThreshold: z.number().nullable().describe('The pack default cosine similarity threshold'),
+  license: FacePackLicense.nullable(),
+  reason: z.string().describe('Why this pack (or why recognition is disabled)'),
+  packs: z.array(FacePackSummary),
+});
+export type FaceEngineInfo = z.infer<typeof FaceEngineInfo>;
+
+/** One enrolled embedding of a person, as the UI sees it (never the embedding itself). */
+export const FaceSample = z.object({
+  id: Id,
+  createdAt: IsoDateTime,
+  quality: z.number().describe('Face quality 0..1 at enrolment'),
+  source: FaceSampleSource,
+  pack: z.string().describe('Model pack the embedding belongs to'),
+  activePack: z.boolean().describe('Whether it is usable by the running pack'),
+  hasCrop: z.boolean().describe('An aligned 112×112 crop is kept (thumbnail, re-embedding)'),
+});
+export type FaceSample = z.infer<typeof FaceSample>;
+
+export const FaceSampleList = z.object({
+  employeeId: Id,
+  activePack: z.string().nullable(),
+  items: z.array(FaceSample),
+});
+export type FaceSampleList = z.infer<typeof FaceSampleList>;
+
+export const EnrolRejectCode = z.enum(['no_face', 'several_faces', 'face_too_small', 'poor_quality']);
+export type EnrolRejectCode = z.infer<typeof EnrolRejectCode>;
+
+export const EnrolPhotoResult = z.object({
+  index: z.number().int().describe('0-based position of the photo in the upload'),
+  fileName: z.string().nullable(),
+  accepted: z.boolean(),
+  sampleId: Id.nullable(),
+  code: EnrolRejectCode.nullable().describe('Why the photo was rejected'),
+  message: z.string().describe('A sentence for the person enrolling'),
+  quality: z.number().nullable(),
+});
+export type EnrolPhotoResult = z.infer<typeof EnrolPhotoResult>;
+
+export const EnrolResponse = z.object({
+  employeeId: Id,
+  pack: z.string(),
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  results: z.array(EnrolPhotoResult),
+  faceSamples: z.number().int().describe('Samples of this person for the active pack, after this upload'),
+});
+export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+export const BiometricEraseResult = z.object({
+  employeeId: Id,
+  samplesDeleted: z.number().int(),
+  unknownFacesDeleted: z.number().int(),
+  snapshotsDeleted: z.number().int(),
+});
+export type BiometricEraseResult = z.infer<typeof BiometricEraseResult>;
+
+export const ReembedResponse = z.object({
+  pack: z.string(),
+  jobId: Id.nullable().describe('The background job re-embedding stored crops; null when none needed it'),
+  samplesToReembed: z.number().int(),
+  employeesToReembed: z.number().int(),
+  employeesNeedingReenrolment: z
+    .number()
+    .int()
+    .describe('People with samples only of other packs and no kept crops: enrol them again'),
+});
+export type ReembedResponse = z.infer<typeof ReembedResponse>;
+
+export const EmployeeFaceStatus = z.object({
+  employeeId: Id,
+  employeeCode: z.string(),
+  name: z.string(),
+  samplesActivePack: z.number().int(),
+  samplesOtherPacks: z.number().int(),
+  reembeddableSamples: z.number().int().describe('Other-pack samples with a kept crop'),
+  needsReenrolment: z.boolean().describe('Enrolled before, but nothing usable by the active pack'),
+});
+export type EmployeeFaceStatus = z.infer<typeof EmployeeFaceStatus>;
+
+export const FaceStatusResponse = z.object({
+  pack: z.string().nullable(),
+  enrolled: z.number().int().describe('Employees with at least one sample for the active pack'),
+  notEnrolled: z.number().int(),
+  needsReenrolment: z.number().int(),
+  items: z.array(EmployeeFaceStatus),
+});
+export type FaceStatusResponse = z.infer<typeof FaceStatusResponse>;
+
+export const UnknownFaceGroup = z.object({
+  clusterId: Id,
+  count: z.number().int(),
+  firstSeenAt: IsoDateTime,
+  lastSeenAt: IsoDateTime,
+  cameraIds: z.array(z.string()),
+  snapshotIds: z.array(Id).describe('A few recent snapshots (GET /api/snapshots/:id/face.jpg)'),
+  bestQuality: z.number(),
+});
+export type UnknownFaceGroup = z.infer<typeof UnknownFaceGroup>;
+
+export const UnknownFaceGroupList = z.object({ items: z.array(UnknownFaceGroup) });
+
+export const AssignUnknownGroupRequest = z.object({ employeeId: Id });
+export const AssignUnknownGroupResponse = z.object({
+  clusterId: Id,
+  employeeId: Id,
+  samplesAdded: z.number().int(),
+  faceSamples: z.number().int(),
+});
+export const DismissUnknownGroupResponse = z.object({ clusterId: Id, dismissed: z.number().int() });
