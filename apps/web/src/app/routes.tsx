@@ -1,0 +1,74 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { en } from '../i18n/en';
+import type { IconName } from '../ui/icons';
+
+/**
+ * The signed-in pages. To add a page: add a row here (path, lazy component, permission) and, if it
+ * belongs in the sidebar, a `nav` entry whose label is a key under `nav.` in src/i18n/{en,id,vi}.ts.
+ * Rows without the permission are neither routed nor shown in the navigation.
+ */
+export type NavLabelKey = `nav.${keyof typeof en.nav}`;
+export type NavSection = 'main' | 'settings';
+
+export type AppRoute = {
+  path: string;
+  component: LazyExoticComponent<ComponentType>;
+  /** Permission from SessionInfo.permissions needed to see the page. */
+  permission?: string;
+  nav?: { label: NavLabelKey; icon: IconName; section: NavSection; end?: boolean };
+};
+
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }));
+
+export const APP_ROUTES: AppRoute[] = [
+  {
+    path: '/',
+    component: page(() => import('../pages/home-page'), 'HomePage'),
+    nav: { label: 'nav.home', icon: 'home', section: 'main', end: true },
+  },
+  {
+    path: '/employees',
+    component: page(() => import('../pages/employees/employee-list-page'), 'EmployeeListPage'),
+    permission: 'member:view',
+    nav: { label: 'nav.employees', icon: 'users', section: 'main' },
+  },
+  {
+    path: '/employees/new',
+    component: page(() => import('../pages/employees/employee-form-page'), 'EmployeeCreatePage'),
+    permission: 'member:manage',
+  },
+  {
+    path: '/employees/import',
+    component: page(() => import('../pages/employees/employee-import-page'), 'EmployeeImportPage'),
+    permission: 'member:manage',
+  },
+  {
+    path: '/employees/:id/edit',
+    component: page(() => import('../pages/employees/employee-form-page'), 'EmployeeEditPage'),
+    permission: 'member:manage',
+  },
+  {
+    path: '/settings/organization',
+    component: page(() => import('../pages/settings/organization-page'), 'OrganizationPage'),
+    nav: { label: 'nav.organization', icon: 'building', section: 'settings' },
+  },
+  {
+    path: '/settings/users',
+    component: page(() => import('../pages/settings/users-page'), 'UsersPage'),
+    permission: 'user:manage',
+    nav: { label: 'nav.users', icon: 'shield', section: 'settings' },
+  },
+  {
+    path: '/settings/tokens',
+    component: page(() => import('../pages/settings/tokens-page'), 'TokensPage'),
+    permission: 'token:manage',
+    nav: { label: 'nav.tokens', icon: 'key', section: 'settings' },
+  },
+  {
+    path: '/settings/audit',
+    component: page(() => import('../pages/settings/audit-page'), 'AuditPage'),
+    permission: 'audit:view',
+    nav: { label: 'nav.audit', icon: 'list', section: 'settings' },
+  },
+];

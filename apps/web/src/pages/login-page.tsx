@@ -1,0 +1,77 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
+import { authApi } from '../api/endpoints';
+import { errorMessage } from '../api/errors';
+import { useAdoptSession } from '../auth/session';
+import { AuthLayout } from '../shell/app-shell';
+import { Button } from '../ui/button';
+import { Card, CardBody } from '../ui/card';
+import { FormError, TextField } from '../ui/field';
+import { PageHeader } from '../ui/page';
+
+export function loginErrorMessage(t: Parameters<typeof errorMessage>[0], error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 401 || error.code === 'validation_failed') return t('auth.wrongPassword');
+    if (error.status === 423) return t('auth.locked');
+    if (error.status === 429) return t('auth.rateLimited');
+  }
+  return errorMessage(t, error);
+}
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const adopt = useAdoptSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      // The gate re-renders into the app (or the organization picker) once the session is stored.
+      await adopt(await authApi.login(email.trim(), password));
+    } catch (err) {
+      setError(loginErrorMessage(t, err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthLayout>
+      <PageHeader title={t('auth.title')} description={t('auth.subtitle')} />
+      <Card>
+        <CardBody>
+          <form onSubmit={(e) => void submit(e)} className="space-y-4">
+            <TextField
+              label={t('auth.email')}
+              type="email"
+              name="email"
+              autoComplete="username"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              required
+              autoFocus
+            />
+            <TextField
+              label={t('auth.password')}
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              required
+            />
+            <FormError>{error}</FormError>
+            <Button type="submit" variant="primary" loading={busy} className="w-full">
+              {busy ? t('auth.submitting') : t('auth.submit')}
+            </Button>
+          </form>
+        </CardBody>
+      </Card>
+    </AuthLayout>
+  );
+}

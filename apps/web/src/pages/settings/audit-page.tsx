@@ -1,0 +1,88 @@
+import { useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { AuditEntry } from '@hadir/contracts';
+import { auditApi, queryKeys } from '../../api/endpoints';
+import { errorMessage } from '../../api/errors';
+import { currentLocale } from '../../i18n';
+import { formatDateTime } from '../../i18n/format';
+import { Card } from '../../ui/card';
+import { EmptyState } from '../../ui/empty-state';
+import { PageHeader } from '../../ui/page';
+import { DataTable, Pagination, type Column } from '../../ui/table';
+
+const PAGE_SIZE = 50;
+
+export function AuditPage() {
+  const { t } = useTranslation();
+  const locale = currentLocale();
+  const [page, setPage] = useState(1);
+  const audit = useQuery({
+    queryKey: [...queryKeys.audit, page],
+    queryFn: () => auditApi.list(page, PAGE_SIZE),
+    placeholderData: keepPreviousData,
+  });
+
+  const columns: Column<AuditEntry>[] = [
+    {
+      key: 'at',
+      header: t('audit.at'),
+      cell: (a) => <span className="whitespace-nowrap text-muted">{formatDateTime(a.at, locale)}</span>,
+    },
+    {
+      key: 'actor',
+      header: t('audit.actor'),
+      cell: (a) => <span className="text-fg">{a.actorName ?? t('audit.system')}</span>,
+    },
+    {
+      key: 'action',
+      header: t('audit.action'),
+      cell: (a) => <code className="text-xs text-primary-text">{a.action}</code>,
+    },
+    { key: 'summary', header: t('audit.summary'), cell: (a) => <span className="text-fg">{a.summary}</span> },
+  ];
+
+  return (
+    <>
+      <PageHeader title={t('audit.title')} description={t('audit.subtitle')} />
+      <Card>
+        {audit.isError ? (
+          <EmptyState
+            icon="alert"
+            title={t('common.loadFailed')}
+            description={errorMessage(t, audit.error)}
+          />
+        ) : (
+          <>
+            <DataTable
+              caption={t('audit.title')}
+              columns={columns}
+              rows={audit.data?.items}
+              rowKey={(a) => a.id}
+              loading={audit.isFetching}
+              empty={<EmptyState icon="list" title={t('audit.empty')} />}
+              mobileCard={(a) => (
+                <div className="space-y-1">
+                  <div className="flex flex-wrap items-baseline justify-between gap-2">
+                    <code className="text-xs text-primary-text">{a.action}</code>
+                    <span className="text-xs text-muted">{formatDateTime(a.at, locale)}</span>
+                  </div>
+                  <p className="text-sm text-fg">{a.summary}</p>
+                  <p className="text-xs text-muted">{a.actorName ?? t('audit.system')}</p>
+                </div>
+              )}
+            />
+            {audit.data && audit.data.total > 0 ? (
+              <Pagination
+                page={audit.data.page}
+                pageSize={audit.data.pageSize}
+                total={audit.data.total}
+                onPageChange={setPage}
+              />
+            ) : null}
+          </>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,328 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { ApiToken } from '@hadir/contracts';
+import { ApiError } from '../../api/client';
+import { queryKeys, tokensApi } from '../../api/endpoints';
+import { errorMessage } from '../../api/errors';
+import { useSession } from '../../auth/session';
+import { currentLocale } from '../../i18n';
+import { formatDate, formatDateTime } from '../../i18n/format';
+import { Badge } from '../../ui/badge';
+import { Button } from '../../ui/button';
+import { Card } from '../../ui/card';
+import { EmptyState } from '../../ui/empty-state';
+import { Checkbox, Field, FormError, Input, TextField } from '../../ui/field';
+import { ConfirmDialog, Modal } from '../../ui/modal';
+import { PageHeader } from '../../ui/page';
+import { DataTable, type Column } from '../../ui/table';
+import { useToast } from '../../ui/toast';
+
+function tokenState(token: ApiToken, now = Date.now()): 'active' | 'revoked' | 'expired' {
+  if (token.revokedAt) return 'revoked';
+  if (token.expiresAt && Date.parse(token.expiresAt) < now) return 'expired';
+  return 'active';
+}
+
+export function TokensPage() {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const qc = useQueryClient();
+  const locale = currentLocale();
+  const [creating, setCreating] = useState(false);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [toRevoke, setToRevoke] = useState<ApiToken | null>(null);
+  const tokens = useQuery({ queryKey: queryKeys.tokens, queryFn: tokensApi.list });
+
+  const revoke = useMutation({
+    mutationFn: (token: ApiToken) => tokensApi.revoke(token.id),
+    onSuccess: async (_r, token) => {
+      toast.show(t('tokens.revokedDone', { name: token.name }));
+      setToRevoke(null);
+      await qc.invalidateQueries({ queryKey: queryKeys.tokens });
+    },
+    onError: (error) => toast.show(errorMessage(t, error), 'error'),
+  });
+
+  const stateBadge = (token: ApiToken) => {
+    const state = tokenState(token);
+    return (
+      <Badge tone={state === 'active' ? 'success' : state === 'revoked' ? 'danger' : 'neutral'}>
+        {t(`tokens.${state}`)}
+      </Badge>
+    );
+  };
+  const revokeButton = (token: ApiToken) =>
+    tokenState(token) === 'active' ? (
+      <Button size="sm" variant="ghost" className="text-danger-text" onClick={() => setToRevoke(token)}>
+        {t('tokens.revoke')}
+      </Button>
+    ) : null;
+
+  const columns: Column<ApiToken>[] = [
+    {
+      key: 'name',
+      header: t('tokens.name'),
+      cell: (k) => (
+        <div className="min-w-0">
+          <p className="font-medium text-fg">{k.name}</p>
+          <p className="font-mono text-xs text-muted">{`${k.prefix}…`}</p>
+        </div>
+      ),
+    },
+    {
+      key: 'scopes',
+      header: t('tokens.scopes'),
+      cell: (k) => <span className="text-xs text-muted">{k.scopes.join(', ')}</span>,
+    },
+    {
+      key: 'created',
+      header: t('tokens.created'),
+      cell: (k) => <span className="text-muted">{formatDate(k.createdAt, locale)}</span>,
+    },
+    {
+      key: 'lastUsed',
+      header: t('tokens.lastUsed'),
+      cell: (k) => (
+        <span className="text-muted">
+          {k.lastUsedAt ? formatDateTime(k.lastUsedAt, locale) : t('tokens.never')}
+        </span>
+      ),
+    },
+    {
+      key: 'expires',
+      header: t('tokens.expires'),
+      cell: (k) => (
+        <span className="text-muted">
+          {k.expiresAt ? formatDate(k.expiresAt, locale) : t('tokens.never')}
+        </span>
+      ),
+    },
+    { key: 'status', header: t('tokens.status'), cell: stateBadge },
+    {
+      key: 'actions',
+      header: <span className="sr-only">{t('common.actions')}</span>,
+      cell: revokeButton,
+      className: 'text-right',
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={t('tokens.title')}
+        description={t('tokens.subtitle')}
+        actions={
+          <Button variant="primary" icon="plus" onClick={() => setCreating(true)}>
+            {t('tokens.create')}
+          </Button>
+        }
+      />
+      <Card>
+        {tokens.isError ? (
+          <EmptyState
+            icon="alert"
+            title={t('common.loadFailed')}
+            description={errorMessage(t, tokens.error)}
+          />
+        ) : (
+          <DataTable
+            caption={t('tokens.title')}
+            columns={columns}
+            rows={tokens.data}
+            rowKey={(k) => k.id}
+            loading={tokens.isPending}
+            empty={<EmptyState icon="key" title={t('tokens.empty')} description={t('tokens.emptyHint')} />}
+            mobileCard={(k) => (
+              <div className="flex items-start gap-3">
+                <div className="min-w-0 flex-1 space-y-1">
+                  <p className="font-medium text-fg">{k.name}</p>
+                  <p className="font-mono text-xs text-muted">{`${k.prefix}…`}</p>
+                  {stateBadge(k)}
+                </div>
+                {revokeButton(k)}
+              </div>
+            )}
+          />
+        )}
+      </Card>
+      <CreateTokenDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(token) => {
+          setCreating(false);
+          setSecret(token);
+        }}
+      />
+      <SecretDialog secret={secret} onClose={() => setSecret(null)} />
+      <ConfirmDialog
+        open={toRevoke !== null}
+        title={t('tokens.revokeTitle')}
+        body={toRevoke ? t('tokens.revokeBody', { name: toRevoke.name }) : ''}
+        confirmLabel={t('tokens.revoke')}
+        busy={revoke.isPending}
+        onCancel={() => setToRevoke(null)}
+        onConfirm={() => toRevoke && revoke.mutate(toRevoke)}
+      />
+    </>
+  );
+}
+
+function CreateTokenDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (secret: string) => void;
+}) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const qc = useQueryClient();
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<string[]>(['member:view']);
+  const [days, setDays] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const reset = () => {
+    setName('');
+    setScopes(['member:view']);
+    setDays('');
+    setErrors({});
+    setFormError(null);
+  };
+
+  const create = useMutation({
+    mutationFn: tokensApi.create,
+    onSuccess: async (created) => {
+      await qc.invalidateQueries({ queryKey: queryKeys.tokens });
+      reset();
+      onCreated(created.token);
+    },
+    onError: (error) => {
+      if (error instanceof ApiError) setErrors(error.fieldErrors());
+      setFormError(errorMessage(t, error));
+    },
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const found: Record<string, string> = {};
+    if (!name.trim()) found.name = t('validation.required');
+    if (scopes.length === 0) found.scopes = t('validation.required');
+    const expires = days.trim() ? Number(days) : undefined;
+    if (expires !== undefined && (!Number.isInteger(expires) || expires < 1 || expires > 3650)) {
+      found.expiresInDays = t('validation.checkFields');
+    }
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    create.mutate({ name: name.trim(), scopes, ...(expires ? { expiresInDays: expires } : {}) });
+  };
+
+  return (
+    <Modal
+      open={open}
+      onClose={() => {
+        reset();
+        onClose();
+      }}
+      title={t('tokens.create')}
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button variant="primary" type="submit" form="create-token-form" loading={create.isPending}>
+            {t('tokens.create')}
+          </Button>
+        </>
+      }
+    >
+      <form id="create-token-form" onSubmit={submit} noValidate className="space-y-4">
+        <TextField
+          label={t('tokens.name')}
+          hint={t('tokens.nameHint')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={errors.name}
+          autoComplete="off"
+        />
+        <fieldset>
+          <legend className="text-sm font-medium text-fg">{t('tokens.scopes')}</legend>
+          <p className="mb-2 text-xs text-muted">{t('tokens.scopesHint')}</p>
+          <div className="grid max-h-56 gap-2 overflow-y-auto rounded-lg border border-border p-3 sm:grid-cols-2">
+            {session.permissions.map((p) => (
+              <Checkbox
+                key={p}
+                label={<span className="font-mono text-xs">{p}</span>}
+                checked={scopes.includes(p)}
+                onChange={(e) => setScopes((s) => (e.target.checked ? [...s, p] : s.filter((x) => x !== p)))}
+              />
+            ))}
+          </div>
+          {errors.scopes ? <p className="mt-1 text-sm text-danger-text">{errors.scopes}</p> : null}
+        </fieldset>
+        <TextField
+          label={t('tokens.expiresInDays')}
+          hint={t('tokens.expiresHint')}
+          type="number"
+          min={1}
+          max={3650}
+          value={days}
+          onChange={(e) => setDays(e.target.value)}
+          error={errors.expiresInDays}
+          optional
+        />
+        <FormError>{formError}</FormError>
+      </form>
+    </Modal>
+  );
+}
+
+function SecretDialog({ secret, onClose }: { secret: string | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    if (!secret) return;
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <Modal
+      open={secret !== null}
+      onClose={() => {
+        setCopied(false);
+        onClose();
+      }}
+      title={t('tokens.secretTitle')}
+      description={t('tokens.secretBody')}
+      footer={
+        <Button variant="primary" onClick={onClose}>
+          {t('common.close')}
+        </Button>
+      }
+    >
+      <Field label={t('tokens.secretLabel')}>
+        {(p) => (
+          <div className="flex gap-2">
+            <Input
+              {...p}
+              readOnly
+              value={secret ?? ''}
+              className="font-mono text-xs"
+              onFocus={(e) => e.target.select()}
+              data-testid="token-secret"
+            />
+            <Button icon={copied ? 'check' : 'copy'} onClick={() => void copy()}>
+              {copied ? t('common.copied') : t('common.copy')}
+            </Button>
+          </div>
+        )}
+      </Field>
+    </Modal>
+  );
+}

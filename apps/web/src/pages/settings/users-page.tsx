@@ -1,0 +1,264 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { RoleName, type OrgUser } from '@hadir/contracts';
+import { ApiError } from '../../api/client';
+import { queryKeys, usersApi } from '../../api/endpoints';
+import { errorMessage } from '../../api/errors';
+import { useSession } from '../../auth/session';
+import { currentLocale } from '../../i18n';
+import { formatDate } from '../../i18n/format';
+import { Badge } from '../../ui/badge';
+import { Button } from '../../ui/button';
+import { Card } from '../../ui/card';
+import { EmptyState } from '../../ui/empty-state';
+import { FormError, Select, SelectField, TextField } from '../../ui/field';
+import { Icon } from '../../ui/icons';
+import { ConfirmDialog, Modal } from '../../ui/modal';
+import { PageHeader } from '../../ui/page';
+import { DataTable, type Column } from '../../ui/table';
+import { useToast } from '../../ui/toast';
+
+export function UsersPage() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const toast = useToast();
+  const qc = useQueryClient();
+  const locale = currentLocale();
+  const [adding, setAdding] = useState(false);
+  const [toRemove, setToRemove] = useState<OrgUser | null>(null);
+  const users = useQuery({ queryKey: queryKeys.users, queryFn: usersApi.list });
+
+  const changeRole = useMutation({
+    mutationFn: ({ user, role }: { user: OrgUser; role: RoleName }) => usersApi.update(user.userId, { role }),
+    onSuccess: async (u) => {
+      toast.show(t('users.roleChanged', { name: u.name }));
+      await qc.invalidateQueries({ queryKey: queryKeys.users });
+    },
+    onError: (error) => toast.show(errorMessage(t, error), 'error'),
+  });
+  const remove = useMutation({
+    mutationFn: (u: OrgUser) => usersApi.remove(u.userId),
+    onSuccess: async (_r, u) => {
+      toast.show(t('users.removed', { name: u.name }));
+      setToRemove(null);
+      await qc.invalidateQueries({ queryKey: queryKeys.users });
+    },
+    onError: (error) => toast.show(errorMessage(t, error), 'error'),
+  });
+
+  const isSelf = (u: OrgUser) => u.userId === session.user.id;
+  const roleSelect = (u: OrgUser) =>
+    isSelf(u) ? (
+      <Badge tone="primary">{t(`roles.${u.role}`)}</Badge>
+    ) : (
+      <Select
+        aria-label={t('users.changeRole', { name: u.name })}
+        value={u.role}
+        onChange={(e) => changeRole.mutate({ user: u, role: e.target.value as RoleName })}
+        className="h-9 w-40"
+      >
+        {RoleName.options.map((r) => (
+          <option key={r} value={r}>
+            {t(`roles.${r}`)}
+          </option>
+        ))}
+      </Select>
+    );
+  const removeButton = (u: OrgUser) =>
+    isSelf(u) ? null : (
+      <Button
+        variant="ghost"
+        size="sm"
+        className="text-danger-text"
+        onClick={() => setToRemove(u)}
+        aria-label={`${t('users.remove')}: ${u.name}`}
+        title={t('users.remove')}
+      >
+        <Icon name="trash" size={18} />
+      </Button>
+    );
+
+  const columns: Column<OrgUser>[] = [
+    {
+      key: 'name',
+      header: t('users.name'),
+      cell: (u) => (
+        <div className="min-w-0">
+          <p className="font-medium text-fg">
+            {u.name}
+            {isSelf(u) ? (
+              <span className="ml-2 text-xs font-normal text-muted">({t('users.you')})</span>
+            ) : null}
+          </p>
+          <p className="truncate text-xs text-muted">{u.email}</p>
+        </div>
+      ),
+    },
+    { key: 'role', header: t('users.role'), cell: roleSelect },
+    {
+      key: 'since',
+      header: t('users.since'),
+      cell: (u) => <span className="text-muted">{formatDate(u.createdAt, locale)}</span>,
+    },
+    {
+      key: 'actions',
+      header: <span className="sr-only">{t('common.actions')}</span>,
+      cell: removeButton,
+      className: 'w-16 text-right',
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={t('users.title')}
+        description={t('users.subtitle')}
+        actions={
+          <Button variant="primary" icon="plus" onClick={() => setAdding(true)}>
+            {t('users.add')}
+          </Button>
+        }
+      />
+      <Card>
+        {users.isError ? (
+          <EmptyState
+            icon="alert"
+            title={t('common.loadFailed')}
+            description={errorMessage(t, users.error)}
+          />
+        ) : (
+          <DataTable
+            caption={t('users.title')}
+            columns={columns}
+            rows={users.data}
+            rowKey={(u) => u.userId}
+            loading={users.isPending}
+            empty={<EmptyState icon="users" title={t('users.empty')} />}
+            mobileCard={(u) => (
+              <div className="space-y-2">
+                <div className="flex items-start gap-2">
+                  <div className="min-w-0 flex-1">{columns[0]?.cell(u)}</div>
+                  {removeButton(u)}
+                </div>
+                {roleSelect(u)}
+              </div>
+            )}
+          />
+        )}
+      </Card>
+      <AddUserDialog open={adding} onClose={() => setAdding(false)} />
+      <ConfirmDialog
+        open={toRemove !== null}
+        title={t('users.removeTitle')}
+        body={toRemove ? t('users.removeBody', { name: toRemove.name }) : ''}
+        confirmLabel={t('users.remove')}
+        busy={remove.isPending}
+        onCancel={() => setToRemove(null)}
+        onConfirm={() => toRemove && remove.mutate(toRemove)}
+      />
+    </>
+  );
+}
+
+function AddUserDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const qc = useQueryClient();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<RoleName>('member');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const close = () => {
+    setName('');
+    setEmail('');
+    setPassword('');
+    setRole('member');
+    setErrors({});
+    setFormError(null);
+    onClose();
+  };
+
+  const create = useMutation({
+    mutationFn: usersApi.create,
+    onSuccess: async (u) => {
+      toast.show(t('users.created', { name: u.name }));
+      await qc.invalidateQueries({ queryKey: queryKeys.users });
+      close();
+    },
+    onError: (error) => {
+      if (error instanceof ApiError) setErrors(error.fieldErrors());
+      setFormError(errorMessage(t, error));
+    },
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const found: Record<string, string> = {};
+    if (!name.trim()) found.name = t('validation.required');
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) found.email = t('validation.email');
+    if (password && password.length < 10) found.password = t('validation.passwordLength');
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    create.mutate({ name: name.trim(), email: email.trim(), role, ...(password ? { password } : {}) });
+  };
+
+  return (
+    <Modal
+      open={open}
+      onClose={close}
+      title={t('users.add')}
+      footer={
+        <>
+          <Button onClick={close}>{t('common.cancel')}</Button>
+          <Button variant="primary" type="submit" form="add-user-form" loading={create.isPending}>
+            {t('users.add')}
+          </Button>
+        </>
+      }
+    >
+      <form id="add-user-form" onSubmit={submit} noValidate className="space-y-4">
+        <TextField
+          label={t('users.name')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={errors.name}
+          autoComplete="off"
+        />
+        <TextField
+          label={t('users.email')}
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+          autoComplete="off"
+        />
+        <TextField
+          label={t('users.password')}
+          hint={t('users.passwordHint')}
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+          autoComplete="new-password"
+          optional
+        />
+        <SelectField
+          label={t('users.role')}
+          value={role}
+          onChange={(e) => setRole(e.target.value as RoleName)}
+        >
+          {RoleName.options.map((r) => (
+            <option key={r} value={r}>
+              {t(`roles.${r}`)}
+            </option>
+          ))}
+        </SelectField>
+        <FormError>{formError}</FormError>
+      </form>
+    </Modal>
+  );
+}
