@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSharedDir } from '@hadir/testing';
-import { decodeImage, type FaceEngine } from '@hadir/vision';
+import { decodeImage, encodeJpeg, type FaceEngine } from '@hadir/vision';
 import { newId } from '../src/platform/ids/ids.js';
 import {
   Client,
@@ -436,5 +437,73 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('faces and recognit
     expect(after.items.map((i) => i.pack)).toEqual(['mobilefacenet']);
     const m = await t.server.modules.faces.galleries.match(orgId, await embeddingOf(lfw('Abdullah_Gul', 3)));
     expect(m.employeeId).toBe(ids.gul);
+  });
+});
+
+describe.each(await dialects())('faces without a usable model pack (%s)', (dialect) => {
+  let t: TestServer;
+  let admin: Client;
+  let modelsDir: string;
+  beforeAll(async () => {
+    // A broken user manifest makes pack selection fail: the server must still start and say why.
+    modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-models-'));
+    fs.writeFileSync(path.join(modelsDir, 'broken.pack.json'), '{ not json');
+    t = await startTestServer(dialect, { HADIR_MODELS_DIR: modelsDir });
+    ({ client: admin } = await setupOrganization(t.app));
+  });
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(modelsDir, { recursive: true, force: true });
+  });
+
+  it('stays ready, says recognition is disabled and why, and refuses enrolment with 503', async () => {
+    const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    const check = ready.json<{
+      checks: { faceEngine: { ok: boolean; detail: { enabled: boolean; reason: string } } };
+    }>().checks.faceEngine;
+    expect(check.ok).toBe(true);
+    expect(check.detail.enabled).toBe(false);
+    expect(check.detail.reason).toMatch(/Recognition disabled.*broken\.pack\.json/);
+    expect((await admin.get('/api/faces/engine')).json()).toMatchObject({
+      enabled: false,
+      state: 'disabled',
+    });
+
+    const employeeId = newId();
+    const now = t.clock.nowMs();
+    const orgId = (await admin.get('/api/organization')).json<{ id: string }>().id;
+    await t.server.ctx.db
+      .insertInto('employees')
+      .values({
+        id: employeeId,
+        organizationId: orgId,
+        employeeCode: 'EMP001',
+        badgeId: null,
+        name: 'Budi',
+        departmentId: null,
+        positionId: null,
+        areaId: null,
+        email: null,
+        phone: null,
+        whatsapp: null,
+        supervisorId: null,
+        status: 'active',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .execute();
+    // A non-image is still a 400 (checked before models are needed); a real photo gets 503 with the reason.
+    const bad = await upload(admin, employeeId, [jpeg('x.jpg', Buffer.from('nope'))]);
+    expect(bad.statusCode).toBe(400);
+    const photo = Buffer.from(
+      await encodeJpeg({ data: new Uint8Array(64 * 64 * 3).fill(128), width: 64, height: 64 }),
+    );
+    const res = await upload(admin, employeeId, [jpeg('grey.jpg', photo)]);
+    expect(res.statusCode).toBe(503);
+    expect(res.json<{ error: { code: string } }>().error.code).toBe('recognition_disabled');
+    expect(
+      (await t.server.modules.faces.galleries.match(orgId, new Float32Array(128).fill(1))).employeeId,
+    ).toBeNull();
   });
 });

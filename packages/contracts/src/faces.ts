@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { Id, IsoDateTime } from './common.js';
 
+/**
+ * An id taken from a URL path: the opaque id alphabet only, so a NUL byte or a path fragment is a 400
+ * before it reaches PostgreSQL (which refuses NUL in text with an error) or the filesystem.
+ */
+export const PathId = Id.regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, dash and underscore only');
+
 /** Where an enrolment sample came from. */
 export const FaceSampleSource = z.enum(['upload', 'camera', 'unknown_group', 'mobile']);
 export type FaceSampleSource = z.infer<typeof FaceSampleSource>;
@@ -133,7 +139,7 @@ export type UnknownFaceGroup = z.infer<typeof UnknownFaceGroup>;
 
 export const UnknownFaceGroupList = z.object({ items: z.array(UnknownFaceGroup) });
 
-export const AssignUnknownGroupRequest = z.object({ employeeId: Id });
+export const AssignUnknownGroupRequest = z.object({ employeeId: PathId });
 export const AssignUnknownGroupResponse = z.object({
   clusterId: Id,
   employeeId: Id,

@@ -8,7 +8,7 @@ import {
   FaceEngineInfo,
   FaceSampleList,
   FaceStatusResponse,
-  Id,
+  PathId,
   OkBody,
   ReembedResponse,
   UnknownFaceGroupList,
@@ -26,9 +26,9 @@ import {
 } from './faces.service.js';
 import type { UnknownFacesService } from './unknown-faces.service.js';
 
-const EmployeeParams = z.object({ id: Id });
-const SampleParams = z.object({ id: Id, sampleId: Id });
-const ClusterParams = z.object({ clusterId: Id });
+const EmployeeParams = z.object({ id: PathId });
+const SampleParams = z.object({ id: PathId, sampleId: PathId });
+const ClusterParams = z.object({ clusterId: PathId });
 
 /** Reads every file part into memory (bounded: 10 photos × 15 MiB); other fields are ignored. */
 async function readPhotos(req: FastifyRequest): Promise<UploadedPhoto[]> {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { Id } from '@hadir/contracts';
+import { PathId } from '@hadir/contracts';
 import type { HttpApp } from '../../platform/http/app.js';
 import { authOf, orgOf } from '../auth/index.js';
 import type { SnapshotService } from './snapshot.service.js';
 
-const Params = z.object({ id: Id });
+const Params = z.object({ id: PathId });
 
 export function registerSnapshotRoutes(app: HttpApp, snapshots: SnapshotService): void {
   for (const which of ['face', 'frame'] as const) {
