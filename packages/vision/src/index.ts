@@ -67,3 +67,11 @@ export { defaultModelsDir } from './packs/models-dir.js';
 export { Gallery, TopK, type GalleryHit, type GalleryMatch, type MatchOptions } from './gallery/gallery.js';
 export { accuracyAt, bestThreshold, foldAccuracy, tarAtFar, rocAuc, type ScoredPair } from './eval/metrics.js';
 export { runEvaluation, type EvalReport, type EvalOptions } from './eval/run-eval.js';
+export {
+  enrolFromImages,
+  embedAlignedCrops,
+  type EnrolImageResult,
+  type EnrolOptions,
+  type EnrolRejectCode,
+} from './enrol.js';
+export * from './capture/index.js';

@@ -70,8 +70,10 @@ export interface FfmpegInputOptions {
   rtspTransport?: 'tcp' | 'udp';
   /** Bytes ffmpeg reads before deciding the stream layout. Small values start live streams fast. */
   probeSizeBytes?: number;
-  /** Microseconds of stream analysed before starting. 0 = start as soon as the codec is known. */
+  /** Microseconds of stream analysed before starting (ffmpeg treats 0 as its 5 s default). */
   analyzeDurationUs?: number;
+  /** Use ffmpeg's normal probing (for streams whose frame size is not known up front). */
+  slowStart?: boolean;
 }
 
 /** Input-side arguments (everything up to and including `-i source`). */
@@ -80,24 +82,26 @@ export function ffmpegInputArgs(o: FfmpegInputOptions): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
   switch (kind) {
     case 'rtsp':
-      // Fast start: with ffmpeg's default probing the first frame takes ~15 s, with these ~4 s (STACK-NOTES).
+      // Fast start. Measured on loopback (gst-rtsp-server, 768x432 H.264, 1 s GOP), time to first frame:
+      // default probing ~16 s, `-probesize 100000 -analyzeduration 0` ~9-16 s (0 means "default" to ffmpeg),
+      // `-probesize 32 -analyzeduration 1` ~3.6 s. The SDP's sprop-parameter-sets give the frame size, so
+      // little probing is needed; when a camera's SDP lacks them the source retries with slowStart.
       args.push(
         '-rtsp_transport',
         o.rtspTransport ?? 'tcp',
         '-probesize',
-        String(o.probeSizeBytes ?? 100_000),
+        String(o.probeSizeBytes ?? (o.slowStart === true ? 5_000_000 : 32)),
         '-analyzeduration',
-        String(o.analyzeDurationUs ?? 0),
+        String(o.analyzeDurationUs ?? (o.slowStart === true ? 5_000_000 : 1)),
+        // Not `-fflags nobuffer` (first frame 8.7 s instead of 3.5 s here) and not
+        // `-use_wallclock_as_timestamps 1` (ffmpeg then paced 10 fps input at ~2 fps): both measured.
         '-fflags',
-        '+genpts+discardcorrupt+nobuffer',
-        // Camera clocks drift and reset; wall-clock timestamps keep the fps filter honest.
-        '-use_wallclock_as_timestamps',
-        '1',
+        '+genpts+discardcorrupt',
       );
       break;
     case 'http':
       // MJPEG over HTTP carries no timestamps at all.
-      args.push('-fflags', '+genpts+discardcorrupt+nobuffer', '-use_wallclock_as_timestamps', '1');
+      args.push('-fflags', '+genpts+discardcorrupt', '-use_wallclock_as_timestamps', '1');
       break;
     case 'device':
       args.push('-f', 'v4l2');
@@ -128,7 +132,8 @@ export function ffmpegFrameArgs(o: FfmpegFrameArgsOptions): string[] {
   const fps = Number(o.fps.toFixed(4));
   const maxWidth = Math.max(16, Math.round(o.maxWidth));
   // Quotes protect the comma inside min() from the filtergraph parser; spawn passes the string verbatim.
-  const vf = `fps=${fps},scale=w='min(iw,${maxWidth})':h=-1:flags=bilinear`;
+  // round=up: the default (near) held the first frame of a live stream back by ~2 s (measured over RTSP).
+  const vf = `fps=${fps}:round=up,scale=w='min(iw,${maxWidth})':h=-1:flags=bilinear`;
   return [
     ...ffmpegInputArgs(o),
     '-an',

@@ -7,7 +7,7 @@ import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { ffmpegFrameArgs, locateFfmpeg, OutputSizeParser } from './ffmpeg-command.js';
 import { FpsMeter } from './fps-meter.js';
 import { FrameSplitter } from './frame-splitter.js';
-import type { CaptureState, CaptureStatus, FrameSource, RgbFrame } from './frame-source.js';
+import type { CaptureState, CaptureStatus, FrameSource, CapturedFrame } from './frame-source.js';
 import { LatestFrameQueue } from './latest-frame-queue.js';
 import { LineRing, summarizeFfmpegError } from './stderr-ring.js';
 
@@ -97,8 +97,8 @@ export class FfmpegFrameSource implements FrameSource {
   readonly #clock: Clock;
   readonly #spawn: SpawnProcess;
   readonly #backoff: Backoff;
-  readonly #queue: LatestFrameQueue<RgbFrame>;
-  readonly #fps = new FpsMeter();
+  readonly #queue: LatestFrameQueue<CapturedFrame>;
+  readonly #fps: FpsMeter;
   readonly #ring: LineRing;
   readonly #listeners = new Set<(s: CaptureStatus) => void>();
 
@@ -115,7 +115,9 @@ export class FfmpegFrameSource implements FrameSource {
   #lastRestartAtMs: number | null = null;
   #lastDropAtMs: number | null = null;
   #firstFrameLatencyMs: number | null = null;
-  #latest: RgbFrame | null = null;
+  #latest: CapturedFrame | null = null;
+  /** Set once fast-start probing failed to find the frame size; later runs probe normally. */
+  #slowStart = false;
   #lastEmitted: { state: CaptureState; lastError: string | null } | null = null;
 
   constructor(options: FfmpegFrameSourceOptions) {
@@ -139,7 +141,9 @@ export class FfmpegFrameSource implements FrameSource {
     this.#spawn = options.spawn ?? spawnFfmpeg;
     this.#backoff = new Backoff(options.backoff, options.random);
     this.#ring = new LineRing(this.#o.stderrLines);
-    this.#queue = new LatestFrameQueue<RgbFrame>(this.#o.queueCapacity, () => {
+    // At least 5 s and 4 frame intervals, so 0.2 fps cameras are measured over several frames.
+    this.#fps = new FpsMeter(Math.max(5000, 4 * frameIntervalMs));
+    this.#queue = new LatestFrameQueue<CapturedFrame>(this.#o.queueCapacity, () => {
       this.#lastDropAtMs = this.#clock.now();
     });
   }
@@ -170,11 +174,11 @@ export class FfmpegFrameSource implements FrameSource {
     this.#emitIfChanged();
   }
 
-  frames(): AsyncIterable<RgbFrame> {
+  frames(): AsyncIterable<CapturedFrame> {
     return this.#queue;
   }
 
-  latestFrame(): RgbFrame | null {
+  latestFrame(): CapturedFrame | null {
     return this.#latest;
   }
 
@@ -241,6 +245,7 @@ export class FfmpegFrameSource implements FrameSource {
       source: this.source,
       fps: this.#o.fps,
       maxWidth: this.#o.maxWidth,
+      slowStart: this.#slowStart,
       ...(this.#options.rtspTransport !== undefined ? { rtspTransport: this.#options.rtspTransport } : {}),
       ...(this.#options.probeSizeBytes !== undefined ? { probeSizeBytes: this.#options.probeSizeBytes } : {}),
       ...(this.#options.analyzeDurationUs !== undefined
@@ -322,7 +327,7 @@ export class FfmpegFrameSource implements FrameSource {
     this.#framesReceived++;
     this.#lastFrameAtMs = now;
     this.#fps.tick(now);
-    const frame: RgbFrame = { data, width, height, capturedAtMs: now, seq: ++this.#seq };
+    const frame: CapturedFrame = { data, width, height, capturedAtMs: now, seq: ++this.#seq };
     this.#latest = frame;
     this.#queue.push(frame);
     if (run.frames === 1) this.#emitIfChanged();
@@ -340,6 +345,12 @@ export class FfmpegFrameSource implements FrameSource {
     this.#onStderr(run, this.#ring.flush());
     run.markClosed();
     if (this.#stopping || run !== this.#run) return;
+    if (
+      run.frames === 0 &&
+      run.lines.some((l) => /unspecified size|Could not find codec parameters/i.test(l))
+    ) {
+      this.#slowStart = true;
+    }
     const fromStderr = summarizeFfmpegError(run.lines);
     let message: string;
     if (error !== null) {

@@ -1,36 +1,39 @@
-// Frames-per-second as an exponentially weighted moving average of frame intervals.
+// Frames per second over a sliding window: robust to the burst of buffered frames a live stream delivers
+// when it connects, and it falls to zero when frames stop.
 
 export class FpsMeter {
-  #lastAtMs: number | null = null;
-  #intervalMs: number | null = null;
-  readonly #alpha: number;
+  readonly windowMs: number;
+  #times: number[] = [];
+  #startedAtMs: number | null = null;
 
-  constructor(alpha = 0.25) {
-    this.#alpha = alpha;
+  constructor(windowMs = 5000) {
+    this.windowMs = windowMs;
   }
 
   tick(atMs: number): void {
-    if (this.#lastAtMs !== null) {
-      const dt = Math.max(1, atMs - this.#lastAtMs);
-      this.#intervalMs =
-        this.#intervalMs === null ? dt : this.#intervalMs + this.#alpha * (dt - this.#intervalMs);
-    }
-    this.#lastAtMs = atMs;
+    this.#startedAtMs ??= atMs;
+    this.#times.push(atMs);
+    this.#prune(atMs);
   }
 
-  /** Current rate; decays when frames stop arriving, so a frozen camera does not keep its old fps. */
   fps(nowMs: number): number {
-    if (this.#lastAtMs === null || this.#intervalMs === null) return 0;
-    const sinceLast = nowMs - this.#lastAtMs;
-    const interval =
-      sinceLast > this.#intervalMs
-        ? this.#intervalMs + this.#alpha * (sinceLast - this.#intervalMs)
-        : this.#intervalMs;
-    return 1000 / interval;
+    this.#prune(nowMs);
+    if (this.#startedAtMs === null || this.#times.length === 0) return 0;
+    // Young runs divide by their age (at least 1 s, so a startup burst does not read as 100 fps).
+    const span = Math.min(this.windowMs, Math.max(1000, nowMs - this.#startedAtMs));
+    return (this.#times.length * 1000) / span;
   }
 
-  /** Forget history (after a restart the first interval would include the reconnect time). */
+  /** Forget history (after a restart, the reconnect gap is not a frame rate). */
   restart(): void {
-    this.#lastAtMs = null;
+    this.#times = [];
+    this.#startedAtMs = null;
+  }
+
+  #prune(nowMs: number): void {
+    const from = nowMs - this.windowMs;
+    let drop = 0;
+    while (drop < this.#times.length && (this.#times[drop] ?? 0) <= from) drop++;
+    if (drop > 0) this.#times.splice(0, drop);
   }
 }

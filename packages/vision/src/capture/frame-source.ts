@@ -1,11 +1,13 @@
 // The capture stage's one interface. Implementations: FfmpegFrameSource (real cameras and looping
 // video files) and ManualFrameSource (tests and replays).
 
-/** One decoded frame, packed RGB24 (width * height * 3 bytes, row-major, no padding). */
-export interface RgbFrame {
-  data: Uint8Array;
-  width: number;
-  height: number;
+import type { RgbFrame } from '../types.js';
+
+/**
+ * One decoded camera frame: an RgbFrame (packed RGB24, width * height * 3 bytes, row-major, no padding),
+ * so it goes straight into the face detector, plus when it was captured.
+ */
+export interface CapturedFrame extends RgbFrame {
   /** Clock time when the frame was decoded (epoch ms). */
   capturedAtMs: number;
   /** Increases by one per frame decoded by this source, across restarts. */
@@ -49,10 +51,10 @@ export interface FrameSource {
   /** Stops capturing, ends the frame iterator and releases the process. */
   stop(): Promise<void>;
   /** The frames, freshest first: a slow consumer gets the latest frame, older ones are dropped. One consumer. */
-  frames(): AsyncIterable<RgbFrame>;
+  frames(): AsyncIterable<CapturedFrame>;
   status(): CaptureStatus;
   /** The last decoded frame (for thumbnails). Treat as read-only. */
-  latestFrame(): RgbFrame | null;
+  latestFrame(): CapturedFrame | null;
   /** Called when the state or the last error changes. Returns an unsubscribe function. */
   onStatus(listener: (status: CaptureStatus) => void): () => void;
 }

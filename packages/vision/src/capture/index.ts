@@ -1,5 +1,5 @@
 // Capture stage: one interface (FrameSource), interchangeable implementations.
-export type { RgbFrame, CaptureState, CaptureStatus, FrameSource } from './frame-source.js';
+export type { CapturedFrame, CaptureState, CaptureStatus, FrameSource } from './frame-source.js';
 export {
   FfmpegFrameSource,
   type FfmpegFrameSourceOptions,

@@ -1,16 +1,16 @@
 // A FrameSource driven by the test (or a replay): push frames and set the state by hand.
-import type { CaptureState, CaptureStatus, FrameSource, RgbFrame } from './frame-source.js';
+import type { CaptureState, CaptureStatus, FrameSource, CapturedFrame } from './frame-source.js';
 import { LatestFrameQueue } from './latest-frame-queue.js';
 
 export class ManualFrameSource implements FrameSource {
-  readonly #queue: LatestFrameQueue<RgbFrame>;
+  readonly #queue: LatestFrameQueue<CapturedFrame>;
   readonly #listeners = new Set<(s: CaptureStatus) => void>();
   #status: CaptureStatus;
-  #latest: RgbFrame | null = null;
+  #latest: CapturedFrame | null = null;
   #seq = 0;
 
   constructor(options: { targetFps?: number; queueCapacity?: number } = {}) {
-    this.#queue = new LatestFrameQueue<RgbFrame>(options.queueCapacity ?? 1);
+    this.#queue = new LatestFrameQueue<CapturedFrame>(options.queueCapacity ?? 1);
     this.#status = {
       state: 'stopped',
       targetFps: options.targetFps ?? 2,
@@ -40,9 +40,9 @@ export class ManualFrameSource implements FrameSource {
 
   /** Queue a frame; seq and capturedAtMs are filled in when missing. */
   push(
-    frame: Omit<RgbFrame, 'seq' | 'capturedAtMs'> & Partial<Pick<RgbFrame, 'seq' | 'capturedAtMs'>>,
+    frame: Omit<CapturedFrame, 'seq' | 'capturedAtMs'> & Partial<Pick<CapturedFrame, 'seq' | 'capturedAtMs'>>,
   ): void {
-    const full: RgbFrame = {
+    const full: CapturedFrame = {
       ...frame,
       seq: frame.seq ?? ++this.#seq,
       capturedAtMs: frame.capturedAtMs ?? Date.now(),
@@ -65,7 +65,7 @@ export class ManualFrameSource implements FrameSource {
     if (changed) for (const l of this.#listeners) l(this.status());
   }
 
-  frames(): AsyncIterable<RgbFrame> {
+  frames(): AsyncIterable<CapturedFrame> {
     return this.#queue;
   }
 
@@ -78,7 +78,7 @@ export class ManualFrameSource implements FrameSource {
     };
   }
 
-  latestFrame(): RgbFrame | null {
+  latestFrame(): CapturedFrame | null {
     return this.#latest;
   }
 

@@ -1,8 +1,8 @@
 // Keeps the latest frame of a camera for its dashboard thumbnail (the server JPEG-encodes it with sharp).
-import type { RgbFrame } from './frame-source.js';
+import type { CapturedFrame } from './frame-source.js';
 
 export class SnapshotKeeper {
-  #frame: RgbFrame | null = null;
+  #frame: CapturedFrame | null = null;
   readonly maxAgeMs: number;
 
   /** A snapshot older than maxAgeMs is not shown as current (the camera has gone quiet). */
@@ -10,18 +10,18 @@ export class SnapshotKeeper {
     this.maxAgeMs = maxAgeMs;
   }
 
-  offer(frame: RgbFrame): void {
+  offer(frame: CapturedFrame): void {
     if (this.#frame === null || frame.capturedAtMs >= this.#frame.capturedAtMs) this.#frame = frame;
   }
 
   /** The latest frame if it is fresh enough at nowMs, else null. */
-  current(nowMs: number): RgbFrame | null {
+  current(nowMs: number): CapturedFrame | null {
     const f = this.#frame;
     return f !== null && nowMs - f.capturedAtMs <= this.maxAgeMs ? f : null;
   }
 
   /** The latest frame however old, with its age (for "last seen 5 min ago" thumbnails). */
-  last(): RgbFrame | null {
+  last(): CapturedFrame | null {
     return this.#frame;
   }
 
@@ -34,7 +34,7 @@ export class SnapshotKeeper {
  * Nearest-neighbour downscale of an RGB24 frame to at most maxWidth pixels wide. Cheap enough to run per
  * snapshot without sharp; sharp can still do a better resize when encoding.
  */
-export function downscaleRgb(frame: RgbFrame, maxWidth: number): RgbFrame {
+export function downscaleRgb(frame: CapturedFrame, maxWidth: number): CapturedFrame {
   if (frame.width <= maxWidth) return frame;
   const width = Math.max(1, Math.floor(maxWidth));
   const height = Math.max(1, Math.round((frame.height * width) / frame.width));

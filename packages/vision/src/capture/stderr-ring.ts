@@ -82,11 +82,11 @@ const KNOWN: ReadonlyArray<[RegExp, string]> = [
 
 /** Best readable error among recent stderr lines, or null when nothing looks like an error. */
 export function summarizeFfmpegError(lines: readonly string[]): string | null {
-  // Prefer the most recent known pattern; ffmpeg prints the root cause near the end.
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i] ?? '';
-    for (const [re, text] of KNOWN) {
-      const m = re.exec(line);
+  // Known causes in order of specificity ("moov atom not found" explains the "Invalid data" line after it);
+  // lines are the current run's only, so an older line cannot mask a newer cause.
+  for (const [re, text] of KNOWN) {
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const m = re.exec(lines[i] ?? '');
       if (m !== null) return text.replace('$1', (m[1] ?? '').trim());
     }
   }

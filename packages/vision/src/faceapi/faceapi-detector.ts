@@ -50,7 +50,8 @@ export class FaceApiDetector implements FaceDetector {
     try {
       const results = await faceapi.detectAllFaces(input, options).withFaceLandmarks();
       const dets: RawDetection[] = results.map((r) => ({
-        box: { ...r.detection.box },
+        // face-api's Box keeps its fields private behind getters, so copy them one by one.
+        box: { x: r.detection.box.x, y: r.detection.box.y, width: r.detection.box.width, height: r.detection.box.height },
         score: r.detection.score,
         landmarks: landmarks68To5(r.landmarks.positions),
       }));
