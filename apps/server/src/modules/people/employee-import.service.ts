@@ -16,7 +16,9 @@ import {
   type ImportField,
   type PlannedRow,
 } from './employee-import.rules.js';
-import type { Executor } from './employees.repository.js';
+import { bulkInsert, type Executor } from './employees.repository.js';
+
+type Dialect = 'sqlite' | 'postgres';
 import { readTabularFile } from './tabular-file.reader.js';
 
 export const IMPORT_LIMITS = {
@@ -37,8 +39,23 @@ interface StoredImport {
   rows: string[][];
 }
 
-// Column count of an employee insert is 15; 400 rows stay under SQLite's and PostgreSQL's bind limits.
-const INSERT_CHUNK = 400;
+const EMPLOYEE_COLUMNS = [
+  'id',
+  'organization_id',
+  'employee_code',
+  'badge_id',
+  'name',
+  'department_id',
+  'position_id',
+  'area_id',
+  'email',
+  'phone',
+  'whatsapp',
+  'supervisor_id',
+  'status',
+  'created_at',
+  'updated_at',
+] as const;
 
 export class EmployeeImportService {
   constructor(private readonly ctx: ServerContext) {}
@@ -118,7 +135,7 @@ export class EmployeeImportService {
       const check = checkImport(stored.fields, stored.rows, existing);
       if (check.issues.length > 0 && !onlyValidRows) throw importHasErrors(check.issues);
 
-      const applied = await applyRows(trx, orgId, now, check.valid, existing);
+      const applied = await applyRows(trx, this.ctx.dialect, orgId, now, check.valid, existing);
       const skipped = stored.rows.length - check.valid.length;
       await recordAudit(trx, now, {
         organizationId: orgId,
@@ -177,6 +194,7 @@ async function loadExisting(db: Executor, orgId: string): Promise<ExistingEmploy
 /** Finds catalog rows by name (ignoring case) and creates the missing ones. */
 async function resolveCatalog(
   trx: Executor,
+  dialect: Dialect,
   table: 'departments' | 'positions',
   orgId: string,
   nowMs: number,
@@ -196,17 +214,19 @@ async function resolveCatalog(
     byName.set(key, id);
     create.push({ id, organizationId: orgId, name, createdAt: nowMs });
   }
-  for (let i = 0; i < create.length; i += INSERT_CHUNK) {
-    await trx
-      .insertInto(table)
-      .values(create.slice(i, i + INSERT_CHUNK))
-      .execute();
-  }
+  await bulkInsert(
+    trx,
+    dialect,
+    table,
+    ['id', 'organization_id', 'name', 'created_at'],
+    create.map((c) => [c.id, c.organizationId, c.name, c.createdAt]),
+  );
   return byName;
 }
 
 async function applyRows(
   trx: Executor,
+  dialect: Dialect,
   orgId: string,
   now: number,
   planned: PlannedRow[],
@@ -214,6 +234,7 @@ async function applyRows(
 ): Promise<{ created: string[]; updated: string[] }> {
   const departments = await resolveCatalog(
     trx,
+    dialect,
     'departments',
     orgId,
     now,
@@ -221,6 +242,7 @@ async function applyRows(
   );
   const positions = await resolveCatalog(
     trx,
+    dialect,
     'positions',
     orgId,
     now,
@@ -253,30 +275,29 @@ async function applyRows(
   const ordered = [...creates].sort(
     (a, b) => (newDepth.get(a.employeeCode) ?? 0) - (newDepth.get(b.employeeCode) ?? 0),
   );
-  for (let i = 0; i < ordered.length; i += INSERT_CHUNK) {
-    await trx
-      .insertInto('employees')
-      .values(
-        ordered.slice(i, i + INSERT_CHUNK).map((p) => ({
-          id: idByCode.get(p.employeeCode) ?? '',
-          organizationId: orgId,
-          employeeCode: p.employeeCode,
-          badgeId: p.badgeId ?? null,
-          name: p.name,
-          departmentId: catalogId(departments, p.department) ?? null,
-          positionId: catalogId(positions, p.position) ?? null,
-          areaId: null,
-          email: p.email ?? null,
-          phone: p.phone ?? null,
-          whatsapp: p.whatsapp ?? null,
-          supervisorId: supervisorId(p.supervisorCode) ?? null,
-          status: p.status ?? 'active',
-          createdAt: now,
-          updatedAt: now,
-        })),
-      )
-      .execute();
-  }
+  await bulkInsert(
+    trx,
+    dialect,
+    'employees',
+    EMPLOYEE_COLUMNS,
+    ordered.map((p) => [
+      idByCode.get(p.employeeCode) ?? '',
+      orgId,
+      p.employeeCode,
+      p.badgeId ?? null,
+      p.name,
+      catalogId(departments, p.department) ?? null,
+      catalogId(positions, p.position) ?? null,
+      null,
+      p.email ?? null,
+      p.phone ?? null,
+      p.whatsapp ?? null,
+      supervisorId(p.supervisorCode) ?? null,
+      p.status ?? 'active',
+      now,
+      now,
+    ]),
+  );
 
   const updated: string[] = [];
   for (const p of planned) {
