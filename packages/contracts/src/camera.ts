@@ -178,6 +178,15 @@ const cameraCommon = {
     .describe('Area or site the camera watches (an area id or name), e.g. "gudang".'),
   source: CameraSourceSchema,
   regionOfInterest: CameraRegionOfInterestSchema.optional(),
+  organizationId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'Organization that owns the camera (its id). May be left out when Hadir has exactly one organization.',
+    ),
 };
 
 /** The file as written by people: anything with a global default may be left out. Unknown keys are errors. */
@@ -226,6 +235,7 @@ export function resolveCameraConfig(
   return {
     id: f.id,
     name: f.name,
+    ...(f.organizationId !== undefined ? { organizationId: f.organizationId } : {}),
     ...(f.area !== undefined ? { area: f.area } : {}),
     source: f.source,
     ...(f.regionOfInterest !== undefined ? { regionOfInterest: f.regionOfInterest } : {}),

@@ -3,3 +3,6 @@ export * from './auth.js';
 export * from './organizations.js';
 export * from './employees.js';
 export * from './faces.js';
+export * from './camera.js';
+export * from './alerts.js';
+export * from './presence.js';

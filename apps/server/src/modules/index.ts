@@ -7,6 +7,15 @@ import { AuthService, registerAuthRoutes } from './auth/index.js';
 import { OrganizationsService, registerOrganizationRoutes } from './organizations/index.js';
 import { registerFaceModules, type FaceModules } from './faces/index.js';
 import { EmployeeImportService, EmployeesService, registerEmployeeRoutes } from './people/index.js';
+import { CameraRegistry, registerCameraRoutes } from './cameras/index.js';
+import { AlertsService, LogAlertNotifier, registerAlertRoutes } from './alerts/index.js';
+import {
+  PresenceQueries,
+  PresenceService,
+  presenceOptionsFromEnv,
+  registerPresenceRoutes,
+} from './presence/index.js';
+import { PipelineService, probeCameraSource } from './pipeline/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -15,6 +24,10 @@ export interface Modules {
   employeeImports: EmployeeImportService;
   /** Face engine, galleries, enrolment, unknown faces and snapshots. */
   faces: FaceModules;
+  cameras: CameraRegistry;
+  presence: PresenceService;
+  alerts: AlertsService;
+  pipeline: PipelineService;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -35,6 +48,13 @@ export async function registerModules(
   const employees = new EmployeesService(ctx);
   const employeeImports = new EmployeeImportService(ctx);
   registerEmployeeRoutes(app, ctx, employees, employeeImports);
+  const cameras = new CameraRegistry(ctx);
+  const alerts = new AlertsService(ctx, new LogAlertNotifier(ctx.log));
+  const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv());
+  const pipeline = new PipelineService(ctx, cameras, presence, faces);
+  registerCameraRoutes(app, cameras, probeCameraSource);
+  registerPresenceRoutes(app, ctx, new PresenceQueries(ctx));
+  registerAlertRoutes(app, alerts);
 
   const stoppers: (() => Promise<void>)[] = [];
   return {
@@ -43,9 +63,16 @@ export async function registerModules(
     employees,
     employeeImports,
     faces,
+    cameras,
+    presence,
+    alerts,
+    pipeline,
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());
+      await cameras.start();
+      stoppers.push(() => cameras.stop());
+      stoppers.push(await pipeline.start(roles));
     },
     async stop() {
       for (const s of stoppers.reverse()) await s();

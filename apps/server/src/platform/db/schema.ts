@@ -1,5 +1,6 @@
 import type { FoundationTables } from './tables/foundation.js';
+import type { PresenceTables } from './tables/presence.js';
 import type { FacesTables } from './tables/faces.js';
 
 /** The whole database, composed from each slice's tables (add yours with `&`). */
-export type DB = FoundationTables & FacesTables;
+export type DB = FoundationTables & FacesTables & PresenceTables;

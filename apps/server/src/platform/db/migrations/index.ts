@@ -1,7 +1,8 @@
 import type { HadirMigration } from './helpers.js';
 import { foundation } from './0001-foundation.js';
 import { people } from './0002-people.js';
+import { presence } from './0010-presence.js';
 import { faces } from './0011-faces.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
-export const MIGRATIONS: HadirMigration[] = [foundation, people, faces];
+export const MIGRATIONS: HadirMigration[] = [foundation, people, presence, faces];

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import {
+  CameraCreate,
+  CameraIdSchema,
+  CameraTestSourceRequest,
+  CameraTestSourceResponse,
+  CameraUpdate,
+  CameraView,
+  OkBody,
+  type CameraProbeResult,
+} from '@hadir/contracts';
+import type { HttpApp } from '../../platform/http/app.js';
+import { authOf, orgOf } from '../auth/index.js';
+import type { CameraRegistry } from './cameras.service.js';
+
+/** Tests a source URL before it is saved (ffmpeg opens it and decodes one frame). */
+export type ProbeCameraSource = (
+  source: string,
+  opts: { rtspTransport?: 'tcp' | 'udp'; timeoutMs: number },
+) => Promise<CameraProbeResult>;
+
+const Params = z.object({ id: CameraIdSchema });
+
+export function registerCameraRoutes(app: HttpApp, cameras: CameraRegistry, probe: ProbeCameraSource): void {
+  app.get(
+    '/api/cameras',
+    {
+      config: { auth: 'camera:view' },
+      schema: {
+        tags: ['cameras'],
+        summary: 'Cameras with their health',
+        response: { 200: z.array(CameraView) },
+      },
+    },
+    async (req) => cameras.listViews(orgOf(req)),
+  );
+  app.get(
+    '/api/cameras/:id',
+    {
+      config: { auth: 'camera:view' },
+      schema: { tags: ['cameras'], summary: 'One camera', params: Params, response: { 200: CameraView } },
+    },
+    async (req) => cameras.view(orgOf(req), req.params.id),
+  );
+  app.post(
+    '/api/cameras',
+    {
+      config: { auth: 'camera:manage' },
+      schema: {
+        tags: ['cameras'],
+        summary: 'Add a camera (writes camera_config/<id>/config.json; it starts without a restart)',
+        body: CameraCreate,
+        response: { 201: CameraView },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await cameras.create(authOf(req), orgOf(req), req.body)),
+  );
+  app.patch(
+    '/api/cameras/:id',
+    {
+      config: { auth: 'camera:manage' },
+      schema: {
+        tags: ['cameras'],
+        summary: 'Change a camera (rewrites its config file; the camera restarts)',
+        params: Params,
+        body: CameraUpdate,
+        response: { 200: CameraView },
+      },
+    },
+    async (req) => cameras.update(authOf(req), orgOf(req), req.params.id, req.body),
+  );
+  app.delete(
+    '/api/cameras/:id',
+    {
+      config: { auth: 'camera:manage' },
+      schema: {
+        tags: ['cameras'],
+        summary: 'Remove a camera (deletes its config file; the camera stops)',
+        params: Params,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await cameras.remove(authOf(req), orgOf(req), req.params.id);
+      return { ok: true as const };
+    },
+  );
+  app.post(
+    '/api/cameras/test-source',
+    {
+      config: { auth: 'camera:manage' },
+      schema: {
+        tags: ['cameras'],
+        summary: 'Open a source URL and decode one frame, before saving it',
+        body: CameraTestSourceRequest,
+        response: { 200: CameraTestSourceResponse },
+      },
+    },
+    async (req) =>
+      probe(req.body.source, {
+        ...(req.body.rtspTransport ? { rtspTransport: req.body.rtspTransport } : {}),
+        timeoutMs: 15_000,
+      }),
+  );
+  app.get(
+    '/api/cameras/:id/snapshot.jpg',
+    {
+      config: { auth: 'camera:view' },
+      schema: { tags: ['cameras'], summary: 'Latest frame of the camera as a small JPEG', params: Params },
+    },
+    async (req, reply) => {
+      const jpeg = await cameras.thumbnailOf(orgOf(req), req.params.id);
+      return reply.type('image/jpeg').header('cache-control', 'no-store').send(jpeg);
+    },
+  );
+}

@@ -1,0 +1,435 @@
+import fs from 'node:fs';
+import {
+  CameraConfigFileSchema,
+  parseCameraConfigFile,
+  type CameraConfig,
+  type CameraConfigFile,
+  type CameraCreate,
+  type CameraStatus,
+  type CameraUpdate,
+  type CameraView,
+} from '@hadir/contracts';
+import type { ServerContext } from '../../context.js';
+import { toIso } from '../../platform/clock/clock.js';
+import type { AuthContext } from '../../platform/http/auth-context.js';
+import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import { recordAudit } from '../audit/index.js';
+import { CameraFilesRepository, type CameraFile } from './camera-files.repository.js';
+
+/** A camera as the registry knows it: the file, what it resolved to, and its health. */
+export interface CameraEntry {
+  id: string;
+  organizationId: string | null;
+  hash: string;
+  /** The resolved config when the file is valid; null otherwise (see issues). */
+  config: CameraConfig | null;
+  /** The file as written (to tell an explicit override from a default). */
+  file: CameraConfigFile | null;
+  raw: unknown;
+  issues: string[];
+  areaId: string | null;
+  status: CameraStatus;
+}
+
+export type CameraChange = { type: 'upsert'; entry: CameraEntry } | { type: 'remove'; id: string };
+
+export interface CameraRegistryOptions {
+  /** Fallback full rescan interval, for filesystems where fs.watch misses events (NFS, bind mounts). */
+  rescanMs?: number;
+  /** Quiet time after the last fs event before rescanning (editors write in several steps). */
+  debounceMs?: number;
+  /** Status is written to the database at least this often while it changes only in fps/counters. */
+  statusPersistMs?: number;
+}
+
+interface StoredStatus extends CameraStatus {
+  issues: string[];
+}
+
+export function initialStatus(id: string, config: CameraConfig | null, issues: string[]): CameraStatus {
+  const disabled = config !== null && !config.enabled;
+  return {
+    cameraId: id,
+    state: config === null ? 'offline' : disabled ? 'disabled' : 'starting',
+    targetFps: config?.analysisFps ?? 0,
+    measuredFps: 0,
+    framesAnalyzed: 0,
+    framesDropped: 0,
+    lastFrameAt: null,
+    lastError: issues.length > 0 ? `Invalid config: ${issues.join('; ')}` : null,
+    restarts: 0,
+  };
+}
+
+/** rtsp://user:secret@host → rtsp://user:***@host: the password never leaves the server. */
+export function redactSource(source: string): string {
+  return source.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@:\s]*):([^/@\s]*)@/i, '$1$2:***@');
+}
+
+/**
+ * The cameras declared in camera_config/<id>/config.json: loads them, validates each on its own (a bad
+ * file is reported, the others keep running), mirrors them into the `cameras` table for joins and
+ * status, watches the folder (fs.watch + debounce, and a periodic rescan as a fallback), and tells the
+ * pipeline what to start, restart or stop.
+ */
+export class CameraRegistry {
+  readonly files: CameraFilesRepository;
+  private readonly entries = new Map<string, CameraEntry>();
+  private readonly listeners = new Set<(change: CameraChange) => void>();
+  private readonly lastPersistMs = new Map<string, number>();
+  private watcher: fs.FSWatcher | null = null;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private debounceTimer: NodeJS.Timeout | null = null;
+  private scanning: Promise<void> | null = null;
+  private scanAgain = false;
+  /** Latest frame as JPEG, provided by the pipeline when it runs in this process. */
+  thumbnail: ((cameraId: string) => Promise<Buffer | null>) | null = null;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly opts: CameraRegistryOptions = {},
+  ) {
+    this.files = new CameraFilesRepository(ctx.env.cameraConfigDir);
+  }
+
+  onChange(listener: (change: CameraChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(): CameraEntry[] {
+    return [...this.entries.values()];
+  }
+
+  get(id: string): CameraEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Loads the folder once and starts watching it. */
+  async start(): Promise<void> {
+    fs.mkdirSync(this.files.dir, { recursive: true });
+    await this.rescan();
+    try {
+      this.watcher = fs.watch(this.files.dir, { recursive: true }, () => this.scheduleRescan());
+      this.watcher.on('error', (err) => this.ctx.log.warn({ err }, 'camera config watcher failed'));
+    } catch (err) {
+      this.ctx.log.warn({ err }, 'fs.watch unavailable for camera_config; relying on periodic rescan');
+    }
+    this.rescanTimer = setInterval(() => void this.rescan(), this.opts.rescanMs ?? 5000);
+    this.rescanTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.watcher?.close();
+    this.watcher = null;
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    if (this.debounceTimer) clearTimeout(this.debounceTimer);
+    this.rescanTimer = null;
+    this.debounceTimer = null;
+    await this.scanning;
+  }
+
+  private scheduleRescan(): void {
+    if (this.debounceTimer) clearTimeout(this.debounceTimer);
+    this.debounceTimer = setTimeout(() => void this.rescan(), this.opts.debounceMs ?? 250);
+    this.debounceTimer.unref();
+  }
+
+  /** Re-reads the folder; applies only real changes (by content hash). Concurrent calls coalesce. */
+  async rescan(): Promise<void> {
+    if (this.scanning) {
+      this.scanAgain = true;
+      return this.scanning;
+    }
+    this.scanning = (async () => {
+      do {
+        this.scanAgain = false;
+        try {
+          await this.applyScan(this.files.scan());
+        } catch (err) {
+          this.ctx.log.error({ err }, 'camera config scan failed');
+        }
+      } while (this.scanAgain);
+    })().finally(() => {
+      this.scanning = null;
+    });
+    return this.scanning;
+  }
+
+  private async applyScan(found: CameraFile[]): Promise<void> {
+    const seen = new Set<string>();
+    const orgs = await this.ctx.db.selectFrom('organizations').select('id').execute();
+    for (const f of found) {
+      seen.add(f.id);
+      const prev = this.entries.get(f.id);
+      if (prev && prev.hash === f.hash && !(prev.organizationId === null && orgs.length > 0)) continue;
+      const entry = await this.resolve(
+        f,
+        orgs.map((o) => o.id),
+      );
+      // Keep the live counters of a camera whose file changed; the pipeline restarts it anyway.
+      this.entries.set(f.id, entry);
+      if (entry.issues.length > 0) {
+        this.ctx.log.warn({ cameraId: f.id, issues: entry.issues }, `camera "${f.id}" has an invalid config`);
+      } else {
+        this.ctx.log.info({ cameraId: f.id }, prev ? 'camera config changed' : 'camera config loaded');
+      }
+      await this.persist(entry);
+      this.emit({ type: 'upsert', entry });
+    }
+    for (const id of [...this.entries.keys()]) {
+      if (seen.has(id)) continue;
+      const prev = this.entries.get(id);
+      this.entries.delete(id);
+      await this.ctx.db.deleteFrom('cameras').where('id', '=', id).execute();
+      this.ctx.log.info({ cameraId: id }, 'camera config removed');
+      this.emit({ type: 'remove', id });
+      if (prev?.organizationId) {
+        this.ctx.events.publish('camera.removed', { organizationId: prev.organizationId, cameraId: id });
+      }
+    }
+    // Rows for files deleted while Hadir was down.
+    if (seen.size === 0) await this.ctx.db.deleteFrom('cameras').execute();
+    else
+      await this.ctx.db
+        .deleteFrom('cameras')
+        .where('id', 'not in', [...seen])
+        .execute();
+  }
+
+  private async resolve(f: CameraFile, orgIds: string[]): Promise<CameraEntry> {
+    const base = { id: f.id, hash: f.hash, raw: f.json, areaId: null };
+    if (f.parseError !== null) {
+      const issues = [`camera "${f.id}": config.json is ${f.parseError}; fix the JSON syntax`];
+      return {
+        ...base,
+        organizationId: orgIds.length === 1 ? (orgIds[0] ?? null) : null,
+        config: null,
+        file: null,
+        issues,
+        status: initialStatus(f.id, null, issues),
+      };
+    }
+    const result = parseCameraConfigFile(f.id, f.json);
+    const fileParsed = CameraConfigFileSchema.safeParse(f.json);
+    const file = fileParsed.success ? fileParsed.data : null;
+    const declaredOrg =
+      f.json !== null && typeof f.json === 'object' && 'organizationId' in f.json
+        ? String(f.json.organizationId)
+        : null;
+    const issues = result.ok ? [] : [...result.issues];
+    let organizationId: string | null = null;
+    if (declaredOrg !== null) {
+      if (orgIds.includes(declaredOrg)) organizationId = declaredOrg;
+      else
+        issues.push(`camera "${f.id}": organizationId: no organization "${declaredOrg}"; use an existing id`);
+    } else if (orgIds.length === 1) organizationId = orgIds[0] ?? null;
+    else if (orgIds.length > 1) {
+      issues.push(
+        `camera "${f.id}": organizationId: is required when Hadir has several organizations; add the organization id`,
+      );
+    }
+    let areaId: string | null = null;
+    const config = result.ok && issues.length === 0 ? result.config : null;
+    if (config?.area && organizationId) {
+      const area = await this.ctx.db
+        .selectFrom('areas')
+        .select('id')
+        .where('organizationId', '=', organizationId)
+        .where((eb) => eb.or([eb('id', '=', config.area ?? ''), eb('name', '=', config.area ?? '')]))
+        .executeTakeFirst();
+      areaId = area?.id ?? null;
+    }
+    return {
+      ...base,
+      organizationId,
+      config,
+      file,
+      issues,
+      areaId,
+      status: initialStatus(f.id, config, issues),
+    };
+  }
+
+  private emit(change: CameraChange): void {
+    for (const l of this.listeners) {
+      try {
+        l(change);
+      } catch (err) {
+        this.ctx.log.error({ err }, 'camera change listener failed');
+      }
+    }
+  }
+
+  /** The pipeline reports health; written through to the database on changes and as a heartbeat. */
+  async reportStatus(cameraId: string, status: CameraStatus): Promise<void> {
+    const entry = this.entries.get(cameraId);
+    if (!entry) return;
+    const before = entry.status;
+    entry.status = status;
+    const important = before.state !== status.state || before.lastError !== status.lastError;
+    const now = this.ctx.clock.nowMs();
+    const last = this.lastPersistMs.get(cameraId) ?? 0;
+    if (important || now - last >= (this.opts.statusPersistMs ?? 5000)) await this.persist(entry);
+  }
+
+  private async persist(entry: CameraEntry): Promise<void> {
+    if (entry.organizationId === null) return;
+    const now = this.ctx.clock.nowMs();
+    this.lastPersistMs.set(entry.id, now);
+    const stored: StoredStatus = { ...entry.status, issues: entry.issues };
+    const row = {
+      organizationId: entry.organizationId,
+      name: entry.config?.name ?? nameFromRaw(entry.raw) ?? entry.id,
+      areaId: entry.areaId,
+      enabled: entry.config ? (entry.config.enabled ? 1 : 0) : 0,
+      // `overrides` lists the fields the file sets itself (a resolved config always carries defaults).
+      config: JSON.stringify(
+        entry.config ? { ...entry.config, overrides: Object.keys(entry.file ?? {}) } : (entry.raw ?? null),
+      ),
+      status: JSON.stringify(stored),
+      updatedAt: now,
+    };
+    await this.ctx.db
+      .insertInto('cameras')
+      .values({ id: entry.id, ...row })
+      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .execute();
+    this.ctx.events.publish('camera.statusChanged', {
+      organizationId: entry.organizationId,
+      camera: presentCamera({ id: entry.id, ...row }),
+    });
+  }
+
+  // ---- API operations (they write the file; the watcher logic applies it) ----
+
+  async listViews(orgId: string): Promise<CameraView[]> {
+    const rows = await this.ctx.db
+      .selectFrom('cameras')
+      .selectAll()
+      .where('organizationId', '=', orgId)
+      .orderBy('name')
+      .orderBy('id')
+      .execute();
+    return rows.map(presentCamera);
+  }
+
+  async view(orgId: string, id: string): Promise<CameraView> {
+    const row = await this.ctx.db
+      .selectFrom('cameras')
+      .selectAll()
+      .where('organizationId', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound('Camera');
+    return presentCamera(row);
+  }
+
+  async create(auth: AuthContext, orgId: string, input: CameraCreate): Promise<CameraView> {
+    if (this.files.exists(input.id)) throw conflict('camera_exists', `Camera "${input.id}" already exists`);
+    const json: Record<string, unknown> = { ...input, organizationId: orgId };
+    this.validateOrThrow(input.id, json);
+    this.files.write(input.id, json);
+    await this.auditChange(auth, orgId, 'camera.created', input.id, `Added camera "${input.name}"`);
+    await this.rescan();
+    return this.view(orgId, input.id);
+  }
+
+  async update(auth: AuthContext, orgId: string, id: string, patch: CameraUpdate): Promise<CameraView> {
+    await this.view(orgId, id);
+    const current = this.files.readJson(id) ?? {};
+    const next: Record<string, unknown> = { ...current, organizationId: orgId };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) continue;
+      if (v === null) delete next[k];
+      else next[k] = v;
+    }
+    this.validateOrThrow(id, next);
+    this.files.write(id, next);
+    await this.auditChange(
+      auth,
+      orgId,
+      'camera.updated',
+      id,
+      `Changed camera "${id}": ${Object.keys(patch).join(', ')}`,
+    );
+    await this.rescan();
+    return this.view(orgId, id);
+  }
+
+  async remove(auth: AuthContext, orgId: string, id: string): Promise<void> {
+    await this.view(orgId, id);
+    this.files.remove(id);
+    await this.auditChange(auth, orgId, 'camera.deleted', id, `Removed camera "${id}"`);
+    await this.rescan();
+  }
+
+  async thumbnailOf(orgId: string, id: string): Promise<Buffer> {
+    await this.view(orgId, id);
+    const jpeg = this.thumbnail ? await this.thumbnail(id) : null;
+    if (!jpeg) throw notFound('Frame (the camera has not delivered one yet)');
+    return jpeg;
+  }
+
+  private validateOrThrow(id: string, json: Record<string, unknown>): void {
+    const result = parseCameraConfigFile(id, json);
+    if (!result.ok)
+      throw badRequest('invalid_camera_config', result.issues.join('; '), { issues: result.issues });
+  }
+
+  private async auditChange(auth: AuthContext, orgId: string, action: string, id: string, summary: string) {
+    await recordAudit(this.ctx.db, this.ctx.clock.nowMs(), {
+      organizationId: orgId,
+      actor: auth,
+      action,
+      entityType: 'camera',
+      entityId: id,
+      summary,
+    });
+  }
+}
+
+function nameFromRaw(raw: unknown): string | null {
+  if (raw !== null && typeof raw === 'object' && 'name' in raw && typeof raw.name === 'string')
+    return raw.name;
+  return null;
+}
+
+/** What leaves the server about a camera: never the source password. */
+export function presentCamera(row: {
+  id: string;
+  name: string;
+  areaId: string | null;
+  enabled: number;
+  config: string;
+  status: string;
+  updatedAt: number;
+}): CameraView {
+  const cfg = (JSON.parse(row.config) ?? {}) as Partial<CameraConfig>;
+  const stored = JSON.parse(row.status) as StoredStatus;
+  const { issues, ...status } = stored;
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  return {
+    id: row.id,
+    name: row.name,
+    area: typeof cfg.area === 'string' ? cfg.area : null,
+    areaId: row.areaId,
+    source: typeof cfg.source === 'string' ? redactSource(cfg.source) : '',
+    enabled: row.enabled === 1,
+    analysisFps: num(cfg.analysisFps),
+    minFacePx: num(cfg.minFacePx),
+    absentAfterMinutes: num(cfg.absentAfterMinutes),
+    maxWidth: num(cfg.maxWidth),
+    valid: (issues ?? []).length === 0,
+    issues: issues ?? [],
+    status: { ...status, cameraId: row.id },
+    updatedAt: toIso(row.updatedAt),
+  };
+}
+
+declare module '../../platform/events/event-bus.js' {
+  interface HadirEvents {
+    'camera.statusChanged': { organizationId: string; camera: CameraView };
+    'camera.removed': { organizationId: string; cameraId: string };
+  }
+}

@@ -1,0 +1,275 @@
+import {
+  FfmpegFrameSource,
+  cropFaceJpeg,
+  downscaleRgb,
+  encodeJpeg,
+  probeSource,
+  type CaptureStatus,
+  type CapturedFrame,
+  type FrameSource,
+} from '@hadir/vision';
+import type { CameraConfig, CameraProbeResult, CameraStatus } from '@hadir/contracts';
+import type { ServerContext } from '../../context.js';
+import type { ProcessRole } from '../../platform/config/env.js';
+import { toIsoOrNull } from '../../platform/clock/clock.js';
+import type { CameraEntry, CameraRegistry } from '../cameras/index.js';
+import type { FaceModules } from '../faces/index.js';
+import type { PresenceService } from '../presence/index.js';
+import { FrameAnalyzer, type MatchableGallery } from './frame-analyzer.js';
+import { FrameDroppedError, InferencePool } from './inference-pool.js';
+
+/** Faces below this quality score are not matched (blurred, turned away, too dark). */
+export const MIN_FACE_QUALITY = 0.2;
+const THUMBNAIL_WIDTH_PX = 480;
+
+export async function probeCameraSource(
+  source: string,
+  opts: { rtspTransport?: 'tcp' | 'udp'; timeoutMs: number },
+): Promise<CameraProbeResult> {
+  return probeSource(source, opts.timeoutMs, opts.rtspTransport ? { rtspTransport: opts.rtspTransport } : {});
+}
+
+export function toCameraStatus(cameraId: string, s: CaptureStatus, framesDropped: number): CameraStatus {
+  return {
+    cameraId,
+    state: s.state === 'stopped' ? 'offline' : s.state,
+    targetFps: s.targetFps,
+    measuredFps: Math.round(s.measuredFps * 100) / 100,
+    framesAnalyzed: s.framesAnalyzed,
+    framesDropped: s.framesDropped + framesDropped,
+    lastFrameAt: toIsoOrNull(s.lastFrameAtMs),
+    lastError: s.lastError,
+    restarts: s.restarts,
+  };
+}
+
+/** One running camera: capture → inference (worker threads) → tracker → presence. */
+class CameraRunner {
+  readonly source: FrameSource;
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private statusTimer: NodeJS.Timeout | null = null;
+  private droppedHere = 0;
+  private thumb: { atMs: number; jpeg: Uint8Array } | null = null;
+  readonly analyzer: FrameAnalyzer;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    readonly entry: CameraEntry & { config: CameraConfig; organizationId: string },
+    private readonly deps: {
+      registry: CameraRegistry;
+      presence: PresenceService;
+      faces: FaceModules;
+      pool: () => InferencePool | null;
+    },
+  ) {
+    const c = entry.config;
+    this.source = new FfmpegFrameSource({
+      source: c.source,
+      fps: c.analysisFps,
+      maxWidth: c.maxWidth,
+      rtspTransport: c.rtspTransport,
+    });
+    this.analyzer = new FrameAnalyzer(
+      { minFacePx: c.minFacePx, minQuality: MIN_FACE_QUALITY, regionOfInterest: c.regionOfInterest },
+      `${entry.id}:`,
+    );
+  }
+
+  start(): void {
+    this.source.onStatus(() => void this.report());
+    this.source.start();
+    this.statusTimer = setInterval(() => void this.report(), 2000);
+    this.statusTimer.unref();
+    this.loop = this.run().catch((err: unknown) =>
+      this.ctx.log.error({ err, cameraId: this.entry.id }, 'camera loop failed'),
+    );
+  }
+
+  private async report(): Promise<void> {
+    await this.deps.registry
+      .reportStatus(this.entry.id, toCameraStatus(this.entry.id, this.source.status(), this.droppedHere))
+      .catch((err: unknown) => this.ctx.log.warn({ err }, 'camera status write failed'));
+  }
+
+  private async run(): Promise<void> {
+    for await (const frame of this.source.frames()) {
+      if (this.stopped) break;
+      await this.process(frame).catch((err: unknown) => {
+        if (err instanceof FrameDroppedError) this.droppedHere++;
+        else this.ctx.log.warn({ err, cameraId: this.entry.id }, 'frame analysis failed');
+      });
+    }
+  }
+
+  private async process(frame: CapturedFrame): Promise<void> {
+    const pool = this.deps.pool();
+    if (!pool) return;
+    const orgId = this.entry.organizationId;
+    const faces = await pool.analyze(frame, this.entry.config.minFacePx);
+    const gallery = (await this.deps.faces.galleries.galleryFor(orgId)) as MatchableGallery | null;
+    const nowMs = this.ctx.clock.nowMs();
+    const result = this.analyzer.analyze(frame, faces, gallery, nowMs);
+    for (const r of result.recognized) {
+      const employeeId = r.identityId as string;
+      this.deps.presence.recordSighting({
+        organizationId: orgId,
+        employeeId,
+        cameraId: this.entry.id,
+        cameraName: this.entry.config.name,
+        atMs: nowMs,
+        cosineSimilarity: r.cosineSimilarity,
+        trackId: r.trackId,
+        // Only the first sighting of a stay saves a snapshot (the presence flush decides).
+        snapshot: async () => {
+          const saved = await this.deps.faces.snapshots.save(orgId, {
+            kind: 'presence',
+            cameraId: this.entry.id,
+            employeeId,
+            faceJpeg: await cropFaceJpeg(frame, r.face.box),
+            frameJpeg: await encodeJpeg(downscaleRgb(frame, 640), { quality: 75 }),
+            takenAtMs: nowMs,
+          });
+          return saved.id;
+        },
+      });
+    }
+    for (const r of result.newlyUnknown) {
+      const f = r.face.payload;
+      await this.deps.faces.unknownFaces
+        .record(orgId, {
+          cameraId: this.entry.id,
+          seenAtMs: nowMs,
+          embedding: f.embedding,
+          quality: f.quality,
+          faceJpeg: await cropFaceJpeg(frame, f.box),
+          frameJpeg: await encodeJpeg(downscaleRgb(frame, 640), { quality: 75 }),
+        })
+        .catch((err: unknown) => this.ctx.log.warn({ err }, 'recording an unknown face failed'));
+    }
+  }
+
+  async thumbnail(): Promise<Uint8Array | null> {
+    const frame = this.source.latestFrame();
+    if (!frame) return null;
+    if (this.thumb && this.thumb.atMs === frame.capturedAtMs) return this.thumb.jpeg;
+    const jpeg = await encodeJpeg(downscaleRgb(frame, THUMBNAIL_WIDTH_PX), { quality: 70 });
+    this.thumb = { atMs: frame.capturedAtMs, jpeg };
+    return jpeg;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    await this.source.stop();
+    await this.loop;
+  }
+}
+
+/**
+ * The `pipeline` role: one runner per valid, enabled camera, started, restarted and stopped as the
+ * camera files change; a shared pool of inference worker threads; presence writes batched every second.
+ * The `worker` role runs the presence tick (state machine + alerts).
+ */
+export class PipelineService {
+  private readonly runners = new Map<string, CameraRunner>();
+  private pool: InferencePool | null = null;
+  private poolStarting: Promise<void> | null = null;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly cameras: CameraRegistry,
+    private readonly presence: PresenceService,
+    private readonly faces: FaceModules,
+  ) {}
+
+  get runningCameras(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  async start(roles: Set<ProcessRole>): Promise<() => Promise<void>> {
+    const timers: NodeJS.Timeout[] = [];
+    const stops: (() => Promise<void> | void)[] = [];
+    if (roles.has('worker')) {
+      const t = setInterval(() => void this.presence.tick(), this.ctx.env.HADIR_PRESENCE_TICK_MS);
+      t.unref();
+      timers.push(t);
+    }
+    if (roles.has('pipeline')) {
+      const t = setInterval(() => void this.presence.flush(), 1000);
+      t.unref();
+      timers.push(t);
+      await this.startPool();
+      this.cameras.thumbnail = async (id) => {
+        const jpeg = await this.runners.get(id)?.thumbnail();
+        return jpeg ? Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength) : null;
+      };
+      stops.push(
+        this.cameras.onChange((change) =>
+          this.enqueue(() => this.apply(change.type === 'remove' ? change.id : change.entry.id)),
+        ),
+      );
+      for (const e of this.cameras.list()) this.enqueue(() => this.apply(e.id));
+    }
+    return async () => {
+      for (const t of timers) clearInterval(t);
+      for (const s of stops) await s();
+      await this.chain;
+      await Promise.all([...this.runners.values()].map((r) => r.stop()));
+      this.runners.clear();
+      await this.presence.flush().catch(() => 0);
+      await this.pool?.close();
+      this.pool = null;
+    };
+  }
+
+  private async startPool(): Promise<void> {
+    const selection = await this.faces.engine.select();
+    if (!selection.enabled) {
+      this.ctx.log.warn({ reason: selection.reason }, 'recognition disabled: cameras run for health only');
+      return;
+    }
+    const pool = new InferencePool({
+      modelsDir: this.ctx.env.modelsDir,
+      pack: selection.pack,
+      threads: 1,
+    });
+    this.poolStarting = pool.ready().then(
+      () => {
+        this.pool = pool;
+        this.ctx.log.info({ pack: selection.pack, workers: pool.size }, 'inference workers ready');
+      },
+      (err: unknown) => this.ctx.log.error({ err }, 'inference workers failed to start'),
+    );
+    await this.poolStarting;
+  }
+
+  private enqueue(fn: () => Promise<void>): void {
+    this.chain = this.chain
+      .then(fn)
+      .catch((err: unknown) => this.ctx.log.error({ err }, 'camera change failed'));
+  }
+
+  /** Start, restart or stop one camera to match the registry. */
+  private async apply(id: string): Promise<void> {
+    const entry = this.cameras.get(id);
+    const running = this.runners.get(id);
+    const wanted = entry && entry.config && entry.config.enabled && entry.organizationId ? entry : null;
+    if (running && (!wanted || running.entry.hash !== wanted.hash)) {
+      this.runners.delete(id);
+      await running.stop();
+      this.ctx.log.info({ cameraId: id }, 'camera stopped');
+    }
+    if (wanted && !this.runners.has(id)) {
+      const runner = new CameraRunner(
+        this.ctx,
+        wanted as CameraEntry & { config: CameraConfig; organizationId: string },
+        { registry: this.cameras, presence: this.presence, faces: this.faces, pool: () => this.pool },
+      );
+      this.runners.set(id, runner);
+      runner.start();
+      this.ctx.log.info({ cameraId: id }, 'camera started');
+    }
+  }
+}

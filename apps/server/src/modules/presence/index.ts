@@ -1,0 +1,4 @@
+export { PresenceService, type Sighting, type PresenceOptions } from './presence.service.js';
+export { PresenceQueries } from './presence-queries.service.js';
+export { registerPresenceRoutes } from './presence.routes.js';
+export { presenceOptionsFromEnv } from './presence-options.js';

@@ -1,0 +1,211 @@
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type {
+  PresenceEntry,
+  PresenceInterval,
+  PresenceIntervalsPage,
+  PresenceIntervalsQuery,
+  PresenceList,
+  PresenceQuery,
+} from '@hadir/contracts';
+import type { ServerContext } from '../../context.js';
+import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
+import { badRequest } from '../../platform/http/errors.js';
+
+const STATES = ['available', 'off', 'unknown', 'outside_hours'] as const;
+
+function encodeCursor(lastSeenTs: number, id: string): string {
+  return Buffer.from(`${lastSeenTs}:${id}`).toString('base64url');
+}
+function decodeCursor(cursor: string): { lastSeenTs: number; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const at = text.indexOf(':');
+  const lastSeenTs = Number(text.slice(0, at));
+  if (at < 1 || !Number.isFinite(lastSeenTs)) throw badRequest('invalid_cursor', 'The cursor is not valid');
+  return { lastSeenTs, id: text.slice(at + 1) };
+}
+
+/** Read side of presence: the live board and the presence log (keyset-paginated, CSV export). */
+export class PresenceQueries {
+  constructor(private readonly ctx: ServerContext) {}
+
+  async live(orgId: string, q: PresenceQuery): Promise<PresenceList> {
+    let base = this.ctx.db
+      .selectFrom('employees')
+      .leftJoin('employeePresence', 'employeePresence.employeeId', 'employees.id')
+      .leftJoin('departments', 'departments.id', 'employees.departmentId')
+      .leftJoin('areas', 'areas.id', 'employees.areaId')
+      .where('employees.organizationId', '=', orgId)
+      .where('employees.status', '=', 'active');
+    if (q.areaId) base = base.where('employees.areaId', '=', q.areaId);
+    if (q.departmentId) base = base.where('employees.departmentId', '=', q.departmentId);
+    if (q.q) {
+      const like = `%${q.q.toLowerCase()}%`;
+      base = base.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['employees.name']), 'like', like),
+          eb(eb.fn('lower', ['employees.employeeCode']), 'like', like),
+        ]),
+      );
+    }
+    const countRows = await base
+      .select((eb) => [
+        eb.fn.coalesce('employeePresence.state', eb.val('unknown')).as('state'),
+        eb.fn.countAll<number>().as('n'),
+      ])
+      .groupBy('employeePresence.state')
+      .execute();
+    const counts = { available: 0, off: 0, unknown: 0, outside_hours: 0 };
+    for (const r of countRows) {
+      const s = (STATES as readonly string[]).includes(String(r.state))
+        ? (r.state as keyof typeof counts)
+        : 'unknown';
+      counts[s] += Number(r.n);
+    }
+    let filtered = base;
+    if (q.state === 'unknown') {
+      filtered = filtered.where((eb) =>
+        eb.or([eb('employeePresence.state', '=', 'unknown'), eb('employeePresence.state', 'is', null)]),
+      );
+    } else if (q.state) filtered = filtered.where('employeePresence.state', '=', q.state);
+    const total = q.state ? counts[q.state] : Object.values(counts).reduce((a, b) => a + b, 0);
+    const rows = await filtered
+      .select([
+        'employees.id',
+        'employees.employeeCode',
+        'employees.name',
+        'employees.departmentId',
+        'departments.name as departmentName',
+        'employees.areaId',
+        'areas.name as areaName',
+        'employeePresence.state',
+        'employeePresence.stateSince',
+        'employeePresence.lastSeenTs',
+        'employeePresence.lastCameraId',
+        'employeePresence.lastCameraName',
+        'employeePresence.snapshot',
+      ])
+      .orderBy('employees.name')
+      .orderBy('employees.id')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute();
+    const items: PresenceEntry[] = rows.map((r) => {
+      const snap = r.snapshot ? (JSON.parse(r.snapshot) as { reason?: PresenceEntry['reason'] }) : null;
+      return {
+        employeeId: r.id,
+        employeeCode: r.employeeCode,
+        name: r.name,
+        departmentId: r.departmentId,
+        departmentName: r.departmentName,
+        areaId: r.areaId,
+        areaName: r.areaName,
+        state: (r.state ?? 'unknown') as PresenceEntry['state'],
+        reason: snap?.reason ?? null,
+        since: toIsoOrNull(r.stateSince),
+        lastSeenAt: toIsoOrNull(r.lastSeenTs),
+        lastCameraId: r.lastCameraId,
+        lastCameraName: r.lastCameraName,
+      };
+    });
+    return { items, total, page: q.page, pageSize: q.pageSize, counts };
+  }
+
+  async intervals(orgId: string, q: PresenceIntervalsQuery): Promise<PresenceIntervalsPage> {
+    let query = this.ctx.db
+      .selectFrom('presenceIntervals as pi')
+      .innerJoin('employees', 'employees.id', 'pi.employeeId')
+      .where('pi.organizationId', '=', orgId);
+    if (q.from) query = query.where('pi.lastSeenTs', '>=', Date.parse(q.from));
+    if (q.to) query = query.where('pi.startedAt', '<', Date.parse(q.to));
+    if (q.employeeId) query = query.where('pi.employeeId', '=', q.employeeId);
+    if (q.cameraId) query = query.where('pi.cameraId', '=', q.cameraId);
+    if (q.departmentId) query = query.where('employees.departmentId', '=', q.departmentId);
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      query = query.where((eb) =>
+        eb.or([
+          eb('pi.lastSeenTs', '<', c.lastSeenTs),
+          eb.and([eb('pi.lastSeenTs', '=', c.lastSeenTs), eb('pi.id', '<', c.id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .select([
+        'pi.id',
+        'pi.employeeId',
+        'employees.employeeCode',
+        'employees.name as employeeName',
+        'pi.cameraId',
+        'pi.cameraName',
+        'pi.startedAt',
+        'pi.lastSeenTs',
+        'pi.sightings',
+        'pi.bestSimilarity',
+      ])
+      .orderBy('pi.lastSeenTs', 'desc')
+      .orderBy('pi.id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    const items: PresenceInterval[] = page.map((r) => ({
+      id: r.id,
+      employeeId: r.employeeId,
+      employeeCode: r.employeeCode,
+      employeeName: r.employeeName,
+      cameraId: r.cameraId,
+      cameraName: r.cameraName,
+      startedAt: toIso(r.startedAt),
+      lastSeenAt: toIso(r.lastSeenTs),
+      durationMs: Math.max(0, r.lastSeenTs - r.startedAt),
+      sightings: r.sightings,
+      bestSimilarity: Math.round(r.bestSimilarity * 1000) / 1000,
+    }));
+    return {
+      items,
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.lastSeenTs, last.id) : null,
+    };
+  }
+
+  /** Every matching interval as CSV, page by page (memory stays flat on a million rows). */
+  intervalsCsv(orgId: string, q: PresenceIntervalsQuery): Readable {
+    const page = (cursor: string | undefined) =>
+      this.intervals(orgId, { ...q, limit: 1000, ...(cursor ? { cursor } : {}) });
+    async function* rows() {
+      let cursor: string | undefined = q.cursor;
+      for (;;) {
+        const next = await page(cursor);
+        for (const r of next.items) {
+          yield [
+            r.employeeCode,
+            r.employeeName,
+            r.cameraName,
+            r.startedAt,
+            r.lastSeenAt,
+            Math.round(r.durationMs / 1000),
+            r.sightings,
+            r.bestSimilarity,
+          ];
+        }
+        if (!next.nextCursor) return;
+        cursor = next.nextCursor;
+      }
+    }
+    return Readable.from(rows()).pipe(
+      stringify({
+        header: true,
+        columns: [
+          'employee_code',
+          'employee_name',
+          'camera',
+          'started_at',
+          'last_seen_at',
+          'duration_s',
+          'sightings',
+          'best_similarity',
+        ],
+      }),
+    );
+  }
+}

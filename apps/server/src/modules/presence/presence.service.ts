@@ -1,0 +1,498 @@
+import type { OrganizationSettings, PresenceChange } from '@hadir/contracts';
+import {
+  currentWorkingWindow,
+  nextPresence,
+  reconcileAfterRestart,
+  type PresenceSnapshot,
+  type PresenceTransition,
+  type WeeklySchedule,
+} from '@hadir/domain';
+import type { ServerContext } from '../../context.js';
+import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
+import { newId } from '../../platform/ids/ids.js';
+import type { AlertChange, AlertsService } from '../alerts/index.js';
+import type { CameraStatus } from '@hadir/contracts';
+import { parseSettings } from '../organizations/index.js';
+
+/** One recognized person on one camera at one moment (after track consensus, never a single frame). */
+export interface Sighting {
+  organizationId: string;
+  employeeId: string;
+  cameraId: string;
+  cameraName: string;
+  atMs: number;
+  cosineSimilarity: number;
+  trackId: string | null;
+  /** Saves the event snapshot; called only when the sighting starts a new presence interval. */
+  snapshot?: () => Promise<string | null>;
+}
+
+interface Pending {
+  organizationId: string;
+  employeeId: string;
+  cameraId: string;
+  cameraName: string;
+  firstMs: number;
+  lastMs: number;
+  count: number;
+  bestSimilarity: number;
+  trackId: string | null;
+  snapshot: (() => Promise<string | null>) | undefined;
+}
+
+export interface PresenceOptions {
+  /** Test-only: absence window in seconds for every organization (HADIR_ABSENT_AFTER_SECONDS). */
+  absentAfterSecondsOverride?: number | null;
+  /** A camera unhealthy this long raises one camera_down alert (default 60 s). */
+  cameraDownAfterMs?: number;
+  /** A camera status older than this (no heartbeat from the pipeline) counts as down. */
+  cameraStaleMs?: number;
+}
+
+interface CameraHealth {
+  id: string;
+  name: string;
+  areaId: string | null;
+  healthy: boolean;
+  /** Since when the camera is in its current health (this process's view). */
+  sinceMs: number;
+  /** When this process saw it come back from down; null if it has not. */
+  restoredAtMs: number | null;
+  absentAfterMinutes: number | null;
+}
+
+function toDomainSchedule(s: OrganizationSettings): WeeklySchedule {
+  return { days: { ...s.workingHours }, graceMinutes: s.lateGraceMinutes };
+}
+
+/**
+ * Presence: sightings update the employee's last seen (compact intervals, batched writes); a tick
+ * evaluates everyone with the domain state machine and opens/resolves alerts in the same transaction.
+ */
+export class PresenceService {
+  private readonly pending = new Map<string, Pending>();
+  /** Employees reconciled since this process started (reconcileAfterRestart runs once per person). */
+  private readonly reconciled = new Set<string>();
+  private readonly cameraHealth = new Map<
+    string,
+    { healthy: boolean; sinceMs: number; restoredAtMs: number | null }
+  >();
+  private flushing: Promise<number> | null = null;
+  private ticking: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly alerts: AlertsService,
+    private readonly opts: PresenceOptions = {},
+  ) {}
+
+  absenceWindowMinutes(settings: OrganizationSettings, cameraMinutes: number | null): number {
+    const override = this.opts.absentAfterSecondsOverride;
+    if (override !== undefined && override !== null) return override / 60;
+    return cameraMinutes ?? settings.absentAfterMinutes;
+  }
+
+  recordSighting(s: Sighting): void {
+    const key = `${s.employeeId}|${s.cameraId}`;
+    const p = this.pending.get(key);
+    if (!p) {
+      this.pending.set(key, {
+        organizationId: s.organizationId,
+        employeeId: s.employeeId,
+        cameraId: s.cameraId,
+        cameraName: s.cameraName,
+        firstMs: s.atMs,
+        lastMs: s.atMs,
+        count: 1,
+        bestSimilarity: s.cosineSimilarity,
+        trackId: s.trackId,
+        snapshot: s.snapshot,
+      });
+      return;
+    }
+    p.firstMs = Math.min(p.firstMs, s.atMs);
+    p.lastMs = Math.max(p.lastMs, s.atMs);
+    p.count++;
+    p.bestSimilarity = Math.max(p.bestSimilarity, s.cosineSimilarity);
+    p.trackId = s.trackId ?? p.trackId;
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Writes buffered sightings: extends the current stay or opens a new one; updates last seen. */
+  flush(): Promise<number> {
+    if (this.flushing) return this.flushing;
+    this.flushing = this.flushNow().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async flushNow(): Promise<number> {
+    if (this.pending.size === 0) return 0;
+    const batch = [...this.pending.values()].sort((a, b) => a.firstMs - b.firstMs);
+    this.pending.clear();
+    const settingsByOrg = new Map<string, OrganizationSettings>();
+    const orgRows = await this.ctx.db
+      .selectFrom('organizations')
+      .select(['id', 'settings'])
+      .where('id', 'in', [...new Set(batch.map((b) => b.organizationId))])
+      .execute();
+    for (const o of orgRows) settingsByOrg.set(o.id, parseSettings(o.settings));
+    const overrides = await this.cameraOverrides(batch.map((b) => b.cameraId));
+    for (const p of batch) {
+      const settings = settingsByOrg.get(p.organizationId);
+      if (!settings) continue;
+      const windowMs = this.absenceWindowMinutes(settings, overrides.get(p.cameraId) ?? null) * 60_000;
+      // The snapshot is written outside the transaction (files), only for a new stay.
+      const last = await this.ctx.db
+        .selectFrom('presenceIntervals')
+        .select(['id', 'cameraId', 'lastSeenTs'])
+        .where('organizationId', '=', p.organizationId)
+        .where('employeeId', '=', p.employeeId)
+        .orderBy('lastSeenTs', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const extend = last && last.cameraId === p.cameraId && p.firstMs - last.lastSeenTs <= windowMs;
+      let snapshotId: string | null = null;
+      if (!extend && p.snapshot) {
+        snapshotId = await p.snapshot().catch((err: unknown) => {
+          this.ctx.log.warn({ err }, 'presence snapshot failed');
+          return null;
+        });
+      }
+      const now = this.ctx.clock.nowMs();
+      await this.ctx.db.transaction().execute(async (trx) => {
+        if (extend) {
+          const cur = await trx
+            .selectFrom('presenceIntervals')
+            .select(['bestSimilarity', 'sightings', 'lastSeenTs'])
+            .where('id', '=', last.id)
+            .executeTakeFirstOrThrow();
+          await trx
+            .updateTable('presenceIntervals')
+            .set({
+              lastSeenTs: Math.max(p.lastMs, cur.lastSeenTs),
+              sightings: cur.sightings + p.count,
+              bestSimilarity: Math.max(cur.bestSimilarity, p.bestSimilarity),
+            })
+            .where('id', '=', last.id)
+            .execute();
+        } else {
+          await trx
+            .insertInto('presenceIntervals')
+            .values({
+              id: newId(p.firstMs),
+              organizationId: p.organizationId,
+              employeeId: p.employeeId,
+              cameraId: p.cameraId,
+              cameraName: p.cameraName,
+              startedAt: p.firstMs,
+              lastSeenTs: p.lastMs,
+              sightings: p.count,
+              bestSimilarity: p.bestSimilarity,
+              trackId: p.trackId,
+              snapshotId,
+            })
+            .execute();
+        }
+        const current = await trx
+          .selectFrom('employeePresence')
+          .select(['lastSeenTs'])
+          .where('employeeId', '=', p.employeeId)
+          .executeTakeFirst();
+        if (!current) {
+          await trx
+            .insertInto('employeePresence')
+            .values({
+              employeeId: p.employeeId,
+              organizationId: p.organizationId,
+              state: 'unknown',
+              stateSince: now,
+              lastSeenTs: p.lastMs,
+              lastCameraId: p.cameraId,
+              lastCameraName: p.cameraName,
+              snapshot: null,
+              updatedAt: now,
+            })
+            .execute();
+        } else if ((current.lastSeenTs ?? 0) <= p.lastMs) {
+          await trx
+            .updateTable('employeePresence')
+            .set({
+              lastSeenTs: p.lastMs,
+              lastCameraId: p.cameraId,
+              lastCameraName: p.cameraName,
+              updatedAt: now,
+            })
+            .where('employeeId', '=', p.employeeId)
+            .execute();
+        }
+      });
+    }
+    return batch.length;
+  }
+
+  private async cameraOverrides(ids: string[]): Promise<Map<string, number | null>> {
+    const out = new Map<string, number | null>();
+    if (ids.length === 0) return out;
+    const rows = await this.ctx.db
+      .selectFrom('cameras')
+      .select(['id', 'config'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    for (const r of rows) out.set(r.id, explicitAbsentMinutes(r.config));
+    return out;
+  }
+
+  /** Evaluates every employee of every organization; one at a time (a slow tick is never overlapped). */
+  tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = this.tickNow().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async tickNow(): Promise<void> {
+    const orgs = await this.ctx.db.selectFrom('organizations').select(['id', 'settings']).execute();
+    for (const org of orgs) {
+      try {
+        await this.tickOrganization(org.id, parseSettings(org.settings));
+      } catch (err) {
+        this.ctx.log.error({ err, organizationId: org.id }, 'presence tick failed');
+      }
+    }
+  }
+
+  private async camerasOf(orgId: string, nowMs: number): Promise<CameraHealth[]> {
+    const rows = await this.ctx.db
+      .selectFrom('cameras')
+      .select(['id', 'name', 'areaId', 'enabled', 'status', 'config', 'updatedAt'])
+      .where('organizationId', '=', orgId)
+      .execute();
+    const staleMs = this.opts.cameraStaleMs ?? 30_000;
+    const out: CameraHealth[] = [];
+    for (const r of rows) {
+      const status = JSON.parse(r.status) as CameraStatus & { issues?: string[] };
+      if (r.enabled !== 1 || (status.issues ?? []).length > 0) continue;
+      const healthy =
+        (status.state === 'online' || status.state === 'degraded') && nowMs - r.updatedAt <= staleMs;
+      const known = this.cameraHealth.get(r.id);
+      let sinceMs = known?.sinceMs ?? (healthy ? nowMs : Math.min(nowMs, r.updatedAt));
+      let restoredAtMs = known?.restoredAtMs ?? null;
+      if (known && known.healthy !== healthy) {
+        sinceMs = nowMs;
+        if (healthy) restoredAtMs = nowMs;
+      }
+      this.cameraHealth.set(r.id, { healthy, sinceMs, restoredAtMs });
+      out.push({
+        id: r.id,
+        name: r.name,
+        areaId: r.areaId,
+        healthy,
+        sinceMs,
+        restoredAtMs,
+        absentAfterMinutes: explicitAbsentMinutes(r.config),
+      });
+    }
+    return out;
+  }
+
+  async tickOrganization(orgId: string, settings: OrganizationSettings): Promise<void> {
+    const nowMs = this.ctx.clock.nowMs();
+    const cameras = await this.camerasOf(orgId, nowMs);
+    const changes: AlertChange[] = [];
+
+    // One alert per dead camera, never one per person it covers.
+    const downAfterMs = this.opts.cameraDownAfterMs ?? 60_000;
+    for (const c of cameras) {
+      if (!c.healthy && nowMs - c.sinceMs >= downAfterMs) {
+        changes.push(
+          ...(await this.ctx.db.transaction().execute((trx) =>
+            this.alerts.cameraDown(trx, {
+              organizationId: orgId,
+              cameraId: c.id,
+              cameraName: c.name,
+              downSinceMs: c.sinceMs,
+              nowMs,
+              settings,
+            }),
+          )),
+        );
+      } else if (c.healthy) {
+        changes.push(
+          ...(await this.ctx.db
+            .transaction()
+            .execute((trx) => this.alerts.cameraUp(trx, orgId, c.id, nowMs))),
+        );
+      }
+    }
+
+    const employees = await this.ctx.db
+      .selectFrom('employees')
+      .leftJoin('employeePresence', 'employeePresence.employeeId', 'employees.id')
+      .select([
+        'employees.id',
+        'employees.areaId',
+        'employeePresence.state',
+        'employeePresence.lastSeenTs',
+        'employeePresence.lastCameraId',
+        'employeePresence.lastCameraName',
+        'employeePresence.snapshot',
+      ])
+      .where('employees.organizationId', '=', orgId)
+      .where('employees.status', '=', 'active')
+      .execute();
+
+    const schedule = toDomainSchedule(settings);
+    const window = currentWorkingWindow(schedule, settings.timeZone, nowMs);
+    const camerasByArea = new Map<string | null, CameraHealth[]>();
+    for (const c of cameras) camerasByArea.set(c.areaId, [...(camerasByArea.get(c.areaId) ?? []), c]);
+
+    for (const e of employees) {
+      // Cameras covering the person: those of their area, else every camera of the organization.
+      const covering = (e.areaId ? camerasByArea.get(e.areaId) : undefined) ?? cameras;
+      const healthy = covering.length === 0 ? ('none' as const) : covering.some((c) => c.healthy);
+      const downSince = healthy === false ? Math.max(...covering.map((c) => c.sinceMs)) : null;
+      const restoredTimes = covering
+        .filter((c) => c.healthy && c.restoredAtMs !== null)
+        .map((c) => c.restoredAtMs as number);
+      const restored = healthy === true && restoredTimes.length > 0 ? Math.max(...restoredTimes) : null;
+      const lastCamera = cameras.find((c) => c.id === e.lastCameraId);
+      const input = {
+        lastSeenMs: e.lastSeenTs ?? null,
+        nowMs,
+        absentAfterMinutes: this.absenceWindowMinutes(settings, lastCamera?.absentAfterMinutes ?? null),
+        withinWorkingHours: window !== null,
+        workStartedMs: window?.startMs ?? null,
+        coveringCamerasHealthy: healthy,
+        camerasDownSinceMs: downSince,
+        coverageRestoredMs: restored,
+      };
+      const prev = e.snapshot ? (JSON.parse(e.snapshot) as PresenceSnapshot) : null;
+      let transition: PresenceTransition;
+      if (!this.reconciled.has(e.id) && prev) {
+        transition = reconcileAfterRestart(
+          {
+            lastSeenMs: input.lastSeenMs,
+            openAbsence: prev.absence,
+            checkedInForWindowMs: prev.checkedInForWindowMs,
+          },
+          input,
+        );
+        // Keep the state's "since" when reconciliation confirms the same state.
+        if (transition.snapshot.state === prev.state && transition.snapshot.reason === prev.reason) {
+          transition = { ...transition, snapshot: { ...transition.snapshot, changedAtMs: prev.changedAtMs } };
+        }
+      } else {
+        transition = nextPresence(prev, input);
+      }
+      this.reconciled.add(e.id);
+      const nextJson = JSON.stringify(transition.snapshot);
+      if (nextJson === e.snapshot) continue;
+
+      const stateChanged = !prev || prev.state !== transition.snapshot.state;
+      const rowChanges = await this.ctx.db.transaction().execute(async (trx) => {
+        const out: AlertChange[] = [];
+        const values = {
+          state: transition.snapshot.state,
+          stateSince: transition.snapshot.changedAtMs,
+          snapshot: nextJson,
+          updatedAt: nowMs,
+        };
+        if (e.state === null) {
+          await trx
+            .insertInto('employeePresence')
+            .values({
+              employeeId: e.id,
+              organizationId: orgId,
+              ...values,
+              lastSeenTs: null,
+              lastCameraId: null,
+              lastCameraName: null,
+            })
+            .onConflict((oc) => oc.column('employeeId').doUpdateSet(values))
+            .execute();
+        } else {
+          await trx.updateTable('employeePresence').set(values).where('employeeId', '=', e.id).execute();
+        }
+        for (const ev of transition.events) {
+          switch (ev.type) {
+            case 'absence.started':
+              out.push(
+                ...(await this.alerts.openAbsence(trx, {
+                  organizationId: orgId,
+                  employeeId: e.id,
+                  awaySinceMs: ev.awaySinceMs,
+                  cameraId: e.lastCameraId,
+                  cameraName: e.lastCameraName,
+                  nowMs,
+                  settings,
+                })),
+              );
+              break;
+            case 'absence.ended':
+              out.push(
+                ...(await this.alerts.endAbsence(trx, {
+                  organizationId: orgId,
+                  employeeId: e.id,
+                  ended: { atMs: ev.atMs, awayMs: ev.awayMs, endedBy: ev.endedBy },
+                  nowMs,
+                  settings,
+                })),
+              );
+              break;
+            case 'coverage.lost':
+              if (ev.duringAbsence) await this.alerts.setCoverageLost(trx, e.id, true, nowMs);
+              break;
+            case 'coverage.restored':
+              await this.alerts.setCoverageLost(trx, e.id, false, nowMs);
+              break;
+            case 'presence.changed':
+            case 'presence.checkedIn':
+              break;
+            default: {
+              const never: never = ev;
+              throw new Error(`unknown presence event ${JSON.stringify(never)}`);
+            }
+          }
+        }
+        return out;
+      });
+      changes.push(...rowChanges);
+      if (stateChanged) {
+        const presence: PresenceChange = {
+          employeeId: e.id,
+          state: transition.snapshot.state,
+          reason: transition.snapshot.reason,
+          since: toIso(transition.snapshot.changedAtMs),
+          lastSeenAt: toIsoOrNull(input.lastSeenMs),
+          lastCameraName: e.lastCameraName,
+        };
+        this.ctx.events.publish('presence.changed', { organizationId: orgId, presence });
+      }
+    }
+    changes.push(...(await this.alerts.tickOrganization(orgId, settings, nowMs)));
+    this.alerts.publish(changes);
+  }
+}
+
+/** absentAfterMinutes only when the camera file sets it (resolved configs always carry a default). */
+function explicitAbsentMinutes(configJson: string): number | null {
+  try {
+    const cfg = JSON.parse(configJson) as { absentAfterMinutes?: unknown; overrides?: unknown };
+    const explicit = Array.isArray(cfg.overrides) && cfg.overrides.includes('absentAfterMinutes');
+    return explicit && typeof cfg.absentAfterMinutes === 'number' ? cfg.absentAfterMinutes : null;
+  } catch {
+    return null;
+  }
+}
+
+declare module '../../platform/events/event-bus.js' {
+  interface HadirEvents {
+    'presence.changed': { organizationId: string; presence: PresenceChange };
+  }
+}
