@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
 /** Identifiers are opaque strings (UUIDv7-like, time ordered) across every dialect. */
-export const Id = z.string().min(1).max(64).describe('Opaque identifier');
+/** Ids are UUIDs or slugs: a strict alphabet keeps NUL bytes and path tricks out of every query. */
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'not a valid id')
+  .describe('Opaque identifier');
 export type Id = z.infer<typeof Id>;
 
 export const IsoDateTime = z.string().describe('ISO-8601 timestamp, UTC');

@@ -75,7 +75,27 @@ export class FaceEngineService {
     this.selection ??= (async (): Promise<PackSelectionState> => {
       const modelsDir = this.ctx.env.modelsDir;
       try {
-        const s = await selectBestPack(modelsDir);
+        const forced = this.ctx.env.HADIR_FACE_PACK;
+        if (forced === 'off') {
+          const reason = 'Recognition disabled by HADIR_FACE_PACK=off.';
+          this.ctx.log.warn(reason);
+          return { enabled: false, reason, candidates: [] };
+        }
+        const best = await selectBestPack(modelsDir);
+        const chosen = forced ? best.candidates.find((c) => c.name === forced) : undefined;
+        if (forced && !chosen) {
+          const reason = `Recognition disabled: HADIR_FACE_PACK names an unknown pack "${forced}" (known: ${best.candidates.map((c) => c.name).join(', ')}).`;
+          this.ctx.log.error(reason);
+          return { enabled: false, reason, candidates: best.candidates };
+        }
+        const s = chosen
+          ? {
+              ...best,
+              pack: chosen.name,
+              manifest: chosen.manifest,
+              reason: `Using pack "${chosen.name}" (forced by HADIR_FACE_PACK): ${chosen.reason}`,
+            }
+          : best;
         const available = s.candidates.some((c) => c.name === s.pack && c.available);
         if (!available) {
           const reason = `Recognition disabled: no usable model pack in ${modelsDir} (${s.reason}).`;

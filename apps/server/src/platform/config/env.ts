@@ -46,6 +46,11 @@ const EnvSchema = z.object({
     .describe('Mark cookies Secure (auto: when HADIR_PUBLIC_URL is https)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HADIR_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  HADIR_FACE_PACK: z
+    .string()
+    .regex(/^[a-z0-9_.-]+$/i, 'a pack name such as buffalo_s, or off')
+    .optional()
+    .describe('Force a model pack by name, or "off" to disable recognition (default: the best pack found)'),
   HADIR_PRESENCE_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
 });
 
