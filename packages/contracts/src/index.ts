@@ -6,3 +6,5 @@ export * from './faces.js';
 export * from './camera.js';
 export * from './alerts.js';
 export * from './presence.js';
+export * from './notifications.js';
+export * from './reports.js';

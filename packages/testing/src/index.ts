@@ -18,3 +18,11 @@ export {
 } from './rtsp-camera.js';
 export { makeFaceVideo, makeTestPatternVideo, makeCorruptVideo, type FaceVideoOptions } from './videos.js';
 export { trackChild, endChild } from './child-registry.js';
+export {
+  startFakeGraphApi,
+  type FakeGraphApi,
+  type GraphMessage,
+  type GraphRequest,
+  type FakeFailure,
+  type StatusWebhookInput,
+} from './fake-graph-api.js';

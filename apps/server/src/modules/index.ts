@@ -16,12 +16,20 @@ import {
   registerPresenceRoutes,
 } from './presence/index.js';
 import { PipelineService, probeCameraSource } from './pipeline/index.js';
+import {
+  NotificationsService,
+  registerNotificationJobs,
+  registerNotificationRoutes,
+  registerWhatsAppWebhookRoutes,
+  startNotificationWorker,
+} from './notifications/index.js';
 
 export interface Modules {
   auth: AuthService;
   organizations: OrganizationsService;
   employees: EmployeesService;
   employeeImports: EmployeeImportService;
+  notifications: NotificationsService;
   /** Face engine, galleries, enrolment, unknown faces and snapshots. */
   faces: FaceModules;
   cameras: CameraRegistry;
@@ -48,6 +56,11 @@ export async function registerModules(
   const employees = new EmployeesService(ctx);
   const employeeImports = new EmployeeImportService(ctx);
   registerEmployeeRoutes(app, ctx, employees, employeeImports);
+  const notifications = new NotificationsService(ctx);
+  await notifications.init();
+  registerNotificationRoutes(app, ctx, notifications);
+  await registerWhatsAppWebhookRoutes(app, notifications);
+  registerNotificationJobs(ctx, notifications);
   const cameras = new CameraRegistry(ctx);
   const alerts = new AlertsService(ctx, new LogAlertNotifier(ctx.log));
   const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv());
@@ -62,12 +75,14 @@ export async function registerModules(
     organizations,
     employees,
     employeeImports,
+    notifications,
     faces,
     cameras,
     presence,
     alerts,
     pipeline,
     async start(roles) {
+      if (roles.has('worker')) stoppers.push(startNotificationWorker(ctx, notifications));
       await faces.start(roles);
       stoppers.push(() => faces.stop());
       await cameras.start();

@@ -3,6 +3,7 @@ import { foundation } from './0001-foundation.js';
 import { people } from './0002-people.js';
 import { presence } from './0010-presence.js';
 import { faces } from './0011-faces.js';
+import { notifications } from './0020-notifications.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
-export const MIGRATIONS: HadirMigration[] = [foundation, people, presence, faces];
+export const MIGRATIONS: HadirMigration[] = [foundation, people, presence, faces, notifications];
