@@ -113,7 +113,10 @@ export async function enrolFromImages(
 }
 
 /** Re-embeds stored aligned crops (JPEG or PNG bytes of 112×112 ArcFace-template crops) with another pack. */
-export async function embedAlignedCrops(engine: FaceEngine, crops: readonly Uint8Array[]): Promise<Float32Array[]> {
+export async function embedAlignedCrops(
+  engine: FaceEngine,
+  crops: readonly Uint8Array[],
+): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (const bytes of crops) out.push(await engine.embedAlignedCrop(await decodeImage(bytes)));
   return out;

@@ -12,7 +12,14 @@ export type {
   AlignmentSpec,
 } from './types.js';
 export { ImageDecodeError, ModelError, type ImageDecodeErrorCode, type ModelErrorCode } from './errors.js';
-export { decodeImage, encodeJpeg, cropFaceJpeg, resizeFrame, assertRgbFrame, DEFAULT_MAX_PIXELS } from './image/decode.js';
+export {
+  decodeImage,
+  encodeJpeg,
+  cropFaceJpeg,
+  resizeFrame,
+  assertRgbFrame,
+  DEFAULT_MAX_PIXELS,
+} from './image/decode.js';
 export {
   ARCFACE_TEMPLATE_112,
   DLIB_TEMPLATE_150,
@@ -34,7 +41,13 @@ export {
   type PixelNormalization,
 } from './recognize/onnx-recognizer.js';
 export { cosineSimilarity, l2Normalize, meanEmbedding } from './recognize/vector.js';
-export { assessQuality, estimatePoseDeg, laplacianVariance, qualityBreakdown, type QualityBreakdown } from './quality.js';
+export {
+  assessQuality,
+  estimatePoseDeg,
+  laplacianVariance,
+  qualityBreakdown,
+  type QualityBreakdown,
+} from './quality.js';
 export {
   loadFaceEngine,
   ComposedFaceEngine,
@@ -65,7 +78,14 @@ export {
 } from './packs/registry.js';
 export { defaultModelsDir } from './packs/models-dir.js';
 export { Gallery, TopK, type GalleryHit, type GalleryMatch, type MatchOptions } from './gallery/gallery.js';
-export { accuracyAt, bestThreshold, foldAccuracy, tarAtFar, rocAuc, type ScoredPair } from './eval/metrics.js';
+export {
+  accuracyAt,
+  bestThreshold,
+  foldAccuracy,
+  tarAtFar,
+  rocAuc,
+  type ScoredPair,
+} from './eval/metrics.js';
 export { runEvaluation, type EvalReport, type EvalOptions } from './eval/run-eval.js';
 export {
   enrolFromImages,
@@ -75,3 +95,5 @@ export {
   type EnrolRejectCode,
 } from './enrol.js';
 export * from './capture/index.js';
+export { pullPack, packUrl, type PullOptions } from './packs/pull.js';
+export { readZip } from './packs/zip.js';

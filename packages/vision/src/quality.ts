@@ -13,12 +13,19 @@ export type QualityBreakdown = Record<QualityFactor, number>;
  * ArcFace template; departures from that are mapped the same way. Approximate (±10°), good enough to reject
  * profile and looking-down photos.
  */
-export function estimatePoseDeg(landmarks: Landmarks5): { yawDeg: number; pitchDeg: number; rollDeg: number } {
+export function estimatePoseDeg(landmarks: Landmarks5): {
+  yawDeg: number;
+  pitchDeg: number;
+  rollDeg: number;
+} {
   const [le, re, nose, lm, rm] = landmarks;
   const roll = Math.atan2(re[1] - le[1], re[0] - le[0]);
   const cos = Math.cos(-roll);
   const sin = Math.sin(-roll);
-  const rot = (p: readonly [number, number]): [number, number] => [p[0] * cos - p[1] * sin, p[0] * sin + p[1] * cos];
+  const rot = (p: readonly [number, number]): [number, number] => [
+    p[0] * cos - p[1] * sin,
+    p[0] * sin + p[1] * cos,
+  ];
   const [l, r, n, ml, mr] = [rot(le), rot(re), rot(nose), rot(lm), rot(rm)];
   const eyeDist = Math.hypot(r[0] - l[0], r[1] - l[1]) || 1;
   const eyeMid: [number, number] = [(l[0] + r[0]) / 2, (l[1] + r[1]) / 2];
@@ -35,7 +42,8 @@ export function estimatePoseDeg(landmarks: Landmarks5): { yawDeg: number; pitchD
 export function laplacianVariance(frame: RgbFrame): number {
   const { width: w, height: h, data } = frame;
   const grey = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) grey[i] = 0.299 * data[3 * i]! + 0.587 * data[3 * i + 1]! + 0.114 * data[3 * i + 2]!;
+  for (let i = 0; i < w * h; i++)
+    grey[i] = 0.299 * data[3 * i]! + 0.587 * data[3 * i + 1]! + 0.114 * data[3 * i + 2]!;
   let sum = 0;
   let sumSq = 0;
   let n = 0;
@@ -57,7 +65,8 @@ export function meanBrightness(frame: RgbFrame): number {
   const { data } = frame;
   let sum = 0;
   const n = data.length / 3;
-  for (let i = 0; i < n; i++) sum += 0.299 * data[3 * i]! + 0.587 * data[3 * i + 1]! + 0.114 * data[3 * i + 2]!;
+  for (let i = 0; i < n; i++)
+    sum += 0.299 * data[3 * i]! + 0.587 * data[3 * i + 1]! + 0.114 * data[3 * i + 2]!;
   return n === 0 ? 0 : sum / n / 255;
 }
 

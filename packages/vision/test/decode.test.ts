@@ -28,8 +28,12 @@ describe('decodeImage', () => {
     const j = await decodeImage(await jpeg(40, 20));
     expect([j.width, j.height, j.data.length]).toEqual([40, 20, 2400]);
     const raw = Buffer.alloc(8 * 6 * 4, 128);
-    const png = await sharp(raw, { raw: { width: 8, height: 6, channels: 4 } }).png().toBuffer();
-    const webp = await sharp(raw, { raw: { width: 8, height: 6, channels: 4 } }).webp().toBuffer();
+    const png = await sharp(raw, { raw: { width: 8, height: 6, channels: 4 } })
+      .png()
+      .toBuffer();
+    const webp = await sharp(raw, { raw: { width: 8, height: 6, channels: 4 } })
+      .webp()
+      .toBuffer();
     for (const bytes of [png, webp]) {
       const f = await decodeImage(new Uint8Array(bytes));
       expect([f.width, f.height, f.data.length]).toEqual([8, 6, 144]);
@@ -78,7 +82,11 @@ describe('decodeImage', () => {
 
   it('rejects a 20000×20000 image from its header, without decoding it', async () => {
     // A small PNG whose header claims 20000×20000 (IHDR patched, CRC fixed): a decompression bomb.
-    const bomb = Buffer.from(await sharp(Buffer.alloc(16 * 16 * 3), { raw: { width: 16, height: 16, channels: 3 } }).png().toBuffer());
+    const bomb = Buffer.from(
+      await sharp(Buffer.alloc(16 * 16 * 3), { raw: { width: 16, height: 16, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
     bomb.writeUInt32BE(20000, 16);
     bomb.writeUInt32BE(20000, 20);
     bomb.writeUInt32BE(zlib.crc32(bomb.subarray(12, 29)), 29);

@@ -37,7 +37,12 @@ describe('SCRFD anchors and decoding', () => {
     kps.set([-0.25, -0.1, 0.25, -0.1, 0, 0.1, -0.2, 0.4, 0.2, 0.4], 60);
     const strides = [8, 16].map((stride) => {
       const n = (64 / stride) ** 2 * 2;
-      return { stride, scores: new Float32Array(n), boxes: new Float32Array(4 * n), landmarks: new Float32Array(10 * n) };
+      return {
+        stride,
+        scores: new Float32Array(n),
+        boxes: new Float32Array(4 * n),
+        landmarks: new Float32Array(10 * n),
+      };
     });
     const dets = decodeScrfd([...strides, { stride: 32, scores, boxes, landmarks: kps }], {
       inputWidth: 64,

@@ -39,8 +39,13 @@ describe('Gallery', () => {
     expect(ok.identityId).toBe('a');
     expect(ok.cosineSimilarity).toBeCloseTo(1, 6);
     // Below threshold.
-    expect(g.match(unit(0, 1), { threshold: 0.5 })).toMatchObject({ identityId: null, reason: 'below_threshold' });
-    expect(new Gallery({ dimension: 2 }).match(unit(1, 0), { threshold: 0.5 })).toMatchObject({ reason: 'empty' });
+    expect(g.match(unit(0, 1), { threshold: 0.5 })).toMatchObject({
+      identityId: null,
+      reason: 'below_threshold',
+    });
+    expect(new Gallery({ dimension: 2 }).match(unit(1, 0), { threshold: 0.5 })).toMatchObject({
+      reason: 'empty',
+    });
   });
 
   it('removes identities and keeps the rest intact; grows past its capacity', () => {

@@ -36,7 +36,12 @@ describe('estimateSimilarity (Umeyama, 2-D)', () => {
       return [q[0] + noise[2 * i]!, q[1] + noise[2 * i + 1]!] as [number, number];
     });
     const m = estimateSimilarity(src, dst);
-    const err = (t: Affine) => src.reduce((s, p, i) => s + Math.hypot(applyAffine(t, p)[0] - dst[i]![0], applyAffine(t, p)[1] - dst[i]![1]) ** 2, 0);
+    const err = (t: Affine) =>
+      src.reduce(
+        (s, p, i) =>
+          s + Math.hypot(applyAffine(t, p)[0] - dst[i]![0], applyAffine(t, p)[1] - dst[i]![1]) ** 2,
+        0,
+      );
     expect(err(m)).toBeLessThanOrEqual(err(truth) + 1e-9);
   });
 
@@ -62,7 +67,12 @@ describe('alignFace', () => {
     const frame: RgbFrame = { width: 640, height: 480, data: new Uint8Array(640 * 480 * 3) };
     for (const [x, y] of landmarks) {
       for (let dy = -4; dy <= 4; dy++)
-        for (let dx = -4; dx <= 4; dx++) frame.data.fill(255, ((Math.round(y) + dy) * 640 + Math.round(x) + dx) * 3, ((Math.round(y) + dy) * 640 + Math.round(x) + dx) * 3 + 3);
+        for (let dx = -4; dx <= 4; dx++)
+          frame.data.fill(
+            255,
+            ((Math.round(y) + dy) * 640 + Math.round(x) + dx) * 3,
+            ((Math.round(y) + dy) * 640 + Math.round(x) + dx) * 3 + 3,
+          );
     }
     const crop = alignFace(frame, landmarks);
     expect(crop.width).toBe(112);
@@ -72,7 +82,9 @@ describe('alignFace', () => {
     const m = estimateSimilarity(landmarks, ARCFACE_TEMPLATE_112);
     landmarks.forEach((p, i) => {
       const q = applyAffine(m, p);
-      expect(Math.hypot(q[0] - ARCFACE_TEMPLATE_112[i]![0], q[1] - ARCFACE_TEMPLATE_112[i]![1])).toBeLessThan(1e-6);
+      expect(Math.hypot(q[0] - ARCFACE_TEMPLATE_112[i]![0], q[1] - ARCFACE_TEMPLATE_112[i]![1])).toBeLessThan(
+        1e-6,
+      );
     });
   });
 

@@ -16,9 +16,12 @@ describe('verification metrics', () => {
     // Folds 0 and 1 separate at 0.5; fold 2 has its positives at 0.45 — a threshold learnt on folds 0+1
     // (midpoint 0.5) gets fold 2 half wrong.
     const pairs = [
-      pair(0.3, false, 0), pair(0.7, true, 0),
-      pair(0.3, false, 1), pair(0.7, true, 1),
-      pair(0.2, false, 2), pair(0.45, true, 2),
+      pair(0.3, false, 0),
+      pair(0.7, true, 0),
+      pair(0.3, false, 1),
+      pair(0.7, true, 1),
+      pair(0.2, false, 2),
+      pair(0.45, true, 2),
     ];
     const r = foldAccuracy(pairs);
     expect(r.foldAccuracies[2]).toBe(0.5);

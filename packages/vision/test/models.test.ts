@@ -37,9 +37,16 @@ describe.skipIf(!ready)('SCRFD + MobileFaceNet on real faces', () => {
       const [file, count, noses] = row.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
       const faces = await engine.detect(await load(groups(file!)));
       expect(faces.length, file).toBe(Number(count));
-      const points = noses!.replaceAll('"', '').split(';').filter(Boolean).map((p) => p.trim().split(' ').map(Number));
+      const points = noses!
+        .replaceAll('"', '')
+        .split(';')
+        .filter(Boolean)
+        .map((p) => p.trim().split(' ').map(Number));
       for (const [x, y] of points) {
-        const inside = faces.some((f) => x! >= f.box.x && x! <= f.box.x + f.box.width && y! >= f.box.y && y! <= f.box.y + f.box.height);
+        const inside = faces.some(
+          (f) =>
+            x! >= f.box.x && x! <= f.box.x + f.box.width && y! >= f.box.y && y! <= f.box.y + f.box.height,
+        );
         expect(inside, `${file} nose ${x},${y}`).toBe(true);
       }
     }
@@ -48,7 +55,9 @@ describe.skipIf(!ready)('SCRFD + MobileFaceNet on real faces', () => {
   it('matches the annotated boxes of training.xml (IoU ≥ 0.4), small faces included', async () => {
     const xml = await readFile(groups('training.xml'), 'utf8');
     for (const m of xml.matchAll(/<image file='([^']+)'[^>]*>([\s\S]*?)<\/image>/g)) {
-      const truth: FaceBox[] = [...m[2]!.matchAll(/top='(\d+)' left='(\d+)' width='(\d+)' height='(\d+)'/g)].map((b) => ({
+      const truth: FaceBox[] = [
+        ...m[2]!.matchAll(/top='(\d+)' left='(\d+)' width='(\d+)' height='(\d+)'/g),
+      ].map((b) => ({
         x: Number(b[2]),
         y: Number(b[1]),
         width: Number(b[3]),
@@ -56,7 +65,8 @@ describe.skipIf(!ready)('SCRFD + MobileFaceNet on real faces', () => {
       }));
       const faces = await engine.detect(await load(groups(m[1]!)));
       expect(faces.length, m[1]).toBe(truth.length);
-      for (const t of truth) expect(Math.max(...faces.map((f) => iou(t, f.box))), m[1]).toBeGreaterThanOrEqual(0.4);
+      for (const t of truth)
+        expect(Math.max(...faces.map((f) => iou(t, f.box))), m[1]).toBeGreaterThanOrEqual(0.4);
     }
   });
 
@@ -69,16 +79,24 @@ describe.skipIf(!ready)('SCRFD + MobileFaceNet on real faces', () => {
       const crop = alignFace(frame, face.landmarks);
       // Put the crop in the middle of a 224×224 canvas so the detector sees the whole face.
       const canvas: RgbFrame = { width: 224, height: 224, data: new Uint8Array(224 * 224 * 3) };
-      for (let y = 0; y < 112; y++) canvas.data.set(crop.data.subarray(y * 336, (y + 1) * 336), ((y + 56) * 224 + 56) * 3);
+      for (let y = 0; y < 112; y++)
+        canvas.data.set(crop.data.subarray(y * 336, (y + 1) * 336), ((y + 56) * 224 + 56) * 3);
       const again = await engine.detect(canvas, { minScore: 0.3 });
       expect(again.length).toBeGreaterThanOrEqual(1);
       // Where the transform sends each landmark (the template up to the least-squares fit residual).
       const m = estimateSimilarity(face.landmarks, ARCFACE_TEMPLATE_112);
       const expected = face.landmarks.map((p) => applyAffine(m, p));
-      const fitResidualPx = expected.reduce((s, [x, y], i) => s + Math.hypot(x - ARCFACE_TEMPLATE_112[i]![0], y - ARCFACE_TEMPLATE_112[i]![1]), 0) / 5;
+      const fitResidualPx =
+        expected.reduce(
+          (s, [x, y], i) => s + Math.hypot(x - ARCFACE_TEMPLATE_112[i]![0], y - ARCFACE_TEMPLATE_112[i]![1]),
+          0,
+        ) / 5;
       expect(fitResidualPx).toBeLessThan(6);
       const lm = again[0]!.landmarks;
-      errorsPx.push(lm.reduce((s, [x, y], i) => s + Math.hypot(x - 56 - expected[i]![0], y - 56 - expected[i]![1]), 0) / 5);
+      errorsPx.push(
+        lm.reduce((s, [x, y], i) => s + Math.hypot(x - 56 - expected[i]![0], y - 56 - expected[i]![1]), 0) /
+          5,
+      );
     }
     // Detector landmarks are noisy by a few pixels, so check the average and bound each face.
     expect(errorsPx.reduce((a, b) => a + b, 0) / errorsPx.length).toBeLessThan(3);
@@ -103,7 +121,10 @@ describe.skipIf(!ready)('SCRFD + MobileFaceNet on real faces', () => {
     const group = await load(groups('bbt4.jpg'));
     const landscape = await load(groups('017_0.jpg'));
     const tiny = await resizeFrame(known, 40, 40);
-    const results = await enrolFromImages(engine, [known, group, landscape, tiny], { keepAlignedCrops: true, minFacePx: 48 });
+    const results = await enrolFromImages(engine, [known, group, landscape, tiny], {
+      keepAlignedCrops: true,
+      minFacePx: 48,
+    });
     expect(results[0]).toMatchObject({ ok: true });
     expect(results[1]).toMatchObject({ ok: false, code: 'several_faces' });
     expect(results[2]).toMatchObject({ ok: false, code: 'no_face' });
@@ -115,8 +136,12 @@ describe.skipIf(!ready)('SCRFD + MobileFaceNet on real faces', () => {
     const [again] = await embedAlignedCrops(engine, first.alignedCropsJpeg!);
     expect(cosineSimilarity(again!, first.embeddings[0]!)).toBeGreaterThan(0.9);
     // And another photo of the same person is closer than a different person.
-    const same = await enrolFromImages(engine, [await load(path.join(dataDir, 'known_people', 'sheldon', 'sheldon2.png'))]);
-    const other = await enrolFromImages(engine, [await load(path.join(dataDir, 'known_people', 'penny', 'penny1.png'))]);
+    const same = await enrolFromImages(engine, [
+      await load(path.join(dataDir, 'known_people', 'sheldon', 'sheldon2.png')),
+    ]);
+    const other = await enrolFromImages(engine, [
+      await load(path.join(dataDir, 'known_people', 'penny', 'penny1.png')),
+    ]);
     if (!same[0]!.ok || !other[0]!.ok) throw new Error('enrolment of known_people failed');
     expect(cosineSimilarity(first.embeddings[0]!, same[0]!.embeddings[0]!)).toBeGreaterThan(
       cosineSimilarity(first.embeddings[0]!, other[0]!.embeddings[0]!),

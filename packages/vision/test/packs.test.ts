@@ -18,7 +18,14 @@ beforeAll(async () => {
     path.join(badDir, 'my_arcface.pack.json'),
     JSON.stringify({
       name: 'my_arcface',
-      recognizer: { kind: 'onnx', name: 'mine', file: { path: 'mine.onnx' }, inputSizePx: 112, embeddingSize: 512, normalization: 'arcface' },
+      recognizer: {
+        kind: 'onnx',
+        name: 'mine',
+        file: { path: 'mine.onnx' },
+        inputSizePx: 112,
+        embeddingSize: 512,
+        normalization: 'arcface',
+      },
       defaultThreshold: 0.4,
     }),
   );
@@ -56,13 +63,18 @@ describe('model packs', () => {
     expect(mine.source).toBe('user');
     expect(mine.manifest.defaultThreshold).toBe(0.4);
     expect(mine.available).toBe(false);
-    await expect(loadFaceEngine({ modelsDir: badDir, pack: 'buffalo_s' })).rejects.toMatchObject({ code: 'checksum' });
+    await expect(loadFaceEngine({ modelsDir: badDir, pack: 'buffalo_s' })).rejects.toMatchObject({
+      code: 'checksum',
+    });
     await expect(loadFaceEngine({ modelsDir: badDir, pack: 'nope' })).rejects.toBeInstanceOf(ModelError);
   });
 
-  it.skipIf(!hasModels || !hasMobileFaceNet)('with the shared models, the best available pack is mobilefacenet', async () => {
-    const s = await selectBestPack(modelsDir);
-    expect(s.pack).toBe('mobilefacenet');
-    expect(s.reason).toMatch(/buffalo_l/); // says why the better packs were skipped
-  });
+  it.skipIf(!hasModels || !hasMobileFaceNet)(
+    'with the shared models, the best available pack is mobilefacenet',
+    async () => {
+      const s = await selectBestPack(modelsDir);
+      expect(s.pack).toBe('mobilefacenet');
+      expect(s.reason).toMatch(/buffalo_l/); // says why the better packs were skipped
+    },
+  );
 });

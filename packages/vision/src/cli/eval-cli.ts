@@ -45,7 +45,9 @@ export async function main(argv: string[]): Promise<number> {
     ...(flipAugment !== undefined ? { flipAugment } : {}),
   });
   const log = values.json ? (s: string) => console.error(s) : (s: string) => console.log(s);
-  log(`pack ${engine.info.pack} (${engine.info.detector} + ${engine.info.recognizer}, ${engine.info.embeddingSize}-d, flip ${engine.info.flipAugment}): ${engine.info.reason}`);
+  log(
+    `pack ${engine.info.pack} (${engine.info.detector} + ${engine.info.recognizer}, ${engine.info.embeddingSize}-d, flip ${engine.info.flipAugment}): ${engine.info.reason}`,
+  );
   try {
     const report = await runEvaluation({
       engine,
@@ -60,14 +62,20 @@ export async function main(argv: string[]): Promise<number> {
     });
     process.stderr.write('\n');
     log(`pairs ${report.pairs} in ${report.folds} folds (${report.pairsSource}), images ${report.images}`);
-    log(`accuracy ${pct(report.accuracy)} ± ${pct(report.accuracyStd)} (threshold chosen on the other folds; mean ${report.meanBestThreshold.toFixed(3)})`);
+    log(
+      `accuracy ${pct(report.accuracy)} ± ${pct(report.accuracyStd)} (threshold chosen on the other folds; mean ${report.meanBestThreshold.toFixed(3)})`,
+    );
     log(`TAR@FAR1e-2 ${pct(report.tarAtFar1e2)} (threshold ${report.thresholdAtFar1e2.toFixed(3)})`);
     log(`TAR@FAR1e-3 ${pct(report.tarAtFar1e3)} (threshold ${report.thresholdAtFar1e3.toFixed(3)})`);
     log(`ROC AUC ${report.auc.toFixed(5)}`);
     if (report.rank1 !== null) {
-      log(`rank-1 ${pct(report.rank1)} (${report.rank1Queries} queries against ${report.rank1GalleryIdentities} identities)`);
+      log(
+        `rank-1 ${pct(report.rank1)} (${report.rank1Queries} queries against ${report.rank1GalleryIdentities} identities)`,
+      );
     }
-    log(`detection failures ${report.detectionFailures}; ${report.msPerFace?.toFixed(1)} ms per face (detect+align+embed)`);
+    log(
+      `detection failures ${report.detectionFailures}; ${report.msPerFace?.toFixed(1)} ms per face (detect+align+embed)`,
+    );
     if (values.json) console.log(JSON.stringify(report));
     return 0;
   } finally {

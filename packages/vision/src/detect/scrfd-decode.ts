@@ -12,7 +12,12 @@ export type ScrfdStrideOutput = {
 };
 
 /** Anchor centres for one stride: cells row by row, `anchorsPerCell` consecutive anchors share a centre. */
-export function anchorCenters(inputWidth: number, inputHeight: number, stride: number, anchorsPerCell: number): Float32Array {
+export function anchorCenters(
+  inputWidth: number,
+  inputHeight: number,
+  stride: number,
+  anchorsPerCell: number,
+): Float32Array {
   const cols = Math.ceil(inputWidth / stride);
   const rows = Math.ceil(inputHeight / stride);
   const out = new Float32Array(rows * cols * anchorsPerCell * 2);

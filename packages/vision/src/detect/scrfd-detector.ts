@@ -63,7 +63,8 @@ export class ScrfdDetector implements FaceDetector {
     const scale = Math.min(W / frame.width, H / frame.height);
     const newW = Math.max(1, Math.min(W, Math.round(frame.width * scale)));
     const newH = Math.max(1, Math.min(H, Math.round(frame.height * scale)));
-    const resized = newW === frame.width && newH === frame.height ? frame : await resizeFrame(frame, newW, newH);
+    const resized =
+      newW === frame.width && newH === frame.height ? frame : await resizeFrame(frame, newW, newH);
     const plane = W * H;
     // Black padding, normalised like every other pixel: (0 − 127.5) / 128.
     const data = new Float32Array(3 * plane).fill(-127.5 / 128);

@@ -20,7 +20,14 @@ import {
   type PixelNormalization,
 } from '../recognize/onnx-recognizer.js';
 import { l2Normalize } from '../recognize/vector.js';
-import type { DetectedFace, DetectOptions, FaceDetector, FaceRecognizer, Landmarks5, RgbFrame } from '../types.js';
+import type {
+  DetectedFace,
+  DetectOptions,
+  FaceDetector,
+  FaceRecognizer,
+  Landmarks5,
+  RgbFrame,
+} from '../types.js';
 
 export type FaceEngineInfo = {
   pack: string;
@@ -71,7 +78,11 @@ function normalizationOf(spec: 'arcface' | 'imagenet' | PixelNormalization): Pix
   return spec;
 }
 
-async function requireFile(modelsDir: string, manifest: PackManifest, spec: Parameters<typeof resolveModelFile>[1]) {
+async function requireFile(
+  modelsDir: string,
+  manifest: PackManifest,
+  spec: Parameters<typeof resolveModelFile>[1],
+) {
   const status = await resolveModelFile(modelsDir, spec);
   if (status.state === 'missing' || !status.foundAt) {
     throw new ModelError(
@@ -107,7 +118,10 @@ export async function createDetector(
       });
     }
     case 'faceapi-ssd':
-      return FaceApiDetector.load(d.name, { variant: 'ssd', ...(d.scoreThreshold ? { scoreThreshold: d.scoreThreshold } : {}) });
+      return FaceApiDetector.load(d.name, {
+        variant: 'ssd',
+        ...(d.scoreThreshold ? { scoreThreshold: d.scoreThreshold } : {}),
+      });
     case 'faceapi-tiny':
       return FaceApiDetector.load(d.name, {
         variant: 'tiny',
@@ -230,10 +244,14 @@ export class ComposedFaceEngine implements FaceEngine {
 
   async embedAlignedCrop(rgb112: RgbFrame): Promise<Float32Array> {
     assertRgbFrame(rgb112);
-    if (rgb112.width !== 112 || rgb112.height !== 112) throw new RangeError('expected a 112×112 aligned crop');
+    if (rgb112.width !== 112 || rgb112.height !== 112)
+      throw new RangeError('expected a 112×112 aligned crop');
     const { template, cropSizePx } = this.recognizer.alignment;
     const sameTemplate =
-      cropSizePx === 112 && estimateSimilarity(ARCFACE_TEMPLATE_112, template).every((v, i) => Math.abs(v - [1, 0, 0, 0, 1, 0][i]!) < 1e-9);
+      cropSizePx === 112 &&
+      estimateSimilarity(ARCFACE_TEMPLATE_112, template).every(
+        (v, i) => Math.abs(v - [1, 0, 0, 0, 1, 0][i]!) < 1e-9,
+      );
     const crop = sameTemplate ? rgb112 : realignCrop(rgb112, ARCFACE_TEMPLATE_112, template, cropSizePx);
     const [embedding] = await this.embedCrops([crop]);
     return embedding!;

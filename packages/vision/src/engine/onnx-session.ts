@@ -14,7 +14,10 @@ export function availableExecutionProviders(): string[] {
   return backends.map((b) => b.name);
 }
 
-export async function createOnnxSession(modelPath: string, opts: OnnxRuntimeOptions = {}): Promise<ort.InferenceSession> {
+export async function createOnnxSession(
+  modelPath: string,
+  opts: OnnxRuntimeOptions = {},
+): Promise<ort.InferenceSession> {
   const available = new Set(availableExecutionProviders());
   const requested = opts.executionProviders?.length ? opts.executionProviders : ['cpu'];
   const providers = requested.filter((p) => available.has(p));

@@ -12,7 +12,11 @@ export async function listIdentities(facesDir: string): Promise<Map<string, stri
     const files = (await readdir(path.join(facesDir, d.name)))
       .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
       .sort();
-    if (files.length > 0) out.set(d.name, files.map((f) => path.join(facesDir, d.name, f)));
+    if (files.length > 0)
+      out.set(
+        d.name,
+        files.map((f) => path.join(facesDir, d.name, f)),
+      );
   }
   return out;
 }
@@ -25,7 +29,8 @@ export async function readLfwPairs(pairsFile: string, facesDir: string): Promise
   const lines = (await readFile(pairsFile, 'utf8')).split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = lines[0]!.trim().split(/\s+/).map(Number);
   const perFold = header.length >= 2 ? header[1]! : NaN;
-  if (!Number.isFinite(perFold) || perFold <= 0) throw new Error(`${pairsFile}: header must be "<folds>\\t<pairs per class>"`);
+  if (!Number.isFinite(perFold) || perFold <= 0)
+    throw new Error(`${pairsFile}: header must be "<folds>\\t<pairs per class>"`);
   const img = (name: string, n: string): ImageRef => ({
     identity: name,
     file: path.join(facesDir, name, `${name}_${n.padStart(4, '0')}.jpg`),
@@ -56,7 +61,10 @@ export function mulberry32(seed: number): () => number {
  * name, so no identity spans folds, as in LFW); per fold, up to `perFold` same pairs (consecutive images of
  * one identity) and as many different pairs (random images of two identities of that fold), seeded.
  */
-export function buildPairs(identities: Map<string, string[]>, opts: { folds?: number; perFold?: number; seed?: number } = {}): LabeledPair[] {
+export function buildPairs(
+  identities: Map<string, string[]>,
+  opts: { folds?: number; perFold?: number; seed?: number } = {},
+): LabeledPair[] {
   const folds = opts.folds ?? 10;
   const perFold = opts.perFold ?? 300;
   const rand = mulberry32(opts.seed ?? 1);
@@ -68,7 +76,12 @@ export function buildPairs(identities: Map<string, string[]>, opts: { folds?: nu
     for (const name of foldNames) {
       const files = identities.get(name)!;
       for (let i = 0; i + 1 < files.length && same.length < perFold; i++) {
-        same.push({ a: { identity: name, file: files[i]! }, b: { identity: name, file: files[i + 1]! }, same: true, fold: f });
+        same.push({
+          a: { identity: name, file: files[i]! },
+          b: { identity: name, file: files[i + 1]! },
+          same: true,
+          fold: f,
+        });
       }
     }
     const diff: LabeledPair[] = [];

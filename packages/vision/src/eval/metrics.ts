@@ -77,8 +77,14 @@ export function foldAccuracy(pairs: readonly ScoredPair[]): FoldAccuracy {
  * above the threshold. The threshold is the (floor(far·I)+1)-th highest impostor score and a pair is
  * accepted when its score is strictly above it, so the achieved FAR never exceeds `far`.
  */
-export function tarAtFar(pairs: readonly ScoredPair[], far: number): { tar: number; threshold: number; far: number } {
-  const impostors = pairs.filter((p) => !p.same).map((p) => p.score).sort((a, b) => b - a);
+export function tarAtFar(
+  pairs: readonly ScoredPair[],
+  far: number,
+): { tar: number; threshold: number; far: number } {
+  const impostors = pairs
+    .filter((p) => !p.same)
+    .map((p) => p.score)
+    .sort((a, b) => b - a);
   const genuine = pairs.filter((p) => p.same).map((p) => p.score);
   if (impostors.length === 0 || genuine.length === 0) return { tar: 0, threshold: 0, far: 0 };
   const allowed = Math.floor(far * impostors.length + 1e-9);
@@ -95,7 +101,7 @@ export function rocAuc(pairs: readonly ScoredPair[]): number {
   const nNeg = sorted.length - nPos;
   if (nPos === 0 || nNeg === 0) return 0;
   let rankSumPos = 0;
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1]!.score === sorted[i]!.score) j++;
     const avgRank = (i + j + 2) / 2; // ranks are 1-based

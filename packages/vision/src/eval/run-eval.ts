@@ -65,7 +65,10 @@ class FallbackLandmarks {
    */
   get(w: number, h: number): Landmarks5 {
     if (this.n > 0) {
-      return [0, 1, 2, 3, 4].map((i) => [(this.sum[2 * i]! / this.n) * w, (this.sum[2 * i + 1]! / this.n) * h]) as Landmarks5;
+      return [0, 1, 2, 3, 4].map((i) => [
+        (this.sum[2 * i]! / this.n) * w,
+        (this.sum[2 * i + 1]! / this.n) * h,
+      ]) as Landmarks5;
     }
     const side = Math.min(w, h) / 2;
     const x0 = (w - side) / 2;
@@ -74,7 +77,11 @@ class FallbackLandmarks {
   }
 }
 
-export function nearestToCentre(dets: readonly RawDetection[], w: number, h: number): RawDetection | undefined {
+export function nearestToCentre(
+  dets: readonly RawDetection[],
+  w: number,
+  h: number,
+): RawDetection | undefined {
   let best: RawDetection | undefined;
   let bestDist = Infinity;
   for (const d of dets) {
@@ -152,7 +159,10 @@ export async function runEvaluation(opts: EvalOptions): Promise<EvalReport> {
   let rank1: number | null = null;
   let queries = 0;
   if (rankIdentities.length > 0) {
-    const gallery = new Gallery({ dimension: engine.info.embeddingSize, initialCapacity: rankIdentities.length });
+    const gallery = new Gallery({
+      dimension: engine.info.embeddingSize,
+      initialCapacity: rankIdentities.length,
+    });
     for (const [name, imgs] of rankIdentities) gallery.add(name, embeddings.get(imgs[0]!)!);
     let correct = 0;
     for (const [name, imgs] of rankIdentities) {

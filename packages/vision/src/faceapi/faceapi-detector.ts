@@ -34,7 +34,10 @@ export class FaceApiDetector implements FaceDetector {
   ): Promise<FaceApiDetector> {
     const faceapi = await loadFaceApi();
     const variant = opts.variant ?? 'ssd';
-    await loadFaceApiNets(faceapi, [variant === 'ssd' ? 'ssdMobilenetv1' : 'tinyFaceDetector', 'faceLandmark68Net']);
+    await loadFaceApiNets(faceapi, [
+      variant === 'ssd' ? 'ssdMobilenetv1' : 'tinyFaceDetector',
+      'faceLandmark68Net',
+    ]);
     return new FaceApiDetector(name, faceapi, variant, opts.scoreThreshold ?? 0.5, opts.inputSizePx ?? 416);
   }
 
@@ -51,7 +54,12 @@ export class FaceApiDetector implements FaceDetector {
       const results = await faceapi.detectAllFaces(input, options).withFaceLandmarks();
       const dets: RawDetection[] = results.map((r) => ({
         // face-api's Box keeps its fields private behind getters, so copy them one by one.
-        box: { x: r.detection.box.x, y: r.detection.box.y, width: r.detection.box.width, height: r.detection.box.height },
+        box: {
+          x: r.detection.box.x,
+          y: r.detection.box.y,
+          width: r.detection.box.width,
+          height: r.detection.box.height,
+        },
         score: r.detection.score,
         landmarks: landmarks68To5(r.landmarks.positions),
       }));

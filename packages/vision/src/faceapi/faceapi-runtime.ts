@@ -25,7 +25,11 @@ export type FaceApiModule = {
     setBackend(name: string): Promise<boolean>;
     ready(): Promise<void>;
     getBackend(): string;
-    tensor3d(values: Uint8Array | Int32Array | Float32Array, shape: [number, number, number], dtype?: string): Tensor3D;
+    tensor3d(
+      values: Uint8Array | Int32Array | Float32Array,
+      shape: [number, number, number],
+      dtype?: string,
+    ): Tensor3D;
     engine(): { startScope(): void; endScope(): void };
     memory(): { numTensors: number };
   };
@@ -39,10 +43,7 @@ export type FaceApiModule = {
   };
   SsdMobilenetv1Options: new (o: { minConfidence?: number; maxResults?: number }) => unknown;
   TinyFaceDetectorOptions: new (o: { inputSize?: number; scoreThreshold?: number }) => unknown;
-  detectAllFaces(
-    input: Tensor3D,
-    options: unknown,
-  ): { withFaceLandmarks(): Promise<FaceApiDetection[]> };
+  detectAllFaces(input: Tensor3D, options: unknown): { withFaceLandmarks(): Promise<FaceApiDetection[]> };
 };
 
 const require = createRequire(import.meta.url);

@@ -8,7 +8,12 @@ export type GalleryHit = { identityId: string; cosineSimilarity: number };
 
 export type GalleryMatch =
   | { identityId: string; cosineSimilarity: number; secondBest: GalleryHit | null }
-  | { identityId: null; cosineSimilarity: number; secondBest: GalleryHit | null; reason: 'below_threshold' | 'ambiguous' | 'empty' };
+  | {
+      identityId: null;
+      cosineSimilarity: number;
+      secondBest: GalleryHit | null;
+      reason: 'below_threshold' | 'ambiguous' | 'empty';
+    };
 
 export type MatchOptions = {
   /** Minimum cosine similarity for a match (the pack's defaultThreshold). */
@@ -42,7 +47,8 @@ export class Gallery {
   private readonly scratch: TopK;
 
   constructor(opts: { dimension: number; initialCapacity?: number }) {
-    if (!Number.isInteger(opts.dimension) || opts.dimension < 1) throw new RangeError('dimension must be ≥ 1');
+    if (!Number.isInteger(opts.dimension) || opts.dimension < 1)
+      throw new RangeError('dimension must be ≥ 1');
     this.dimension = opts.dimension;
     const capacity = Math.max(16, opts.initialCapacity ?? 1024);
     this.matrix = new Float32Array(capacity * this.dimension);
@@ -135,9 +141,21 @@ export class Gallery {
     const m = this.matrix;
     const q = this.query;
     for (let r = 0; r < this.rows; r++) {
-      let dot = 0;
       const base = r * d;
-      for (let i = 0; i < d; i++) dot += m[base + i]! * q[i]!;
+      // Four accumulators: breaks the add dependency chain, ~2× faster in V8 on 512-d rows.
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      let i = 0;
+      for (; i + 3 < d; i += 4) {
+        d0 += m[base + i]! * q[i]!;
+        d1 += m[base + i + 1]! * q[i + 1]!;
+        d2 += m[base + i + 2]! * q[i + 2]!;
+        d3 += m[base + i + 3]! * q[i + 3]!;
+      }
+      for (; i < d; i++) d0 += m[base + i]! * q[i]!;
+      const dot = d0 + d1 + d2 + d3;
       const id = this.rowIdentity[r]!;
       if (dot > best[id]!) best[id] = dot;
     }
@@ -164,7 +182,10 @@ export class Gallery {
     const out = this.searchInto(queryEmbedding, k <= 2 ? this.scratch : new TopK(k));
     const hits: GalleryHit[] = [];
     for (let i = 0; i < Math.min(out.count, k); i++) {
-      hits.push({ identityId: this.identityIds[out.identityIndex[i]!]!, cosineSimilarity: out.cosineSimilarity[i]! });
+      hits.push({
+        identityId: this.identityIds[out.identityIndex[i]!]!,
+        cosineSimilarity: out.cosineSimilarity[i]!,
+      });
     }
     return hits;
   }
@@ -193,7 +214,8 @@ export class Gallery {
   }
 
   private loadQuery(v: ArrayLike<number>): void {
-    if (v.length !== this.dimension) throw new RangeError(`query has ${v.length} values, gallery expects ${this.dimension}`);
+    if (v.length !== this.dimension)
+      throw new RangeError(`query has ${v.length} values, gallery expects ${this.dimension}`);
     let norm = 0;
     for (let i = 0; i < this.dimension; i++) norm += v[i]! * v[i]!;
     norm = Math.sqrt(norm) || 1;

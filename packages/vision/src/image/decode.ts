@@ -27,7 +27,10 @@ export async function decodeImage(bytes: Uint8Array, opts: { maxPixels?: number 
   }
   const format = metadata.format ?? 'unknown';
   if (!SUPPORTED_FORMATS.has(format)) {
-    throw new ImageDecodeError('unsupported', `Image format "${format}" is not supported; use JPEG, PNG or WebP.`);
+    throw new ImageDecodeError(
+      'unsupported',
+      `Image format "${format}" is not supported; use JPEG, PNG or WebP.`,
+    );
   }
   const width = metadata.width ?? 0;
   const height = metadata.height ?? 0;
@@ -46,9 +49,15 @@ export async function decodeImage(bytes: Uint8Array, opts: { maxPixels?: number 
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+    };
   } catch (cause) {
-    throw new ImageDecodeError('corrupt', 'The image is damaged or truncated and could not be decoded.', { cause });
+    throw new ImageDecodeError('corrupt', 'The image is damaged or truncated and could not be decoded.', {
+      cause,
+    });
   }
 }
 
@@ -59,7 +68,9 @@ export function assertRgbFrame(frame: RgbFrame): void {
     throw new RangeError(`RgbFrame has an invalid size ${width}×${height}.`);
   }
   if (data.length !== width * height * 3) {
-    throw new RangeError(`RgbFrame data has ${data.length} bytes, expected ${width * height * 3} for ${width}×${height} RGB.`);
+    throw new RangeError(
+      `RgbFrame data has ${data.length} bytes, expected ${width * height * 3} for ${width}×${height} RGB.`,
+    );
   }
 }
 
@@ -69,9 +80,13 @@ function rawInput(frame: RgbFrame): Sharp {
 }
 
 /** Encodes a frame as JPEG (for snapshots), optionally scaled to `width` keeping the aspect ratio. */
-export async function encodeJpeg(frame: RgbFrame, opts: { width?: number; quality?: number } = {}): Promise<Uint8Array> {
+export async function encodeJpeg(
+  frame: RgbFrame,
+  opts: { width?: number; quality?: number } = {},
+): Promise<Uint8Array> {
   let pipeline = rawInput(frame);
-  if (opts.width !== undefined && opts.width !== frame.width) pipeline = pipeline.resize({ width: Math.round(opts.width) });
+  if (opts.width !== undefined && opts.width !== frame.width)
+    pipeline = pipeline.resize({ width: Math.round(opts.width) });
   const out = await pipeline.jpeg({ quality: opts.quality ?? 85, mozjpeg: false }).toBuffer();
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
@@ -108,7 +123,11 @@ export async function resizeFrame(frame: RgbFrame, width: number, height: number
     .resize(width, height, { fit: 'fill', kernel: 'linear' })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+  };
 }
 
 function clampInt(value: number, min: number, max: number): number {

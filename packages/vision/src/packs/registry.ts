@@ -24,7 +24,12 @@ export type PackStatus = {
   reason: string;
 };
 
-export type PackSelection = { pack: string; manifest: PackManifest; reason: string; candidates: PackStatus[] };
+export type PackSelection = {
+  pack: string;
+  manifest: PackManifest;
+  reason: string;
+  candidates: PackStatus[];
+};
 
 // Hashing a 174 MB file costs about a second; remember results per (path, size, mtime) for the process.
 const shaCache = new Map<string, string>();
@@ -55,16 +60,27 @@ async function isFile(p: string): Promise<boolean> {
 }
 
 /** Finds a model file under the models directory and checks its sha256 when one is given. */
-export async function resolveModelFile(modelsDir: string, spec: ModelFileSpec, verify = true): Promise<FileStatus> {
+export async function resolveModelFile(
+  modelsDir: string,
+  spec: ModelFileSpec,
+  verify = true,
+): Promise<FileStatus> {
   for (const rel of [spec.path, ...(spec.alternatives ?? [])]) {
     const abs = path.resolve(modelsDir, rel);
     if (!(await isFile(abs))) continue;
-    if (!spec.sha256 || !verify) return { path: spec.path, foundAt: abs, state: spec.sha256 ? 'unchecked' : 'ok' };
+    if (!spec.sha256 || !verify)
+      return { path: spec.path, foundAt: abs, state: spec.sha256 ? 'unchecked' : 'ok' };
     const actual = await sha256File(abs);
     if (actual === spec.sha256.toLowerCase()) {
       return { path: spec.path, foundAt: abs, state: 'ok', expectedSha256: spec.sha256 };
     }
-    return { path: spec.path, foundAt: abs, state: 'checksum_mismatch', expectedSha256: spec.sha256, actualSha256: actual };
+    return {
+      path: spec.path,
+      foundAt: abs,
+      state: 'checksum_mismatch',
+      expectedSha256: spec.sha256,
+      actualSha256: actual,
+    };
   }
   return { path: spec.path, state: 'missing', ...(spec.sha256 ? { expectedSha256: spec.sha256 } : {}) };
 }
@@ -105,20 +121,24 @@ export function validateUserManifest(raw: unknown, source: string): PackManifest
   };
   if (typeof raw !== 'object' || raw === null) return fail('expected a JSON object');
   const m = raw as Partial<PackManifest>;
-  if (typeof m.name !== 'string' || !/^[a-z0-9_.-]+$/i.test(m.name)) fail('"name" must be a simple identifier');
+  if (typeof m.name !== 'string' || !/^[a-z0-9_.-]+$/i.test(m.name))
+    fail('"name" must be a simple identifier');
   if (!m.recognizer || typeof m.recognizer !== 'object') fail('"recognizer" is required');
   const rec = m.recognizer!;
   if (rec.kind === 'onnx') {
     if (typeof rec.file?.path !== 'string') fail('"recognizer.file.path" is required');
     if (rec.inputSizePx !== 112) fail('"recognizer.inputSizePx" must be 112 (ArcFace template)');
-    if (typeof rec.embeddingSize !== 'number' || rec.embeddingSize < 2) fail('"recognizer.embeddingSize" is required');
+    if (typeof rec.embeddingSize !== 'number' || rec.embeddingSize < 2)
+      fail('"recognizer.embeddingSize" is required');
   } else if (rec.kind !== 'faceapi') {
     fail('"recognizer.kind" must be "onnx" or "faceapi"');
   }
   const detector = m.detector ?? PACK_MANIFESTS.mobilefacenet!.detector;
-  if (detector.kind === 'scrfd' && typeof detector.file?.path !== 'string') fail('"detector.file.path" is required');
+  if (detector.kind === 'scrfd' && typeof detector.file?.path !== 'string')
+    fail('"detector.file.path" is required');
   const threshold = m.defaultThreshold ?? 0.35;
-  if (typeof threshold !== 'number' || threshold <= -1 || threshold >= 1) fail('"defaultThreshold" must be in (−1, 1)');
+  if (typeof threshold !== 'number' || threshold <= -1 || threshold >= 1)
+    fail('"defaultThreshold" must be in (−1, 1)');
   return {
     name: m.name!,
     description: m.description ?? `User pack from ${path.basename(source)}`,
@@ -128,7 +148,11 @@ export function validateUserManifest(raw: unknown, source: string): PackManifest
     defaultThreshold: threshold,
     thresholdSource: m.thresholdSource ?? 'user manifest',
     flipAugment: m.flipAugment ?? false,
-    license: m.license ?? { name: 'unknown', commercialUse: false, note: 'Declared by no one: check before use.' },
+    license: m.license ?? {
+      name: 'unknown',
+      commercialUse: false,
+      note: 'Declared by no one: check before use.',
+    },
     preference: m.preference ?? 50,
     shippedWithNpm: false,
     ...(m.download ? { download: m.download } : {}),
@@ -184,7 +208,12 @@ export async function selectBestPack(modelsDir: string): Promise<PackSelection> 
   if (!best) {
     // Unreachable while the npm pack is built in; kept so a future change cannot return nothing.
     const fallback = PACK_MANIFESTS[NPM_DEFAULT_PACK]!;
-    return { pack: fallback.name, manifest: fallback, reason: 'no pack available; using the npm pack', candidates };
+    return {
+      pack: fallback.name,
+      manifest: fallback,
+      reason: 'no pack available; using the npm pack',
+      candidates,
+    };
   }
   const skipped = candidates
     .filter((c) => c.manifest.preference > best.manifest.preference && !c.available)

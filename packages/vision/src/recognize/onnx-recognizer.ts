@@ -10,7 +10,10 @@ export type PixelNormalization = {
 };
 
 /** InsightFace ArcFace: RGB, (p − 127.5) / 127.5. */
-export const ARCFACE_NORMALIZATION: PixelNormalization = { mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] };
+export const ARCFACE_NORMALIZATION: PixelNormalization = {
+  mean: [127.5, 127.5, 127.5],
+  std: [127.5, 127.5, 127.5],
+};
 /** ImageNet mean/std (foamliu MobileFaceNet's training normalisation). */
 export const IMAGENET_NORMALIZATION: PixelNormalization = {
   mean: [0.485 * 255, 0.456 * 255, 0.406 * 255],
@@ -31,7 +34,11 @@ export class OnnxRecognizer implements FaceRecognizer {
   static async load(
     modelPath: string,
     name: string,
-    opts: OnnxRuntimeOptions & { alignment: AlignmentSpec; normalization: PixelNormalization; embeddingSize?: number },
+    opts: OnnxRuntimeOptions & {
+      alignment: AlignmentSpec;
+      normalization: PixelNormalization;
+      embeddingSize?: number;
+    },
   ): Promise<OnnxRecognizer> {
     const session = await createOnnxSession(modelPath, opts);
     const meta = session.inputMetadata[0];
