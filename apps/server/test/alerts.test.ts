@@ -40,12 +40,21 @@ describe.each(await dialects())('alert lifecycle (%s)', (dialect) => {
       .orderBy('createdAt')
       .execute();
   const alerts = () =>
-    server().ctx.db.selectFrom('alerts').selectAll().where('kind', '=', 'absence').orderBy('openedAt').execute();
+    server()
+      .ctx.db.selectFrom('alerts')
+      .selectAll()
+      .where('kind', '=', 'absence')
+      .orderBy('openedAt')
+      .execute();
 
   beforeAll(async () => {
     t = await startTestServer(dialect);
     ({ client: admin, orgId } = await setupOrganization(t.app));
-    boss = await addEmployee(server(), orgId, { code: 'EMP100', name: 'Sari Direktur', whatsapp: '+6281100000001' });
+    boss = await addEmployee(server(), orgId, {
+      code: 'EMP100',
+      name: 'Sari Direktur',
+      whatsapp: '+6281100000001',
+    });
     sup = await addEmployee(server(), orgId, {
       code: 'EMP010',
       name: 'Andi Wijaya',
@@ -64,7 +73,10 @@ describe.each(await dialects())('alert lifecycle (%s)', (dialect) => {
     await presence().tick();
     const res = await admin.get('/api/presence');
     expect(res.statusCode).toBe(200);
-    const body = res.json<{ items: { employeeCode: string; state: string; lastCameraName: string }[]; counts: Record<string, number> }>();
+    const body = res.json<{
+      items: { employeeCode: string; state: string; lastCameraName: string }[];
+      counts: Record<string, number>;
+    }>();
     expect(body.items.find((i) => i.employeeCode === 'EMP001')).toMatchObject({
       state: 'available',
       lastCameraName: 'Camera Gudang A',
@@ -86,7 +98,12 @@ describe.each(await dialects())('alert lifecycle (%s)', (dialect) => {
     await presence().tick();
     const rows = await alerts();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ employeeId: budi, status: 'open', level: 0, cameraName: 'Camera Gudang A' });
+    expect(rows[0]).toMatchObject({
+      employeeId: budi,
+      status: 'open',
+      level: 0,
+      cameraName: 'Camera Gudang A',
+    });
     const sent = await notifications();
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ kind: 'alert', recipientEmployeeId: sup });
@@ -98,7 +115,9 @@ describe.each(await dialects())('alert lifecycle (%s)', (dialect) => {
       message: '[ALERT] EMP001 - Budi Santoso keluar dari Camera Gudang A sejak 6 menit',
     });
     const board = await admin.get('/api/presence?state=off');
-    expect(board.json<{ items: { employeeCode: string }[] }>().items.map((i) => i.employeeCode)).toEqual(['EMP001']);
+    expect(board.json<{ items: { employeeCode: string }[] }>().items.map((i) => i.employeeCode)).toEqual([
+      'EMP001',
+    ]);
   });
 
   it('a restart mid-absence neither loses nor duplicates the alert', async () => {
@@ -190,7 +209,11 @@ describe.each(await dialects())('alert lifecycle (%s)', (dialect) => {
 
     await advance(MIN, 'online');
     await presence().tick();
-    const after = await server().ctx.db.selectFrom('alerts').selectAll().where('kind', '=', 'camera_down').execute();
+    const after = await server()
+      .ctx.db.selectFrom('alerts')
+      .selectAll()
+      .where('kind', '=', 'camera_down')
+      .execute();
     expect(after[0]).toMatchObject({ status: 'resolved', resolution: 'camera_up' });
   });
 
@@ -199,7 +222,12 @@ describe.each(await dialects())('alert lifecycle (%s)', (dialect) => {
     expect(res.json<{ total: number }>().total).toBeGreaterThan(0);
     // Not linked to an employee: sees no absence alerts.
     const pw = 'role-password-123';
-    const add = await admin.post('/api/users', { name: 'mgr', email: 'mgr@maju.test', password: pw, role: 'manager' });
+    const add = await admin.post('/api/users', {
+      name: 'mgr',
+      email: 'mgr@maju.test',
+      password: pw,
+      role: 'manager',
+    });
     expect(add.statusCode).toBe(201);
     const { Client } = await import('./support.js');
     const mgr = new Client(t.app);

@@ -7,7 +7,13 @@ import { newId } from '../src/platform/ids/ids.js';
 export async function addEmployee(
   server: HadirServer,
   orgId: string,
-  e: { code: string; name: string; supervisorId?: string | null; whatsapp?: string | null; areaId?: string | null },
+  e: {
+    code: string;
+    name: string;
+    supervisorId?: string | null;
+    whatsapp?: string | null;
+    areaId?: string | null;
+  },
 ): Promise<string> {
   const now = server.ctx.clock.nowMs();
   const id = newId(now);

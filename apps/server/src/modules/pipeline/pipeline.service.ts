@@ -175,6 +175,7 @@ export class PipelineService {
   private readonly runners = new Map<string, CameraRunner>();
   private pool: InferencePool | null = null;
   private poolStarting: Promise<void> | null = null;
+  private pendingPool: InferencePool | null = null;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -219,9 +220,16 @@ export class PipelineService {
       await Promise.all([...this.runners.values()].map((r) => r.stop()));
       this.runners.clear();
       await this.presence.flush().catch(() => 0);
-      await this.pool?.close();
+      const pool = this.pool ?? this.pendingPool;
       this.pool = null;
+      await pool?.close();
     };
+  }
+
+  /** Resolves when the inference workers are loaded (or failed to); the replay tool and tests wait on it. */
+  async whenReady(): Promise<boolean> {
+    await this.poolStarting;
+    return this.pool !== null;
   }
 
   private async startPool(): Promise<void> {
@@ -235,6 +243,7 @@ export class PipelineService {
       pack: selection.pack,
       threads: 1,
     });
+    this.pendingPool = pool;
     this.poolStarting = pool.ready().then(
       () => {
         this.pool = pool;
@@ -242,7 +251,7 @@ export class PipelineService {
       },
       (err: unknown) => this.ctx.log.error({ err }, 'inference workers failed to start'),
     );
-    await this.poolStarting;
+    // Cameras start (and report health) while the models load; frames before that are not analysed.
   }
 
   private enqueue(fn: () => Promise<void>): void {
