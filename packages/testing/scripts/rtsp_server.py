@@ -48,6 +48,8 @@ def main():
     ap.add_argument('--ffmpeg', default='ffmpeg')
     ap.add_argument('--transcode', action='store_true', help='re-encode to H.264 (for non-H.264 inputs such as GIF)')
     ap.add_argument('--gop', type=int, default=10, help='keyframe interval in frames when transcoding')
+    ap.add_argument('--udp-buffer', type=int, default=0, help='udpsrc socket buffer in bytes; 0 = system default')
+    ap.add_argument('--feed-extra', default='', help='extra ffmpeg output options for the feed (space separated)')
     args = ap.parse_args()
 
     die_with_parent()
@@ -55,8 +57,9 @@ def main():
     udp_port = free_udp_port()
 
     launch = (
-        f'( udpsrc address=127.0.0.1 port={udp_port} caps=video/mpegts,systemstream=true buffer-size=4194304 '
-        '! tsdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )'
+        f'( udpsrc address=127.0.0.1 port={udp_port} caps=video/mpegts,systemstream=true '
+        + (f'buffer-size={args.udp_buffer} ' if args.udp_buffer > 0 else '')
+        + '! tsdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )'
     )
     server = GstRtspServer.RTSPServer()
     server.set_address('127.0.0.1')
@@ -76,7 +79,10 @@ def main():
     else:
         codec = ['-c:v', 'copy']
     feed_cmd = [args.ffmpeg, '-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1',
-                '-i', args.video, '-an', '-sn', '-dn', *codec, '-f', 'mpegts', f'udp://127.0.0.1:{udp_port}?pkt_size=1316']
+                '-i', args.video, '-an', '-sn', '-dn', *codec,
+                # Without these, gst's synced sinks released the stream at ~1/5 of real time (measured):
+                # the client lagged further and further and kept getting frames long after a feed stop.
+                '-muxdelay', '0', '-muxpreload', '0', *args.feed_extra.split(), '-f', 'mpegts', f'udp://127.0.0.1:{udp_port}?pkt_size=1316']
     feed = {'proc': None}
 
     def start_feed():

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+// Tests may use the shared harness (production code may not): the lint rule is meant for src, not tests.
+// eslint-disable-next-line no-restricted-imports
 import {
   firstSkipReason,
   freePort,
@@ -16,7 +18,6 @@ import {
   titleWithSkip,
   waitFor,
   type RtspCamera,
-  // eslint-disable-next-line no-restricted-imports -- tests use the shared harness; production code may not
 } from '@hadir/testing';
 import { FfmpegFrameSource, type FfmpegFrameSourceOptions } from './ffmpeg-frame-source.js';
 import type { CapturedFrame } from './frame-source.js';
@@ -44,7 +45,11 @@ function open(options: FfmpegFrameSourceOptions): FfmpegFrameSource {
 }
 
 /** Reads n frames, handing each to `work` (which may be slow). */
-async function take(source: FfmpegFrameSource, n: number, work?: () => Promise<void>): Promise<CapturedFrame[]> {
+async function take(
+  source: FfmpegFrameSource,
+  n: number,
+  work?: () => Promise<void>,
+): Promise<CapturedFrame[]> {
   const out: CapturedFrame[] = [];
   for await (const f of source.frames()) {
     out.push(f);
@@ -60,7 +65,9 @@ describe.skipIf(ffmpegSkip !== null)(titleWithSkip('capture from a video file', 
   it('gets frames of the right size at about the analysis rate', async () => {
     const source = open({ source: videoPath, fps: 5 });
     const frames = await take(source, 12);
-    expect(frames.every((f) => f.width === 768 && f.height === 432 && f.data.length === 768 * 432 * 3)).toBe(true);
+    expect(frames.every((f) => f.width === 768 && f.height === 432 && f.data.length === 768 * 432 * 3)).toBe(
+      true,
+    );
     expect(frames.map((f) => f.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     // Frames 2..12 are 10 intervals of 200 ms (the first ones may come in a burst at start).
     const span = (frames[11]?.capturedAtMs ?? 0) - (frames[1]?.capturedAtMs ?? 0);
@@ -180,13 +187,18 @@ describe.skipIf(rtspSkip !== null)(titleWithSkip('capture over RTSP (loopback ca
     await cam.stopFeed();
     const stoppedAt = Date.now();
     await waitFor(() => source.status().state === 'offline', { timeoutMs: 10_000, message: 'offline' });
+    // The watchdog (1 s tick) then kills the stalled ffmpeg and says why.
+    await waitFor(() => source.status().lastError, { timeoutMs: 5000, message: 'a stall error' });
     const offlineAfterMs = Date.now() - stoppedAt;
     expect(source.status().lastError).toMatch(/no frames for 3 s \(stalled\)|no frame within/);
 
     await cam.resumeFeed();
     const resumedAt = Date.now();
     const before = source.status().framesReceived;
-    await waitFor(() => source.status().framesReceived > before, { timeoutMs: 20_000, message: 'frames again' });
+    await waitFor(() => source.status().framesReceived > before, {
+      timeoutMs: 20_000,
+      message: 'frames again',
+    });
     await waitFor(() => source.status().state === 'online', { timeoutMs: 5000, message: 'online again' });
     console.info(
       `rtsp drop: offline ${offlineAfterMs} ms after the feed stopped; online ${Date.now() - resumedAt} ms after it resumed; restarts ${source.status().restarts}`,

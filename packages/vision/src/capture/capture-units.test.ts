@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff } from './backoff.js';
 import { ManualClock } from './clock.js';
-import { classifySource, ffmpegFrameArgs, OutputSizeParser, parseInputVideoStream } from './ffmpeg-command.js';
+import {
+  classifySource,
+  ffmpegFrameArgs,
+  OutputSizeParser,
+  parseInputVideoStream,
+} from './ffmpeg-command.js';
 import { FpsMeter } from './fps-meter.js';
 import { FrameSplitter } from './frame-splitter.js';
 import { LatestFrameQueue } from './latest-frame-queue.js';
@@ -15,9 +20,12 @@ describe('FrameSplitter', () => {
     for (const chunkSize of [1, 5, 12, 13, 29, 100]) {
       const s = new FrameSplitter(frameBytes);
       const frames: Uint8Array[] = [];
-      for (let i = 0; i < stream.length; i += chunkSize) s.push(stream.subarray(i, i + chunkSize), (f) => frames.push(f));
+      for (let i = 0; i < stream.length; i += chunkSize)
+        s.push(stream.subarray(i, i + chunkSize), (f) => frames.push(f));
       expect(frames).toHaveLength(5);
-      frames.forEach((f, k) => expect([...f]).toEqual([...stream.subarray(k * frameBytes, (k + 1) * frameBytes)]));
+      frames.forEach((f, k) =>
+        expect([...f]).toEqual([...stream.subarray(k * frameBytes, (k + 1) * frameBytes)]),
+      );
       expect(s.pendingBytes).toBe(7);
     }
   });
@@ -64,7 +72,9 @@ describe('LatestFrameQueue', () => {
 describe('Backoff', () => {
   it('grows exponentially to the cap, with bounded jitter, and resets', () => {
     const b = new Backoff({ initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: 0.2 }, () => 0.5);
-    expect(Array.from({ length: 7 }, () => b.next())).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+    expect(Array.from({ length: 7 }, () => b.next())).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 30_000, 30_000,
+    ]);
     b.reset();
     expect(b.next()).toBe(1000);
     const low = new Backoff({ jitter: 0.2 }, () => 0);
@@ -102,18 +112,24 @@ describe('FpsMeter', () => {
 
 describe('ffmpeg stderr', () => {
   it('summarizes the usual failures', () => {
-    expect(summarizeFfmpegError(['[tcp @ 0x1] Connection to tcp://127.0.0.1:1 failed: Connection refused'])).toBe(
-      'Connection refused',
-    );
     expect(
-      summarizeFfmpegError(['[rtsp @ 0x55] method DESCRIBE failed: 404 Not Found', 'rtsp://x/y: Server returned 404 Not Found']),
+      summarizeFfmpegError(['[tcp @ 0x1] Connection to tcp://127.0.0.1:1 failed: Connection refused']),
+    ).toBe('Connection refused');
+    expect(
+      summarizeFfmpegError([
+        '[rtsp @ 0x55] method DESCRIBE failed: 404 Not Found',
+        'rtsp://x/y: Server returned 404 Not Found',
+      ]),
     ).toBe('404 Not Found (wrong stream path?)');
     expect(summarizeFfmpegError(['/tmp/x.mp4: Invalid data found when processing input'])).toBe(
       'Invalid data found when processing input',
     );
-    expect(summarizeFfmpegError(['[mov,mp4 @ 0x1] moov atom not found', 'x.mp4: Invalid data found when processing input'])).toMatch(
-      /^Invalid data found when processing input/,
-    );
+    expect(
+      summarizeFfmpegError([
+        '[mov,mp4 @ 0x1] moov atom not found',
+        'x.mp4: Invalid data found when processing input',
+      ]),
+    ).toMatch(/^Invalid data found when processing input/);
     expect(summarizeFfmpegError(['all good'])).toBeNull();
   });
 
@@ -123,12 +139,14 @@ describe('ffmpeg stderr', () => {
     ring.write('c\nd\n');
     ring.write('rtsp://admin:secret@10.0.0.2/h264: Connection refused\n');
     expect(ring.lines()).toEqual(['c', 'd', 'rtsp://***@10.0.0.2/h264: Connection refused']);
-    expect(redactUrlCredentials('see http://u:p@h/x and rtsp://h/y')).toBe('see http://***@h/x and rtsp://h/y');
+    expect(redactUrlCredentials('see http://u:p@h/x and rtsp://h/y')).toBe(
+      'see http://***@h/x and rtsp://h/y',
+    );
   });
 
   it('reads the output frame size only from the output section', () => {
     const p = new OutputSizeParser();
-    expect(p.feed("  Stream #0:0: Video: rawvideo (YUY2 / 0x32595559), yuyv422, 640x480, 30 fps")).toBeNull();
+    expect(p.feed('  Stream #0:0: Video: rawvideo (YUY2 / 0x32595559), yuyv422, 640x480, 30 fps')).toBeNull();
     expect(p.feed("Output #0, rawvideo, to 'pipe:1':")).toBeNull();
     expect(
       p.feed(
@@ -147,19 +165,29 @@ describe('ffmpeg arguments', () => {
   it('decodes only at the analysis rate and size, per source kind', () => {
     const rtsp = ffmpegFrameArgs({ source: 'rtsp://cam/1', fps: 2, maxWidth: 1280 });
     expect(rtsp.join(' ')).toContain('-rtsp_transport tcp -probesize 32 -analyzeduration 1');
-    expect(rtsp).toContain("fps=2:round=up,scale=w='min(iw,1280)':h=-1:flags=bilinear");
+    expect(rtsp).toContain("fps=2,scale=w='min(iw,1280)':h=-1:flags=bilinear");
     expect(rtsp.slice(-5)).toEqual(['-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1']);
-    expect(ffmpegFrameArgs({ source: 'rtsp://cam/1', fps: 2, maxWidth: 640, rtspTransport: 'udp', slowStart: true }).join(' ')).toContain(
-      '-rtsp_transport udp -probesize 5000000 -analyzeduration 5000000',
-    );
+    expect(
+      ffmpegFrameArgs({
+        source: 'rtsp://cam/1',
+        fps: 2,
+        maxWidth: 640,
+        rtspTransport: 'udp',
+        slowStart: true,
+      }).join(' '),
+    ).toContain('-rtsp_transport udp -probesize 5000000 -analyzeduration 5000000');
     const file = ffmpegFrameArgs({ source: '/v/lobby.mp4', fps: 0.2, maxWidth: 640 });
     expect(file.join(' ')).toContain('-re -stream_loop -1 -i /v/lobby.mp4');
-    expect(ffmpegFrameArgs({ source: '/dev/video0', fps: 5, maxWidth: 640 }).join(' ')).toContain('-f v4l2 -i /dev/video0');
+    expect(ffmpegFrameArgs({ source: '/dev/video0', fps: 5, maxWidth: 640 }).join(' ')).toContain(
+      '-f v4l2 -i /dev/video0',
+    );
     expect(ffmpegFrameArgs({ source: 'http://cam/mjpg', fps: 5, maxWidth: 640 }).join(' ')).toContain(
       '-use_wallclock_as_timestamps 1 -i http://cam/mjpg',
     );
     expect(classifySource('file:///v/a.mp4')).toBe('file');
-    expect(ffmpegFrameArgs({ source: 'file:///v/a%20b.mp4', fps: 1, maxWidth: 640 })).toContain('/v/a%20b.mp4');
+    expect(ffmpegFrameArgs({ source: 'file:///v/a%20b.mp4', fps: 1, maxWidth: 640 })).toContain(
+      '/v/a%20b.mp4',
+    );
   });
 });
 

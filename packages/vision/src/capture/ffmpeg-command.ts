@@ -82,10 +82,11 @@ export function ffmpegInputArgs(o: FfmpegInputOptions): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
   switch (kind) {
     case 'rtsp':
-      // Fast start. Measured on loopback (gst-rtsp-server, 768x432 H.264, 1 s GOP), time to first frame:
-      // default probing ~16 s, `-probesize 100000 -analyzeduration 0` ~9-16 s (0 means "default" to ffmpeg),
-      // `-probesize 32 -analyzeduration 1` ~3.6 s. The SDP's sprop-parameter-sets give the frame size, so
-      // little probing is needed; when a camera's SDP lacks them the source retries with slowStart.
+      // Fast start. Time to first frame measured on loopback (gst-rtsp-server, 768x432 H.264, 1 s GOP):
+      // ffmpeg's default probing 5.0 s; `-probesize 100000 -analyzeduration 0` 4.4 s (0 means "default" to
+      // ffmpeg); `-probesize 32 -analyzeduration 1` 2.2-2.5 s (`-fflags nobuffer` added ~0.5 s, so not used).
+      // The SDP's sprop-parameter-sets give the frame size, so little probing is needed; when a camera's
+      // SDP lacks them the source retries with slowStart.
       args.push(
         '-rtsp_transport',
         o.rtspTransport ?? 'tcp',
@@ -93,10 +94,11 @@ export function ffmpegInputArgs(o: FfmpegInputOptions): string[] {
         String(o.probeSizeBytes ?? (o.slowStart === true ? 5_000_000 : 32)),
         '-analyzeduration',
         String(o.analyzeDurationUs ?? (o.slowStart === true ? 5_000_000 : 1)),
-        // Not `-fflags nobuffer` (first frame 8.7 s instead of 3.5 s here) and not
-        // `-use_wallclock_as_timestamps 1` (ffmpeg then paced 10 fps input at ~2 fps): both measured.
         '-fflags',
         '+genpts+discardcorrupt',
+        // Cheap cameras reset or skew their RTP clocks; wall-clock timestamps keep the fps filter honest.
+        '-use_wallclock_as_timestamps',
+        '1',
       );
       break;
     case 'http':
@@ -132,8 +134,7 @@ export function ffmpegFrameArgs(o: FfmpegFrameArgsOptions): string[] {
   const fps = Number(o.fps.toFixed(4));
   const maxWidth = Math.max(16, Math.round(o.maxWidth));
   // Quotes protect the comma inside min() from the filtergraph parser; spawn passes the string verbatim.
-  // round=up: the default (near) held the first frame of a live stream back by ~2 s (measured over RTSP).
-  const vf = `fps=${fps}:round=up,scale=w='min(iw,${maxWidth})':h=-1:flags=bilinear`;
+  const vf = `fps=${fps},scale=w='min(iw,${maxWidth})':h=-1:flags=bilinear`;
   return [
     ...ffmpegInputArgs(o),
     '-an',

@@ -109,7 +109,11 @@ describe('watchdog', () => {
     clock.advance(2000); // 11 s without a frame > stallTimeoutMs
     await flush();
     expect(children[0]?.killedWith).toBe('SIGKILL');
-    expect(source.status()).toMatchObject({ state: 'offline', restarts: 1, lastError: 'no frames for 10 s (stalled)' });
+    expect(source.status()).toMatchObject({
+      state: 'offline',
+      restarts: 1,
+      lastError: 'no frames for 10 s (stalled)',
+    });
 
     clock.advance(1000);
     await flush();
