@@ -18,7 +18,7 @@ export class ApiError extends Error {
     if (!Array.isArray(this.details)) return out;
     for (const d of this.details as unknown[]) {
       if (d && typeof d === 'object' && 'path' in d && 'message' in d) {
-        const { path, message } = d as { path: unknown; message: unknown };
+        const { path, message } = d;
         const key = Array.isArray(path) ? path.join('.') : String(path);
         if (!(key in out)) out[key] = String(message);
       }

@@ -39,6 +39,13 @@ export function SetupPage() {
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  /** Editing a field clears its error (and the banner) so stale messages never linger. */
+  const edit = (field: keyof Errors, apply: () => void) => {
+    apply();
+    setFormError(null);
+    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
+  };
+
   const validateStep1 = (): Errors =>
     orgName.trim().length < 2 ? { orgName: t('validation.tooShort') } : {};
   const validateStep2 = (): Errors => {
@@ -128,7 +135,7 @@ export function SetupPage() {
                 label={t('setup.orgName')}
                 hint={t('setup.orgNameHint')}
                 value={orgName}
-                onChange={(e) => setOrgName(e.target.value)}
+                onChange={(e) => edit('orgName', () => setOrgName(e.target.value))}
                 error={errors.orgName}
                 autoComplete="organization"
                 required
@@ -178,7 +185,7 @@ export function SetupPage() {
               <TextField
                 label={t('setup.adminName')}
                 value={adminName}
-                onChange={(e) => setAdminName(e.target.value)}
+                onChange={(e) => edit('adminName', () => setAdminName(e.target.value))}
                 error={errors.adminName}
                 autoComplete="name"
                 name="adminName"
@@ -188,7 +195,7 @@ export function SetupPage() {
                 label={t('setup.email')}
                 type="email"
                 value={email}
-                onChange={(e) => setEmail(e.target.value)}
+                onChange={(e) => edit('email', () => setEmail(e.target.value))}
                 error={errors.email}
                 autoComplete="email"
                 name="email"
@@ -199,7 +206,7 @@ export function SetupPage() {
                   hint={t('setup.passwordHint')}
                   type="password"
                   value={password}
-                  onChange={(e) => setPassword(e.target.value)}
+                  onChange={(e) => edit('password', () => setPassword(e.target.value))}
                   error={errors.password}
                   autoComplete="new-password"
                   name="password"
@@ -208,7 +215,7 @@ export function SetupPage() {
                   label={t('setup.confirmPassword')}
                   type="password"
                   value={confirm}
-                  onChange={(e) => setConfirm(e.target.value)}
+                  onChange={(e) => edit('confirm', () => setConfirm(e.target.value))}
                   error={errors.confirm}
                   autoComplete="new-password"
                   name="confirmPassword"

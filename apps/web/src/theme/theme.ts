@@ -48,9 +48,15 @@ function subscribe(listener: () => void): () => void {
     setThemeState(systemTheme(), false);
   };
   mq?.addEventListener('change', onChange);
+  // Another tab (or a test) changed the stored choice.
+  const onStorage = (e: StorageEvent) => {
+    if (e.key === STORAGE_KEY) setThemeState(resolveTheme(), false);
+  };
+  window.addEventListener('storage', onStorage);
   return () => {
     listeners.delete(listener);
     mq?.removeEventListener('change', onChange);
+    window.removeEventListener('storage', onStorage);
   };
 }
 
@@ -67,8 +73,10 @@ function setThemeState(theme: Theme, persist: boolean): void {
   for (const l of listeners) l();
 }
 
+const serverSnapshot = (): Theme => 'light';
+
 export function useTheme(): { theme: Theme; setTheme: (t: Theme) => void; toggle: () => void } {
-  const theme = useSyncExternalStore(subscribe, getSnapshot, () => 'light' as Theme);
+  const theme = useSyncExternalStore(subscribe, getSnapshot, serverSnapshot);
   const setTheme = useCallback((t: Theme) => setThemeState(t, true), []);
   const toggle = useCallback(() => setThemeState(getSnapshot() === 'dark' ? 'light' : 'dark', true), []);
   return { theme, setTheme, toggle };

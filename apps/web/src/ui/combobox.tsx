@@ -69,7 +69,7 @@ export function AsyncCombobox({
       ref={wrapRef}
       className="relative"
       onBlur={(e) => {
-        if (!wrapRef.current?.contains(e.relatedTarget as Node | null)) {
+        if (!wrapRef.current?.contains(e.relatedTarget)) {
           setOpen(false);
           setText(value?.label ?? '');
         }

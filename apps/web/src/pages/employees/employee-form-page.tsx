@@ -110,24 +110,19 @@ function EmployeeForm({ employee }: { employee?: Employee }) {
 
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
+    setFormError(null);
     const errorKey = key === 'supervisor' ? 'supervisorId' : key;
     if (errors[errorKey as FieldName]) setErrors((e) => ({ ...e, [errorKey]: undefined }));
   };
 
+  /** Our own translated message per field; zod's messages are English. */
   const messageFor = (field: FieldName): string => {
-    switch (field) {
-      case 'employeeCode':
-        return form.employeeCode.trim() ? t('validation.code') : t('validation.required');
-      case 'email':
-        return t('validation.email');
-      case 'phone':
-      case 'whatsapp':
-        return t('validation.phone');
-      case 'name':
-        return t('validation.required');
-      default:
-        return t('validation.checkFields');
-    }
+    if (field === 'employeeCode')
+      return form.employeeCode.trim() ? t('validation.code') : t('validation.required');
+    if (field === 'email') return t('validation.email');
+    if (field === 'phone' || field === 'whatsapp') return t('validation.phone');
+    if (field === 'name') return t('validation.required');
+    return t('validation.checkFields');
   };
 
   const save = useMutation({

@@ -15,7 +15,6 @@ import { Icon } from '../../ui/icons';
 import { PageHeader } from '../../ui/page';
 import { useToast } from '../../ui/toast';
 
-type IssueCode = keyof typeof en.import.issueCodes;
 const KNOWN_ISSUE_CODES = new Set<string>(Object.keys(en.import.issueCodes));
 
 type Result = { created: number; updated: number; skipped: number };
@@ -187,7 +186,9 @@ export function EmployeeImportPage() {
                               <td className="px-3 py-2 font-mono text-xs text-muted">{issue.field ?? '—'}</td>
                               <td className="px-3 py-2">
                                 <span className="font-medium text-danger-text">
-                                  {KNOWN_ISSUE_CODES.has(issue.code) ? t(`import.issueCodes.${issue.code as IssueCode}`) : issue.code}
+                                  {KNOWN_ISSUE_CODES.has(issue.code)
+                                    ? t(`import.issueCodes.${issue.code}`)
+                                    : issue.code}
                                 </span>
                                 <span className="block text-xs text-muted">{issue.message}</span>
                               </td>

@@ -217,8 +217,8 @@ export function EmployeeListPage() {
         }
       />
       <Card>
-        <div className="grid gap-3 border-b border-border p-4 sm:grid-cols-2 lg:grid-cols-[2fr_1fr_1fr]">
-          <Field label={t('employees.search')} className="sm:col-span-2 lg:col-span-1">
+        <div className="grid grid-cols-2 gap-3 border-b border-border p-4 lg:grid-cols-[2fr_1fr_1fr]">
+          <Field label={t('employees.search')} className="col-span-2 lg:col-span-1">
             {(p) => (
               <div className="relative">
                 <Icon

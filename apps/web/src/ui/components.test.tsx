@@ -1,0 +1,150 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { Button } from './button';
+import { TextField } from './field';
+import { Menu } from './menu';
+import { ConfirmDialog } from './modal';
+import { DataTable, Pagination, type Column } from './table';
+import { Badge } from './badge';
+
+describe('TextField', () => {
+  it('wires label, hint and error for assistive technology', () => {
+    render(<TextField label="Employee code" hint="For example EMP001" error="Required" defaultValue="" />);
+    const input = screen.getByLabelText('Employee code');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (input.getAttribute('aria-describedby') ?? '').split(' ');
+    const texts = describedBy.map((id) => document.getElementById(id)?.textContent);
+    expect(texts).toEqual(['Required', 'For example EMP001']);
+  });
+
+  it('is not marked invalid without an error', () => {
+    render(<TextField label="Name" defaultValue="x" />);
+    expect(screen.getByLabelText('Name').hasAttribute('aria-invalid')).toBe(false);
+  });
+});
+
+describe('Button', () => {
+  it('is disabled and busy while loading', () => {
+    const onClick = vi.fn();
+    render(
+      <Button loading onClick={onClick}>
+        Save
+      </Button>,
+    );
+    const button = screen.getByRole('button', { name: 'Save' });
+    expect(button).toHaveProperty('disabled', true);
+    expect(button.getAttribute('aria-busy')).toBe('true');
+  });
+});
+
+type Row = { id: string; name: string };
+const columns: Column<Row, 'name'>[] = [
+  { key: 'name', header: 'Name', sortKey: 'name', cell: (r) => r.name },
+];
+
+describe('DataTable', () => {
+  it('reports sort clicks and exposes aria-sort', () => {
+    const onSortChange = vi.fn();
+    render(
+      <DataTable
+        caption="People"
+        columns={columns}
+        rows={[{ id: '1', name: 'Ani' }]}
+        rowKey={(r) => r.id}
+        sort={{ sort: 'name', order: 'asc' }}
+        onSortChange={onSortChange}
+      />,
+    );
+    expect(screen.getByRole('columnheader').getAttribute('aria-sort')).toBe('ascending');
+    fireEvent.click(screen.getByRole('button', { name: /Name/ }));
+    expect(onSortChange).toHaveBeenCalledWith({ sort: 'name', order: 'desc' });
+  });
+
+  it('shows the empty state when there are no rows', () => {
+    render(
+      <DataTable caption="People" columns={columns} rows={[]} rowKey={(r) => r.id} empty={<p>Nothing</p>} />,
+    );
+    expect(screen.getByText('Nothing')).toBeTruthy();
+    expect(screen.queryByRole('table')).toBeNull();
+  });
+});
+
+describe('Pagination', () => {
+  it('shows the range and moves between pages', () => {
+    const onPageChange = vi.fn();
+    render(<Pagination page={2} pageSize={25} total={60} onPageChange={onPageChange} />);
+    expect(screen.getByText('26–50 of 60')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(onPageChange).toHaveBeenCalledWith(3);
+    fireEvent.click(screen.getByRole('button', { name: 'Previous page' }));
+    expect(onPageChange).toHaveBeenCalledWith(1);
+  });
+
+  it('disables next on the last page', () => {
+    render(<Pagination page={3} pageSize={25} total={60} onPageChange={() => undefined} />);
+    expect(screen.getByRole('button', { name: 'Next page' })).toHaveProperty('disabled', true);
+  });
+});
+
+describe('Menu', () => {
+  it('opens, moves with arrow keys and closes with Escape', async () => {
+    const onA = vi.fn();
+    render(
+      <Menu
+        label="Language"
+        button="Lang"
+        items={[
+          { key: 'a', label: 'Alpha', onSelect: onA, checked: true },
+          { key: 'b', label: 'Beta', onSelect: () => undefined, checked: false },
+        ]}
+      />,
+    );
+    const trigger = screen.getByRole('button', { name: 'Language' });
+    expect(trigger.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(trigger);
+    expect(trigger.getAttribute('aria-expanded')).toBe('true');
+    const items = screen.getAllByRole('menuitemradio');
+    expect(items.map((i) => i.getAttribute('aria-checked'))).toEqual(['true', 'false']);
+    items[0]!.focus();
+    fireEvent.keyDown(screen.getByRole('menu'), { key: 'ArrowDown' });
+    expect(document.activeElement).toBe(items[1]);
+    fireEvent.keyDown(screen.getByRole('menu'), { key: 'Escape' });
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(trigger);
+    fireEvent.click(trigger);
+    fireEvent.click(screen.getByRole('menuitemradio', { name: 'Alpha' }));
+    expect(onA).toHaveBeenCalled();
+    await Promise.resolve();
+  });
+});
+
+describe('ConfirmDialog', () => {
+  it('renders title, body and both actions when open', () => {
+    const onConfirm = vi.fn();
+    const onCancel = vi.fn();
+    render(
+      <ConfirmDialog
+        open
+        title="Delete?"
+        body="Gone forever"
+        confirmLabel="Delete"
+        onConfirm={onConfirm}
+        onCancel={onCancel}
+      />,
+    );
+    const dialog = screen.getByRole('dialog', { hidden: true });
+    expect(dialog.getAttribute('aria-labelledby')).toBeTruthy();
+    expect(screen.getByText('Gone forever')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Delete', hidden: true }));
+    expect(onConfirm).toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel', hidden: true }));
+    expect(onCancel).toHaveBeenCalled();
+  });
+});
+
+describe('Badge', () => {
+  it('uses the tone classes', () => {
+    render(<Badge tone="success">Available</Badge>);
+    expect(screen.getByText('Available').className).toContain('text-accent-text');
+  });
+});
