@@ -16,6 +16,7 @@ export {
   type RtspCamera,
   type RtspCameraOptions,
 } from './rtsp-camera.js';
+export { startMjpegCamera } from './mjpeg-camera.js';
 export { makeFaceVideo, makeTestPatternVideo, makeCorruptVideo, type FaceVideoOptions } from './videos.js';
 export { trackChild, endChild } from './child-registry.js';
 export {

@@ -14,6 +14,7 @@ import {
   makeCorruptVideo,
   makeTestPatternVideo,
   requireSharedOrSkip,
+  startMjpegCamera,
   startRtspCamera,
   titleWithSkip,
   waitFor,
@@ -115,6 +116,18 @@ describe.skipIf(ffmpegSkip !== null)(titleWithSkip('capture from a video file', 
     expect(b.status().state).toBe('offline');
     expect(b.status().lastError).toMatch(/moov atom not found/);
     expect(a.status().framesReceived + b.status().framesReceived).toBe(0);
+  });
+
+  it('reads an HTTP MJPEG camera', async () => {
+    const cam = await startMjpegCamera({ video: videoPath });
+    try {
+      const source = open({ source: cam.url, fps: 2 });
+      const frames = await take(source, 3);
+      expect(frames.map((f) => f.data.length)).toEqual([768 * 432 * 3, 768 * 432 * 3, 768 * 432 * 3]);
+      console.info(`mjpeg: time to first frame ${source.status().firstFrameLatencyMs} ms`);
+    } finally {
+      await cam.stop();
+    }
   });
 
   it('probeSource reports size and codec, or a readable error', async () => {

@@ -4,30 +4,28 @@
 export class FpsMeter {
   readonly windowMs: number;
   #times: number[] = [];
-  #startedAtMs: number | null = null;
 
   constructor(windowMs = 5000) {
     this.windowMs = windowMs;
   }
 
   tick(atMs: number): void {
-    this.#startedAtMs ??= atMs;
     this.#times.push(atMs);
     this.#prune(atMs);
   }
 
   fps(nowMs: number): number {
     this.#prune(nowMs);
-    if (this.#startedAtMs === null || this.#times.length === 0) return 0;
-    // Young runs divide by their age (at least 1 s, so a startup burst does not read as 100 fps).
-    const span = Math.min(this.windowMs, Math.max(1000, nowMs - this.#startedAtMs));
-    return (this.#times.length * 1000) / span;
+    const first = this.#times[0];
+    if (first === undefined || this.#times.length < 2) return 0;
+    // n frames span n - 1 intervals. Measuring up to now (not to the last frame) makes the rate decay
+    // while frames stop; the 1 s floor keeps a startup burst from reading as 100 fps.
+    return ((this.#times.length - 1) * 1000) / Math.max(1000, nowMs - first);
   }
 
   /** Forget history (after a restart, the reconnect gap is not a frame rate). */
   restart(): void {
     this.#times = [];
-    this.#startedAtMs = null;
   }
 
   #prune(nowMs: number): void {
