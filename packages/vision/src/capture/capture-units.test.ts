@@ -10,6 +10,7 @@ import {
 import { FpsMeter } from './fps-meter.js';
 import { FrameSplitter } from './frame-splitter.js';
 import { LatestFrameQueue } from './latest-frame-queue.js';
+import { ManualFrameSource } from './manual-frame-source.js';
 import { downscaleRgb, SnapshotKeeper } from './snapshot.js';
 import { LineRing, redactUrlCredentials, summarizeFfmpegError } from './stderr-ring.js';
 
@@ -203,5 +204,24 @@ describe('snapshots', () => {
     const small = downscaleRgb(frame, 2);
     expect([small.width, small.height, small.data.length]).toEqual([2, 1, 6]);
     expect([...small.data]).toEqual([9, 9, 9, 9, 9, 9]);
+  });
+});
+
+describe('ManualFrameSource', () => {
+  it('is a FrameSource a test can drive by hand', async () => {
+    const source = new ManualFrameSource({ targetFps: 2 });
+    const states: string[] = [];
+    source.onStatus((s) => states.push(s.state));
+    source.start();
+    source.push({ data: new Uint8Array(3), width: 1, height: 1, capturedAtMs: 5 });
+    source.push({ data: new Uint8Array(3), width: 1, height: 1, capturedAtMs: 6 });
+    for await (const frame of source.frames()) {
+      expect(frame.seq).toBe(2); // latest wins
+      break;
+    }
+    source.setState('offline', 'Connection refused');
+    expect(source.status()).toMatchObject({ framesReceived: 2, framesDropped: 1, framesAnalyzed: 1 });
+    await source.stop();
+    expect(states).toEqual(['starting', 'online', 'offline', 'stopped']);
   });
 });

@@ -76,10 +76,9 @@ export class LatestFrameQueue<T> implements AsyncIterable<T> {
   [Symbol.asyncIterator](): AsyncIterator<T, undefined> {
     return {
       next: () => this.next(),
-      return: () => {
-        this.close();
-        return Promise.resolve({ value: undefined, done: true });
-      },
+      // Leaving a for-await loop does not close the queue: the source owns it (stop() closes it), and a
+      // consumer may iterate again later and get the freshest frame.
+      return: () => Promise.resolve({ value: undefined, done: true }),
     };
   }
 }
