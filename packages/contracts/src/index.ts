@@ -8,3 +8,4 @@ export * from './alerts.js';
 export * from './presence.js';
 export * from './notifications.js';
 export * from './reports.js';
+export * from './analytics.js';

@@ -16,6 +16,7 @@ import {
   registerPresenceRoutes,
 } from './presence/index.js';
 import { PipelineService, probeCameraSource } from './pipeline/index.js';
+import { registerAnalyticsModule } from './analytics/index.js';
 import {
   NotificationsService,
   registerNotificationJobs,
@@ -68,6 +69,7 @@ export async function registerModules(
   registerCameraRoutes(app, cameras, probeCameraSource);
   registerPresenceRoutes(app, ctx, new PresenceQueries(ctx));
   registerAlertRoutes(app, alerts);
+  registerAnalyticsModule(app, ctx, faces);
 
   const stoppers: (() => Promise<void>)[] = [];
   return {

@@ -1,0 +1,286 @@
+import {
+  ANALYTICS_MAX_DAYS,
+  type AttendanceAnalytics,
+  type AttendanceAnalyticsQuery,
+  type AttendanceDepartment,
+  type LatenessBucket,
+  type OrganizationSettings,
+  type PresenceLogEntry,
+  type PresenceLogPage,
+  type PresenceLogQuery,
+} from '@hadir/contracts';
+import {
+  addDays,
+  attendanceWindow,
+  computeDailyAttendance,
+  type PresenceInterval as DomainInterval,
+  type WeeklySchedule as DomainSchedule,
+} from '@hadir/domain';
+import type { ServerContext } from '../../context.js';
+import { toIso } from '../../platform/clock/clock.js';
+import { badRequest } from '../../platform/http/errors.js';
+import { getOrganizationSettings } from '../organizations/index.js';
+
+/** Lateness histogram edges (minutes late, inclusive ranges); HR asks "how late", not "whether". */
+const LATENESS_EDGES: readonly [number, number | null][] = [
+  [1, 5],
+  [6, 15],
+  [16, 30],
+  [31, 60],
+  [61, null],
+];
+
+/** The organization's weekly hours as the domain's schedule (grace applies to every day). */
+export function domainSchedule(settings: OrganizationSettings): DomainSchedule {
+  return { days: { ...settings.workingHours }, graceMinutes: settings.lateGraceMinutes };
+}
+
+function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to && out.length <= ANALYTICS_MAX_DAYS; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+function encodeCursor(lastSeenTs: number, id: string): string {
+  return Buffer.from(`${lastSeenTs}:${id}`).toString('base64url');
+}
+function decodeCursor(cursor: string): { lastSeenTs: number; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const at = text.indexOf(':');
+  const lastSeenTs = Number(text.slice(0, at));
+  if (at < 1 || !Number.isFinite(lastSeenTs)) throw badRequest('invalid_cursor', 'The cursor is not valid');
+  return { lastSeenTs, id: text.slice(at + 1) };
+}
+
+/**
+ * Read-only aggregates for the reports page. Attendance per employee-day comes from @hadir/domain's
+ * computeDailyAttendance over the stored presence intervals, so the charts and the daily report agree.
+ */
+export class AnalyticsService {
+  constructor(private readonly ctx: ServerContext) {}
+
+  async attendance(orgId: string, q: AttendanceAnalyticsQuery): Promise<AttendanceAnalytics> {
+    if (q.to < q.from) throw badRequest('invalid_range', '"to" must not be before "from".');
+    const dates = daysBetween(q.from, q.to);
+    if (dates.length > ANALYTICS_MAX_DAYS) {
+      throw badRequest('range_too_long', `Choose at most ${ANALYTICS_MAX_DAYS} days.`);
+    }
+    const settings = await getOrganizationSettings(this.ctx.db, orgId);
+    const schedule = domainSchedule(settings);
+    const tz = settings.timeZone;
+    const nowMs = this.ctx.clock.nowMs();
+
+    let employeesQuery = this.ctx.db
+      .selectFrom('employees')
+      .leftJoin('departments', 'departments.id', 'employees.departmentId')
+      .select(['employees.id', 'employees.departmentId', 'departments.name as departmentName'])
+      .where('employees.organizationId', '=', orgId)
+      .where('employees.status', '=', 'active');
+    if (q.departmentId) employeesQuery = employeesQuery.where('employees.departmentId', '=', q.departmentId);
+    const employees = await employeesQuery.execute();
+
+    const startMs = attendanceWindow(schedule, tz, dates[0]!).startMs;
+    const endMs = attendanceWindow(schedule, tz, dates.at(-1)!).endMs;
+    const rows = await this.ctx.db
+      .selectFrom('presenceIntervals')
+      .select(['employeeId', 'cameraId', 'startedAt', 'lastSeenTs'])
+      .where('organizationId', '=', orgId)
+      .where('lastSeenTs', '>=', startMs)
+      .where('startedAt', '<', endMs)
+      .execute();
+    const byEmployee = new Map<string, DomainInterval[]>();
+    for (const r of rows) {
+      const list = byEmployee.get(r.employeeId) ?? [];
+      list.push({
+        employeeId: r.employeeId,
+        cameraId: r.cameraId,
+        startMs: r.startedAt,
+        endMs: r.lastSeenTs,
+      });
+      byEmployee.set(r.employeeId, list);
+    }
+
+    const days = dates.map((date) => ({
+      date,
+      scheduled: 0,
+      present: 0,
+      absent: 0,
+      late: 0,
+      pending: 0,
+      presentMinutes: 0,
+      averagePresentMinutes: 0,
+    }));
+    const departments = new Map<string, AttendanceDepartment & { minutes: number }>();
+    const lateness: LatenessBucket[] = LATENESS_EDGES.map(([fromMinutes, toMinutes]) => ({
+      fromMinutes,
+      toMinutes,
+      count: 0,
+    }));
+
+    for (const e of employees) {
+      const key = e.departmentId ?? '';
+      const dept = departments.get(key) ?? {
+        departmentId: e.departmentId,
+        name: e.departmentName,
+        employees: 0,
+        present: 0,
+        absent: 0,
+        late: 0,
+        attendanceRate: 0,
+        averagePresentMinutes: 0,
+        minutes: 0,
+      };
+      dept.employees += 1;
+      departments.set(key, dept);
+      const intervals = byEmployee.get(e.id) ?? [];
+      for (const day of days) {
+        const a = computeDailyAttendance({
+          employeeId: e.id,
+          date: day.date,
+          intervals,
+          schedule,
+          timeZone: tz,
+          absentAfterMinutes: settings.absentAfterMinutes,
+          asOfMs: nowMs,
+        });
+        if (a.shift) day.scheduled += 1;
+        const minutes = Math.round(a.presentMs / 60_000);
+        if (a.status === 'present') {
+          day.present += 1;
+          day.presentMinutes += minutes;
+          dept.present += 1;
+          dept.minutes += minutes;
+          if (a.lateMinutes > 0) {
+            day.late += 1;
+            dept.late += 1;
+            const bucket = lateness.find(
+              (b) => a.lateMinutes >= b.fromMinutes && (b.toMinutes === null || a.lateMinutes <= b.toMinutes),
+            );
+            if (bucket) bucket.count += 1;
+          }
+        } else if (a.status === 'absent') {
+          day.absent += 1;
+          dept.absent += 1;
+        } else if (a.status === 'pending') {
+          day.pending += 1;
+        }
+      }
+    }
+    for (const day of days) {
+      day.averagePresentMinutes = day.present ? Math.round(day.presentMinutes / day.present) : 0;
+    }
+    const deptList = [...departments.values()]
+      .map(({ minutes, ...d }) => ({
+        ...d,
+        attendanceRate: d.present + d.absent ? round3(d.present / (d.present + d.absent)) : 0,
+        averagePresentMinutes: d.present ? Math.round(minutes / d.present) : 0,
+      }))
+      .sort((a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff'));
+    const present = days.reduce((s, d) => s + d.present, 0);
+    const absent = days.reduce((s, d) => s + d.absent, 0);
+    return {
+      from: q.from,
+      to: q.to,
+      timeZone: tz,
+      departmentId: q.departmentId ?? null,
+      generatedAt: toIso(nowMs),
+      totals: {
+        employees: employees.length,
+        present,
+        absent,
+        late: days.reduce((s, d) => s + d.late, 0),
+        attendanceRate: present + absent ? round3(present / (present + absent)) : 0,
+        presentMinutes: days.reduce((s, d) => s + d.presentMinutes, 0),
+      },
+      days,
+      departments: deptList,
+      lateness,
+    };
+  }
+
+  /** The presence log with department and snapshot id (the presence module's log has neither). */
+  async presenceLog(orgId: string, q: Omit<PresenceLogQuery, 'format'>): Promise<PresenceLogPage> {
+    let query = this.ctx.db
+      .selectFrom('presenceIntervals as pi')
+      .innerJoin('employees', 'employees.id', 'pi.employeeId')
+      .leftJoin('departments', 'departments.id', 'employees.departmentId')
+      .where('pi.organizationId', '=', orgId);
+    if (q.from) query = query.where('pi.lastSeenTs', '>=', Date.parse(q.from));
+    if (q.to) query = query.where('pi.startedAt', '<', Date.parse(q.to));
+    if (q.employeeId) query = query.where('pi.employeeId', '=', q.employeeId);
+    if (q.cameraId) query = query.where('pi.cameraId', '=', q.cameraId);
+    if (q.departmentId) query = query.where('employees.departmentId', '=', q.departmentId);
+    if (q.minSimilarity !== undefined) query = query.where('pi.bestSimilarity', '>=', q.minSimilarity);
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      query = query.where((eb) =>
+        eb.or([
+          eb('pi.lastSeenTs', '<', c.lastSeenTs),
+          eb.and([eb('pi.lastSeenTs', '=', c.lastSeenTs), eb('pi.id', '<', c.id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .select([
+        'pi.id',
+        'pi.employeeId',
+        'employees.employeeCode',
+        'employees.name as employeeName',
+        'departments.name as departmentName',
+        'pi.cameraId',
+        'pi.cameraName',
+        'pi.startedAt',
+        'pi.lastSeenTs',
+        'pi.sightings',
+        'pi.bestSimilarity',
+        'pi.snapshotId',
+      ])
+      .orderBy('pi.lastSeenTs', 'desc')
+      .orderBy('pi.id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    const items: PresenceLogEntry[] = page.map((r) => ({
+      id: r.id,
+      employeeId: r.employeeId,
+      employeeCode: r.employeeCode,
+      employeeName: r.employeeName,
+      departmentName: r.departmentName,
+      cameraId: r.cameraId,
+      cameraName: r.cameraName,
+      startedAt: toIso(r.startedAt),
+      lastSeenAt: toIso(r.lastSeenTs),
+      durationMs: Math.max(0, r.lastSeenTs - r.startedAt),
+      sightings: r.sightings,
+      bestSimilarity: Math.round(r.bestSimilarity * 1000) / 1000,
+      snapshotId: r.snapshotId,
+    }));
+    return {
+      items,
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.lastSeenTs, last.id) : null,
+    };
+  }
+
+  /** Every matching row, bounded (a PDF of more than a few thousand rows helps nobody). */
+  async presenceLogAll(orgId: string, q: Omit<PresenceLogQuery, 'format'>, max = 5000) {
+    const all: PresenceLogEntry[] = [];
+    let cursor = q.cursor;
+    for (;;) {
+      const page = await this.presenceLog(orgId, { ...q, limit: 200, ...(cursor ? { cursor } : {}) });
+      all.push(...page.items);
+      if (!page.nextCursor || all.length >= max)
+        return { items: all.slice(0, max), truncated: !!page.nextCursor };
+      cursor = page.nextCursor;
+    }
+  }
+
+  async timeZone(orgId: string): Promise<{ timeZone: string; locale: string }> {
+    const s = await getOrganizationSettings(this.ctx.db, orgId);
+    return { timeZone: s.timeZone, locale: s.locale };
+  }
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
