@@ -24,12 +24,14 @@ import {
   registerWhatsAppWebhookRoutes,
   startNotificationWorker,
 } from './notifications/index.js';
+import { registerReportRoutes, ReportsService, startReportWorker } from './reports/index.js';
 
 export interface Modules {
   auth: AuthService;
   organizations: OrganizationsService;
   employees: EmployeesService;
   employeeImports: EmployeeImportService;
+  reports: ReportsService;
   notifications: NotificationsService;
   /** Face engine, galleries, enrolment, unknown faces and snapshots. */
   faces: FaceModules;
@@ -62,6 +64,8 @@ export async function registerModules(
   registerNotificationRoutes(app, ctx, notifications);
   await registerWhatsAppWebhookRoutes(app, notifications);
   registerNotificationJobs(ctx, notifications);
+  const reports = new ReportsService(ctx, notifications);
+  registerReportRoutes(app, ctx, reports);
   const cameras = new CameraRegistry(ctx);
   const alerts = new AlertsService(ctx, new LogAlertNotifier(ctx.log));
   const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv());
@@ -77,6 +81,7 @@ export async function registerModules(
     organizations,
     employees,
     employeeImports,
+    reports,
     notifications,
     faces,
     cameras,
@@ -84,6 +89,7 @@ export async function registerModules(
     alerts,
     pipeline,
     async start(roles) {
+      if (roles.has('worker')) stoppers.push(startReportWorker(ctx, reports));
       if (roles.has('worker')) stoppers.push(startNotificationWorker(ctx, notifications));
       await faces.start(roles);
       stoppers.push(() => faces.stop());

@@ -170,6 +170,16 @@ export class NotificationsService {
     return row?.id ?? null;
   }
 
+  /** The language a person reads: their linked user's locale, else the organization's. */
+  async recipientLocale(executor: Executor, orgId: string, employeeId: string | null): Promise<Locale> {
+    const [org, recipient] = await Promise.all([
+      getOrganizationSettings(executor, orgId),
+      this.recipientOf(executor, orgId, employeeId, null),
+    ]);
+    if (isLocale(recipient.locale)) return recipient.locale;
+    return isLocale(org.locale) ? org.locale : 'id';
+  }
+
   private async recipientOf(
     executor: Executor,
     orgId: string,
