@@ -69,6 +69,11 @@ export default tseslint.config(
     ]),
   },
   {
+    // Tests of vision drive real cameras through the shared harness; only production code is held to the arrow.
+    files: ['packages/vision/**/*.test.ts'],
+    rules: restrict([{ group: ['@hadir/*/*'], message: 'import packages through their root entry.' }]),
+  },
+  {
     files: ['apps/server/**/*.ts'],
     rules: restrict([
       { group: ['@hadir/web'], message: 'the server never imports the web app.' },

@@ -97,3 +97,4 @@ export {
 export * from './capture/index.js';
 export { pullPack, packUrl, type PullOptions } from './packs/pull.js';
 export { readZip } from './packs/zip.js';
+export * from './track/index.js';

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 // Tests may use the shared harness (production code may not): the lint rule is meant for src, not tests.
-// eslint-disable-next-line no-restricted-imports
 import {
   firstSkipReason,
   freePort,
