@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     await shootAll(page, 'setup-2');
     await page.getByRole('button', { name: 'Create organization' }).click();
 
-    await page.getByRole('heading', { name: `Welcome, ${ADMIN.name}` }).waitFor();
+    await page.getByRole('button', { name: 'Account menu' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     const res = await page.request.get(url('/api/employees?pageSize=1'));
     employeesReady = res.ok();
@@ -77,7 +77,7 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
   it('signs out, rejects a wrong password, and signs back in', async () => {
     await page.getByRole('button', { name: 'Account menu' }).click();
     await page.getByRole('menuitem', { name: 'Sign out', exact: true }).click();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
 
     await page.getByLabel('Email').fill(ADMIN.email);
@@ -88,15 +88,15 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
 
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: `Welcome, ${ADMIN.name}` }).waitFor();
+    await page.getByRole('button', { name: 'Account menu' }).waitFor();
   });
 
   it('creates, edits and deletes an employee', async (ctx) => {
     if (!employeesReady) ctx.skip();
     await page.getByRole('link', { name: 'Employees', exact: true }).click();
-    await page.getByRole('heading', { name: 'Employees' }).waitFor();
+    await page.getByRole('heading', { name: 'Employees', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'New employee' }).first().click();
-    await page.getByRole('heading', { name: 'New employee' }).waitFor();
+    await page.getByRole('heading', { name: 'New employee', level: 1 }).waitFor();
 
     await page.getByLabel('Employee code').fill('EMP001');
     await page.getByLabel('Full name').fill('Agus Wijaya');
@@ -110,7 +110,7 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     await shootAll(page, 'employee-new');
     await page.getByRole('button', { name: 'Save' }).click();
 
-    await page.getByRole('heading', { name: 'Employees' }).waitFor();
+    await page.getByRole('heading', { name: 'Employees', level: 1 }).waitFor();
     await page.locator('tbody tr', { hasText: 'Agus Wijaya' }).waitFor();
 
     // Server-side validation: a duplicate code is refused and shown on the form.
@@ -123,7 +123,7 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     await page.getByRole('link', { name: 'Cancel' }).click();
 
     await page.getByRole('link', { name: 'Edit: Agus Wijaya' }).click();
-    await page.getByRole('heading', { name: 'Edit employee' }).waitFor();
+    await page.getByRole('heading', { name: 'Edit employee', level: 1 }).waitFor();
     await expect(page.getByLabel('Employee code').inputValue()).resolves.toBe('EMP001');
     await page.getByLabel('Full name').fill('Agus Wijaya Putra');
     await page.getByLabel('Status').selectOption('on_leave');
@@ -152,7 +152,7 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
       'IMP004,,Bad Email Person,Kho,,not-an-email,,,,active',
     ].join('\n');
     await go('/employees/import');
-    await page.getByRole('heading', { name: 'Import employees' }).waitFor();
+    await page.getByRole('heading', { name: 'Import employees', level: 1 }).waitFor();
     await page.locator('input[type=file]').setInputFiles({
       name: 'employees.csv',
       mimeType: 'text/csv',
@@ -215,6 +215,31 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     await page.getByRole('link', { name: 'Nhân viên', exact: true }).waitFor();
     await pick('English');
     await page.getByRole('link', { name: 'Employees', exact: true }).waitFor();
+  });
+
+  it('offers an organization switcher and, after login, a picker when there are several', async () => {
+    const session = (await (await page.request.get(url('/api/auth/session'))).json()) as {
+      csrfToken: string;
+    };
+    const created = await page.request.post(url('/api/organizations'), {
+      data: { name: 'CV Sinar Baru' },
+      headers: { 'x-csrf-token': session.csrfToken },
+    });
+    expect(created.status()).toBe(201);
+    await go('/');
+    await page.getByTestId('org-switcher').click();
+    await page.getByRole('menuitemradio', { name: 'CV Sinar Baru' }).click();
+    await page.getByTestId('org-switcher').filter({ hasText: 'CV Sinar Baru' }).waitFor();
+
+    await page.getByRole('button', { name: 'Account menu' }).click();
+    await page.getByRole('menuitem', { name: 'Sign out', exact: true }).click();
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Choose an organization', level: 1 }).waitFor();
+    await shootAll(page, 'organization-picker');
+    await page.getByRole('button', { name: /PT Maju Jaya/ }).click();
+    await page.getByTestId('org-switcher').filter({ hasText: 'PT Maju Jaya' }).waitFor();
   });
 
   it('screenshots every page; nothing overflows at 360 px in any language', async () => {

@@ -146,7 +146,7 @@ export function EmployeeImportPage() {
             <Card>
               <CardHeader title={t('import.previewTitle')} description={file?.name} />
               <CardBody className="space-y-5">
-                <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5" data-testid="import-stats">
+                <dl className="grid grid-cols-3 gap-2 sm:grid-cols-5 sm:gap-3" data-testid="import-stats">
                   <Stat label={t('import.totalRows')} value={preview.totalRows} />
                   <Stat label={t('import.validRows')} value={preview.validRows} tone="good" />
                   <Stat label={t('import.invalidRows')} value={preview.invalidRows} tone="bad" />
