@@ -30,7 +30,18 @@ describe('route table', () => {
     expect(visible).toContain('/');
     expect(visible).not.toContain('/employees/new');
     expect(visible).not.toContain('/settings/users');
-    const admin = session(['member:view', 'member:manage', 'user:manage', 'token:manage', 'audit:view']);
+    const admin = session([
+      'member:view',
+      'member:manage',
+      'user:manage',
+      'token:manage',
+      'audit:view',
+      'presence:view',
+      'alert:view',
+      'camera:view',
+      'member:face:view',
+      'report:generate',
+    ]);
     expect(APP_ROUTES.every((r) => hasPermission(admin, r.permission))).toBe(true);
   });
 });

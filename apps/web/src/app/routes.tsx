@@ -24,8 +24,26 @@ const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, n
 export const APP_ROUTES: AppRoute[] = [
   {
     path: '/',
-    component: page(() => import('../pages/home-page'), 'HomePage'),
+    component: page(() => import('../pages/dashboard/dashboard-home'), 'DashboardHome'),
     nav: { label: 'nav.home', icon: 'home', section: 'main', end: true },
+  },
+  {
+    path: '/presence-log',
+    component: page(() => import('../pages/presence/presence-log-page'), 'PresenceLogPage'),
+    permission: 'presence:view',
+    nav: { label: 'nav.presenceLog', icon: 'list', section: 'main' },
+  },
+  {
+    path: '/alerts',
+    component: page(() => import('../pages/alerts/alerts-page'), 'AlertsPage'),
+    permission: 'alert:view',
+    nav: { label: 'nav.alerts', icon: 'alert', section: 'main' },
+  },
+  {
+    path: '/cameras',
+    component: page(() => import('../pages/cameras/cameras-page'), 'CamerasPage'),
+    permission: 'camera:view',
+    nav: { label: 'nav.cameras', icon: 'search', section: 'main' },
   },
   {
     path: '/employees',
@@ -47,6 +65,32 @@ export const APP_ROUTES: AppRoute[] = [
     path: '/employees/:id/edit',
     component: page(() => import('../pages/employees/employee-form-page'), 'EmployeeEditPage'),
     permission: 'member:manage',
+  },
+  {
+    path: '/employees/:id/faces',
+    component: page(() => import('../pages/enrolment/face-enrolment-page'), 'FaceEnrolmentPage'),
+    permission: 'member:face:view',
+  },
+  {
+    path: '/unknown-faces',
+    component: page(() => import('../pages/unknown-faces/unknown-faces-page'), 'UnknownFacesPage'),
+    permission: 'member:face:view',
+    nav: { label: 'nav.unknownFaces', icon: 'users', section: 'main' },
+  },
+  {
+    path: '/reports',
+    component: page(() => import('../pages/reports/reports-page'), 'ReportsPage'),
+    permission: 'report:generate',
+    nav: { label: 'nav.reports', icon: 'file', section: 'main' },
+  },
+  {
+    path: '/settings/notifications',
+    component: page(
+      () => import('../pages/notifications/notification-channels-page'),
+      'NotificationChannelsPage',
+    ),
+    permission: 'alert:view',
+    nav: { label: 'nav.notifications', icon: 'globe', section: 'settings' },
   },
   {
     path: '/settings/organization',

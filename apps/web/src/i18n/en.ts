@@ -2,6 +2,8 @@
  * English UI strings. The shape of this object is the contract for id.ts and vi.ts (same keys, checked by
  * the type `Messages` and by i18n.test.ts). Interpolation uses {{name}}; plurals use _one/_other.
  */
+import { dashboardEn, dashboardNavEn } from './dashboard/en';
+
 export const en = {
   app: {
     name: 'Hadir',
@@ -56,6 +58,7 @@ export const en = {
     audit: 'Audit log',
     openMenu: 'Open menu',
     closeMenu: 'Close menu',
+    ...dashboardNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -357,6 +360,7 @@ export const en = {
     system: 'System',
     empty: 'Nothing recorded yet',
   },
+  dash: dashboardEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

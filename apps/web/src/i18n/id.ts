@@ -1,4 +1,5 @@
 import type { Messages } from './en';
+import { dashboardId, dashboardNavId } from './dashboard/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -55,6 +56,7 @@ export const id: Messages = {
     audit: 'Log audit',
     openMenu: 'Buka menu',
     closeMenu: 'Tutup menu',
+    ...dashboardNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -358,4 +360,5 @@ export const id: Messages = {
     system: 'Sistem',
     empty: 'Belum ada catatan',
   },
+  dash: dashboardId,
 };

@@ -1,4 +1,5 @@
 import type { Messages } from './en';
+import { dashboardVi, dashboardNavVi } from './dashboard/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -55,6 +56,7 @@ export const vi: Messages = {
     audit: 'Nhật ký kiểm tra',
     openMenu: 'Mở menu',
     closeMenu: 'Đóng menu',
+    ...dashboardNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -355,4 +357,5 @@ export const vi: Messages = {
     system: 'Hệ thống',
     empty: 'Chưa có bản ghi nào',
   },
+  dash: dashboardVi,
 };

@@ -63,8 +63,16 @@ export function AlertsPage() {
   const tabs: Scope[] = ['open', 'past'];
   return (
     <>
-      <PageHeader title={t('dash.alerts.title')} description={t('dash.alerts.subtitle')} actions={<LiveIndicator />} />
-      <div role="tablist" aria-label={t('dash.alerts.title')} className="mb-4 inline-flex rounded-lg border border-border bg-surface p-1">
+      <PageHeader
+        title={t('dash.alerts.title')}
+        description={t('dash.alerts.subtitle')}
+        actions={<LiveIndicator />}
+      />
+      <div
+        role="tablist"
+        aria-label={t('dash.alerts.title')}
+        className="mb-4 inline-flex rounded-lg border border-border bg-surface p-1"
+      >
         {tabs.map((s) => (
           <button
             key={s}
@@ -145,16 +153,22 @@ function AlertRow({ alert: a }: { alert: Alert }) {
           <div className="min-w-0">
             <p className="font-medium text-fg">
               {subject}
-              {a.employeeCode ? <span className="ml-2 font-mono text-xs text-muted">{a.employeeCode}</span> : null}
+              {a.employeeCode ? (
+                <span className="ml-2 font-mono text-xs text-muted">{a.employeeCode}</span>
+              ) : null}
             </p>
             <p className="text-sm text-muted">
               {t(`dash.alerts.kind.${a.kind}`)} · {formatDateTime(a.openedAt, locale)} (
               <RelativeTime iso={a.openedAt} />)
             </p>
             <p className="text-sm text-muted">
-              {t('dash.alerts.duration', { duration: formatDuration((endMs - Date.parse(a.openedAt)) / 60_000, locale) })}
+              {t('dash.alerts.duration', {
+                duration: formatDuration((endMs - Date.parse(a.openedAt)) / 60_000, locale),
+              })}
               {a.level > 0 ? ` · ${t('dash.alerts.level', { level: a.level })}` : ''}
-              {a.cameraName && a.kind === 'absence' ? ` · ${t('dash.alerts.lastCamera', { camera: a.cameraName })}` : ''}
+              {a.cameraName && a.kind === 'absence'
+                ? ` · ${t('dash.alerts.lastCamera', { camera: a.cameraName })}`
+                : ''}
             </p>
             {a.message ? <p className="mt-1 text-sm break-words text-fg/90">{a.message}</p> : null}
           </div>
@@ -162,7 +176,13 @@ function AlertRow({ alert: a }: { alert: Alert }) {
         <div className="flex flex-wrap items-center gap-2">
           <Badge tone={STATUS_TONE[a.status]}>{t(`dash.alerts.status.${a.status}`)}</Badge>
           {canAck && a.status === 'open' ? (
-            <Button size="sm" variant="primary" icon="check" loading={ack.isPending} onClick={() => ack.mutate()}>
+            <Button
+              size="sm"
+              variant="primary"
+              icon="check"
+              loading={ack.isPending}
+              onClick={() => ack.mutate()}
+            >
               {t('dash.alerts.acknowledge')}
             </Button>
           ) : null}
@@ -190,17 +210,24 @@ function AlertRow({ alert: a }: { alert: Alert }) {
 function Deliveries({ id, alertId }: { id: string; alertId: string }) {
   const { t } = useTranslation();
   const locale = currentLocale();
-  const q = useQuery({ queryKey: [...dashKeys.outbox, 'alert', alertId], queryFn: () => alertsApi.deliveries(alertId) });
+  const q = useQuery({
+    queryKey: [...dashKeys.outbox, 'alert', alertId],
+    queryFn: () => alertsApi.deliveries(alertId),
+  });
   return (
     <div id={id} className="mt-3 rounded-lg border border-border bg-surface-2/50 p-3">
       <p className="mb-2 text-sm font-medium text-fg">{t('dash.alerts.sentTo')}</p>
       {q.error ? <FormError>{errorMessage(t, q.error)}</FormError> : null}
-      {q.data && q.data.items.length === 0 ? <p className="text-sm text-muted">{t('dash.alerts.noDeliveries')}</p> : null}
+      {q.data && q.data.items.length === 0 ? (
+        <p className="text-sm text-muted">{t('dash.alerts.noDeliveries')}</p>
+      ) : null}
       <ul className="space-y-2">
         {q.data?.items.map((n) => (
           <li key={n.id} className="flex flex-wrap items-center justify-between gap-2 text-sm">
             <span className="min-w-0">
-              <span className="font-medium text-fg">{n.recipientName ?? t('dash.alerts.unknownRecipient')}</span>
+              <span className="font-medium text-fg">
+                {n.recipientName ?? t('dash.alerts.unknownRecipient')}
+              </span>
               {n.toNumber ? <span className="ml-2 font-mono text-xs text-muted">{n.toNumber}</span> : null}
               <span className="ml-2 text-xs text-muted">{formatDateTime(n.createdAt, locale)}</span>
               {n.lastError ? <span className="block text-xs text-danger-text">{n.lastError}</span> : null}

@@ -79,7 +79,8 @@ export const presenceApi = {
 };
 
 export const alertsApi = {
-  list: (q: { scope: 'open' | 'past'; page: number; pageSize: number }) => api.get('/api/alerts', q, AlertList),
+  list: (q: { scope: 'open' | 'past'; page: number; pageSize: number }) =>
+    api.get('/api/alerts', q, AlertList),
   acknowledge: (id: string) => api.post(`/api/alerts/${enc(id)}/acknowledge`, {}, Alert),
   deliveries: (alertId: string) =>
     api.get('/api/notifications', { alertId, page: 1, pageSize: 50 }, NotificationPage),
@@ -116,7 +117,11 @@ export const facesApi = {
   },
   unknownGroups: () => api.get('/api/unknown-faces/groups', undefined, UnknownFaceGroupList),
   assign: (clusterId: string, employeeId: string) =>
-    api.post(`/api/unknown-faces/groups/${enc(clusterId)}/assign`, { employeeId }, AssignUnknownGroupResponse),
+    api.post(
+      `/api/unknown-faces/groups/${enc(clusterId)}/assign`,
+      { employeeId },
+      AssignUnknownGroupResponse,
+    ),
   dismiss: (clusterId: string) =>
     api.post(`/api/unknown-faces/groups/${enc(clusterId)}/dismiss`, {}, DismissUnknownGroupResponse),
   snapshotUrl: (snapshotId: string) => `/api/snapshots/${enc(snapshotId)}/face.jpg`,
@@ -134,11 +139,17 @@ export const analyticsApi = {
 
 export const channelsApi = {
   list: () => api.get('/api/notification-channels', undefined, ChannelList),
-  create: (body: NotificationChannelCreate) => api.post('/api/notification-channels', body, NotificationChannel),
+  create: (body: NotificationChannelCreate) =>
+    api.post('/api/notification-channels', body, NotificationChannel),
   update: (id: string, body: NotificationChannelUpdate) =>
     api.patch(`/api/notification-channels/${enc(id)}`, body, NotificationChannel),
   remove: (id: string) => api.delete<unknown>(`/api/notification-channels/${enc(id)}`),
   test: (id: string, to: string, text?: string) =>
-    api.post(`/api/notification-channels/${enc(id)}/test`, { to, ...(text ? { text } : {}) }, ChannelTestResult),
-  outbox: (page: number, pageSize: number) => api.get('/api/notifications', { page, pageSize }, NotificationPage),
+    api.post(
+      `/api/notification-channels/${enc(id)}/test`,
+      { to, ...(text ? { text } : {}) },
+      ChannelTestResult,
+    ),
+  outbox: (page: number, pageSize: number) =>
+    api.get('/api/notifications', { page, pageSize }, NotificationPage),
 };

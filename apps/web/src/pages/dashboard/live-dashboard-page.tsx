@@ -150,7 +150,11 @@ export function LiveDashboardPage() {
 
   return (
     <>
-      <PageHeader title={t('dash.live.title')} description={t('dash.live.subtitle')} actions={<LiveIndicator />} />
+      <PageHeader
+        title={t('dash.live.title')}
+        description={t('dash.live.subtitle')}
+        actions={<LiveIndicator />}
+      />
 
       <section aria-label={t('dash.live.countsLabel')} className="mb-4 grid grid-cols-2 gap-3 lg:grid-cols-4">
         {STATE_ORDER.map((s) => {
@@ -169,7 +173,10 @@ export function LiveDashboardPage() {
             >
               <span className="min-w-0">
                 <span className="block truncate text-sm text-muted">{t(`dash.state.${s}`)}</span>
-                <span className="block text-2xl font-semibold text-fg tabular-nums" data-testid={`count-${s}`}>
+                <span
+                  className="block text-2xl font-semibold text-fg tabular-nums"
+                  data-testid={`count-${s}`}
+                >
                   {counts ? n(counts[s]) : '–'}
                 </span>
               </span>
@@ -282,7 +289,10 @@ export function LiveDashboardPage() {
               <CardHeader
                 title={t('dash.live.openAlerts')}
                 actions={
-                  <Link to="/alerts" className="text-sm font-medium text-primary-text underline-offset-2 hover:underline">
+                  <Link
+                    to="/alerts"
+                    className="text-sm font-medium text-primary-text underline-offset-2 hover:underline"
+                  >
                     {t('dash.live.viewAll')}
                   </Link>
                 }
@@ -302,9 +312,7 @@ export function LiveDashboardPage() {
                   >
                     <span className="flex items-center gap-2 text-sm font-medium text-fg">
                       <Icon name="alert" size={16} className="shrink-0 text-danger-text" />
-                      <span className="truncate">
-                        {a.kind === 'absence' ? a.employeeName : a.cameraName}
-                      </span>
+                      <span className="truncate">{a.kind === 'absence' ? a.employeeName : a.cameraName}</span>
                     </span>
                     <span className="block text-xs text-muted">
                       {t(`dash.alerts.kind.${a.kind}`)} · <RelativeTime iso={a.openedAt} />
@@ -324,7 +332,10 @@ export function LiveDashboardPage() {
               <CardHeader
                 title={t('dash.live.camerasDown')}
                 actions={
-                  <Link to="/cameras" className="text-sm font-medium text-primary-text underline-offset-2 hover:underline">
+                  <Link
+                    to="/cameras"
+                    className="text-sm font-medium text-primary-text underline-offset-2 hover:underline"
+                  >
                     {t('dash.live.viewAll')}
                   </Link>
                 }

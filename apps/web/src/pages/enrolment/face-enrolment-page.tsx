@@ -1,0 +1,350 @@
+import { useRef, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import type { EnrolResponse, FaceSample } from '@hadir/contracts';
+import { employeesApi, queryKeys } from '../../api/endpoints';
+import { errorMessage } from '../../api/errors';
+import { useCan } from '../../auth/session';
+import { currentLocale } from '../../i18n';
+import { formatDateTime, formatNumber } from '../../i18n/format';
+import { Badge } from '../../ui/badge';
+import { Button, ButtonLink } from '../../ui/button';
+import { Card, CardBody, CardHeader } from '../../ui/card';
+import { EmptyState } from '../../ui/empty-state';
+import { FormError, TextField } from '../../ui/field';
+import { Icon } from '../../ui/icons';
+import { ConfirmDialog, Modal } from '../../ui/modal';
+import { PageHeader } from '../../ui/page';
+import { Skeleton } from '../../ui/spinner';
+import { useToast } from '../../ui/toast';
+import { dashKeys, facesApi } from '../dashboard/dashboard-api';
+import { CameraCapture, type CapturedPhoto } from './camera-capture';
+
+/** /employees/:id/faces — enrolled samples, upload, guided camera capture and biometric erasure. */
+export function FaceEnrolmentPage() {
+  const { t } = useTranslation();
+  const { id = '' } = useParams();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const canRegister = useCan('member:face:register');
+  const employee = useQuery({ queryKey: queryKeys.employee(id), queryFn: () => employeesApi.get(id) });
+  const samples = useQuery({ queryKey: dashKeys.faces(id), queryFn: () => facesApi.list(id) });
+  const engine = useQuery({ queryKey: dashKeys.faceEngine, queryFn: facesApi.engine, staleTime: 60_000 });
+  const [results, setResults] = useState<EnrolResponse | null>(null);
+  const [mode, setMode] = useState<'upload' | 'camera'>('upload');
+  const [toDelete, setToDelete] = useState<FaceSample | null>(null);
+  const [erase, setErase] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const refresh = () => qc.invalidateQueries({ queryKey: dashKeys.faces(id) });
+  const enrol = useMutation({
+    mutationFn: (files: { blob: Blob; name: string }[]) => facesApi.enrol(id, files),
+    onMutate: () => setResults(null),
+    onSuccess: async (r) => {
+      setResults(r);
+      toast.show(
+        t('dash.faces.enrolResult', { accepted: r.accepted, total: r.results.length }),
+        r.accepted > 0 ? 'success' : 'error',
+      );
+      await refresh();
+    },
+    onError: (e) => toast.show(errorMessage(t, e), 'error'),
+  });
+  const remove = useMutation({
+    mutationFn: (s: FaceSample) => facesApi.remove(id, s.id),
+    onSuccess: async () => {
+      setToDelete(null);
+      toast.show(t('dash.faces.sampleDeleted'));
+      await refresh();
+    },
+    onError: (e) => toast.show(errorMessage(t, e), 'error'),
+  });
+
+  const name = employee.data?.name ?? '';
+  return (
+    <>
+      <PageHeader
+        title={t('dash.faces.title')}
+        description={employee.data ? `${employee.data.name} · ${employee.data.employeeCode}` : undefined}
+        actions={
+          <ButtonLink to="/employees" icon="chevronLeft">
+            {t('dash.faces.backToEmployees')}
+          </ButtonLink>
+        }
+      />
+      {engine.data && !engine.data.enabled ? (
+        <div className="mb-4">
+          <FormError>{t('dash.faces.engineOff', { reason: engine.data.reason })}</FormError>
+        </div>
+      ) : null}
+      {employee.error ? <FormError>{errorMessage(t, employee.error)}</FormError> : null}
+
+      <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+        {canRegister ? (
+          <Card className="min-w-0">
+            <CardHeader title={t('dash.faces.addTitle')} description={t('dash.faces.addHint')} />
+            <CardBody className="space-y-4">
+              <div
+                role="tablist"
+                aria-label={t('dash.faces.addTitle')}
+                className="inline-flex rounded-lg border border-border p-1"
+              >
+                {(['upload', 'camera'] as const).map((m) => (
+                  <button
+                    key={m}
+                    type="button"
+                    role="tab"
+                    aria-selected={mode === m}
+                    onClick={() => setMode(m)}
+                    className={
+                      mode === m
+                        ? 'rounded-md bg-primary px-3 py-1.5 text-sm font-medium text-primary-fg'
+                        : 'rounded-md px-3 py-1.5 text-sm font-medium text-muted hover:text-fg'
+                    }
+                  >
+                    {t(`dash.faces.mode.${m}`)}
+                  </button>
+                ))}
+              </div>
+              {mode === 'upload' ? (
+                <div className="space-y-3">
+                  <label className="flex cursor-pointer flex-col items-center gap-2 rounded-xl border-2 border-dashed border-border-strong/60 px-4 py-8 text-center hover:bg-surface-2">
+                    <Icon name="upload" size={28} className="text-primary-text" />
+                    <span className="text-sm font-medium text-fg">{t('dash.faces.chooseFiles')}</span>
+                    <span className="text-xs text-muted">{t('dash.faces.uploadHint')}</span>
+                    <input
+                      ref={fileInput}
+                      type="file"
+                      accept="image/jpeg,image/png,image/webp"
+                      multiple
+                      className="sr-only"
+                      aria-label={t('dash.faces.chooseFiles')}
+                      onChange={(e) => {
+                        const files = Array.from(e.target.files ?? []).slice(0, 10);
+                        if (files.length) enrol.mutate(files.map((f) => ({ blob: f, name: f.name })));
+                        e.target.value = '';
+                      }}
+                    />
+                  </label>
+                  {enrol.isPending ? <p className="text-sm text-muted">{t('dash.faces.uploading')}</p> : null}
+                </div>
+              ) : (
+                <CameraCapture
+                  busy={enrol.isPending}
+                  onEnrol={(photos: CapturedPhoto[]) => enrol.mutate(photos)}
+                />
+              )}
+              {results ? <EnrolResults results={results} /> : null}
+            </CardBody>
+          </Card>
+        ) : null}
+
+        <Card className="min-w-0">
+          <CardHeader
+            title={t('dash.faces.samplesTitle')}
+            description={
+              samples.data ? t('dash.faces.samplesCount', { count: samples.data.items.length }) : undefined
+            }
+            actions={
+              canRegister && samples.data && samples.data.items.length > 0 ? (
+                <Button size="sm" variant="danger" icon="trash" onClick={() => setErase(true)}>
+                  {t('dash.faces.eraseAll')}
+                </Button>
+              ) : null
+            }
+          />
+          <CardBody>
+            {samples.isPending ? (
+              <Skeleton className="h-28" />
+            ) : samples.error ? (
+              <FormError>{errorMessage(t, samples.error)}</FormError>
+            ) : samples.data.items.length === 0 ? (
+              <EmptyState
+                icon="users"
+                title={t('dash.faces.noSamples')}
+                description={t('dash.faces.noSamplesHint')}
+              />
+            ) : (
+              <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4" data-testid="face-samples">
+                {samples.data.items.map((s) => (
+                  <SampleTile
+                    key={s.id}
+                    employeeId={id}
+                    sample={s}
+                    canDelete={canRegister}
+                    onDelete={() => setToDelete(s)}
+                  />
+                ))}
+              </ul>
+            )}
+          </CardBody>
+        </Card>
+      </div>
+
+      <ConfirmDialog
+        open={toDelete !== null}
+        title={t('dash.faces.deleteSampleTitle')}
+        body={t('dash.faces.deleteSampleBody')}
+        confirmLabel={t('common.delete')}
+        busy={remove.isPending}
+        onConfirm={() => toDelete && remove.mutate(toDelete)}
+        onCancel={() => setToDelete(null)}
+      />
+      {erase && employee.data ? (
+        <EraseDialog
+          employeeId={id}
+          name={name}
+          code={employee.data.employeeCode}
+          onClose={() => setErase(false)}
+          onErased={async () => {
+            setErase(false);
+            setResults(null);
+            await refresh();
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+function SampleTile({
+  employeeId,
+  sample: s,
+  canDelete,
+  onDelete,
+}: {
+  employeeId: string;
+  sample: FaceSample;
+  canDelete: boolean;
+  onDelete: () => void;
+}) {
+  const { t } = useTranslation();
+  const locale = currentLocale();
+  const date = formatDateTime(s.createdAt, locale);
+  return (
+    <li className="overflow-hidden rounded-lg border border-border bg-surface" data-testid="face-sample">
+      {s.hasCrop ? (
+        <img
+          src={facesApi.thumbnailUrl(employeeId, s.id)}
+          alt={t('dash.faces.sampleAlt', { date })}
+          className="aspect-square w-full bg-surface-2 object-cover"
+          loading="lazy"
+        />
+      ) : (
+        <div className="flex aspect-square items-center justify-center bg-surface-2 p-2 text-center text-xs text-muted">
+          {t('dash.faces.noCrop')}
+        </div>
+      )}
+      <div className="space-y-1 p-2">
+        <p className="truncate text-xs text-muted">{date}</p>
+        <div className="flex flex-wrap items-center justify-between gap-1">
+          <Badge tone={s.activePack ? 'success' : 'warning'}>
+            {t('dash.faces.quality', {
+              value: formatNumber(s.quality, locale, { maximumFractionDigits: 2 }),
+            })}
+          </Badge>
+          {canDelete ? (
+            <button
+              type="button"
+              onClick={onDelete}
+              aria-label={t('dash.faces.deleteSample', { date })}
+              className="rounded p-1 text-danger-text hover:bg-danger-soft"
+            >
+              <Icon name="trash" size={16} />
+            </button>
+          ) : null}
+        </div>
+        <p className="text-xs text-muted">{t(`dash.faces.source.${s.source}`)}</p>
+      </div>
+    </li>
+  );
+}
+
+export function EnrolResults({ results }: { results: EnrolResponse }) {
+  const { t } = useTranslation();
+  return (
+    <div className="rounded-lg border border-border">
+      <p className="border-b border-border px-3 py-2 text-sm font-medium text-fg" role="status">
+        {t('dash.faces.enrolResult', { accepted: results.accepted, total: results.results.length })}
+      </p>
+      <ul className="divide-y divide-border" data-testid="enrol-results">
+        {results.results.map((r) => (
+          <li key={r.index} className="flex flex-wrap items-start justify-between gap-2 px-3 py-2 text-sm">
+            <span className="min-w-0">
+              <span className="block truncate font-medium text-fg">
+                {r.fileName ?? t('dash.faces.photoN', { n: r.index + 1 })}
+              </span>
+              <span className="block text-muted">
+                {r.accepted
+                  ? t('dash.faces.acceptedMsg')
+                  : r.code
+                    ? t(`dash.faces.reject.${r.code}`)
+                    : r.message}
+              </span>
+            </span>
+            <Badge tone={r.accepted ? 'success' : 'danger'}>
+              {r.accepted ? t('dash.faces.accepted') : t('dash.faces.rejected')}
+            </Badge>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function EraseDialog({
+  employeeId,
+  name,
+  code,
+  onClose,
+  onErased,
+}: {
+  employeeId: string;
+  name: string;
+  code: string;
+  onClose: () => void;
+  onErased: () => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const [typed, setTyped] = useState('');
+  const erase = useMutation({
+    mutationFn: () => facesApi.eraseAll(employeeId),
+    onSuccess: async (r) => {
+      toast.show(t('dash.faces.erased', { count: r.samplesDeleted }));
+      await onErased();
+    },
+    onError: (e) => toast.show(errorMessage(t, e), 'error'),
+  });
+  const matches = typed.trim() === code;
+  return (
+    <Modal
+      open
+      onClose={onClose}
+      size="sm"
+      title={t('dash.faces.eraseTitle', { name })}
+      description={t('dash.faces.eraseBody')}
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button
+            variant="danger"
+            disabled={!matches}
+            loading={erase.isPending}
+            onClick={() => erase.mutate()}
+          >
+            {t('dash.faces.eraseConfirm')}
+          </Button>
+        </>
+      }
+    >
+      <TextField
+        label={t('dash.faces.eraseType', { code })}
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        autoComplete="off"
+      />
+    </Modal>
+  );
+}

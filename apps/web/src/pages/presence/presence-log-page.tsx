@@ -1,0 +1,306 @@
+import { useMemo, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { PresenceLogEntry } from '@hadir/contracts';
+import { employeesApi, orgApi, queryKeys } from '../../api/endpoints';
+import { errorMessage } from '../../api/errors';
+import { useCan } from '../../auth/session';
+import { currentLocale } from '../../i18n';
+import { formatDateTime, formatDuration, formatNumber } from '../../i18n/format';
+import { ButtonAnchor, Button } from '../../ui/button';
+import { Card } from '../../ui/card';
+import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
+import { EmptyState } from '../../ui/empty-state';
+import { Field, FormError, SelectField, TextField } from '../../ui/field';
+import { Icon } from '../../ui/icons';
+import { PageHeader } from '../../ui/page';
+import { DataTable, type Column } from '../../ui/table';
+import { camerasApi, dashKeys, facesApi, presenceApi, type LogFilter } from '../dashboard/dashboard-api';
+import { addDaysIso, localDateIn } from '../dashboard/time';
+
+const LIMIT = 50;
+
+/** Local date + zone → ISO instant at the start of that local day (the org's zone, not the browser's). */
+function startOfLocalDay(date: string, timeZone: string | undefined): string | undefined {
+  if (!date) return undefined;
+  const guess = Date.parse(`${date}T00:00:00Z`);
+  const offsetMs = zoneOffsetMs(timeZone, guess);
+  return new Date(guess - offsetMs).toISOString();
+}
+
+function zoneOffsetMs(timeZone: string | undefined, atMs: number): number {
+  if (!timeZone) return -new Date(atMs).getTimezoneOffset() * 60_000;
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(atMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return asUtc - atMs;
+}
+
+/** Stays per employee and camera, newest first, with filters, cursor paging and CSV/PDF export. */
+export function PresenceLogPage() {
+  const { t } = useTranslation();
+  const locale = currentLocale();
+  const canCameras = useCan('camera:view');
+  const org = useQuery({ queryKey: queryKeys.organization, queryFn: orgApi.get, staleTime: 60_000 });
+  const tz = org.data?.settings.timeZone;
+  const today = localDateIn(tz);
+  const [fromDate, setFromDate] = useState(() => addDaysIso(localDateIn(undefined), -6));
+  const [toDate, setToDate] = useState(() => localDateIn(undefined));
+  const [employee, setEmployee] = useState<ComboOption | null>(null);
+  const [departmentId, setDepartmentId] = useState('');
+  const [cameraId, setCameraId] = useState('');
+  const [minSimilarity, setMinSimilarity] = useState('');
+  const [cursors, setCursors] = useState<string[]>([]);
+
+  const filter: LogFilter = useMemo(
+    () => ({
+      from: startOfLocalDay(fromDate, tz),
+      to: toDate ? startOfLocalDay(addDaysIso(toDate, 1), tz) : undefined,
+      employeeId: employee?.id,
+      departmentId: departmentId || undefined,
+      cameraId: cameraId || undefined,
+      minSimilarity: minSimilarity || undefined,
+    }),
+    [fromDate, toDate, tz, employee, departmentId, cameraId, minSimilarity],
+  );
+  const cursor = cursors.at(-1);
+  const page = useQuery({
+    queryKey: [...dashKeys.log, filter, cursor],
+    queryFn: () => presenceApi.log({ ...filter, cursor, limit: LIMIT }),
+    placeholderData: keepPreviousData,
+    enabled: org.isSuccess || org.isError,
+  });
+  const departments = useQuery({
+    queryKey: queryKeys.departments,
+    queryFn: orgApi.departments,
+    staleTime: 60_000,
+  });
+  const cameras = useQuery({ queryKey: dashKeys.cameras, queryFn: camerasApi.list, enabled: canCameras });
+  const reset =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setCursors([]);
+    };
+  const searchEmployees = async (q: string): Promise<ComboOption[]> =>
+    (await employeesApi.list({ q: q || undefined, page: 1, pageSize: 10 })).items.map((e) => ({
+      id: e.id,
+      label: e.name,
+      detail: e.employeeCode,
+    }));
+
+  const columns: Column<PresenceLogEntry>[] = [
+    {
+      key: 'snapshot',
+      header: <span className="sr-only">{t('dash.log.snapshot')}</span>,
+      cell: (r) => <Snapshot row={r} />,
+      className: 'w-16',
+    },
+    {
+      key: 'employee',
+      header: t('dash.log.employee'),
+      cell: (r) => (
+        <div className="min-w-0">
+          <p className="font-medium text-fg">{r.employeeName}</p>
+          <p className="text-xs text-muted">
+            <span className="font-mono">{r.employeeCode}</span>
+            {r.departmentName ? ` · ${r.departmentName}` : ''}
+          </p>
+        </div>
+      ),
+    },
+    {
+      key: 'camera',
+      header: t('dash.log.camera'),
+      cell: (r) => <span className="text-fg">{r.cameraName}</span>,
+    },
+    {
+      key: 'time',
+      header: t('dash.log.time'),
+      cell: (r) => (
+        <span className="text-fg">
+          {formatDateTime(r.startedAt, locale, tz)} – {formatDateTime(r.lastSeenAt, locale, tz)}
+        </span>
+      ),
+    },
+    {
+      key: 'duration',
+      header: t('dash.log.duration'),
+      cell: (r) => (
+        <span className="text-fg tabular-nums">{formatDuration(r.durationMs / 60_000, locale)}</span>
+      ),
+    },
+    {
+      key: 'similarity',
+      header: t('dash.log.similarity'),
+      cell: (r) => (
+        <span className="text-fg tabular-nums">
+          {formatNumber(r.bestSimilarity, locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}
+        </span>
+      ),
+      className: 'text-right',
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={t('dash.log.title')}
+        description={t('dash.log.subtitle')}
+        actions={
+          <>
+            <ButtonAnchor href={presenceApi.logCsvUrl(filter)} icon="download" download>
+              {t('dash.common.exportCsv')}
+            </ButtonAnchor>
+            <ButtonAnchor href={presenceApi.logPdfUrl(filter)} icon="download" download>
+              {t('dash.common.exportPdf')}
+            </ButtonAnchor>
+          </>
+        }
+      />
+      <Card>
+        <div className="grid grid-cols-2 gap-3 border-b border-border p-4 lg:grid-cols-3 2xl:grid-cols-6">
+          <TextField
+            label={t('dash.common.from')}
+            type="date"
+            value={fromDate}
+            max={toDate || today}
+            onChange={(e) => reset(setFromDate)(e.target.value)}
+          />
+          <TextField
+            label={t('dash.common.to')}
+            type="date"
+            value={toDate}
+            min={fromDate}
+            onChange={(e) => reset(setToDate)(e.target.value)}
+          />
+          <Field label={t('dash.log.employee')} className="col-span-2 lg:col-span-1">
+            {(p) => (
+              <AsyncCombobox
+                control={p}
+                value={employee}
+                onChange={reset(setEmployee)}
+                search={searchEmployees}
+                queryKey="dash-log-employee"
+                placeholder={t('dash.common.searchEmployee')}
+                noneLabel={t('dash.common.anyEmployee')}
+                emptyLabel={t('dash.common.noEmployees')}
+              />
+            )}
+          </Field>
+          <SelectField
+            label={t('dash.common.department')}
+            value={departmentId}
+            onChange={(e) => reset(setDepartmentId)(e.target.value)}
+          >
+            <option value="">{t('dash.common.allDepartments')}</option>
+            {departments.data?.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label={t('dash.log.camera')}
+            value={cameraId}
+            onChange={(e) => reset(setCameraId)(e.target.value)}
+          >
+            <option value="">{t('dash.common.allCameras')}</option>
+            {cameras.data?.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label={t('dash.log.match')}
+            value={minSimilarity}
+            onChange={(e) => reset(setMinSimilarity)(e.target.value)}
+          >
+            <option value="">{t('dash.log.matchAny')}</option>
+            <option value="0.5">{t('dash.log.matchStrong')}</option>
+            <option value="0.65">{t('dash.log.matchVeryStrong')}</option>
+          </SelectField>
+        </div>
+        {page.error ? (
+          <div className="p-4">
+            <FormError>{errorMessage(t, page.error)}</FormError>
+          </div>
+        ) : null}
+        <DataTable
+          caption={t('dash.log.title')}
+          columns={columns}
+          rows={page.data?.items}
+          rowKey={(r) => r.id}
+          loading={page.isFetching}
+          empty={<EmptyState icon="list" title={t('dash.log.empty')} description={t('dash.log.emptyHint')} />}
+          mobileCard={(r) => (
+            <div className="flex items-start gap-3" data-testid="log-row">
+              <Snapshot row={r} />
+              <div className="min-w-0 flex-1 text-sm">
+                <p className="font-medium text-fg">{r.employeeName}</p>
+                <p className="text-xs text-muted">
+                  {r.cameraName} · {formatDuration(r.durationMs / 60_000, locale)}
+                </p>
+                <p className="text-xs text-muted">
+                  {formatDateTime(r.startedAt, locale, tz)} – {formatDateTime(r.lastSeenAt, locale, tz)}
+                </p>
+              </div>
+            </div>
+          )}
+        />
+        {page.data && (cursors.length > 0 || page.data.nextCursor) ? (
+          <nav
+            aria-label={t('table.pagination')}
+            className="flex flex-wrap items-center justify-end gap-2 border-t border-border px-4 py-3"
+          >
+            <Button size="sm" disabled={cursors.length === 0} onClick={() => setCursors([])}>
+              {t('dash.log.newest')}
+            </Button>
+            <Button
+              size="sm"
+              disabled={!page.data.nextCursor}
+              onClick={() => page.data?.nextCursor && setCursors((c) => [...c, page.data.nextCursor!])}
+            >
+              {t('dash.log.older')}
+              <Icon name="chevronRight" size={16} />
+            </Button>
+          </nav>
+        ) : null}
+      </Card>
+    </>
+  );
+}
+
+function Snapshot({ row }: { row: PresenceLogEntry }) {
+  const { t } = useTranslation();
+  const [failed, setFailed] = useState(false);
+  if (!row.snapshotId || failed) {
+    return <span aria-hidden="true" className="block h-12 w-12 rounded-lg bg-surface-2" />;
+  }
+  return (
+    <img
+      src={facesApi.snapshotUrl(row.snapshotId)}
+      alt={t('dash.log.snapshotAlt', { name: row.employeeName, camera: row.cameraName })}
+      loading="lazy"
+      className="h-12 w-12 rounded-lg bg-surface-2 object-cover"
+      onError={() => setFailed(true)}
+    />
+  );
+}

@@ -1,0 +1,196 @@
+import { useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { UnknownFaceGroup } from '@hadir/contracts';
+import { employeesApi } from '../../api/endpoints';
+import { errorMessage } from '../../api/errors';
+import { useCan } from '../../auth/session';
+import { currentLocale } from '../../i18n';
+import { formatDateTime } from '../../i18n/format';
+import { Button } from '../../ui/button';
+import { Card } from '../../ui/card';
+import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
+import { EmptyState } from '../../ui/empty-state';
+import { Field, FormError } from '../../ui/field';
+import { ConfirmDialog, Modal } from '../../ui/modal';
+import { PageHeader } from '../../ui/page';
+import { Skeleton } from '../../ui/spinner';
+import { useToast } from '../../ui/toast';
+import { dashKeys, facesApi } from '../dashboard/dashboard-api';
+
+/** Faces the cameras saw but could not match, grouped by likeness: enrol them or dismiss them. */
+export function UnknownFacesPage() {
+  const { t } = useTranslation();
+  const canRegister = useCan('member:face:register');
+  const groups = useQuery({
+    queryKey: dashKeys.unknown,
+    queryFn: facesApi.unknownGroups,
+    refetchInterval: 30_000,
+  });
+  const [assigning, setAssigning] = useState<UnknownFaceGroup | null>(null);
+  const [dismissing, setDismissing] = useState<UnknownFaceGroup | null>(null);
+  const qc = useQueryClient();
+  const toast = useToast();
+  const dismiss = useMutation({
+    mutationFn: (g: UnknownFaceGroup) => facesApi.dismiss(g.clusterId),
+    onSuccess: async () => {
+      setDismissing(null);
+      toast.show(t('dash.unknown.dismissed'));
+      await qc.invalidateQueries({ queryKey: dashKeys.unknown });
+    },
+    onError: (e) => toast.show(errorMessage(t, e), 'error'),
+  });
+
+  return (
+    <>
+      <PageHeader title={t('dash.unknown.title')} description={t('dash.unknown.subtitle')} />
+      {groups.error ? <FormError>{errorMessage(t, groups.error)}</FormError> : null}
+      {groups.isPending ? (
+        <Skeleton className="h-48" />
+      ) : groups.data && groups.data.items.length === 0 ? (
+        <Card>
+          <EmptyState
+            icon="check"
+            title={t('dash.unknown.empty')}
+            description={t('dash.unknown.emptyHint')}
+          />
+        </Card>
+      ) : (
+        <ul className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">
+          {groups.data?.items.map((g) => (
+            <GroupCard
+              key={g.clusterId}
+              group={g}
+              canRegister={canRegister}
+              onAssign={() => setAssigning(g)}
+              onDismiss={() => setDismissing(g)}
+            />
+          ))}
+        </ul>
+      )}
+      {assigning ? <AssignDialog group={assigning} onClose={() => setAssigning(null)} /> : null}
+      <ConfirmDialog
+        open={dismissing !== null}
+        tone="primary"
+        title={t('dash.unknown.dismissTitle')}
+        body={t('dash.unknown.dismissBody')}
+        confirmLabel={t('dash.unknown.dismiss')}
+        busy={dismiss.isPending}
+        onConfirm={() => dismissing && dismiss.mutate(dismissing)}
+        onCancel={() => setDismissing(null)}
+      />
+    </>
+  );
+}
+
+function GroupCard({
+  group: g,
+  canRegister,
+  onAssign,
+  onDismiss,
+}: {
+  group: UnknownFaceGroup;
+  canRegister: boolean;
+  onAssign: () => void;
+  onDismiss: () => void;
+}) {
+  const { t } = useTranslation();
+  const locale = currentLocale();
+  return (
+    <li className="min-w-0" data-testid="unknown-group">
+      <Card className="flex h-full flex-col p-4">
+        <div className="flex gap-2 overflow-x-auto pb-1">
+          {g.snapshotIds.slice(0, 5).map((id) => (
+            <img
+              key={id}
+              src={facesApi.snapshotUrl(id)}
+              alt={t('dash.unknown.faceAlt')}
+              loading="lazy"
+              className="h-20 w-20 shrink-0 rounded-lg bg-surface-2 object-cover"
+            />
+          ))}
+        </div>
+        <p className="mt-3 text-sm font-medium text-fg">{t('dash.unknown.sightings', { count: g.count })}</p>
+        <p className="text-xs text-muted">
+          {t('dash.unknown.seen', {
+            first: formatDateTime(g.firstSeenAt, locale),
+            last: formatDateTime(g.lastSeenAt, locale),
+          })}
+        </p>
+        {g.cameraIds.length > 0 ? (
+          <p className="truncate text-xs text-muted">
+            {t('dash.unknown.cameras', { list: g.cameraIds.join(', ') })}
+          </p>
+        ) : null}
+        {canRegister ? (
+          <div className="mt-auto flex flex-wrap gap-2 pt-3">
+            <Button size="sm" variant="primary" onClick={onAssign}>
+              {t('dash.unknown.assign')}
+            </Button>
+            <Button size="sm" onClick={onDismiss}>
+              {t('dash.unknown.dismiss')}
+            </Button>
+          </div>
+        ) : null}
+      </Card>
+    </li>
+  );
+}
+
+function AssignDialog({ group, onClose }: { group: UnknownFaceGroup; onClose: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const [employee, setEmployee] = useState<ComboOption | null>(null);
+  const assign = useMutation({
+    mutationFn: () => facesApi.assign(group.clusterId, employee!.id),
+    onSuccess: async (r) => {
+      toast.show(t('dash.unknown.assigned', { count: r.samplesAdded, name: employee?.label ?? '' }));
+      await qc.invalidateQueries({ queryKey: dashKeys.unknown });
+      onClose();
+    },
+    onError: (e) => toast.show(errorMessage(t, e), 'error'),
+  });
+  const search = async (q: string): Promise<ComboOption[]> =>
+    (await employeesApi.list({ q: q || undefined, page: 1, pageSize: 10 })).items.map((e) => ({
+      id: e.id,
+      label: e.name,
+      detail: e.employeeCode,
+    }));
+  return (
+    <Modal
+      open
+      onClose={onClose}
+      title={t('dash.unknown.assignTitle')}
+      description={t('dash.unknown.assignHint')}
+      footer={
+        <>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button
+            variant="primary"
+            disabled={!employee}
+            loading={assign.isPending}
+            onClick={() => assign.mutate()}
+          >
+            {t('dash.unknown.assign')}
+          </Button>
+        </>
+      }
+    >
+      <Field label={t('dash.common.employee')}>
+        {(p) => (
+          <AsyncCombobox
+            control={p}
+            value={employee}
+            onChange={setEmployee}
+            search={search}
+            queryKey="dash-assign-employee"
+            placeholder={t('dash.common.searchEmployee')}
+            noneLabel={t('common.none')}
+            emptyLabel={t('dash.common.noEmployees')}
+          />
+        )}
+      </Field>
+    </Modal>
+  );
+}
