@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api/client';
+import { i18next } from '../i18n';
+import { loginErrorMessage } from './login-page';
+
+describe('login error messages', () => {
+  const t = i18next.t.bind(i18next);
+  it('explains wrong password, lockout and rate limiting', () => {
+    expect(loginErrorMessage(t, new ApiError(401, 'unauthorized', 'Wrong email or password'))).toBe(
+      'Wrong email or password.',
+    );
+    expect(loginErrorMessage(t, new ApiError(423, 'account_locked', 'locked'))).toMatch(/locked/);
+    expect(loginErrorMessage(t, new ApiError(429, 'rate_limited', 'slow down'))).toMatch(/Too many requests/);
+    expect(loginErrorMessage(t, new ApiError(0, 'network', 'Network error'))).toMatch(
+      /Cannot reach the server/,
+    );
+  });
+
+  it('speaks the active language', async () => {
+    await i18next.changeLanguage('id');
+    expect(loginErrorMessage(t, new ApiError(401, 'unauthorized', 'x'))).toBe('Email atau kata sandi salah.');
+    await i18next.changeLanguage('vi');
+    expect(loginErrorMessage(t, new ApiError(423, 'account_locked', 'x'))).toMatch(/khóa/);
+  });
+});
