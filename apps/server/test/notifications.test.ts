@@ -395,6 +395,30 @@ describe.each(await dialects())('notifications outbox and delivery (%s)', (diale
     await admin.patch(`/api/notification-channels/${channelId}`, { settings: { ratePerSecond: 20 } });
   });
 
+  it('recovers a row left "sending" by a crash (at-least-once)', async () => {
+    const before = graph.messages.length;
+    const n = await enqueueAlert(t.server, orgId, supervisorId, 'alert:crash:level0', {
+      relatedAlertId: 'crash',
+    });
+    // Simulate a worker that claimed the row and died: the row says sending, its job is gone.
+    await t.server.ctx.db
+      .updateTable('notifications')
+      .set({ status: 'sending', attempts: 1 })
+      .where('id', '=', n.id)
+      .execute();
+    await t.server.ctx.db
+      .updateTable('jobs')
+      .set({ status: 'done' })
+      .where('idempotencyKey', '=', `notification.deliver:${n.id}`)
+      .execute();
+    expect(await t.server.modules.notifications.recoverStuck()).toBe(0); // too fresh to call stuck
+    t.clock.advance(20 * 60_000);
+    expect(await t.server.modules.notifications.recoverStuck()).toBe(1);
+    await drain();
+    expect(await row(t.server, n.id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(graph.messages.length - before).toBe(1);
+  });
+
   it('tests a channel on demand and reports the provider answer', async () => {
     const ok = await admin.post(`/api/notification-channels/${channelId}/test`, { to: '+62 812-0000-0001' });
     expect(ok.json()).toMatchObject({ ok: true, httpStatus: 200, error: null });
@@ -416,9 +440,11 @@ describe.each(await dialects())('HTTP gateway channel (%s)', (dialect) => {
   let url: string;
   const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
   let failures = 0;
+  let admin: Client;
+  let orgId: string;
 
   beforeAll(async () => {
-    t = await startTestServer(dialect);
+    t = await startTestServer(dialect, { HADIR_PUBLIC_URL: 'https://hadir.example.co.id' });
     gateway = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -442,7 +468,7 @@ describe.each(await dialects())('HTTP gateway channel (%s)', (dialect) => {
   });
 
   it('fills the body template JSON-escaped, sends an Idempotency-Key, and checks the JSON path', async () => {
-    const { client: admin, orgId } = await setupOrganization(t.app);
+    ({ client: admin, orgId } = await setupOrganization(t.app));
     const created = await admin.post('/api/notification-channels', {
       type: 'http_gateway',
       name: 'Fonnte',
@@ -485,6 +511,68 @@ describe.each(await dialects())('HTTP gateway channel (%s)', (dialect) => {
       message: '[ALERT] EMP001 - Budi "Si Cepat" Santoso keluar dari Camera Gudang A sejak 6 menit',
     });
     expect(await row(t.server, n.id)).toMatchObject({ status: 'sent', providerMessageId: 'gw-2' });
+  });
+});
+
+describe.each(await dialects())('report documents behind signed links (%s)', (dialect) => {
+  it('gives gateways a signed, expiring {{document_url}} and refuses a forged one', async () => {
+    const t = await startTestServer(dialect, { HADIR_PUBLIC_URL: 'https://hadir.example.co.id' });
+    const bodies: string[] = [];
+    const gateway = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200).end('OK');
+      });
+    });
+    await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', r));
+    try {
+      const { client: admin, orgId } = await setupOrganization(t.app);
+      await admin.post('/api/notification-channels', {
+        type: 'http_gateway',
+        name: 'Wablas',
+        settings: {
+          url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/api/send-document`,
+          bodyTemplate: '{"phone":{{to}},"caption":{{text}},"document":{{document_url}}}',
+        },
+      });
+      const sup = await addEmployee(t.server, orgId, {
+        code: 'SPV01',
+        name: 'Andi',
+        whatsapp: '+6281200000001',
+      });
+      fs.mkdirSync(path.join(t.dataDir, 'reports'), { recursive: true });
+      fs.writeFileSync(path.join(t.dataDir, 'reports', 'r.pdf'), '%PDF-1.4 fake');
+      await t.server.ctx.db.transaction().execute((trx) =>
+        t.server.modules.notifications.enqueue(trx, {
+          organizationId: orgId,
+          kind: 'daily_report',
+          recipientEmployeeId: sup,
+          message: { type: 'daily_report', text: 'Laporan Kehadiran Harian' },
+          idempotencyKey: 'doc:1',
+          document: { path: 'reports/r.pdf', fileName: 'laporan.pdf' },
+        }),
+      );
+      await t.server.ctx.jobs.drain();
+      const sent = JSON.parse(bodies[0] ?? '{}') as { document: string; caption: string };
+      expect(sent.caption).toBe('Laporan Kehadiran Harian');
+      const url = new URL(sent.document);
+      expect(url.origin).toBe('https://hadir.example.co.id');
+      const ok = await t.app.inject({ method: 'GET', url: url.pathname + url.search });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toBe('%PDF-1.4 fake');
+      url.searchParams.set('sig', `${url.searchParams.get('sig')?.slice(0, -2)}xx`);
+      expect((await t.app.inject({ method: 'GET', url: url.pathname + url.search })).statusCode).toBe(403);
+      t.clock.advance(8 * 24 * 3_600_000);
+      const expired = new URL(sent.document);
+      expect((await t.app.inject({ method: 'GET', url: expired.pathname + expired.search })).statusCode).toBe(
+        403,
+      );
+    } finally {
+      await new Promise((r) => gateway.close(r));
+      await t.close();
+    }
   });
 });
 

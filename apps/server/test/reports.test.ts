@@ -144,7 +144,7 @@ describe.each(await dialects())('daily reports (%s)', (dialect) => {
   let graph: FakeGraphApi;
   let admin: Client;
   let orgId: string;
-  const ids: Record<string, string> = {};
+  const ids = {} as Record<'spv' | 'budi' | 'citra' | 'dewi' | 'eko' | 'fajar' | 'spv2' | 'other', string>;
 
   beforeAll(async () => {
     t = await startTestServer(dialect);

@@ -287,7 +287,11 @@ export function renderReportPdf(report: DailyReport): Promise<Buffer> {
         .fillColor(color)
         .font(font)
         .fontSize(size)
-        .text(text, cx + 6, y + 6 + (9 - size) / 2, { width: c.width - 12, align: c.align, lineBreak: false });
+        .text(text, cx + 6, y + 6 + (9 - size) / 2, {
+          width: c.width - 12,
+          align: c.align,
+          lineBreak: false,
+        });
       cx += c.width;
     }
     doc
