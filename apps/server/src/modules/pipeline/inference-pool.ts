@@ -59,11 +59,13 @@ export class InferencePool {
       ...(this.opts.executionProviders ? { executionProviders: this.opts.executionProviders } : {}),
       ...(this.opts.detectorInputSizePx ? { detectorInputSizePx: this.opts.detectorInputSizePx } : {}),
     };
-    // The worker is TypeScript: it needs the tsx loader whether or not the parent was started with it.
-    const worker = new Worker(new URL('./inference.worker.ts', import.meta.url), {
-      workerData: data,
-      execArgv: ['--import', 'tsx'],
-    });
+    // The worker is TypeScript. Node 20 does not apply the parent's `--import tsx` hooks to a worker's
+    // entry file, so a tiny bootstrap registers tsx inside the worker and then imports the real file.
+    const entry = JSON.stringify(new URL('./inference.worker.ts', import.meta.url).href);
+    const worker = new Worker(
+      `import('tsx/esm/api').then((m) => { m.register(); return import(${entry}); })`,
+      { eval: true, workerData: data },
+    );
     worker.unref();
     const slot: Slot = { worker, busy: null, ready: Promise.resolve() };
     slot.ready = new Promise<void>((resolve, reject) => {
@@ -74,6 +76,8 @@ export class InferencePool {
         else resolve();
       };
       worker.on('message', onFirst);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`inference worker exited (${code}) before loading`)));
     });
     slot.ready.catch(() => undefined);
     worker.on('message', (m: InferenceResponse) => {
