@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findRepoRoot, findSharedDir, hasBinary, makeFaceVideo } from '@hadir/testing';
+
+const run = promisify(execFile);
+const shared = findSharedDir();
+const faces = path.join(shared.dataDir, 'faces');
+const skip =
+  [
+    hasBinary('ffmpeg').ok ? null : 'ffmpeg missing',
+    fs.existsSync(path.join(shared.modelsDir, 'foamliu_mobilefacenet/MobileFaceNet.onnx'))
+      ? null
+      : 'models missing',
+    fs.existsSync(path.join(faces, 'Colin_Powell')) ? null : 'LFW photos missing',
+  ].find((r) => r !== null) ?? null;
+if (skip) console.warn(`[skip] replay test: ${skip}`);
+
+describe.skipIf(skip !== null)('npm run replay', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-replay-'));
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('finds the enrolled person in a video made from OTHER photos of them, and nobody else', async () => {
+    const blank = path.join(work, 'blank.jpg');
+    await run('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=gray:s=250x250',
+      '-frames:v',
+      '1',
+      blank,
+    ]);
+    const photos = [2, 3, 4, 5, 6].map((n) => path.join(faces, 'Colin_Powell', `Colin_Powell_000${n}.jpg`));
+    const video = await makeFaceVideo({
+      photos: [...photos, blank, blank],
+      secondsPerPhoto: 2,
+      out: path.join(work, 'colin.mp4'),
+      width: 640,
+      height: 480,
+      fps: 5,
+    });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'apps/server/src/cli/replay-cli.ts',
+        '--video',
+        video.path,
+        '--enrol',
+        `Colin Powell=${path.join(faces, 'Colin_Powell', 'Colin_Powell_0001.jpg')}`,
+        '--enrol',
+        `Bill Gates=${path.join(faces, 'Bill_Gates', 'Bill_Gates_0001.jpg')}`,
+        '--models',
+        shared.modelsDir,
+        '--fps',
+        '2',
+        '--json',
+      ],
+      { cwd: findRepoRoot(), timeout: 120_000 },
+    );
+    const lines = stdout.trim().split('\n');
+    const report = JSON.parse(lines[lines.length - 1] ?? '{}') as {
+      identities: {
+        name: string;
+        firstSeenSec: number;
+        lastSeenSec: number;
+        sightings: number;
+        bestSimilarity: number;
+      }[];
+      unknownTracks: number;
+      framesAnalyzed: number;
+      realtimeFactor: number;
+    };
+    expect(report.framesAnalyzed).toBe(28);
+    expect(report.identities.map((i) => i.name)).toEqual(['Colin Powell']);
+    const colin = report.identities[0];
+    expect(colin?.firstSeenSec).toBeLessThanOrEqual(1.5);
+    expect(colin?.lastSeenSec).toBeGreaterThanOrEqual(8.5);
+    expect(colin?.lastSeenSec).toBeLessThan(10.5); // the blank tail has nobody
+    expect(colin?.sightings).toBeGreaterThanOrEqual(15);
+    expect(colin?.bestSimilarity).toBeGreaterThan(0.5);
+    expect(report.realtimeFactor).toBeGreaterThan(0);
+  }, 180_000);
+});
