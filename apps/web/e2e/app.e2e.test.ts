@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   SCREENSHOT_DIR,
@@ -40,6 +41,15 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
     browser = await launchBrowser();
     page = browser.page;
     page.setDefaultTimeout(20_000);
+  });
+
+  afterEach(async (ctx) => {
+    // Leave a picture of the moment a step failed next to the other screenshots.
+    if (ctx.task.result?.state === 'fail' && page) {
+      const file = path.join(SCREENSHOT_DIR, `FAILED-${ctx.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+      console.warn(`Failure screenshot: ${file} (url ${page.url()})`);
+    }
   });
 
   afterAll(async () => {
