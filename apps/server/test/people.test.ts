@@ -132,6 +132,10 @@ describe.each(await dialects())('employees CRUD and hierarchy (%s)', (dialect) =
     expect(siti.total).toBe(10); // % and _ are literal, not wildcards
     const caseless = (await admin.get('/api/employees?q=SITI&pageSize=100')).json<Page>();
     expect(caseless.total).toBe(10);
+    const pastTheEnd = (await admin.get('/api/employees?q=SITI&page=50')).json<Page>();
+    expect(pastTheEnd).toMatchObject({ total: 10, items: [] });
+    const byDept = (await admin.get('/api/employees?q=L0&sort=department&pageSize=100')).json<Page>();
+    expect(byDept.items.map((e) => e.departmentName ?? '')).toHaveLength(30);
 
     const filtered = (
       await admin.get(`/api/employees?departmentId=${deptId}&status=inactive&pageSize=100`)

@@ -1,4 +1,13 @@
-import { CompiledQuery, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  type Transaction,
+} from 'kysely';
 import type { EmployeeListQuery, EmployeeStatus } from '@hadir/contracts';
 import type { DB } from '../../platform/db/schema.js';
 import type { EmployeesTable } from '../../platform/db/tables/foundation.js';
@@ -43,51 +52,96 @@ function withNames(db: Executor, orgId: string) {
     .where('employees.organizationId', '=', orgId);
 }
 
-function filtered(db: Executor, orgId: string, f: EmployeeFilter) {
-  let query = withNames(db, orgId);
-  if (f.departmentId) query = query.where('employees.departmentId', '=', f.departmentId);
-  if (f.status) query = query.where('employees.status', '=', f.status);
-  if (f.supervisorId) query = query.where('employees.supervisorId', '=', f.supervisorId);
+/** The list filters as one condition on `employees` (shared by the page, count and export queries). */
+function matches(eb: ExpressionBuilder<DB, 'employees'>, orgId: string, f: EmployeeFilter) {
+  const conditions: Expression<SqlBool>[] = [eb('employees.organizationId', '=', orgId)];
+  if (f.departmentId) conditions.push(eb('employees.departmentId', '=', f.departmentId));
+  if (f.status) conditions.push(eb('employees.status', '=', f.status));
+  if (f.supervisorId) conditions.push(eb('employees.supervisorId', '=', f.supervisorId));
   if (f.q) {
     const pattern = likePattern(f.q);
-    query = query.where((eb) =>
+    conditions.push(
       eb.or(
         (['employees.employeeCode', 'employees.badgeId', 'employees.name', 'employees.email'] as const).map(
-          (column) => sql<boolean>`lower(${eb.ref(column)}) like ${pattern} escape '\\'`,
+          (column) => sql<SqlBool>`lower(${eb.ref(column)}) like ${pattern} escape '\\'`,
         ),
       ),
     );
   }
-  return query;
+  return eb.and(conditions);
+}
+
+function filtered(db: Executor, orgId: string, f: EmployeeFilter) {
+  return withNames(db, orgId).where((eb) => matches(eb, orgId, f));
 }
 
 const SORT_COLUMNS = {
   employeeCode: 'employees.employeeCode',
   name: 'employees.name',
-  department: 'departments.name',
+  department: 'employees.departmentId', // sorted by the department's name, see listEmployees
   status: 'employees.status',
   createdAt: 'employees.createdAt',
   updatedAt: 'employees.updatedAt',
 } as const;
 
+/**
+ * One page and the total. The page is found on `employees` alone (an index walk) and the names are
+ * joined for those rows only: joining before OFFSET made deep pages pay for every skipped row.
+ */
 export async function listEmployees(
   db: Executor,
   orgId: string,
   q: EmployeeListQuery,
 ): Promise<{ rows: EmployeeRow[]; total: number }> {
-  const base = filtered(db, orgId, q);
-  const rows = await base
-    .orderBy(SORT_COLUMNS[q.sort], q.order)
-    // A unique tie-breaker keeps pages stable when many rows share the sort value.
-    .orderBy('employees.id', q.order)
+  const pageQuery = db
+    .selectFrom('employees')
+    .select('employees.id')
+    .where((eb) => matches(eb, orgId, q))
+    .orderBy(
+      (eb) =>
+        q.sort === 'department'
+          ? eb
+              .selectFrom('departments')
+              .select('departments.name')
+              .whereRef('departments.id', '=', 'employees.departmentId')
+          : eb.ref(SORT_COLUMNS[q.sort]),
+      q.order,
+    )
+    // A unique tie-breaker keeps pages stable when many rows share the sort value (codes are unique).
+    .$if(q.sort !== 'employeeCode', (qb) => qb.orderBy('employees.id', q.order))
     .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize)
-    .execute();
-  const count = await base
-    .clearSelect()
+    .offset((q.page - 1) * q.pageSize);
+  let ids: string[];
+  let total: number;
+  if (q.q) {
+    // A search scans the rows anyway: count them in the same pass instead of scanning twice.
+    const rows = await pageQuery.select((eb) => eb.fn.countAll<number>().over().as('total')).execute();
+    ids = rows.map((r) => r.id);
+    total = rows.length ? Number(rows[0]?.total) : await countEmployees(db, orgId, q);
+  } else {
+    ids = (await pageQuery.execute()).map((r) => r.id);
+    total = await countEmployees(db, orgId, q);
+  }
+  if (ids.length === 0) return { rows: [], total };
+  const byId = new Map(
+    (await withNames(db, orgId).where('employees.id', 'in', ids).execute()).map((r) => [r.id, r]),
+  );
+  return {
+    rows: ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [row] : [];
+    }),
+    total,
+  };
+}
+
+async function countEmployees(db: Executor, orgId: string, f: EmployeeFilter): Promise<number> {
+  const count = await db
+    .selectFrom('employees')
     .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => matches(eb, orgId, f))
     .executeTakeFirstOrThrow();
-  return { rows, total: Number(count.n) };
+  return Number(count.n);
 }
 
 /** Every matching row in code order, for export. */
