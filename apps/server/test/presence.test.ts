@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PresenceInterval } from '@hadir/contracts';
+import { dialects, setupOrganization, startTestServer, type Client, type TestServer } from './support.js';
+import { addEmployee, setCamera } from './presence-fixtures.js';
+
+const MIN = 60_000;
+
+describe.each(await dialects())('presence log (%s)', (dialect) => {
+  let t: TestServer;
+  let admin: Client;
+  let orgId: string;
+  let budi: string;
+
+  const see = (employeeId: string, cameraId = 'gudang-a') =>
+    t.server.modules.presence.recordSighting({
+      organizationId: orgId,
+      employeeId,
+      cameraId,
+      cameraName: cameraId === 'gudang-a' ? 'Camera Gudang A' : 'Lobby',
+      atMs: t.clock.nowMs(),
+      cosineSimilarity: 0.7 + Math.random() * 0.1,
+      trackId: null,
+    });
+
+  beforeAll(async () => {
+    t = await startTestServer(dialect);
+    ({ client: admin, orgId } = await setupOrganization(t.app));
+    budi = await addEmployee(t.server, orgId, { code: 'EMP001', name: 'Budi Santoso' });
+    await setCamera(t.server, orgId, 'gudang-a', 'Camera Gudang A', 'online');
+  });
+  afterAll(async () => t?.close());
+
+  it('writes one row per stay, not per frame: extends while the person stays, new row on a gap or camera change', async () => {
+    for (let i = 0; i < 20; i++) {
+      see(budi);
+      t.clock.advance(500);
+      if (i % 4 === 0) await t.server.modules.presence.flush();
+    }
+    await t.server.modules.presence.flush();
+    let rows = await t.server.ctx.db.selectFrom('presenceIntervals').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.sightings).toBe(20);
+    t.clock.advance(10 * MIN); // longer than the 5-minute window: a new stay
+    see(budi);
+    await t.server.modules.presence.flush();
+    t.clock.advance(1000);
+    see(budi, 'lobby'); // another camera: a new stay
+    await t.server.modules.presence.flush();
+    rows = await t.server.ctx.db.selectFrom('presenceIntervals').selectAll().orderBy('startedAt').execute();
+    expect(rows.map((r) => r.cameraId)).toEqual(['gudang-a', 'gudang-a', 'lobby']);
+    const live = await t.server.ctx.db.selectFrom('employeePresence').selectAll().executeTakeFirstOrThrow();
+    expect(live.lastCameraName).toBe('Lobby');
+  });
+
+  it('pages the log with a cursor (newest first) and exports CSV', async () => {
+    for (let i = 0; i < 7; i++) {
+      t.clock.advance(10 * MIN);
+      see(budi);
+      await t.server.modules.presence.flush();
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const url: string = `/api/presence/intervals?limit=4${cursor ? `&cursor=${cursor}` : ''}`;
+      const res = await admin.get(url);
+      expect(res.statusCode).toBe(200);
+      const body = res.json<{ items: PresenceInterval[]; nextCursor: string | null }>();
+      seen.push(...body.items.map((i) => i.id));
+      cursor = body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen).toHaveLength(10);
+    expect(new Set(seen).size).toBe(10);
+    expect(pages).toBe(3);
+    const filtered = await admin.get('/api/presence/intervals?cameraId=lobby');
+    expect(filtered.json<{ items: PresenceInterval[] }>().items).toHaveLength(1);
+
+    const csv = await admin.get('/api/presence/intervals?format=csv');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toBe(
+      'employee_code,employee_name,camera,started_at,last_seen_at,duration_s,sightings,best_similarity',
+    );
+    expect(lines).toHaveLength(11);
+    expect(lines[1]).toMatch(/^EMP001,Budi Santoso,Camera Gudang A,/);
+  });
+
+  it('needs presence:view and scopes to the caller organization', async () => {
+    const anon = await t.app.inject({ method: 'GET', url: '/api/presence' });
+    expect(anon.statusCode).toBe(401);
+    const other = await admin.post('/api/organizations', { name: 'PT Lain' });
+    expect(other.statusCode).toBe(201);
+    const live = await admin.get('/api/presence');
+    expect(live.json<{ total: number }>().total).toBe(1);
+  });
+});
