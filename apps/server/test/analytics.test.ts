@@ -66,6 +66,13 @@ describe.each(await dialects())('analytics (%s)', (dialect) => {
       .set({ departmentId: deptId })
       .where('id', '=', late)
       .execute();
+    // Both joined in December; a third person joins "today" (5 Jan) and is not absent before that.
+    await t.server.ctx.db
+      .updateTable('employees')
+      .set({ createdAt: Date.UTC(2025, 11, 1) })
+      .where('id', 'in', [ontime, late])
+      .execute();
+    await addEmployee(t.server, orgId, { code: 'EMP003', name: 'Joko Baru' });
     // Friday 2 Jan 2026 (a working day, 08:00–17:00, 5 min grace); Thursday 1 Jan nobody came.
     await interval(ontime, jakarta('2026-01-02', '07:55'), jakarta('2026-01-02', '16:05'), 0.81);
     await interval(late, jakarta('2026-01-02', '08:25'), jakarta('2026-01-02', '12:00'), 0.62);
@@ -83,10 +90,10 @@ describe.each(await dialects())('analytics (%s)', (dialect) => {
     ]);
     expect(a.days[1]!.presentMinutes).toBe(8 * 60 + 10 + 3 * 60 + 35);
     expect(a.lateness.find((b) => b.fromMinutes === 16)!.count).toBe(1);
-    expect(a.totals).toMatchObject({ employees: 2, present: 2, absent: 2, late: 1, attendanceRate: 0.5 });
+    expect(a.totals).toMatchObject({ employees: 3, present: 2, absent: 2, late: 1, attendanceRate: 0.5 });
     const gudang = a.departments.find((d) => d.departmentId === deptId)!;
     expect(gudang).toMatchObject({ name: 'Gudang', employees: 1, present: 1, absent: 1, late: 1 });
-    expect(a.departments.find((d) => d.departmentId === null)!.employees).toBe(1);
+    expect(a.departments.find((d) => d.departmentId === null)!.employees).toBe(2);
 
     const filtered = await admin.get(
       `/api/analytics/attendance?from=2026-01-02&to=2026-01-02&departmentId=${deptId}`,

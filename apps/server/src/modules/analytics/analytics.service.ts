@@ -13,6 +13,7 @@ import {
   addDays,
   attendanceWindow,
   computeDailyAttendance,
+  localDate,
   type PresenceInterval as DomainInterval,
   type WeeklySchedule as DomainSchedule,
 } from '@hadir/domain';
@@ -73,7 +74,12 @@ export class AnalyticsService {
     let employeesQuery = this.ctx.db
       .selectFrom('employees')
       .leftJoin('departments', 'departments.id', 'employees.departmentId')
-      .select(['employees.id', 'employees.departmentId', 'departments.name as departmentName'])
+      .select([
+        'employees.id',
+        'employees.departmentId',
+        'employees.createdAt',
+        'departments.name as departmentName',
+      ])
       .where('employees.organizationId', '=', orgId)
       .where('employees.status', '=', 'active');
     if (q.departmentId) employeesQuery = employeesQuery.where('employees.departmentId', '=', q.departmentId);
@@ -133,7 +139,10 @@ export class AnalyticsService {
       dept.employees += 1;
       departments.set(key, dept);
       const intervals = byEmployee.get(e.id) ?? [];
+      // Days before someone joined are not absences.
+      const joined = localDate(tz, e.createdAt);
       for (const day of days) {
+        if (day.date < joined) continue;
         const a = computeDailyAttendance({
           employeeId: e.id,
           date: day.date,

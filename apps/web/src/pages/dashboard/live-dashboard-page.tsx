@@ -140,7 +140,19 @@ export function LiveDashboardPage() {
     });
   }, [presence.data, overlay]);
 
-  const counts = presence.data?.counts;
+  // Counts move with the live changes of the people on this page; the resync corrects the rest.
+  const counts = useMemo(() => {
+    const base = presence.data?.counts;
+    if (!base || overlay.size === 0) return base;
+    const next = { ...base };
+    for (const e of presence.data?.items ?? []) {
+      const c = overlay.get(e.employeeId);
+      if (!c || c.state === e.state) continue;
+      next[e.state] = Math.max(0, next[e.state] - 1);
+      next[c.state] += 1;
+    }
+    return next;
+  }, [presence.data, overlay]);
   const downCameras = (cameras.data ?? []).filter(
     (c) => c.enabled && (c.status.state === 'offline' || c.status.state === 'degraded'),
   );
@@ -188,8 +200,8 @@ export function LiveDashboardPage() {
 
       <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_20rem]">
         <Card className="min-w-0">
-          <div className="grid grid-cols-2 gap-3 border-b border-border p-4 md:grid-cols-[2fr_1fr_1fr_1fr]">
-            <Field label={t('dash.live.search')} className="col-span-2 md:col-span-1">
+          <div className="grid grid-cols-2 gap-3 border-b border-border p-4 sm:grid-cols-3 2xl:grid-cols-[2fr_1fr_1fr_1fr]">
+            <Field label={t('dash.live.search')} className="col-span-2 sm:col-span-3 2xl:col-span-1">
               {(p) => (
                 <div className="relative">
                   <Icon

@@ -112,6 +112,15 @@ export function EmployeeListPage() {
     canManage ? (
       <div className="flex justify-end gap-1">
         <ButtonLink
+          to={`/employees/${e.id}/faces`}
+          variant="ghost"
+          size="sm"
+          aria-label={`${t('dash.faces.title')}: ${e.name}`}
+          title={t('dash.faces.title')}
+        >
+          <Icon name="users" size={18} />
+        </ButtonLink>
+        <ButtonLink
           to={`/employees/${e.id}/edit`}
           variant="ghost"
           size="sm"
@@ -182,7 +191,7 @@ export function EmployeeListPage() {
             key: 'actions',
             header: <span className="sr-only">{t('common.actions')}</span>,
             cell: actions,
-            className: 'w-24 text-right',
+            className: 'w-32 text-right',
           },
         ]
       : []),

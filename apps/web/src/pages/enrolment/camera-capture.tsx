@@ -46,13 +46,14 @@ export function CameraCapture({
     setFaces(null);
   }, []);
   useEffect(() => stop, [stop]);
-  useEffect(
-    () => () => {
-      photos.forEach((p) => URL.revokeObjectURL(p.url));
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- revoke on unmount only
-    [],
-  );
+  // Object URLs of the strip are released when it is cleared and on unmount.
+  const urls = useRef<string[]>([]);
+  useEffect(() => {
+    const removed = urls.current.filter((u) => !photos.some((p) => p.url === u));
+    removed.forEach((u) => URL.revokeObjectURL(u));
+    urls.current = photos.map((p) => p.url);
+  }, [photos]);
+  useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
 
   const start = async () => {
     setError(null);
@@ -263,16 +264,13 @@ export function CameraCapture({
               onClick={() => {
                 onEnrol(photos);
                 stop();
+                // The blobs are in the upload already; the strip clears so "Enrol" cannot run twice.
+                setPhotos([]);
               }}
             >
               {t('dash.faces.camera.enrol', { count: photos.length })}
             </Button>
-            <Button
-              onClick={() => {
-                photos.forEach((p) => URL.revokeObjectURL(p.url));
-                setPhotos([]);
-              }}
-            >
+            <Button onClick={() => setPhotos([])}>
               <Icon name="trash" size={16} />
               {t('dash.faces.camera.retake')}
             </Button>

@@ -44,7 +44,11 @@ export function FaceEnrolmentPage() {
     onSuccess: async (r) => {
       setResults(r);
       toast.show(
-        t('dash.faces.enrolResult', { accepted: r.accepted, total: r.results.length }),
+        t('dash.faces.enrolResult', {
+          accepted: r.accepted,
+          total: r.results.length,
+          count: r.results.length,
+        }),
         r.accepted > 0 ? 'success' : 'error',
       );
       await refresh();
@@ -266,7 +270,11 @@ export function EnrolResults({ results }: { results: EnrolResponse }) {
   return (
     <div className="rounded-lg border border-border">
       <p className="border-b border-border px-3 py-2 text-sm font-medium text-fg" role="status">
-        {t('dash.faces.enrolResult', { accepted: results.accepted, total: results.results.length })}
+        {t('dash.faces.enrolResult', {
+          accepted: results.accepted,
+          total: results.results.length,
+          count: results.results.length,
+        })}
       </p>
       <ul className="divide-y divide-border" data-testid="enrol-results">
         {results.results.map((r) => (

@@ -16,7 +16,7 @@ import { Bar, Line } from 'react-chartjs-2';
 import { employeesApi, orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { currentLocale } from '../../i18n';
-import { formatDate, formatDuration, formatNumber } from '../../i18n/format';
+import { formatDuration, formatNumber, intlTag } from '../../i18n/format';
 import { ButtonAnchor } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
@@ -76,7 +76,11 @@ export function ReportsPage() {
   });
   const p = usePalette();
   const a = data.data;
-  const day = (d: string) => formatDate(`${d}T12:00:00Z`, locale, 'UTC');
+  const dayFormat = useMemo(
+    () => new Intl.DateTimeFormat(intlTag(locale), { day: 'numeric', month: 'short', timeZone: 'UTC' }),
+    [locale],
+  );
+  const day = (d: string) => dayFormat.format(new Date(`${d}T12:00:00Z`));
   const n = (v: number) => formatNumber(v, locale);
 
   const axes = useMemo(
