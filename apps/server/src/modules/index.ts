@@ -7,16 +7,6 @@ import { AuthService, registerAuthRoutes } from './auth/index.js';
 import { OrganizationsService, registerOrganizationRoutes } from './organizations/index.js';
 import { registerFaceModules, type FaceModules } from './faces/index.js';
 import { EmployeeImportService, EmployeesService, registerEmployeeRoutes } from './people/index.js';
-import { CameraRegistry, registerCameraRoutes } from './cameras/index.js';
-import { AlertsService, LogAlertNotifier, registerAlertRoutes } from './alerts/index.js';
-import {
-  PresenceQueries,
-  PresenceService,
-  presenceOptionsFromEnv,
-  registerPresenceRoutes,
-} from './presence/index.js';
-import { PipelineService, probeCameraSource } from './pipeline/index.js';
-import { registerAnalyticsModule } from './analytics/index.js';
 import {
   NotificationsService,
   registerNotificationJobs,
@@ -25,14 +15,24 @@ import {
   startNotificationWorker,
 } from './notifications/index.js';
 import { registerReportRoutes, ReportsService, startReportWorker } from './reports/index.js';
+import { CameraRegistry, registerCameraRoutes } from './cameras/index.js';
+import { AlertsService, registerAlertRoutes } from './alerts/index.js';
+import {
+  PresenceQueries,
+  PresenceService,
+  presenceOptionsFromEnv,
+  registerPresenceRoutes,
+} from './presence/index.js';
+import { PipelineService, probeCameraSource } from './pipeline/index.js';
+import { registerAnalyticsModule } from './analytics/index.js';
 
 export interface Modules {
   auth: AuthService;
   organizations: OrganizationsService;
   employees: EmployeesService;
   employeeImports: EmployeeImportService;
-  reports: ReportsService;
   notifications: NotificationsService;
+  reports: ReportsService;
   /** Face engine, galleries, enrolment, unknown faces and snapshots. */
   faces: FaceModules;
   cameras: CameraRegistry;
@@ -67,7 +67,7 @@ export async function registerModules(
   const reports = new ReportsService(ctx, notifications);
   registerReportRoutes(app, ctx, reports);
   const cameras = new CameraRegistry(ctx);
-  const alerts = new AlertsService(ctx, new LogAlertNotifier(ctx.log));
+  const alerts = new AlertsService(ctx, notifications);
   const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv());
   const pipeline = new PipelineService(ctx, cameras, presence, faces);
   registerCameraRoutes(app, cameras, probeCameraSource);
@@ -81,18 +81,18 @@ export async function registerModules(
     organizations,
     employees,
     employeeImports,
-    reports,
     notifications,
+    reports,
     faces,
     cameras,
     presence,
     alerts,
     pipeline,
     async start(roles) {
-      if (roles.has('worker')) stoppers.push(startReportWorker(ctx, reports));
-      if (roles.has('worker')) stoppers.push(startNotificationWorker(ctx, notifications));
       await faces.start(roles);
       stoppers.push(() => faces.stop());
+      if (roles.has('worker')) stoppers.push(startNotificationWorker(ctx, notifications));
+      if (roles.has('worker')) stoppers.push(startReportWorker(ctx, reports));
       await cameras.start();
       stoppers.push(() => cameras.stop());
       stoppers.push(await pipeline.start(roles));

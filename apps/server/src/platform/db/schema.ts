@@ -4,4 +4,4 @@ import type { FacesTables } from './tables/faces.js';
 import type { NotificationTables } from './tables/notifications.js';
 
 /** The whole database, composed from each slice's tables (add yours with `&`). */
-export type DB = FoundationTables & FacesTables & PresenceTables & NotificationTables;
+export type DB = FoundationTables & PresenceTables & FacesTables & NotificationTables;
