@@ -1,16 +1,18 @@
 /*
  * npm run bench -- api [--employees 5000] [--duration 10] [--connections 10] [--db sqlite|postgres|both]
- * Starts a real Hadir server on loopback (SQLite file; PostgreSQL too when reachable at BENCH_DATABASE_URL
+ * Starts a real Hadir server process on loopback (SQLite file; PostgreSQL too when reachable at BENCH_DATABASE_URL
  * or TEST_DATABASE_URL), imports N employees through the CSV import, then loads the employee list with
  * autocannon as an API-token client. Prints a markdown table of requests/s and latency percentiles.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { composeServer, parseEnv } from '@hadir/server';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -43,6 +45,7 @@ type Autocannon = (
 // autocannon ships no types and is CommonJS: load it through require with the shape used here.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
@@ -171,31 +174,68 @@ function load(base: string, token: string, path: () => string, durationS: number
   });
 }
 
+/** A port the OS says is free right now. */
+async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+/**
+ * The server runs as its own process (`node --import tsx apps/server/src/main.ts`, as `npm start` does),
+ * so autocannon does not share its event loop.
+ */
+async function startServer(dbUrl: string, dir: string): Promise<{ base: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/server/src/main.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      HADIR_DATA_DIR: dir,
+      DATABASE_URL: dbUrl,
+      HADIR_ROLES: 'api',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      HADIR_CAMERA_CONFIG_DIR: path.join(dir, 'camera_config'),
+      HADIR_MODELS_DIR: path.join(dir, 'models'),
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 600) throw new Error('server did not start within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    base,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 async function benchOne(
   kind: 'sqlite' | 'postgres',
   opts: { employees: number; duration: number; connections: number },
 ) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-bench-'));
   const db = await benchDatabase(kind, dir);
-  const env = parseEnv(
-    {
-      HADIR_DATA_DIR: dir,
-      DATABASE_URL: db.url,
-      HADIR_ROLES: 'api',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      HADIR_CAMERA_CONFIG_DIR: path.join(dir, 'camera_config'),
-      HADIR_MODELS_DIR: path.join(dir, 'models'),
-      NODE_ENV: 'production',
-    },
-    [],
-  );
-  const server = await composeServer(env, { webDir: null });
   const rows: Row[] = [];
+  const server = await startServer(db.url, dir);
   try {
-    const base = await server.start();
-    if (!base) throw new Error('server did not listen');
+    const base = server.base;
     const seeded = performance.now();
     const token = await seed(base, opts.employees);
     console.error(
