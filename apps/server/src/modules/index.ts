@@ -68,7 +68,7 @@ export async function registerModules(
   registerReportRoutes(app, ctx, reports);
   const cameras = new CameraRegistry(ctx);
   const alerts = new AlertsService(ctx, notifications);
-  const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv());
+  const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv(ctx.env));
   const pipeline = new PipelineService(ctx, cameras, presence, faces);
   registerCameraRoutes(app, cameras, probeCameraSource);
   registerPresenceRoutes(app, ctx, new PresenceQueries(ctx));

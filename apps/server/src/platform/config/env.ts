@@ -51,6 +51,18 @@ const EnvSchema = z.object({
     .regex(/^[a-z0-9_.-]+$/i, 'a pack name such as buffalo_s, or off')
     .optional()
     .describe('Force a model pack by name, or "off" to disable recognition (default: the best pack found)'),
+  HADIR_CAMERA_DOWN_AFTER_SECONDS: z.coerce
+    .number()
+    .min(1)
+    .max(86_400)
+    .default(60)
+    .describe('A camera without frames this long raises one camera_down alert'),
+  HADIR_ABSENT_AFTER_SECONDS: z.coerce
+    .number()
+    .min(1)
+    .max(86_400)
+    .optional()
+    .describe('TEST ONLY: absence window in seconds for every organization (overrides absentAfterMinutes)'),
   HADIR_PRESENCE_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
 });
 
