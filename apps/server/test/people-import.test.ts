@@ -238,6 +238,10 @@ describe.each(await dialects())('employee import and export (%s)', (dialect) => 
     expect(res.statusCode).toBe(413);
     expect(errorCode(res)).toBe('too_many_rows');
 
+    const huge = await upload(Buffer.alloc(21 * 1024 * 1024, 'a'));
+    expect(huge.statusCode).toBe(413);
+    expect(errorCode(huge)).toBe('payload_too_large');
+
     const p = await preview(csvFile([{ code: 'LATE1', name: 'Late' }]));
     t.clock.advance(61 * 60_000);
     const late = await commit(p.importId);
