@@ -70,6 +70,7 @@ export async function registerModules(
   const alerts = new AlertsService(ctx, notifications);
   const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv(ctx.env));
   const pipeline = new PipelineService(ctx, cameras, presence, faces);
+  pipeline.registerReadiness(readiness);
   registerCameraRoutes(app, cameras, probeCameraSource);
   registerPresenceRoutes(app, ctx, new PresenceQueries(ctx));
   registerAlertRoutes(app, alerts);

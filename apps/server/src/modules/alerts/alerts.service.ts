@@ -140,6 +140,7 @@ export class AlertsService {
       resolution: null,
       message: null,
       episode: JSON.stringify(episode),
+      snapshotId: null,
       createdAt: a.nowMs,
       updatedAt: a.nowMs,
     };
@@ -164,6 +165,39 @@ export class AlertsService {
     const plan = planAlertActions(episode, e.nowMs, alertSettingsOf(e.settings));
     await this.apply(trx, row, plan, e.settings, e.nowMs);
     return [{ event: 'alert.resolved', organizationId: e.organizationId, alertId: row.id }];
+  }
+
+  /**
+   * Links an event snapshot to a freshly opened absence alert: the last face the pipeline saw of the
+   * person (when this process still has it), else the snapshot of their last presence interval.
+   */
+  async attachSnapshot(
+    orgId: string,
+    alertId: string,
+    employeeId: string,
+    fromMemory: ((orgId: string, employeeId: string) => Promise<string | null>) | null,
+  ): Promise<string | null> {
+    let snapshotId = fromMemory ? await fromMemory(orgId, employeeId) : null;
+    if (snapshotId === null) {
+      const last = await this.ctx.db
+        .selectFrom('presenceIntervals')
+        .select('snapshotId')
+        .where('organizationId', '=', orgId)
+        .where('employeeId', '=', employeeId)
+        .where('snapshotId', 'is not', null)
+        .orderBy('lastSeenTs', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      snapshotId = last?.snapshotId ?? null;
+    }
+    if (snapshotId === null) return null;
+    await this.ctx.db
+      .updateTable('alerts')
+      .set({ snapshotId })
+      .where('organizationId', '=', orgId)
+      .where('id', '=', alertId)
+      .execute();
+    return snapshotId;
   }
 
   async setCoverageLost(trx: Executor, employeeId: string, lost: boolean, nowMs: number): Promise<void> {
@@ -381,6 +415,7 @@ export class AlertsService {
         resolution: null,
         message: renderAlertMessage(m, c.settings.locale),
         episode: JSON.stringify(episode),
+        snapshotId: null,
         createdAt: c.nowMs,
         updatedAt: c.nowMs,
       })

@@ -1,8 +1,7 @@
 import type { CameraRegionOfInterest } from './region-of-interest.js';
 import { insideRegion } from './region-of-interest.js';
-import type { IdentityCandidate } from '@hadir/domain';
-import type { RgbFrame } from '@hadir/vision';
-import { FaceTracker, type TrackResult } from './face-tracker.js';
+import { assignUniqueIdentities, type IdentityCandidate } from '@hadir/domain';
+import { FaceTracker, type RgbFrame, type TrackEvent } from '@hadir/vision';
 import type { InferredFace } from './inference-protocol.js';
 
 /** What the pipeline needs of a gallery: the faces module's OrgGallery fits it. */
@@ -20,27 +19,58 @@ export interface FrameAnalyzerOptions {
   /** Faces below this combined quality are skipped (blurred, turned away, dark). */
   minQuality: number;
   regionOfInterest?: CameraRegionOfInterest | undefined;
-  /** Consensus frames before a track is named (default 2). */
+  /** Consensus votes before a track is named (default 2: never one lucky frame). */
   minObservations?: number;
+  /** A track unseen this long ends (default 3 s). */
   maxTrackAgeMs?: number;
+}
+
+/** One face of this frame with the track it belongs to and the track's consensus identity. */
+export interface TrackedFace {
+  /** `<camera prefix><n>`: unique per camera runner. */
+  trackId: string;
+  face: InferredFace;
+  /** The consensus identity of the track, if it has one now. */
+  identityId: string | null;
+  cosineSimilarity: number;
+}
+
+/** A track that ended (the person left the view or the camera stopped), with its last identity. */
+export interface EndedTrack {
+  trackId: string;
+  identityId: string | null;
+  lastSeenMs: number;
 }
 
 export interface FrameAnalysis {
   /** Tracks with a consensus identity seen in this frame. */
-  recognized: TrackResult<InferredFace>[];
+  recognized: TrackedFace[];
   /** Tracks that settled as unknown in this frame (reported once per track). */
-  newlyUnknown: TrackResult<InferredFace>[];
+  newlyUnknown: TrackedFace[];
+  /** Tracks that ended with this frame. */
+  ended: EndedTrack[];
   facesDetected: number;
   facesUsed: number;
 }
 
+interface TrackMemo {
+  /** Best similarity seen for the track's current identity (a frame may not name it itself). */
+  bestSimilarity: number;
+  bestFor: string | null;
+  unknownReported: boolean;
+}
+
 /**
  * The per-frame recognition logic shared by live cameras and the replay tool: filter faces (size,
- * quality, region), match each against the gallery, and let the tracker decide by consensus.
+ * quality, region), match each against the gallery, give each identity to at most one face of the frame
+ * (@hadir/domain assignUniqueIdentities: a face that loses its first choice may take its second), and let
+ * @hadir/vision's FaceTracker (IoU + embedding association, quality-weighted consensus) name the tracks.
  */
 export class FrameAnalyzer {
-  private tracker: FaceTracker<InferredFace> | null = null;
+  private tracker: FaceTracker | null = null;
   private trackerThreshold = Number.NaN;
+  private readonly memo = new Map<number, TrackMemo>();
+  private lastAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly opts: FrameAnalyzerOptions,
@@ -60,41 +90,106 @@ export class FrameAnalyzer {
         insideRegion(this.opts.regionOfInterest, f.box, frame.width, frame.height),
     );
     const threshold = gallery?.threshold ?? 1;
+    const ended: EndedTrack[] = [];
     if (!this.tracker || threshold !== this.trackerThreshold) {
-      this.tracker = new FaceTracker<InferredFace>(
-        {
-          threshold,
-          ...(this.opts.minObservations !== undefined ? { minObservations: this.opts.minObservations } : {}),
-          ...(this.opts.maxTrackAgeMs !== undefined ? { maxTrackAgeMs: this.opts.maxTrackAgeMs } : {}),
-        },
-        this.trackPrefix,
-      );
+      // Votes cast under another threshold mean something else: start over.
+      if (this.tracker) ended.push(...this.endedFrom(this.tracker.flush()));
+      this.tracker = new FaceTracker({
+        minObservations: this.opts.minObservations ?? 2,
+        maxLostMs: this.opts.maxTrackAgeMs ?? 3000,
+        minAgreement: 0.6,
+        // The analyzer already dropped faces below opts.minQuality; every remaining face votes.
+        minQuality: 0,
+      });
       this.trackerThreshold = threshold;
     }
-    const results = this.tracker.update(
-      usable.map((f) => {
-        const m = gallery?.match(f.embedding) ?? null;
+    // The tracker refuses frames out of time order; a wall clock stepping back must not stop a camera.
+    const atMs = Math.max(nowMs, this.lastAtMs);
+    this.lastAtMs = atMs;
+
+    const matches = usable.map((f) => gallery?.match(f.embedding) ?? null);
+    const assignment = assignUniqueIdentities(
+      usable.map((_, i) => ({ trackId: String(i).padStart(4, '0'), candidates: candidatesOf(matches[i]) })),
+      { threshold },
+    );
+    const update = this.tracker.update({
+      atMs,
+      detections: usable.map((f, i) => {
+        const a = assignment[i];
+        const identityId = a?.identityId ?? null;
         return {
           box: f.box,
+          embedding: f.embedding,
           quality: f.quality,
-          candidates: candidatesOf(m),
-          bestSimilarity: m?.cosineSimilarity ?? 0,
-          payload: f,
+          // Unknown faces vote "unknown" with their best similarity (it weighs nothing, but is reported).
+          match: {
+            identityId,
+            cosineSimilarity:
+              identityId !== null ? (a?.cosineSimilarity ?? 0) : (matches[i]?.cosineSimilarity ?? 0),
+          },
         };
       }),
-      nowMs,
-    );
-    return {
-      recognized: results.filter((r) => r.identityId !== null),
-      newlyUnknown: results.filter((r) => r.newlyUnknown),
-      facesDetected: faces.length,
-      facesUsed: usable.length,
-    };
+    });
+
+    const recognized: TrackedFace[] = [];
+    const newlyUnknown: TrackedFace[] = [];
+    const snapshots = new Map(update.tracks.map((t) => [t.trackId, t]));
+    usable.forEach((face, i) => {
+      const id = update.trackIds[i] as number;
+      const snap = snapshots.get(id);
+      const memo = this.memo.get(id) ?? { bestSimilarity: 0, bestFor: null, unknownReported: false };
+      this.memo.set(id, memo);
+      const identityId = snap?.identityId ?? null;
+      const frameIdentity = assignment[i]?.identityId ?? null;
+      const frameSimilarity = assignment[i]?.cosineSimilarity ?? 0;
+      if (identityId !== memo.bestFor) {
+        memo.bestFor = identityId;
+        memo.bestSimilarity = 0;
+      }
+      if (identityId !== null && frameIdentity === identityId)
+        memo.bestSimilarity = Math.max(memo.bestSimilarity, frameSimilarity);
+      const tracked: TrackedFace = {
+        trackId: `${this.trackPrefix}${id}`,
+        face,
+        identityId,
+        cosineSimilarity:
+          identityId !== null && frameIdentity === identityId ? frameSimilarity : memo.bestSimilarity,
+      };
+      if (identityId !== null) recognized.push(tracked);
+      // Decided "unknown" (not merely undecided, not a conflict loser): the tracker gives it confidence.
+      else if (snap && snap.confidence > 0 && !memo.unknownReported) {
+        memo.unknownReported = true;
+        newlyUnknown.push(tracked);
+      }
+    });
+    ended.push(...this.endedFrom(update.events));
+    return { recognized, newlyUnknown, ended, facesDetected: faces.length, facesUsed: usable.length };
+  }
+
+  /** Ends every track (the camera stops, the video ends). */
+  flush(): EndedTrack[] {
+    const ended = this.tracker ? this.endedFrom(this.tracker.flush()) : [];
+    this.memo.clear();
+    return ended;
+  }
+
+  private endedFrom(events: TrackEvent[]): EndedTrack[] {
+    const out: EndedTrack[] = [];
+    for (const e of events) {
+      if (e.type !== 'track.ended') continue;
+      this.memo.delete(e.trackId);
+      out.push({
+        trackId: `${this.trackPrefix}${e.trackId}`,
+        identityId: e.identityId,
+        lastSeenMs: e.lastSeenMs,
+      });
+    }
+    return out;
   }
 }
 
-function candidatesOf(m: ReturnType<MatchableGallery['match']> | null): IdentityCandidate[] {
-  // Unknown and ambiguous faces have no candidate: they vote "unknown" (weighted by their best similarity).
+function candidatesOf(m: ReturnType<MatchableGallery['match']> | null | undefined): IdentityCandidate[] {
+  // Unknown and ambiguous faces have no candidate: they vote "unknown".
   if (!m || m.employeeId === null || m.cosineSimilarity === null) return [];
   const out: IdentityCandidate[] = [{ identityId: m.employeeId, cosineSimilarity: m.cosineSimilarity }];
   if (m.secondBest)

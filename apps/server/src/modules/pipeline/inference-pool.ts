@@ -5,26 +5,40 @@ import type {
   InferenceRequest,
   InferenceResponse,
   InferenceWorkerData,
+  InferenceWorkerInfo,
   InferredFace,
 } from './inference-protocol.js';
 
 export interface InferencePoolOptions extends InferenceWorkerData {
-  /** Worker threads (default: CPU cores, at most 4). */
+  /** Worker threads (default: defaultInferenceWorkers()). */
   workers?: number;
   /** Requests waiting for a free worker, across cameras; beyond it the oldest is refused (dropped frame). */
   maxQueued?: number;
+  /**
+   * Frames one worker call may take when frames wait (default 4): their faces are embedded in one batch.
+   * A frame never waits for a batch to fill; only frames already queued are grouped.
+   */
+  maxBatchFrames?: number;
+}
+
+/** 1 worker on ≤ 2 cores (the HTTP loop and ffmpeg need the rest), else half the cores. */
+export function defaultInferenceWorkers(cores = os.availableParallelism()): number {
+  return cores <= 2 ? 1 : Math.floor(cores / 2);
 }
 
 interface Job {
-  req: InferenceRequest;
+  frame: ArrayBuffer;
+  width: number;
+  height: number;
+  minFacePx: number;
   resolve: (faces: InferredFace[]) => void;
   reject: (err: Error) => void;
 }
 
 interface Slot {
   worker: Worker;
-  busy: Job | null;
-  ready: Promise<void>;
+  busy: Job[] | null;
+  ready: Promise<InferenceWorkerInfo>;
 }
 
 /** Raised for a frame refused because every worker is busy and the queue is full (counted as dropped). */
@@ -32,7 +46,8 @@ export class FrameDroppedError extends Error {}
 
 /**
  * Detection + embedding in worker threads. Each camera awaits its frame before taking the next one, so a
- * camera never has more than one frame here; the shared queue is bounded on top of that.
+ * camera never has more than one frame here; the shared queue is bounded on top of that. When frames of
+ * several cameras wait, a free worker takes a few at once and embeds all their faces in one batch.
  */
 export class InferencePool {
   private readonly slots: Slot[] = [];
@@ -40,15 +55,24 @@ export class InferencePool {
   private nextId = 1;
   private closed = false;
   inferenceMsTotal = 0;
+  /** Worker calls answered. */
   inferences = 0;
+  /** Frames analysed (≥ inferences when calls carry several frames). */
+  framesInferred = 0;
+  /** What the first worker reported once loaded (all workers load the same way). */
+  info: InferenceWorkerInfo | null = null;
 
   constructor(private readonly opts: InferencePoolOptions) {
-    const n = Math.max(1, opts.workers ?? Math.min(4, os.availableParallelism()));
+    const n = Math.max(1, opts.workers ?? defaultInferenceWorkers());
     for (let i = 0; i < n; i++) this.slots.push(this.spawn());
   }
 
   get size(): number {
     return this.slots.length;
+  }
+
+  get maxBatchFrames(): number {
+    return Math.max(1, this.opts.maxBatchFrames ?? 4);
   }
 
   private spawn(): Slot {
@@ -67,40 +91,42 @@ export class InferencePool {
       { eval: true, workerData: data },
     );
     worker.unref();
-    const slot: Slot = { worker, busy: null, ready: Promise.resolve() };
-    slot.ready = new Promise<void>((resolve, reject) => {
+    const ready = new Promise<InferenceWorkerInfo>((resolve, reject) => {
       const onFirst = (m: InferenceResponse) => {
         if (m.id !== -1) return;
         worker.off('message', onFirst);
-        if (m.error) reject(new Error(`face engine failed to load: ${m.error}`));
-        else resolve();
+        if (m.error || !m.info) reject(new Error(`face engine failed to load: ${m.error ?? 'no info'}`));
+        else {
+          this.info ??= m.info;
+          resolve(m.info);
+        }
       };
       worker.on('message', onFirst);
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`inference worker exited (${code}) before loading`)));
     });
-    slot.ready.catch(() => undefined);
+    ready.catch(() => undefined);
+    const slot: Slot = { worker, busy: null, ready };
     worker.on('message', (m: InferenceResponse) => {
       if (m.id === -1) return;
-      const job = slot.busy;
+      const jobs = slot.busy ?? [];
       slot.busy = null;
-      if (job) {
-        if (m.error) job.reject(new Error(m.error));
-        else {
-          if (m.inferenceMs !== undefined) {
-            this.inferenceMsTotal += m.inferenceMs;
-            this.inferences++;
-          }
-          job.resolve(m.faces ?? []);
+      if (m.error) for (const j of jobs) j.reject(new Error(m.error));
+      else {
+        if (m.inferenceMs !== undefined) {
+          this.inferenceMsTotal += m.inferenceMs;
+          this.inferences++;
+          this.framesInferred += jobs.length;
         }
+        jobs.forEach((j, i) => j.resolve(m.results?.[i] ?? []));
       }
       this.pump();
     });
     worker.on('error', (err) => {
-      slot.busy?.reject(err);
+      for (const j of slot.busy ?? []) j.reject(err);
       slot.busy = null;
       if (this.closed) return;
-      // Replace a crashed worker; its frame is lost (the camera simply analyses the next one).
+      // Replace a crashed worker; its frames are lost (the cameras simply analyse their next ones).
       const i = this.slots.indexOf(slot);
       if (i >= 0) this.slots[i] = this.spawn();
       this.pump();
@@ -109,8 +135,9 @@ export class InferencePool {
   }
 
   /** Resolves when every worker has loaded its models (or rejects with why not). */
-  async ready(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.ready));
+  async ready(): Promise<InferenceWorkerInfo> {
+    const infos = await Promise.all(this.slots.map((s) => s.ready));
+    return infos[0] as InferenceWorkerInfo;
   }
 
   analyze(frame: RgbFrame, minFacePx: number): Promise<InferredFace[]> {
@@ -119,12 +146,14 @@ export class InferencePool {
     const copy = new Uint8Array(frame.data.byteLength);
     copy.set(frame.data);
     return new Promise((resolve, reject) => {
-      const job: Job = {
-        req: { id: this.nextId++, frame: copy.buffer, width: frame.width, height: frame.height, minFacePx },
+      this.queue.push({
+        frame: copy.buffer,
+        width: frame.width,
+        height: frame.height,
+        minFacePx,
         resolve,
         reject,
-      };
-      this.queue.push(job);
+      });
       const max = this.opts.maxQueued ?? 16;
       while (this.queue.length > max)
         this.queue.shift()?.reject(new FrameDroppedError('inference queue full'));
@@ -133,11 +162,26 @@ export class InferencePool {
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.busy || this.queue.length === 0) continue;
-      const job = this.queue.shift() as Job;
-      slot.busy = job;
-      slot.worker.postMessage(job.req, [job.req.frame]);
+    const free = this.slots.filter((s) => !s.busy);
+    for (const [i, slot] of free.entries()) {
+      if (this.queue.length === 0) return;
+      // Share what waits among the free workers (parallelism first), at most maxBatchFrames per call.
+      const take = Math.min(this.maxBatchFrames, Math.ceil(this.queue.length / (free.length - i)));
+      const jobs = this.queue.splice(0, take);
+      slot.busy = jobs;
+      const req: InferenceRequest = {
+        id: this.nextId++,
+        frames: jobs.map((j) => ({
+          frame: j.frame,
+          width: j.width,
+          height: j.height,
+          minFacePx: j.minFacePx,
+        })),
+      };
+      slot.worker.postMessage(
+        req,
+        jobs.map((j) => j.frame),
+      );
     }
   }
 

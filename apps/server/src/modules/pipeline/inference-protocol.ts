@@ -4,16 +4,22 @@ export interface InferenceWorkerData {
   modelsDir: string;
   pack: string;
   threads: number;
+  /** Preference order, e.g. ['cuda', 'cpu']; the worker falls back to CPU when a provider cannot load. */
   executionProviders?: string[];
   detectorInputSizePx?: number;
 }
 
-export interface InferenceRequest {
-  id: number;
+/** One frame of a request; several frames (from several cameras) may travel in one request. */
+export interface InferenceFrame {
   frame: ArrayBuffer;
   width: number;
   height: number;
   minFacePx: number;
+}
+
+export interface InferenceRequest {
+  id: number;
+  frames: InferenceFrame[];
 }
 
 export interface InferredFace {
@@ -25,10 +31,22 @@ export interface InferredFace {
   embedding: Float32Array;
 }
 
+/** What a worker reports once its engine is loaded (id -1). */
+export interface InferenceWorkerInfo {
+  /** The providers the sessions really run on (requested ∩ available, CPU last). */
+  executionProviders: string[];
+  /** Why the requested providers were not used, when the worker fell back to CPU. */
+  fallbackReason: string | null;
+  /** Whether faces of several frames are embedded in one recognizer call. */
+  crossFrameBatching: boolean;
+}
+
 export interface InferenceResponse {
   id: number;
   ready?: boolean;
+  info?: InferenceWorkerInfo;
   error?: string;
   inferenceMs?: number;
-  faces?: InferredFace[];
+  /** One list of faces per request frame, in order. */
+  results?: InferredFace[][];
 }

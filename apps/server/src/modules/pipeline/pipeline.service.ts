@@ -12,15 +12,20 @@ import type { CameraConfig, CameraProbeResult, CameraStatus } from '@hadir/contr
 import type { ServerContext } from '../../context.js';
 import type { ProcessRole } from '../../platform/config/env.js';
 import { toIsoOrNull } from '../../platform/clock/clock.js';
+import type { Readiness } from '../../platform/http/health.js';
 import type { CameraEntry, CameraRegistry } from '../cameras/index.js';
 import type { FaceModules } from '../faces/index.js';
 import type { PresenceService } from '../presence/index.js';
-import { FrameAnalyzer, type MatchableGallery } from './frame-analyzer.js';
-import { FrameDroppedError, InferencePool } from './inference-pool.js';
+import { FrameAnalyzer, type EndedTrack, type MatchableGallery } from './frame-analyzer.js';
+import { FrameDroppedError, InferencePool, defaultInferenceWorkers } from './inference-pool.js';
+import type { InferredFace } from './inference-protocol.js';
+import { RecentFaces, type RecentFace } from './recent-faces.js';
 
 /** Faces below this quality score are not matched (blurred, turned away, too dark). */
 export const MIN_FACE_QUALITY = 0.2;
 const THUMBNAIL_WIDTH_PX = 480;
+/** Width of the frame kept with an event snapshot (presence, unknown face, alert). */
+const SNAPSHOT_FRAME_WIDTH_PX = 640;
 
 export async function probeCameraSource(
   source: string,
@@ -52,6 +57,11 @@ class CameraRunner {
   private droppedHere = 0;
   private thumb: { atMs: number; jpeg: Uint8Array } | null = null;
   readonly analyzer: FrameAnalyzer;
+  /** Live named tracks: the latest frame showing each (frames are never reused by capture). */
+  private readonly lastOfTrack = new Map<
+    string,
+    { employeeId: string; frame: CapturedFrame; face: InferredFace; atMs: number }
+  >();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -61,6 +71,7 @@ class CameraRunner {
       presence: PresenceService;
       faces: FaceModules;
       pool: () => InferencePool | null;
+      recentFaces: RecentFaces;
     },
   ) {
     const c = entry.config;
@@ -110,8 +121,10 @@ class CameraRunner {
     const gallery = (await this.deps.faces.galleries.galleryFor(orgId)) as MatchableGallery | null;
     const nowMs = this.ctx.clock.nowMs();
     const result = this.analyzer.analyze(frame, faces, gallery, nowMs);
+    this.keepLastFaces(result.ended);
     for (const r of result.recognized) {
       const employeeId = r.identityId as string;
+      this.lastOfTrack.set(r.trackId, { employeeId, frame, face: r.face, atMs: nowMs });
       this.deps.presence.recordSighting({
         organizationId: orgId,
         employeeId,
@@ -127,7 +140,7 @@ class CameraRunner {
             cameraId: this.entry.id,
             employeeId,
             faceJpeg: await cropFaceJpeg(frame, r.face.box),
-            frameJpeg: await encodeJpeg(downscaleRgb(frame, 640), { quality: 75 }),
+            frameJpeg: await encodeJpeg(downscaleRgb(frame, SNAPSHOT_FRAME_WIDTH_PX), { quality: 75 }),
             takenAtMs: nowMs,
           });
           return saved.id;
@@ -135,7 +148,7 @@ class CameraRunner {
       });
     }
     for (const r of result.newlyUnknown) {
-      const f = r.face.payload;
+      const f = r.face;
       await this.deps.faces.unknownFaces
         .record(orgId, {
           cameraId: this.entry.id,
@@ -143,10 +156,47 @@ class CameraRunner {
           embedding: f.embedding,
           quality: f.quality,
           faceJpeg: await cropFaceJpeg(frame, f.box),
-          frameJpeg: await encodeJpeg(downscaleRgb(frame, 640), { quality: 75 }),
+          frameJpeg: await encodeJpeg(downscaleRgb(frame, SNAPSHOT_FRAME_WIDTH_PX), { quality: 75 }),
         })
         .catch((err: unknown) => this.ctx.log.warn({ err }, 'recording an unknown face failed'));
     }
+  }
+
+  /** A person left the view (their track ended): encode how they were last seen, once. */
+  private keepLastFaces(ended: EndedTrack[]): void {
+    for (const e of ended) {
+      const last = this.lastOfTrack.get(e.trackId);
+      this.lastOfTrack.delete(e.trackId);
+      if (!last) continue;
+      void this.encodeLast(last).then(
+        (face) => this.deps.recentFaces.remember(face),
+        (err: unknown) => this.ctx.log.warn({ err, cameraId: this.entry.id }, 'keeping a last face failed'),
+      );
+    }
+  }
+
+  private async encodeLast(last: {
+    employeeId: string;
+    frame: CapturedFrame;
+    face: InferredFace;
+    atMs: number;
+  }): Promise<RecentFace> {
+    return {
+      organizationId: this.entry.organizationId,
+      employeeId: last.employeeId,
+      cameraId: this.entry.id,
+      seenAtMs: last.atMs,
+      faceJpeg: await cropFaceJpeg(last.frame, last.face.box),
+      frameJpeg: await encodeJpeg(downscaleRgb(last.frame, SNAPSHOT_FRAME_WIDTH_PX), { quality: 70 }),
+    };
+  }
+
+  /** The last face of a person still in view here (their track has not ended yet), encoded now. */
+  async liveFaceOf(employeeId: string): Promise<RecentFace | null> {
+    let best: { employeeId: string; frame: CapturedFrame; face: InferredFace; atMs: number } | null = null;
+    for (const t of this.lastOfTrack.values())
+      if (t.employeeId === employeeId && (!best || t.atMs > best.atMs)) best = t;
+    return best ? this.encodeLast(best) : null;
   }
 
   async thumbnail(): Promise<Uint8Array | null> {
@@ -163,6 +213,7 @@ class CameraRunner {
     if (this.statusTimer) clearInterval(this.statusTimer);
     await this.source.stop();
     await this.loop;
+    this.keepLastFaces(this.analyzer.flush());
   }
 }
 
@@ -176,7 +227,10 @@ export class PipelineService {
   private pool: InferencePool | null = null;
   private poolStarting: Promise<void> | null = null;
   private pendingPool: InferencePool | null = null;
+  private poolError: string | null = null;
   private chain: Promise<void> = Promise.resolve();
+  /** Last faces of people who left a camera's view (for absence alert snapshots). */
+  readonly recentFaces = new RecentFaces();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -202,6 +256,16 @@ export class PipelineService {
       t.unref();
       timers.push(t);
       await this.startPool();
+      // Absence alerts opened in this process show how the person was last seen (worker role).
+      this.presence.lastFaceSnapshot = (orgId, employeeId) => this.saveLastFace(orgId, employeeId);
+      stops.push(() => {
+        this.presence.lastFaceSnapshot = null;
+      });
+      stops.push(
+        this.ctx.events.subscribe('employee.deleted', ({ employeeId }) =>
+          this.recentFaces.forget(employeeId),
+        ),
+      );
       this.cameras.thumbnail = async (id) => {
         const jpeg = await this.runners.get(id)?.thumbnail();
         return jpeg ? Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength) : null;
@@ -232,6 +296,46 @@ export class PipelineService {
     return this.pool !== null;
   }
 
+  /** The last face of a person, saved as an `alert` snapshot; null when this process has none. */
+  async saveLastFace(orgId: string, employeeId: string): Promise<string | null> {
+    let face = this.recentFaces.get(orgId, employeeId);
+    for (const r of this.runners.values()) {
+      if (r.entry.organizationId !== orgId) continue;
+      const live = await r.liveFaceOf(employeeId);
+      if (live && (!face || live.seenAtMs > face.seenAtMs)) face = live;
+    }
+    if (!face) return null;
+    const saved = await this.faces.snapshots.save(orgId, {
+      kind: 'alert',
+      cameraId: face.cameraId,
+      employeeId,
+      faceJpeg: face.faceJpeg,
+      frameJpeg: face.frameJpeg,
+      takenAtMs: face.seenAtMs,
+    });
+    return saved.id;
+  }
+
+  /** /readyz check `pipeline`: passes unless the inference workers failed; detail shows the providers. */
+  registerReadiness(readiness: Readiness): void {
+    readiness.add('pipeline', async () => {
+      const pool = this.pool ?? this.pendingPool;
+      return {
+        // Like faceEngine: cameras still report health without recognition, so this never fails readiness.
+        ok: true,
+        detail: {
+          cameras: this.runners.size,
+          inferenceWorkers: pool?.size ?? 0,
+          requestedExecutionProviders: this.ctx.env.HADIR_EXECUTION_PROVIDERS,
+          executionProviders: pool?.info?.executionProviders ?? null,
+          executionProviderFallback: pool?.info?.fallbackReason ?? null,
+          crossFrameBatching: pool?.info?.crossFrameBatching ?? null,
+          state: this.pool ? 'ready' : pool ? 'loading' : (this.poolError ?? 'not running'),
+        },
+      };
+    });
+  }
+
   private async startPool(): Promise<void> {
     const selection = await this.faces.engine.select();
     if (!selection.enabled) {
@@ -242,14 +346,33 @@ export class PipelineService {
       modelsDir: this.ctx.env.modelsDir,
       pack: selection.pack,
       threads: 1,
+      workers: this.ctx.env.HADIR_INFERENCE_WORKERS ?? defaultInferenceWorkers(),
+      executionProviders: this.ctx.env.HADIR_EXECUTION_PROVIDERS,
     });
     this.pendingPool = pool;
     this.poolStarting = pool.ready().then(
-      () => {
+      (info) => {
         this.pool = pool;
-        this.ctx.log.info({ pack: selection.pack, workers: pool.size }, 'inference workers ready');
+        this.ctx.log.info(
+          {
+            pack: selection.pack,
+            workers: pool.size,
+            requestedExecutionProviders: this.ctx.env.HADIR_EXECUTION_PROVIDERS,
+            executionProviders: info.executionProviders,
+            crossFrameBatching: info.crossFrameBatching,
+          },
+          'inference workers ready',
+        );
+        if (info.fallbackReason)
+          this.ctx.log.warn(
+            { executionProviders: info.executionProviders, reason: info.fallbackReason },
+            'requested execution providers not used',
+          );
       },
-      (err: unknown) => this.ctx.log.error({ err }, 'inference workers failed to start'),
+      (err: unknown) => {
+        this.poolError = `inference workers failed to start: ${err instanceof Error ? err.message : String(err)}`;
+        this.ctx.log.error({ err }, 'inference workers failed to start');
+      },
     );
     // Cameras start (and report health) while the models load; frames before that are not analysed.
   }
@@ -274,7 +397,13 @@ export class PipelineService {
       const runner = new CameraRunner(
         this.ctx,
         wanted as CameraEntry & { config: CameraConfig; organizationId: string },
-        { registry: this.cameras, presence: this.presence, faces: this.faces, pool: () => this.pool },
+        {
+          registry: this.cameras,
+          presence: this.presence,
+          faces: this.faces,
+          pool: () => this.pool,
+          recentFaces: this.recentFaces,
+        },
       );
       this.runners.set(id, runner);
       runner.start();

@@ -2,6 +2,7 @@ import type { OrganizationSettings, PresenceChange } from '@hadir/contracts';
 import {
   currentWorkingWindow,
   nextPresence,
+  type WorkingWindow,
   reconcileAfterRestart,
   type PresenceSnapshot,
   type PresenceTransition,
@@ -11,7 +12,7 @@ import type { ServerContext } from '../../context.js';
 import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
 import { newId } from '../../platform/ids/ids.js';
 import type { AlertChange, AlertsService } from '../alerts/index.js';
-import type { CameraStatus } from '@hadir/contracts';
+import type { CameraConfig, CameraStatus } from '@hadir/contracts';
 import { parseSettings } from '../organizations/index.js';
 
 /** One recognized person on one camera at one moment (after track consensus, never a single frame). */
@@ -59,7 +60,11 @@ interface CameraHealth {
   /** When this process saw it come back from down; null if it has not. */
   restoredAtMs: number | null;
   absentAfterMinutes: number | null;
+  /** The camera file's own working hours (absence is watched then), or null: the organization's. */
+  workingHours: CameraWorkingHours | null;
 }
+
+type CameraWorkingHours = NonNullable<CameraConfig['workingHours']>;
 
 function toDomainSchedule(s: OrganizationSettings): WeeklySchedule {
   return { days: { ...s.workingHours }, graceMinutes: s.lateGraceMinutes };
@@ -79,6 +84,11 @@ export class PresenceService {
   >();
   private flushing: Promise<number> | null = null;
   private ticking: Promise<void> | null = null;
+  /**
+   * Saves the last face the pipeline of this process saw of a person as an alert snapshot (set by the
+   * pipeline role; null when it runs elsewhere: the alert then links the last presence snapshot).
+   */
+  lastFaceSnapshot: ((organizationId: string, employeeId: string) => Promise<string | null>) | null = null;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -296,6 +306,7 @@ export class PresenceService {
         sinceMs,
         restoredAtMs,
         absentAfterMinutes: explicitAbsentMinutes(r.config),
+        workingHours: workingHoursOf(r.config),
       });
     }
     return out;
@@ -348,7 +359,26 @@ export class PresenceService {
       .execute();
 
     const schedule = toDomainSchedule(settings);
-    const window = currentWorkingWindow(schedule, settings.timeZone, nowMs);
+    const orgWindow = currentWorkingWindow(schedule, settings.timeZone, nowMs);
+    const cameraWindows = new Map<string, WorkingWindow | null>();
+    for (const c of cameras) {
+      if (!c.workingHours) continue;
+      const own = { days: { ...c.workingHours.days }, graceMinutes: settings.lateGraceMinutes };
+      cameraWindows.set(c.id, currentWorkingWindow(own, c.workingHours.timeZone, nowMs));
+    }
+    /**
+     * Absence is watched while any covering camera watches: a camera with its own workingHours during
+     * those, the others during the organization's. The earliest running window decides "not arrived".
+     */
+    const windowFor = (covering: CameraHealth[]): WorkingWindow | null => {
+      if (!covering.some((c) => c.workingHours)) return orgWindow;
+      let best: WorkingWindow | null = null;
+      for (const c of covering) {
+        const w = c.workingHours ? (cameraWindows.get(c.id) ?? null) : orgWindow;
+        if (w && (!best || w.startMs < best.startMs)) best = w;
+      }
+      return best;
+    };
     const camerasByArea = new Map<string | null, CameraHealth[]>();
     for (const c of cameras) camerasByArea.set(c.areaId, [...(camerasByArea.get(c.areaId) ?? []), c]);
 
@@ -362,6 +392,7 @@ export class PresenceService {
         .map((c) => c.restoredAtMs as number);
       const restored = healthy === true && restoredTimes.length > 0 ? Math.max(...restoredTimes) : null;
       const lastCamera = cameras.find((c) => c.id === e.lastCameraId);
+      const window = windowFor(covering);
       const input = {
         lastSeenMs: e.lastSeenTs ?? null,
         nowMs,
@@ -463,6 +494,13 @@ export class PresenceService {
         return out;
       });
       changes.push(...rowChanges);
+      for (const c of rowChanges) {
+        if (c.event !== 'alert.opened') continue;
+        // After the commit: files are written outside the transaction; the link is best effort.
+        await this.alerts
+          .attachSnapshot(orgId, c.alertId, e.id, this.lastFaceSnapshot)
+          .catch((err: unknown) => this.ctx.log.warn({ err, alertId: c.alertId }, 'alert snapshot failed'));
+      }
       if (stateChanged) {
         const presence: PresenceChange = {
           employeeId: e.id,
@@ -477,6 +515,16 @@ export class PresenceService {
     }
     changes.push(...(await this.alerts.tickOrganization(orgId, settings, nowMs)));
     this.alerts.publish(changes);
+  }
+}
+
+/** The camera's own working hours (from its file or the camera defaults), or null. */
+function workingHoursOf(configJson: string): CameraWorkingHours | null {
+  try {
+    const cfg = JSON.parse(configJson) as { workingHours?: CameraWorkingHours };
+    return cfg.workingHours && typeof cfg.workingHours.timeZone === 'string' ? cfg.workingHours : null;
+  } catch {
+    return null;
   }
 }
 

@@ -64,6 +64,31 @@ const EnvSchema = z.object({
     .optional()
     .describe('TEST ONLY: absence window in seconds for every organization (overrides absentAfterMinutes)'),
   HADIR_PRESENCE_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  HADIR_EXECUTION_PROVIDERS: z
+    .string()
+    .default('cpu')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.enum(['cpu', 'cuda', 'tensorrt', 'webgpu']))
+        .min(1, 'give at least one of cpu, cuda, tensorrt, webgpu'),
+    )
+    .describe(
+      'onnxruntime execution providers of the camera inference workers, in preference order, e.g. "cuda,cpu" ' +
+        'or "tensorrt,cuda,cpu"; a provider that cannot load falls back to CPU (see /readyz)',
+    ),
+  HADIR_INFERENCE_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('Camera inference worker threads (default: 1 on ≤ 2 cores, else half the cores)'),
 });
 
 export type Env = Omit<z.infer<typeof EnvSchema>, 'DATABASE_URL'> & {

@@ -4,6 +4,14 @@ import { people } from './0002-people.js';
 import { presence } from './0010-presence.js';
 import { faces } from './0011-faces.js';
 import { notifications } from './0020-notifications.js';
+import { alertSnapshot } from './0021-alert-snapshot.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
-export const MIGRATIONS: HadirMigration[] = [foundation, people, presence, faces, notifications];
+export const MIGRATIONS: HadirMigration[] = [
+  foundation,
+  people,
+  presence,
+  faces,
+  notifications,
+  alertSnapshot,
+];

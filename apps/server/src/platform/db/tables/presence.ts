@@ -63,6 +63,8 @@ export interface AlertsTable {
   message: string | null;
   /** JSON: the domain AlertEpisode (absence) or CameraDownEpisode (camera_down). */
   episode: string;
+  /** Event snapshot of an absence alert: how the person was last seen (migration 0012). */
+  snapshotId: string | null;
   createdAt: number;
   updatedAt: number;
 }
