@@ -49,6 +49,7 @@ const lfw = (name: string, i: number) => {
 };
 const WORKER = 'Tony_Blair';
 const NEWCOMER = 'Vicente_Fox';
+const STRANGER = 'Tom_Ridge';
 
 function skipReason(): string | null {
   if (!hasChromium) return `${CHROMIUM} is not installed (apt-get install chromium)`;
@@ -60,7 +61,7 @@ function skipReason(): string | null {
   if (!pdftotext.ok) return pdftotext.reason;
   if (!fs.existsSync(shared.modelsDir))
     return `no face models at ${shared.modelsDir} (set HADIR_TEST_MODELS_DIR)`;
-  if (!fs.existsSync(lfw(WORKER, 7)) || !fs.existsSync(lfw(NEWCOMER, 3)))
+  if (!fs.existsSync(lfw(WORKER, 7)) || !fs.existsSync(lfw(NEWCOMER, 3)) || !fs.existsSync(lfw(STRANGER, 3)))
     return `no LFW photos under ${FACES} (set HADIR_TEST_DATA_DIR)`;
   return null;
 }
@@ -262,6 +263,7 @@ describe.skipIf(SKIP !== null)('management dashboard end to end', () => {
   let work: string;
   let feedFaces: RtspCamera;
   let feedEmpty: RtspCamera;
+  let feedStranger: RtspCamera;
   let fakeCameraFile: string;
   let workerId: string;
   let newcomerId: string;
@@ -300,6 +302,14 @@ describe.skipIf(SKIP !== null)('management dashboard end to end', () => {
     ]);
     feedFaces = await startRtspCamera({ video: faceVideo.path });
     feedEmpty = await startRtspCamera({ video: empty });
+    const strangerVideo = await makeFaceVideo({
+      photos: [0, 1, 2, 3].map((i) => lfw(STRANGER, i)),
+      secondsPerPhoto: 2,
+      out: path.join(work, 'stranger.mp4'),
+      width: 640,
+      height: 480,
+    });
+    feedStranger = await startRtspCamera({ video: strangerVideo.path });
     server = await startServer();
     admin = new Api(server.baseUrl);
     const setup = await admin.post<{ activeOrganizationId: string }>('/api/setup', {
@@ -369,6 +379,7 @@ describe.skipIf(SKIP !== null)('management dashboard end to end', () => {
     await server?.stop();
     await feedFaces?.stop();
     await feedEmpty?.stop();
+    await feedStranger?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
     console.log(`Dashboard screenshots: ${SHOTS}`);
   });
@@ -510,6 +521,8 @@ describe.skipIf(SKIP !== null)('management dashboard end to end', () => {
     const b = await launch();
     const { page } = b;
     try {
+      // Someone nobody enrolled walks in front of the camera: an unknown-face group forms.
+      await admin.patch('/api/cameras/gudang-a', { source: feedStranger.url });
       await signIn(page, server.baseUrl, ADMIN);
       await page.goto(url('/cameras'));
       await page.locator('[data-testid="camera-card"][data-camera-id="gudang-a"]').waitFor();
@@ -520,9 +533,25 @@ describe.skipIf(SKIP !== null)('management dashboard end to end', () => {
       await page.getByRole('button', { name: 'Cancel' }).click();
       await shoot(page, 'cameras');
 
+      const deadline = Date.now() + 150_000;
+      while (
+        (await admin.call<{ items: unknown[] }>('GET', '/api/unknown-faces/groups')).items.length === 0
+      ) {
+        if (Date.now() > deadline) throw new Error('no unknown-face group formed within 150 s');
+        await page.waitForTimeout(2000);
+      }
       await page.goto(url('/unknown-faces'));
       await page.getByRole('heading', { name: 'Unknown faces', exact: true }).waitFor();
+      const group = page.getByTestId('unknown-group').first();
+      await group.getByRole('img').first().waitFor();
       await shoot(page, 'unknown-faces');
+      await group.getByRole('button', { name: 'Assign to employee' }).click();
+      const picker = page.getByRole('combobox', { name: 'Employee' });
+      await picker.fill('Andi');
+      await page.getByRole('option', { name: /Andi Wijaya/ }).click();
+      await shoot(page, 'unknown-faces-assign');
+      await page.getByRole('dialog').getByRole('button', { name: 'Assign to employee' }).click();
+      await page.getByText(/samples? added to Andi Wijaya/).waitFor();
 
       await page.goto(url('/reports'));
       await page.getByRole('heading', { name: 'Attendance per day' }).waitFor();

@@ -162,13 +162,19 @@ function AlertRow({ alert: a }: { alert: Alert }) {
               <RelativeTime iso={a.openedAt} />)
             </p>
             <p className="text-sm text-muted">
-              {t('dash.alerts.duration', {
-                duration: formatDuration((endMs - Date.parse(a.openedAt)) / 60_000, locale),
-              })}
-              {a.level > 0 ? ` · ${t('dash.alerts.level', { level: a.level })}` : ''}
-              {a.cameraName && a.kind === 'absence'
-                ? ` · ${t('dash.alerts.lastCamera', { camera: a.cameraName })}`
-                : ''}
+              {[
+                a.resolvedAt
+                  ? t('dash.alerts.duration', {
+                      duration: formatDuration((endMs - Date.parse(a.openedAt)) / 60_000, locale),
+                    })
+                  : null,
+                a.level > 0 ? t('dash.alerts.level', { level: a.level }) : null,
+                a.cameraName && a.kind === 'absence'
+                  ? t('dash.alerts.lastCamera', { camera: a.cameraName })
+                  : null,
+              ]
+                .filter(Boolean)
+                .join(' · ')}
             </p>
             {a.message ? <p className="mt-1 text-sm break-words text-fg/90">{a.message}</p> : null}
           </div>

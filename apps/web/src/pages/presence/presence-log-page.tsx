@@ -6,7 +6,7 @@ import { employeesApi, orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
-import { formatDateTime, formatDuration, formatNumber } from '../../i18n/format';
+import { formatDate, formatDateTime, formatDuration, formatNumber, intlTag } from '../../i18n/format';
 import { ButtonAnchor, Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
@@ -105,6 +105,17 @@ export function PresenceLogPage() {
       detail: e.employeeCode,
     }));
 
+  /** "21 Nov 2026, 08:10 – 08:42"; the end repeats the date only when the stay crossed midnight. */
+  const span = (r: PresenceLogEntry) => {
+    const end =
+      formatDate(r.startedAt, locale, tz) === formatDate(r.lastSeenAt, locale, tz)
+        ? new Intl.DateTimeFormat(intlTag(locale), { timeStyle: 'short', timeZone: tz }).format(
+            new Date(r.lastSeenAt),
+          )
+        : formatDateTime(r.lastSeenAt, locale, tz);
+    return `${formatDateTime(r.startedAt, locale, tz)} – ${end}`;
+  };
+
   const columns: Column<PresenceLogEntry>[] = [
     {
       key: 'snapshot',
@@ -133,11 +144,7 @@ export function PresenceLogPage() {
     {
       key: 'time',
       header: t('dash.log.time'),
-      cell: (r) => (
-        <span className="text-fg">
-          {formatDateTime(r.startedAt, locale, tz)} – {formatDateTime(r.lastSeenAt, locale, tz)}
-        </span>
-      ),
+      cell: (r) => <span className="text-fg">{span(r)}</span>,
     },
     {
       key: 'duration',
@@ -258,9 +265,7 @@ export function PresenceLogPage() {
                 <p className="text-xs text-muted">
                   {r.cameraName} · {formatDuration(r.durationMs / 60_000, locale)}
                 </p>
-                <p className="text-xs text-muted">
-                  {formatDateTime(r.startedAt, locale, tz)} – {formatDateTime(r.lastSeenAt, locale, tz)}
-                </p>
+                <p className="text-xs text-muted">{span(r)}</p>
               </div>
             </div>
           )}

@@ -85,7 +85,7 @@ export function ReportsPage() {
 
   const axes = useMemo(
     () => ({
-      x: { stacked: true, grid: { color: p.grid }, ticks: { color: p.text } },
+      x: { stacked: true, grid: { color: p.grid }, ticks: { color: p.text, precision: 0 } },
       y: {
         stacked: true,
         beginAtZero: true,

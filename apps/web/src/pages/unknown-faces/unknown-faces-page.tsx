@@ -16,12 +16,15 @@ import { ConfirmDialog, Modal } from '../../ui/modal';
 import { PageHeader } from '../../ui/page';
 import { Skeleton } from '../../ui/spinner';
 import { useToast } from '../../ui/toast';
-import { dashKeys, facesApi } from '../dashboard/dashboard-api';
+import { camerasApi, dashKeys, facesApi } from '../dashboard/dashboard-api';
 
 /** Faces the cameras saw but could not match, grouped by likeness: enrol them or dismiss them. */
 export function UnknownFacesPage() {
   const { t } = useTranslation();
   const canRegister = useCan('member:face:register');
+  const canCameras = useCan('camera:view');
+  const cameras = useQuery({ queryKey: dashKeys.cameras, queryFn: camerasApi.list, enabled: canCameras });
+  const cameraName = (id: string) => cameras.data?.find((c) => c.id === id)?.name ?? id;
   const groups = useQuery({
     queryKey: dashKeys.unknown,
     queryFn: facesApi.unknownGroups,
@@ -62,6 +65,7 @@ export function UnknownFacesPage() {
               key={g.clusterId}
               group={g}
               canRegister={canRegister}
+              cameraName={cameraName}
               onAssign={() => setAssigning(g)}
               onDismiss={() => setDismissing(g)}
             />
@@ -86,11 +90,13 @@ export function UnknownFacesPage() {
 function GroupCard({
   group: g,
   canRegister,
+  cameraName,
   onAssign,
   onDismiss,
 }: {
   group: UnknownFaceGroup;
   canRegister: boolean;
+  cameraName: (id: string) => string;
   onAssign: () => void;
   onDismiss: () => void;
 }) {
@@ -119,7 +125,7 @@ function GroupCard({
         </p>
         {g.cameraIds.length > 0 ? (
           <p className="truncate text-xs text-muted">
-            {t('dash.unknown.cameras', { list: g.cameraIds.join(', ') })}
+            {t('dash.unknown.cameras', { list: g.cameraIds.map(cameraName).join(', ') })}
           </p>
         ) : null}
         {canRegister ? (
