@@ -16,3 +16,5 @@ if (!load) {
   process.exit(2);
 }
 await (await load()).main(rest);
+
+export {};

@@ -104,7 +104,9 @@ export async function buildHttpApp(opts: BuildAppOptions) {
     request.auth = await opts.authenticate(request);
   });
 
-  app.addHook('preHandler', async (request) => {
+  // preValidation, not preHandler: a caller without the permission hears 401/403, never a 400 that
+  // describes the body the route expects.
+  app.addHook('preValidation', async (request) => {
     const config = request.routeOptions.config;
     const required = config?.auth;
     if (!required || !request.url.startsWith('/api/')) return;
