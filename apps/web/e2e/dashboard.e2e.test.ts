@@ -530,6 +530,7 @@ describe.skipIf(SKIP !== null)('management dashboard end to end', () => {
       await page.getByLabel('Source URL').fill(feedFaces.url);
       await page.getByRole('button', { name: 'Test source' }).click();
       await page.getByText(/Connected: \d+×\d+/).waitFor({ timeout: 60_000 });
+      await shoot(page, 'camera-form');
       await page.getByRole('button', { name: 'Cancel' }).click();
       await shoot(page, 'cameras');
 
@@ -560,6 +561,10 @@ describe.skipIf(SKIP !== null)('management dashboard end to end', () => {
 
       await page.goto(url('/settings/notifications'));
       await page.locator('[data-testid="channel-row"]', { hasText: 'Log' }).waitFor();
+      await page.getByRole('button', { name: 'Add channel' }).click();
+      await page.getByLabel('Name', { exact: true }).fill('WhatsApp Kantor');
+      await shoot(page, 'channel-form');
+      await page.getByRole('button', { name: 'Cancel' }).click();
       await page.getByRole('button', { name: 'Send test' }).click();
       await page.getByLabel('Phone number').fill('+6281234567890');
       await page.getByRole('button', { name: 'Send', exact: true }).click();
