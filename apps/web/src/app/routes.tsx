@@ -31,19 +31,19 @@ export const APP_ROUTES: AppRoute[] = [
     path: '/presence-log',
     component: page(() => import('../pages/presence/presence-log-page'), 'PresenceLogPage'),
     permission: 'presence:view',
-    nav: { label: 'nav.presenceLog', icon: 'list', section: 'main' },
+    nav: { label: 'nav.presenceLog', icon: 'clipboard', section: 'main' },
   },
   {
     path: '/alerts',
     component: page(() => import('../pages/alerts/alerts-page'), 'AlertsPage'),
     permission: 'alert:view',
-    nav: { label: 'nav.alerts', icon: 'alert', section: 'main' },
+    nav: { label: 'nav.alerts', icon: 'bell', section: 'main' },
   },
   {
     path: '/cameras',
     component: page(() => import('../pages/cameras/cameras-page'), 'CamerasPage'),
     permission: 'camera:view',
-    nav: { label: 'nav.cameras', icon: 'search', section: 'main' },
+    nav: { label: 'nav.cameras', icon: 'camera', section: 'main' },
   },
   {
     path: '/employees',
@@ -75,13 +75,13 @@ export const APP_ROUTES: AppRoute[] = [
     path: '/unknown-faces',
     component: page(() => import('../pages/unknown-faces/unknown-faces-page'), 'UnknownFacesPage'),
     permission: 'member:face:view',
-    nav: { label: 'nav.unknownFaces', icon: 'users', section: 'main' },
+    nav: { label: 'nav.unknownFaces', icon: 'userScan', section: 'main' },
   },
   {
     path: '/reports',
     component: page(() => import('../pages/reports/reports-page'), 'ReportsPage'),
     permission: 'report:generate',
-    nav: { label: 'nav.reports', icon: 'file', section: 'main' },
+    nav: { label: 'nav.reports', icon: 'chart', section: 'main' },
   },
   {
     path: '/settings/notifications',
@@ -90,7 +90,7 @@ export const APP_ROUTES: AppRoute[] = [
       'NotificationChannelsPage',
     ),
     permission: 'alert:view',
-    nav: { label: 'nav.notifications', icon: 'globe', section: 'settings' },
+    nav: { label: 'nav.notifications', icon: 'send', section: 'settings' },
   },
   {
     path: '/settings/organization',

@@ -38,6 +38,20 @@ const paths = {
   info: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20ZM12 16v-4M12 8h.01',
   file: 'M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9l-6-6ZM14 3v6h6',
   copy: 'M9 9h11v11H9zM5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1',
+  /** A video camera (CCTV streams). */
+  camera:
+    'M15 10.5 20.2 7.6a.5.5 0 0 1 .8.4v8a.5.5 0 0 1-.8.4L15 13.5M5 18h8a2 2 0 0 0 2-2V8a2 2 0 0 0-2-2H5a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2Z',
+  bell: 'M6 8a6 6 0 1 1 12 0c0 6.5 2.5 8.5 2.5 8.5h-17S6 14.5 6 8ZM10 20.5a2.2 2.2 0 0 0 4 0',
+  /** Bars on an axis (reports). */
+  chart: 'M3 3v16a2 2 0 0 0 2 2h16M8 17v-4M12.5 17V8M17 17v-6',
+  /** Clipboard with lines (the presence log). */
+  clipboard:
+    'M9 4.5H7a2 2 0 0 0-2 2V19a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V6.5a2 2 0 0 0-2-2h-2M10 3h4a1 1 0 0 1 1 1v1a1 1 0 0 1-1 1h-4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1ZM9 11h6M9 15h4',
+  /** A person inside scan corners (unknown faces, enrolment). */
+  userScan:
+    'M3 7.5V5a2 2 0 0 1 2-2h2.5M16.5 3H19a2 2 0 0 1 2 2v2.5M21 16.5V19a2 2 0 0 1-2 2h-2.5M7.5 21H5a2 2 0 0 1-2-2v-2.5M12 12a2.75 2.75 0 1 0 0-5.5 2.75 2.75 0 0 0 0 5.5ZM7.5 17.5a4.5 4.5 0 0 1 9 0',
+  /** Paper plane (notification channels deliver messages). */
+  send: 'M21 3 10.5 13.5M21 3l-6.5 18-4-7.5L3 9.5 21 3Z',
 } as const;
 
 export type IconName = keyof typeof paths;
