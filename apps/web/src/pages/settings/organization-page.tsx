@@ -32,6 +32,9 @@ type FormState = {
   lateGraceMinutes: string;
   recognitionThreshold: string;
   snapshotRetentionDays: string;
+  escalateAfterMinutes: string;
+  dailyReportTime: string;
+  keepAlignedFaceCrops: boolean;
 };
 
 function fromOrg(org: Organization): FormState {
@@ -45,6 +48,9 @@ function fromOrg(org: Organization): FormState {
     lateGraceMinutes: String(s.lateGraceMinutes),
     recognitionThreshold: s.recognitionThreshold === null ? '' : String(s.recognitionThreshold),
     snapshotRetentionDays: String(s.snapshotRetentionDays),
+    escalateAfterMinutes: String(s.escalateAfterMinutes),
+    dailyReportTime: s.dailyReportTime,
+    keepAlignedFaceCrops: s.keepAlignedFaceCrops,
   };
 }
 
@@ -106,6 +112,9 @@ function OrganizationForm({ org }: { org: Organization }) {
       recognitionThreshold:
         form.recognitionThreshold.trim() === '' ? null : Number(form.recognitionThreshold),
       snapshotRetentionDays: Number(form.snapshotRetentionDays),
+      escalateAfterMinutes: Number(form.escalateAfterMinutes),
+      dailyReportTime: form.dailyReportTime,
+      keepAlignedFaceCrops: form.keepAlignedFaceCrops,
     };
     const parsed = OrganizationSettingsUpdate.safeParse(settings);
     const found: Record<string, string> = {};
@@ -272,6 +281,55 @@ function OrganizationForm({ org }: { org: Organization }) {
                 onChange={(e) => set('snapshotRetentionDays', e.target.value)}
                 error={errors.snapshotRetentionDays}
               />
+            </CardBody>
+          </Card>
+
+          <Card>
+            <CardHeader title={t('org.alertsReports')} />
+            <CardBody className="grid gap-4 sm:grid-cols-2">
+              <TextField
+                label={t('org.escalateAfter')}
+                hint={t('org.escalateAfterHint')}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={1440}
+                name="escalateAfterMinutes"
+                value={form.escalateAfterMinutes}
+                onChange={(e) => set('escalateAfterMinutes', e.target.value)}
+                error={errors.escalateAfterMinutes}
+              />
+              <TextField
+                label={t('org.dailyReportTime')}
+                hint={t('org.dailyReportTimeHint')}
+                type="time"
+                name="dailyReportTime"
+                value={form.dailyReportTime}
+                onChange={(e) => set('dailyReportTime', e.target.value)}
+                error={errors.dailyReportTime}
+              />
+            </CardBody>
+          </Card>
+
+          <Card>
+            <CardHeader title={t('org.privacy')} />
+            <CardBody>
+              <label className="flex cursor-pointer items-start gap-3">
+                <input
+                  type="checkbox"
+                  name="keepAlignedFaceCrops"
+                  checked={form.keepAlignedFaceCrops}
+                  onChange={(e) => set('keepAlignedFaceCrops', e.target.checked)}
+                  aria-describedby="keep-crops-hint"
+                  className="mt-0.5 h-4 w-4 shrink-0 rounded accent-[var(--primary)]"
+                />
+                <span className="min-w-0 space-y-1">
+                  <span className="block text-sm font-medium text-fg">{t('org.keepCrops')}</span>
+                  <span id="keep-crops-hint" className="block text-sm text-muted">
+                    {t('org.keepCropsHint')}
+                  </span>
+                </span>
+              </label>
             </CardBody>
           </Card>
 
