@@ -6,10 +6,12 @@ import { EmployeeInput, EmployeeStatus, type Employee } from '@hadir/contracts';
 import { ApiError } from '../../api/client';
 import { employeesApi, orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
+import { useCan } from '../../auth/session';
 import { Button, ButtonLink } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
 import { EmptyState } from '../../ui/empty-state';
+import { Icon } from '../../ui/icons';
 import { Field, FormError, SelectField, TextField } from '../../ui/field';
 import { PageHeader } from '../../ui/page';
 import { PageSpinner } from '../../ui/spinner';
@@ -99,6 +101,9 @@ function EmployeeForm({ employee }: { employee?: Employee }) {
   const [form, setForm] = useState<FormState>(() => fromEmployee(employee));
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  const canRegisterFaces = useCan('member:face:register');
+  const canViewFaces = useCan('member:face:view');
+  const facesHref = employee ? `/employees/${encodeURIComponent(employee.id)}/faces` : null;
 
   const departments = useQuery({
     queryKey: queryKeys.departments,
@@ -179,6 +184,42 @@ function EmployeeForm({ employee }: { employee?: Employee }) {
         title={title}
         description={employee ? `${employee.name} · ${employee.employeeCode}` : undefined}
       />
+      {employee && (canRegisterFaces || canViewFaces) ? (
+        <Card className="mb-4">
+          <div className="flex flex-wrap items-center gap-3 px-4 py-3 sm:px-5">
+            <span
+              className={
+                employee.faceSamples > 0
+                  ? 'flex h-10 w-10 shrink-0 items-center justify-center rounded-full bg-accent-soft text-accent-text'
+                  : 'flex h-10 w-10 shrink-0 items-center justify-center rounded-full bg-warning-soft text-warning-text'
+              }
+            >
+              <Icon name="userScan" size={20} />
+            </span>
+            <div className="min-w-0 flex-1">
+              <p className="text-sm font-medium text-fg">{t('employees.form.faces')}</p>
+              <p className="text-sm text-muted" data-testid="employee-face-count">
+                {employee.faceSamples > 0
+                  ? t('employees.form.faceCount', { count: employee.faceSamples })
+                  : t('employees.form.noFaces')}
+              </p>
+            </div>
+            {facesHref ? (
+              <ButtonLink
+                to={facesHref}
+                size="sm"
+                variant={employee.faceSamples > 0 ? 'secondary' : 'primary'}
+                icon={employee.faceSamples > 0 ? 'userScan' : 'plus'}
+                data-testid="employee-faces-link"
+              >
+                {employee.faceSamples > 0 || !canRegisterFaces
+                  ? t('employees.form.manageFaces')
+                  : t('employees.form.addFaces')}
+              </ButtonLink>
+            ) : null}
+          </div>
+        </Card>
+      ) : null}
       <form onSubmit={submit} noValidate className="space-y-4">
         <Card>
           <CardHeader title={t('employees.form.identity')} />
