@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   findSharedDir,
@@ -219,5 +220,29 @@ describe.skipIf(skip !== null)('presence end to end (RTSP → recognition → ab
     const alerts = await http.req<{ items: Alert[] }>('GET', '/api/alerts?scope=all&kind=absence');
     expect(alerts.json.items).toHaveLength(1);
     expect(alerts.json.items[0]).toMatchObject({ status: 'open', employeeCode: 'EMP001' });
+
+    // The alert links how the person was last seen. After a SIGKILL the in-memory last face is gone, so
+    // it is the snapshot of their last presence interval (a picture of them, never of someone else).
+    const db = new Database(path.join(hadir.dataDir, 'hadir.sqlite'), { readonly: true });
+    try {
+      const row = db
+        .prepare(
+          `select s.kind, s.employee_id as employeeId, s.face_path as facePath from alerts a
+           join snapshots s on s.id = a.snapshot_id where a.kind = 'absence'`,
+        )
+        .get() as { kind: string; employeeId: string; facePath: string } | undefined;
+      expect(row).toMatchObject({ employeeId: emp.json.id });
+      expect(['presence', 'alert']).toContain(row?.kind);
+      expect(fs.statSync(path.join(hadir.dataDir, row?.facePath ?? 'missing')).size).toBeGreaterThan(500);
+    } finally {
+      db.close();
+    }
+
+    // The inference workers say which execution providers they really run on.
+    const ready = await http.req<{ checks: { pipeline?: { detail: { executionProviders: string[] } } } }>(
+      'GET',
+      '/readyz',
+    );
+    expect(ready.json.checks.pipeline?.detail.executionProviders).toEqual(['cpu']);
   });
 });

@@ -1,0 +1,200 @@
+// The pipeline's own logic: the frame analyzer on @hadir/vision's tracker (fake faces, fake gallery), the
+// inference pool with real models (several cameras' frames batched into one worker call, execution
+// providers with a CPU fallback), and the environment knobs for both.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findSharedDir } from '@hadir/testing';
+import { decodeImage, type FaceBox, type Landmarks5 } from '@hadir/vision';
+import { parseEnv, EnvError } from '../src/platform/config/env.js';
+import {
+  FrameAnalyzer,
+  InferencePool,
+  RecentFaces,
+  defaultInferenceWorkers,
+  type MatchableGallery,
+} from '../src/modules/pipeline/index.js';
+import type { InferredFace } from '../src/modules/pipeline/inference-protocol.js';
+
+const FRAME = { data: new Uint8Array(640 * 480 * 3), width: 640, height: 480 };
+const LANDMARKS: Landmarks5 = [
+  [0, 0],
+  [0, 0],
+  [0, 0],
+  [0, 0],
+  [0, 0],
+];
+
+/** A face whose embedding points along one axis: each "person" is one axis. */
+function face(axis: number, box: FaceBox, quality = 0.8): InferredFace {
+  const embedding = new Float32Array(8);
+  embedding[axis] = 1;
+  return { box, score: 0.9, landmarks: LANDMARKS, quality, embedding };
+}
+const at = (x: number, y = 100): FaceBox => ({ x, y, width: 80, height: 80 });
+
+/** Axis 0 = ana, 1 = budi; axis 2 looks like budi (0.7) and a little like ana (0.6); others unknown. */
+const gallery: MatchableGallery = {
+  threshold: 0.5,
+  match(e) {
+    if (e[0] === 1) return { employeeId: 'ana', cosineSimilarity: 0.9, secondBest: null };
+    if (e[1] === 1) return { employeeId: 'budi', cosineSimilarity: 0.8, secondBest: null };
+    if (e[2] === 1)
+      return {
+        employeeId: 'budi',
+        cosineSimilarity: 0.7,
+        secondBest: { employeeId: 'ana', cosineSimilarity: 0.6 },
+      };
+    return { employeeId: null, cosineSimilarity: 0.2, secondBest: null };
+  },
+};
+
+describe('FrameAnalyzer on the vision tracker', () => {
+  const analyzer = () => new FrameAnalyzer({ minFacePx: 40, minQuality: 0.2 }, 'cam:');
+
+  it('names a track after two agreeing frames, never after one', () => {
+    const a = analyzer();
+    expect(a.analyze(FRAME, [face(0, at(100))], gallery, 0).recognized).toEqual([]);
+    const second = a.analyze(FRAME, [face(0, at(110))], gallery, 500);
+    expect(second.recognized).toMatchObject([{ trackId: 'cam:1', identityId: 'ana', cosineSimilarity: 0.9 }]);
+  });
+
+  it('drops small, poor and out-of-region faces before they vote', () => {
+    const a = new FrameAnalyzer({
+      minFacePx: 40,
+      minQuality: 0.2,
+      regionOfInterest: { kind: 'rect', x: 0, y: 0, width: 0.5, height: 1 },
+    });
+    const faces = [
+      face(0, { x: 10, y: 10, width: 30, height: 30 }), // too small
+      face(0, at(20), 0.1), // too poor
+      face(0, at(500)), // outside the left half
+      face(1, at(100)),
+    ];
+    const r = a.analyze(FRAME, faces, gallery, 0);
+    expect(r).toMatchObject({ facesDetected: 4, facesUsed: 1 });
+  });
+
+  it('gives one person to one face per frame: the weaker claim falls back to its second candidate', () => {
+    const a = analyzer();
+    // Left face is budi for sure; the right one looks more like budi than ana, but budi is taken.
+    for (let i = 0; i < 3; i++) {
+      const r = a.analyze(FRAME, [face(1, at(50)), face(2, at(400))], gallery, i * 500);
+      if (i === 0) continue;
+      expect(r.recognized.map((x) => x.identityId).sort()).toEqual(['ana', 'budi']);
+    }
+  });
+
+  it('reports an unknown track once, and ends tracks when the person leaves or the camera stops', () => {
+    const a = analyzer();
+    const unknown: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = a.analyze(FRAME, [face(5, at(300)), face(0, at(50))], gallery, i * 500);
+      unknown.push(...r.newlyUnknown.map((x) => x.trackId));
+    }
+    expect(unknown).toEqual(['cam:1']);
+    // Both leave; after the track age (3 s) their tracks end, with their last identity.
+    const later = a.analyze(FRAME, [], gallery, 6000);
+    expect(later.ended.map((e) => [e.trackId, e.identityId]).sort()).toEqual([
+      ['cam:1', null],
+      ['cam:2', 'ana'],
+    ]);
+    a.analyze(FRAME, [face(1, at(50))], gallery, 6500);
+    expect(a.flush()).toMatchObject([{ trackId: 'cam:3', identityId: null }]);
+  });
+
+  it('survives a wall clock that steps back (the tracker itself refuses out-of-order frames)', () => {
+    const a = analyzer();
+    a.analyze(FRAME, [face(0, at(100))], gallery, 10_000);
+    expect(a.analyze(FRAME, [face(0, at(100))], gallery, 9_000).recognized).toHaveLength(1);
+  });
+});
+
+describe('RecentFaces', () => {
+  it('keeps the newest face per person, bounded, and only for their organization', () => {
+    const faces = new RecentFaces(2);
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff]);
+    const f = (employeeId: string, seenAtMs: number) => ({
+      organizationId: 'o1',
+      employeeId,
+      cameraId: 'c',
+      seenAtMs,
+      faceJpeg: jpeg,
+      frameJpeg: jpeg,
+    });
+    faces.remember(f('a', 10));
+    faces.remember(f('a', 5)); // older: ignored
+    faces.remember(f('b', 20));
+    faces.remember(f('c', 30)); // over the bound: the least recent (a) goes
+    expect(faces.get('o1', 'a')).toBeNull();
+    expect(faces.get('o1', 'b')?.seenAtMs).toBe(20);
+    expect(faces.get('o2', 'b')).toBeNull();
+    expect(faces.size).toBe(2);
+  });
+});
+
+describe('environment', () => {
+  const base = { HADIR_DATA_DIR: '/tmp/x' };
+  it('reads execution providers and inference workers, with defaults', () => {
+    expect(parseEnv(base, []).HADIR_EXECUTION_PROVIDERS).toEqual(['cpu']);
+    expect(parseEnv(base, []).HADIR_INFERENCE_WORKERS).toBeUndefined();
+    const env = parseEnv(
+      { ...base, HADIR_EXECUTION_PROVIDERS: 'TensorRT, cuda,cpu', HADIR_INFERENCE_WORKERS: '3' },
+      [],
+    );
+    expect(env.HADIR_EXECUTION_PROVIDERS).toEqual(['tensorrt', 'cuda', 'cpu']);
+    expect(env.HADIR_INFERENCE_WORKERS).toBe(3);
+    expect(() =>
+      parseEnv({ ...base, HADIR_EXECUTION_PROVIDERS: 'gpu', HADIR_INFERENCE_WORKERS: '0' }, []),
+    ).toThrow(EnvError);
+    expect(defaultInferenceWorkers(1)).toBe(1);
+    expect(defaultInferenceWorkers(2)).toBe(1);
+    expect(defaultInferenceWorkers(16)).toBe(8);
+  });
+});
+
+const shared = findSharedDir();
+const hasModels = fs.existsSync(path.join(shared.modelsDir, 'foamliu_mobilefacenet/MobileFaceNet.onnx'));
+const photo = path.join(shared.dataDir, 'faces', 'Colin_Powell', 'Colin_Powell_0001.jpg');
+const skipPool = !hasModels ? 'models missing' : !fs.existsSync(photo) ? 'LFW photo missing' : null;
+if (skipPool) console.warn(`[skip] inference pool tests: ${skipPool}`);
+
+describe.skipIf(skipPool !== null)('InferencePool with real models', () => {
+  it('batches frames that wait into one worker call, with the same faces as one by one; GPU falls back to CPU', async () => {
+    const frame = await decodeImage(fs.readFileSync(photo));
+    const pool = new InferencePool({
+      modelsDir: shared.modelsDir,
+      pack: 'mobilefacenet',
+      threads: 1,
+      workers: 1,
+      maxBatchFrames: 4,
+      // onnxruntime-node lists CUDA here even without its libraries: the worker must still come up.
+      executionProviders: ['cuda', 'cpu'],
+    });
+    try {
+      const info = await pool.ready();
+      expect(info.executionProviders).toContain('cpu');
+      if (!info.executionProviders.includes('cuda')) expect(info.fallbackReason).toMatch(/cuda/i);
+      expect(info.crossFrameBatching).toBe(true);
+
+      const alone = await pool.analyze(frame, 40);
+      expect(alone).toHaveLength(1);
+      const callsBefore = pool.inferences;
+      // Four cameras' frames at once: the first goes straight to the free worker, the rest wait together.
+      const batch = await Promise.all([0, 1, 2, 3].map(() => pool.analyze(frame, 40)));
+      expect(pool.inferences - callsBefore).toBe(2);
+      expect(pool.framesInferred).toBe(5);
+      for (const faces of batch) {
+        expect(faces).toHaveLength(1);
+        const a = alone[0] as InferredFace;
+        const b = faces[0] as InferredFace;
+        expect(b.box.x).toBeCloseTo(a.box.x, 3);
+        let dot = 0;
+        for (let i = 0; i < a.embedding.length; i++) dot += (a.embedding[i] ?? 0) * (b.embedding[i] ?? 0);
+        expect(dot).toBeGreaterThan(0.999);
+      }
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
