@@ -259,6 +259,7 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
       ['users', '/settings/users'],
       ['tokens', '/settings/tokens'],
       ['audit', '/settings/audit'],
+      ['account', '/account'],
       ['not-found', '/no-such-page'],
     ];
     if (employeesReady) {
@@ -307,5 +308,32 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('account page: own name and language, a wrong current password, and sign-out clears toasts', async () => {
+    await go('/');
+    await page.getByRole('button', { name: 'Account menu' }).click();
+    await page.getByRole('menuitem', { name: 'My account' }).click();
+    await page.getByRole('heading', { name: 'My account', level: 1 }).waitFor();
+
+    await page.getByLabel('Current password').fill('not-my-password');
+    await page.getByLabel('New password', { exact: true }).fill('another-horse-43');
+    await page.getByLabel('Confirm new password').fill('another-horse-43');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('The current password is wrong.').waitFor();
+
+    await page.getByLabel('Name', { exact: true }).fill('Dewi L.');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByRole('status').filter({ hasText: 'Profile saved' }).waitFor();
+    await page.getByRole('button', { name: 'Account menu' }).click();
+    await page.getByRole('menu').filter({ hasText: 'Dewi L.' }).waitFor();
+    await page.keyboard.press('Escape');
+
+    // The "Profile saved" toast is still up: signing out must not carry it to the login screen.
+    expect(await page.getByRole('status').filter({ hasText: 'Profile saved' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Account menu' }).click();
+    await page.getByRole('menuitem', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'Profile saved' }).count()).toBe(0);
   });
 });

@@ -55,7 +55,7 @@ export const authApi = {
     api.post('/api/auth/organization', { organizationId }, SessionInfo),
   logout: (everywhere = false) => api.post<{ ok: true }>('/api/auth/logout', { everywhere }),
   updateMe: (body: { name?: string; locale?: Locale; currentPassword?: string; newPassword?: string }) =>
-    api.patch<unknown>('/api/auth/me', body),
+    api.patch('/api/auth/me', body, SessionInfo),
 };
 
 export const orgApi = {

@@ -14,7 +14,7 @@ import { AppShell } from '../shell/app-shell';
 import { Button } from '../ui/button';
 import { EmptyState } from '../ui/empty-state';
 import { PageSpinner } from '../ui/spinner';
-import { ToastProvider } from '../ui/toast';
+import { ToastProvider, useToast } from '../ui/toast';
 import { APP_ROUTES } from './routes';
 
 export function createQueryClient(): QueryClient {
@@ -34,13 +34,18 @@ export function createQueryClient(): QueryClient {
 /** A 401 from any call means the session is gone: go back to the boot check (which shows login). */
 function UnauthorizedWatcher() {
   const qc = useQueryClient();
+  const { clear } = useToast();
   useEffect(() => {
     onUnauthorized(() => {
       const boot = qc.getQueryData<Boot>(queryKeys.boot);
-      if (boot?.state === 'signed-in') qc.setQueryData<Boot>(queryKeys.boot, { state: 'anonymous' });
+      if (boot?.state === 'signed-in') {
+        // Toasts about the previous session's data must not follow onto the login screen.
+        clear();
+        qc.setQueryData<Boot>(queryKeys.boot, { state: 'anonymous' });
+      }
     });
     return () => onUnauthorized(null);
-  }, [qc]);
+  }, [qc, clear]);
   return null;
 }
 

@@ -84,6 +84,11 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.reports', icon: 'chart', section: 'main' },
   },
   {
+    // Every signed-in user's own profile; reached from the account menu, not the sidebar.
+    path: '/account',
+    component: page(() => import('../pages/account/account-page'), 'AccountPage'),
+  },
+  {
     path: '/settings/notifications',
     component: page(
       () => import('../pages/notifications/notification-channels-page'),

@@ -93,7 +93,13 @@ export function AppShell({ children }: { children: ReactNode }) {
   }, [drawerOpen]);
 
   return (
-    <div className="min-h-dvh lg:pl-64">
+    <div className="relative min-h-dvh lg:pl-64">
+      {/* The sidebar colour as a page-tall strip: the fixed <aside> is only one viewport tall, which
+          left a white gap under it in full-page screenshots and when printing. */}
+      <div
+        aria-hidden="true"
+        className="absolute inset-y-0 left-0 hidden w-64 bg-sidebar lg:block dark:border-r dark:border-border"
+      />
       <a
         href="#main"
         className="sr-only z-50 rounded-lg bg-primary px-4 py-2 text-primary-fg focus:not-sr-only focus:fixed focus:top-2 focus:left-2"

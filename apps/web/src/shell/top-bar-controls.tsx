@@ -75,6 +75,7 @@ export function UserMenu() {
       toast.show(errorMessage(t, error), 'error');
       return;
     }
+    toast.clear();
     signedOut();
     void navigate('/login', { replace: true });
   };
@@ -101,6 +102,12 @@ export function UserMenu() {
         </>
       }
       items={[
+        {
+          key: 'account',
+          label: t('shell.account'),
+          icon: 'user',
+          onSelect: () => void navigate('/account'),
+        },
         { key: 'logout', label: t('shell.signOut'), icon: 'logout', onSelect: () => void logout(false) },
         {
           key: 'logout-all',

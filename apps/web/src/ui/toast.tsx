@@ -5,7 +5,11 @@ import { Icon } from './icons';
 
 export type ToastTone = 'success' | 'error' | 'info';
 type ToastItem = { id: number; tone: ToastTone; message: string };
-type ToastApi = { show: (message: string, tone?: ToastTone) => void };
+type ToastApi = {
+  show: (message: string, tone?: ToastTone) => void;
+  /** Drop every toast (sign-out: messages about the previous user's data must not linger). */
+  clear: () => void;
+};
 
 const ToastContext = createContext<ToastApi | null>(null);
 
@@ -26,7 +30,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     },
     [dismiss],
   );
-  const api = useMemo(() => ({ show }), [show]);
+  const clear = useCallback(() => setItems([]), []);
+  const api = useMemo(() => ({ show, clear }), [show, clear]);
 
   return (
     <ToastContext.Provider value={api}>

@@ -82,7 +82,11 @@ export function CamerasPage() {
         </div>
       ) : list.data && list.data.length === 0 ? (
         <Card>
-          <EmptyState icon="camera" title={t('dash.cameras.empty')} description={t('dash.cameras.emptyHint')} />
+          <EmptyState
+            icon="camera"
+            title={t('dash.cameras.empty')}
+            description={t('dash.cameras.emptyHint')}
+          />
         </Card>
       ) : (
         <ul className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">

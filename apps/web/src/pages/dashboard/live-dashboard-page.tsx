@@ -222,6 +222,7 @@ export function LiveDashboardPage() {
             </Field>
             <SelectField
               label={t('dash.common.area')}
+              className="col-span-2 sm:col-span-1"
               value={filter.areaId ?? ''}
               onChange={(e) => setFilter((f) => ({ ...f, areaId: e.target.value || undefined, page: 1 }))}
             >
@@ -234,6 +235,7 @@ export function LiveDashboardPage() {
             </SelectField>
             <SelectField
               label={t('dash.common.department')}
+              className="col-span-2 sm:col-span-1"
               value={filter.departmentId ?? ''}
               onChange={(e) =>
                 setFilter((f) => ({ ...f, departmentId: e.target.value || undefined, page: 1 }))
@@ -248,6 +250,7 @@ export function LiveDashboardPage() {
             </SelectField>
             <SelectField
               label={t('dash.common.status')}
+              className="col-span-2 sm:col-span-1"
               value={filter.state ?? ''}
               onChange={(e) =>
                 setFilter((f) => ({

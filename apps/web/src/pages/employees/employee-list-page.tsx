@@ -248,6 +248,7 @@ export function EmployeeListPage() {
           </Field>
           <SelectField
             label={t('employees.department')}
+            className="col-span-2 sm:col-span-1"
             value={params.departmentId}
             onChange={(e) => update({ departmentId: e.target.value })}
           >
@@ -260,6 +261,7 @@ export function EmployeeListPage() {
           </SelectField>
           <SelectField
             label={t('employees.status')}
+            className="col-span-2 sm:col-span-1"
             value={params.status ?? ''}
             onChange={(e) => update({ status: e.target.value })}
           >

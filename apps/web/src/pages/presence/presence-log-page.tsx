@@ -213,6 +213,7 @@ export function PresenceLogPage() {
           </Field>
           <SelectField
             label={t('dash.common.department')}
+            className="col-span-2 sm:col-span-1"
             value={departmentId}
             onChange={(e) => reset(setDepartmentId)(e.target.value)}
           >
@@ -225,6 +226,7 @@ export function PresenceLogPage() {
           </SelectField>
           <SelectField
             label={t('dash.log.camera')}
+            className="col-span-2 sm:col-span-1"
             value={cameraId}
             onChange={(e) => reset(setCameraId)(e.target.value)}
           >
@@ -237,6 +239,7 @@ export function PresenceLogPage() {
           </SelectField>
           <SelectField
             label={t('dash.log.match')}
+            className="col-span-2 sm:col-span-1"
             value={minSimilarity}
             onChange={(e) => reset(setMinSimilarity)(e.target.value)}
           >
@@ -256,7 +259,9 @@ export function PresenceLogPage() {
           rows={page.data?.items}
           rowKey={(r) => r.id}
           loading={page.isFetching}
-          empty={<EmptyState icon="list" title={t('dash.log.empty')} description={t('dash.log.emptyHint')} />}
+          empty={
+            <EmptyState icon="clipboard" title={t('dash.log.empty')} description={t('dash.log.emptyHint')} />
+          }
           mobileCard={(r) => (
             <div className="flex items-start gap-3" data-testid="log-row">
               <Snapshot row={r} />
