@@ -508,6 +508,10 @@ describe.skipIf(SKIP !== null)('management dashboard end to end', () => {
       const accepted = await results.getByText('Accepted', { exact: true }).count();
       expect(accepted).toBeGreaterThanOrEqual(1);
       await expect(page.locator('[data-testid="face-sample"]').count()).resolves.toBe(1 + accepted);
+      // Captures are recorded as 'camera', the chosen file as 'upload'.
+      const samples = page.locator('[data-testid="face-sample"]');
+      await expect(samples.filter({ hasText: 'Camera' }).count()).resolves.toBe(accepted);
+      await expect(samples.filter({ hasText: 'Uploaded' }).count()).resolves.toBe(1);
       await shoot(page, 'enrolment-done');
     } catch (error) {
       await explain(page, 'enrolment');

@@ -10,6 +10,14 @@ export const PathId = Id.regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, dash and un
 /** Where an enrolment sample came from. */
 export const FaceSampleSource = z.enum(['upload', 'camera', 'unknown_group', 'mobile']);
 export type FaceSampleSource = z.infer<typeof FaceSampleSource>;
+/**
+ * Where enrolment photos come from, sent as the optional multipart field `source` of
+ * POST /api/employees/:id/faces (default 'upload'). 'unknown_group' is set only by the assign flow.
+ */
+export const EnrolSource = z
+  .enum(['upload', 'camera', 'mobile'])
+  .describe('upload: chosen files; camera: captured in the browser; mobile: the mobile app');
+export type EnrolSource = z.infer<typeof EnrolSource>;
 
 /** Why a snapshot was taken; decides who may see it and how long it lives (all: snapshotRetentionDays). */
 export const SnapshotKind = z.enum(['presence', 'unknown', 'alert', 'camera']);

@@ -5,6 +5,7 @@ import {
   BiometricEraseResult,
   DismissUnknownGroupResponse,
   EnrolResponse,
+  EnrolSource,
   FaceEngineInfo,
   FaceSampleList,
   FaceStatusResponse,
@@ -30,20 +31,35 @@ const EmployeeParams = z.object({ id: PathId });
 const SampleParams = z.object({ id: PathId, sampleId: PathId });
 const ClusterParams = z.object({ clusterId: PathId });
 
-/** Reads every file part into memory (bounded: 10 photos × 15 MiB); other fields are ignored. */
-async function readPhotos(req: FastifyRequest): Promise<UploadedPhoto[]> {
+/**
+ * Reads every file part into memory (bounded: 10 photos × 15 MiB) and the optional `source` field
+ * ('upload' | 'camera' | 'mobile', default 'upload'); other fields are ignored.
+ */
+async function readEnrolUpload(
+  req: FastifyRequest,
+): Promise<{ photos: UploadedPhoto[]; source: EnrolSource }> {
   if (!req.isMultipart()) {
     throw new AppError(415, 'multipart_required', 'Send the photos as multipart/form-data file fields.');
   }
   const photos: UploadedPhoto[] = [];
+  let source: EnrolSource = 'upload';
   try {
-    for await (const part of req.files({
+    for await (const part of req.parts({
       limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS_PER_UPLOAD, fields: 10, parts: 30 },
     })) {
-      const bytes = await part.toBuffer();
-      photos.push({ fileName: part.filename || null, bytes });
+      if (part.type === 'file') {
+        const bytes = await part.toBuffer();
+        photos.push({ fileName: part.filename || null, bytes });
+      } else if (part.fieldname === 'source') {
+        const parsed = EnrolSource.safeParse(part.value);
+        if (!parsed.success) {
+          throw badRequest('invalid_source', "The field source must be 'upload', 'camera' or 'mobile'.");
+        }
+        source = parsed.data;
+      }
     }
   } catch (error) {
+    if (error instanceof AppError) throw error;
     const code = (error as { code?: string }).code;
     if (code === 'FST_REQ_FILE_TOO_LARGE') {
       throw payloadTooLarge(`A photo is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MiB.`);
@@ -59,7 +75,7 @@ async function readPhotos(req: FastifyRequest): Promise<UploadedPhoto[]> {
     }
     throw error;
   }
-  return photos;
+  return { photos, source };
 }
 
 export function registerFaceRoutes(
@@ -114,7 +130,8 @@ export function registerFaceRoutes(
       config: { auth: 'org' },
       schema: {
         tags: ['faces'],
-        summary: 'Enrol face photos (multipart, JPEG/PNG/WebP, up to 10); the photos themselves are not kept',
+        summary:
+          "Enrol face photos (multipart, JPEG/PNG/WebP, up to 10; optional field source: 'upload' | 'camera' | 'mobile'); the photos themselves are not kept",
         consumes: ['multipart/form-data'],
         params: EmployeeParams,
         response: { 200: EnrolResponse },
@@ -123,8 +140,8 @@ export function registerFaceRoutes(
     async (req) => {
       const auth = authOf(req);
       await faces.authorizeEnrol(auth, orgOf(req), req.params.id);
-      const photos = await readPhotos(req);
-      return faces.enrol(auth, orgOf(req), req.params.id, photos);
+      const { photos, source } = await readEnrolUpload(req);
+      return faces.enrol(auth, orgOf(req), req.params.id, photos, source);
     },
   );
 

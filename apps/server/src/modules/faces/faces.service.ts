@@ -12,6 +12,7 @@ import type {
   BiometricEraseResult,
   EnrolPhotoResult,
   EnrolResponse,
+  EnrolSource,
   FaceSampleList,
   FaceStatusResponse,
   ReembedResponse,
@@ -95,7 +96,7 @@ export class FacesService {
     orgId: string,
     employeeId: string,
     photos: readonly UploadedPhoto[],
-    source: 'upload' | 'mobile' = 'upload',
+    source: EnrolSource = 'upload',
   ): Promise<EnrolResponse> {
     const employee = await this.requireEmployee(auth, orgId, employeeId, 'member:face:register');
     if (photos.length === 0) throw badRequest('no_photos', 'Attach at least one photo (JPEG, PNG or WebP).');

@@ -18,6 +18,7 @@ import {
   PresenceLogPage,
   UnknownFaceGroupList,
   type CameraCreate,
+  type EnrolSource,
   type CameraUpdate,
   type NotificationChannelCreate,
   type NotificationChannelUpdate,
@@ -98,8 +99,10 @@ export const camerasApi = {
 export const facesApi = {
   engine: () => api.get('/api/faces/engine', undefined, FaceEngineInfo),
   list: (employeeId: string) => api.get(`/api/employees/${enc(employeeId)}/faces`, undefined, FaceSampleList),
-  enrol: (employeeId: string, files: { blob: Blob; name: string }[]) => {
+  enrol: (employeeId: string, files: { blob: Blob; name: string }[], source: EnrolSource = 'upload') => {
     const form = new FormData();
+    // The field before the files, so the server knows the source before it reads the photos.
+    form.append('source', source);
     for (const f of files) form.append('photos', f.blob, f.name);
     return api.upload(`/api/employees/${enc(employeeId)}/faces`, form, EnrolResponse);
   },

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import type { EnrolResponse, FaceSample } from '@hadir/contracts';
+import type { EnrolResponse, EnrolSource, FaceSample } from '@hadir/contracts';
 import { employeesApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
@@ -39,7 +39,8 @@ export function FaceEnrolmentPage() {
 
   const refresh = () => qc.invalidateQueries({ queryKey: dashKeys.faces(id) });
   const enrol = useMutation({
-    mutationFn: (files: { blob: Blob; name: string }[]) => facesApi.enrol(id, files),
+    mutationFn: ({ files, source }: { files: { blob: Blob; name: string }[]; source: EnrolSource }) =>
+      facesApi.enrol(id, files, source),
     onMutate: () => setResults(null),
     onSuccess: async (r) => {
       setResults(r);
@@ -126,7 +127,11 @@ export function FaceEnrolmentPage() {
                       aria-label={t('dash.faces.chooseFiles')}
                       onChange={(e) => {
                         const files = Array.from(e.target.files ?? []).slice(0, 10);
-                        if (files.length) enrol.mutate(files.map((f) => ({ blob: f, name: f.name })));
+                        if (files.length)
+                          enrol.mutate({
+                            files: files.map((f) => ({ blob: f, name: f.name })),
+                            source: 'upload',
+                          });
                         e.target.value = '';
                       }}
                     />
@@ -136,7 +141,7 @@ export function FaceEnrolmentPage() {
               ) : (
                 <CameraCapture
                   busy={enrol.isPending}
-                  onEnrol={(photos: CapturedPhoto[]) => enrol.mutate(photos)}
+                  onEnrol={(photos: CapturedPhoto[]) => enrol.mutate({ files: photos, source: 'camera' })}
                 />
               )}
               {results ? <EnrolResults results={results} /> : null}
