@@ -52,6 +52,28 @@ const gallery: MatchableGallery = {
 describe('FrameAnalyzer on the vision tracker', () => {
   const analyzer = () => new FrameAnalyzer({ minFacePx: 40, minQuality: 0.2 }, 'cam:');
 
+  it("matches with the camera's own recognition threshold when it sets one", () => {
+    const thresholdsUsed: (number | undefined)[] = [];
+    const similarity = 0.8;
+    const g: MatchableGallery = {
+      threshold: 0.5,
+      match(_e, threshold) {
+        thresholdsUsed.push(threshold);
+        return similarity >= (threshold ?? 0.5)
+          ? { employeeId: 'ana', cosineSimilarity: similarity, secondBest: null }
+          : { employeeId: null, cosineSimilarity: similarity, secondBest: null };
+      },
+    };
+    const strict = new FrameAnalyzer({ minFacePx: 40, minQuality: 0.2, recognitionThreshold: 0.9 }, 'cam:');
+    strict.analyze(FRAME, [face(0, at(100))], g, 0);
+    expect(strict.analyze(FRAME, [face(0, at(110))], g, 500).recognized).toEqual([]);
+    expect(thresholdsUsed.every((t) => t === 0.9)).toBe(true);
+
+    const orgDefault = analyzer();
+    orgDefault.analyze(FRAME, [face(0, at(100))], g, 0);
+    expect(orgDefault.analyze(FRAME, [face(0, at(110))], g, 500).recognized).toHaveLength(1);
+  });
+
   it('names a track after two agreeing frames, never after one', () => {
     const a = analyzer();
     expect(a.analyze(FRAME, [face(0, at(100))], gallery, 0).recognized).toEqual([]);

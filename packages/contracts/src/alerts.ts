@@ -27,6 +27,7 @@ export const Alert = z.object({
   resolvedAt: IsoDateTime.nullable(),
   resolution: z.string().nullable().describe('returned, working_hours_ended, suppressed, camera_up, ...'),
   message: z.string().nullable().describe('The latest message text, as sent to the supervisor'),
+  snapshotId: Id.nullable().describe('How the person was last seen: GET /api/snapshots/{id}/face.jpg'),
 });
 export type Alert = z.infer<typeof Alert>;
 

@@ -596,6 +596,7 @@ export function presentAlert(
     resolvedAt: toIsoOrNull(row.resolvedAt),
     resolution: row.resolution,
     message: row.message,
+    snapshotId: row.snapshotId ?? null,
   };
 }
 

@@ -39,8 +39,11 @@ export class OrgGallery {
     public margin = MATCH_MARGIN,
   ) {}
 
-  /** Who this embedding is, or unknown (below threshold, or too close to call between two people). */
-  match(embedding: ArrayLike<number>): FaceMatch {
+  /**
+   * Who this embedding is, or unknown (below threshold, or too close to call between two people).
+   * `threshold` overrides the organization's (a camera's own recognitionThreshold).
+   */
+  match(embedding: ArrayLike<number>, threshold: number = this.threshold): FaceMatch {
     const out = this.gallery.searchInto(embedding, this.top);
     if (out.count === 0)
       return { employeeId: null, reason: 'empty', cosineSimilarity: null, secondBest: null };
@@ -55,7 +58,7 @@ export class OrgGallery {
     const secondBest = second
       ? { employeeId: second.identityId, cosineSimilarity: second.cosineSimilarity }
       : null;
-    const decision = decideIdentity(candidates, { threshold: this.threshold, margin: this.margin });
+    const decision = decideIdentity(candidates, { threshold, margin: this.margin });
     switch (decision.kind) {
       case 'match':
         return { employeeId: decision.identityId, cosineSimilarity: decision.cosineSimilarity, secondBest };

@@ -7,7 +7,10 @@ import type { InferredFace } from './inference-protocol.js';
 /** What the pipeline needs of a gallery: the faces module's OrgGallery fits it. */
 export interface MatchableGallery {
   readonly threshold: number;
-  match(embedding: ArrayLike<number>): {
+  match(
+    embedding: ArrayLike<number>,
+    threshold?: number,
+  ): {
     employeeId: string | null;
     cosineSimilarity: number | null;
     secondBest: { employeeId: string; cosineSimilarity: number } | null;
@@ -19,6 +22,8 @@ export interface FrameAnalyzerOptions {
   /** Faces below this combined quality are skipped (blurred, turned away, dark). */
   minQuality: number;
   regionOfInterest?: CameraRegionOfInterest | undefined;
+  /** The camera's own cosine threshold; undefined uses the organization's. */
+  recognitionThreshold?: number | undefined;
   /** Consensus votes before a track is named (default 2: never one lucky frame). */
   minObservations?: number;
   /** A track unseen this long ends (default 3 s). */
@@ -89,7 +94,7 @@ export class FrameAnalyzer {
         f.quality >= this.opts.minQuality &&
         insideRegion(this.opts.regionOfInterest, f.box, frame.width, frame.height),
     );
-    const threshold = gallery?.threshold ?? 1;
+    const threshold = this.opts.recognitionThreshold ?? gallery?.threshold ?? 1;
     const ended: EndedTrack[] = [];
     if (!this.tracker || threshold !== this.trackerThreshold) {
       // Votes cast under another threshold mean something else: start over.
@@ -107,7 +112,7 @@ export class FrameAnalyzer {
     const atMs = Math.max(nowMs, this.lastAtMs);
     this.lastAtMs = atMs;
 
-    const matches = usable.map((f) => gallery?.match(f.embedding) ?? null);
+    const matches = usable.map((f) => gallery?.match(f.embedding, threshold) ?? null);
     const assignment = assignUniqueIdentities(
       usable.map((_, i) => ({ trackId: String(i).padStart(4, '0'), candidates: candidatesOf(matches[i]) })),
       { threshold },

@@ -82,7 +82,12 @@ class CameraRunner {
       rtspTransport: c.rtspTransport,
     });
     this.analyzer = new FrameAnalyzer(
-      { minFacePx: c.minFacePx, minQuality: MIN_FACE_QUALITY, regionOfInterest: c.regionOfInterest },
+      {
+        minFacePx: c.minFacePx,
+        minQuality: MIN_FACE_QUALITY,
+        regionOfInterest: c.regionOfInterest,
+        recognitionThreshold: c.recognitionThreshold,
+      },
       `${entry.id}:`,
     );
   }
