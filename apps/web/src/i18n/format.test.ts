@@ -13,6 +13,8 @@ describe('Intl formatting in the active locale', () => {
     expect(formatDuration(120, 'id')).toMatch(/2/);
     expect(formatDuration(5, 'vi')).toMatch(/5/);
     expect(formatDuration(-3, 'en')).toMatch(/0 min/);
+    expect(formatDuration(0.2, 'en')).toMatch(/^< 1 min/);
+    expect(formatDuration(0.2, 'vi')).toMatch(/^< 1/);
   });
 
   it('formats timestamps in a given zone', () => {

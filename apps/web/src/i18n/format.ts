@@ -32,13 +32,15 @@ export function formatDate(iso: string | null | undefined, locale: Locale, timeZ
   }).format(date);
 }
 
-/** "1 hr 5 min" style, localized; minutes are rounded. */
+/** "1 hr 5 min" style, localized; minutes are rounded (under one minute: "< 1 min"). */
 export function formatDuration(totalMinutes: number, locale: Locale): string {
   const minutes = Math.max(0, Math.round(totalMinutes));
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   const unit = (value: number, u: 'hour' | 'minute') =>
     new Intl.NumberFormat(INTL_TAG[locale], { style: 'unit', unit: u, unitDisplay: 'short' }).format(value);
+  // A short stay (a person walking past) reads "< 1 min", not "0 mins".
+  if (totalMinutes > 0 && totalMinutes < 1) return `< ${unit(1, 'minute')}`;
   if (h === 0) return unit(m, 'minute');
   if (m === 0) return unit(h, 'hour');
   return `${unit(h, 'hour')} ${unit(m, 'minute')}`;

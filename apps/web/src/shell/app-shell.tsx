@@ -82,6 +82,9 @@ export function AppShell({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!drawerOpen) return;
     drawerRef.current?.querySelector<HTMLElement>('a, button')?.focus();
+    // The page behind the open drawer must not scroll under the finger.
+    const overflow = document.body.style.overflow;
+    document.body.style.overflow = 'hidden';
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         setDrawerOpen(false);
@@ -89,7 +92,10 @@ export function AppShell({ children }: { children: ReactNode }) {
       }
     };
     document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.body.style.overflow = overflow;
+    };
   }, [drawerOpen]);
 
   return (

@@ -6,7 +6,7 @@ import { ApiError } from '../../api/client';
 import { authApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useAdoptSession, useSession } from '../../auth/session';
-import { LOCALES, LOCALE_NAMES, currentLocale, isLocale } from '../../i18n';
+import { LOCALES, LOCALE_NAMES, currentLocale } from '../../i18n';
 import { Button } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { FormError, SelectField, TextField } from '../../ui/field';
@@ -33,9 +33,8 @@ function ProfileCard() {
   const adopt = useAdoptSession();
   const toast = useToast();
   const [name, setName] = useState(session.user.name);
-  const [locale, setLocaleChoice] = useState<Locale>(
-    isLocale(session.user.locale) ? session.user.locale : currentLocale(),
-  );
+  // The language on screen: the top-bar language menu also saves it on the account.
+  const [locale, setLocaleChoice] = useState<Locale>(() => currentLocale());
   const [nameError, setNameError] = useState<string | undefined>();
   const [formError, setFormError] = useState<string | null>(null);
 

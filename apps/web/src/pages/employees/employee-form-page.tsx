@@ -196,7 +196,7 @@ function EmployeeForm({ employee }: { employee?: Employee }) {
             >
               <Icon name="userScan" size={20} />
             </span>
-            <div className="min-w-0 flex-1">
+            <div className="min-w-48 flex-1">
               <p className="text-sm font-medium text-fg">{t('employees.form.faces')}</p>
               <p className="text-sm text-muted" data-testid="employee-face-count">
                 {employee.faceSamples > 0
@@ -211,6 +211,7 @@ function EmployeeForm({ employee }: { employee?: Employee }) {
                 variant={employee.faceSamples > 0 ? 'secondary' : 'primary'}
                 icon={employee.faceSamples > 0 ? 'userScan' : 'plus'}
                 data-testid="employee-faces-link"
+                className="w-full sm:w-auto"
               >
                 {employee.faceSamples > 0 || !canRegisterFaces
                   ? t('employees.form.manageFaces')

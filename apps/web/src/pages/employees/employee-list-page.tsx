@@ -118,7 +118,7 @@ export function EmployeeListPage() {
           aria-label={`${t('dash.faces.title')}: ${e.name}`}
           title={t('dash.faces.title')}
         >
-          <Icon name="users" size={18} />
+          <Icon name="userScan" size={18} />
         </ButtonLink>
         <ButtonLink
           to={`/employees/${e.id}/edit`}

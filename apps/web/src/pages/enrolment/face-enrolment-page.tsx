@@ -246,7 +246,7 @@ function SampleTile({
         </div>
       )}
       <div className="space-y-1 p-2">
-        <p className="truncate text-xs text-muted">{date}</p>
+        <p className="text-xs text-muted">{date}</p>
         <div className="flex flex-wrap items-center justify-between gap-1">
           <Badge tone={s.activePack ? 'success' : 'warning'}>
             {t('dash.faces.quality', {

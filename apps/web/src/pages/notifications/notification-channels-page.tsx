@@ -100,7 +100,7 @@ export function NotificationChannelsPage() {
                 </div>
                 {canManage ? (
                   <div className="flex flex-wrap gap-2">
-                    <Button size="sm" onClick={() => setTesting(c)}>
+                    <Button size="sm" icon="send" onClick={() => setTesting(c)}>
                       {t('dash.channels.test')}
                     </Button>
                     <Button size="sm" icon="edit" onClick={() => setEditing(c)}>

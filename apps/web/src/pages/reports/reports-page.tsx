@@ -27,6 +27,11 @@ import { analyticsApi, dashKeys, type AnalyticsFilter } from '../dashboard/dashb
 import { addDaysIso, localDateIn } from '../dashboard/time';
 
 ChartJS.register(CategoryScale, LinearScale, BarElement, PointElement, LineElement, Tooltip, Legend);
+// Chart labels in the app's font (canvas text does not inherit CSS), a size that stays legible on phones.
+if (typeof document !== 'undefined') {
+  ChartJS.defaults.font.family = getComputedStyle(document.body).fontFamily || ChartJS.defaults.font.family;
+  ChartJS.defaults.font.size = 12;
+}
 
 type Palette = { present: string; late: string; absent: string; primary: string; grid: string; text: string };
 
@@ -95,11 +100,15 @@ export function ReportsPage() {
     }),
     [p],
   );
+  // Dates read level and thin out on narrow screens instead of tilting into each other.
+  const dayAxisX = { ...axes.x, ticks: { ...axes.x.ticks, maxRotation: 0, autoSkipPadding: 12 } };
   const common: ChartOptions<'bar'> = {
     responsive: true,
     maintainAspectRatio: false,
     animation: false,
-    plugins: { legend: { labels: { color: p.text } } },
+    // One department (or a few days) must not become one huge block.
+    datasets: { bar: { maxBarThickness: 40 } },
+    plugins: { legend: { labels: { color: p.text, boxWidth: 12, boxHeight: 12 } } },
     scales: axes,
   };
 
@@ -179,7 +188,7 @@ export function ReportsPage() {
             <Bar
               aria-label={t('dash.reports.perDay')}
               role="img"
-              options={common}
+              options={{ ...common, scales: { ...axes, x: dayAxisX } }}
               data={{
                 labels: a.days.map((d) => day(d.date)),
                 datasets: [
@@ -261,7 +270,7 @@ export function ReportsPage() {
                 maintainAspectRatio: false,
                 animation: false,
                 plugins: { legend: { display: false } },
-                scales: { x: { ...axes.x, stacked: false }, y: { ...axes.y, stacked: false } },
+                scales: { x: { ...dayAxisX, stacked: false }, y: { ...axes.y, stacked: false } },
               }}
               data={{
                 labels: a.days.map((d) => day(d.date)),

@@ -187,7 +187,10 @@ function OrganizationForm({ org }: { org: Organization }) {
                 const label = t(`org.weekdays.${day}`);
                 const error = errors[`workingHours.${day}.start`] ?? errors[`workingHours.${day}.end`];
                 return (
-                  <li key={day} className="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-5">
+                  <li
+                    key={day}
+                    className="flex min-h-16 flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-5"
+                  >
                     <Checkbox
                       label={label}
                       checked={value !== null}
