@@ -21,6 +21,7 @@ import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
 import { badRequest } from '../../platform/http/errors.js';
 import { getOrganizationSettings } from '../organizations/index.js';
+import { decodeIntervalCursor, encodeIntervalCursor } from '../presence/index.js';
 
 /** Lateness histogram edges (minutes late, inclusive ranges); HR asks "how late", not "whether". */
 const LATENESS_EDGES: readonly [number, number | null][] = [
@@ -40,17 +41,6 @@ function daysBetween(from: string, to: string): string[] {
   const out: string[] = [];
   for (let d = from; d <= to && out.length <= ANALYTICS_MAX_DAYS; d = addDays(d, 1)) out.push(d);
   return out;
-}
-
-function encodeCursor(lastSeenTs: number, id: string): string {
-  return Buffer.from(`${lastSeenTs}:${id}`).toString('base64url');
-}
-function decodeCursor(cursor: string): { lastSeenTs: number; id: string } {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const at = text.indexOf(':');
-  const lastSeenTs = Number(text.slice(0, at));
-  if (at < 1 || !Number.isFinite(lastSeenTs)) throw badRequest('invalid_cursor', 'The cursor is not valid');
-  return { lastSeenTs, id: text.slice(at + 1) };
 }
 
 /**
@@ -221,7 +211,7 @@ export class AnalyticsService {
     if (q.departmentId) query = query.where('employees.departmentId', '=', q.departmentId);
     if (q.minSimilarity !== undefined) query = query.where('pi.bestSimilarity', '>=', q.minSimilarity);
     if (q.cursor) {
-      const c = decodeCursor(q.cursor);
+      const c = decodeIntervalCursor(q.cursor);
       query = query.where((eb) =>
         eb.or([
           eb('pi.lastSeenTs', '<', c.lastSeenTs),
@@ -267,7 +257,7 @@ export class AnalyticsService {
     }));
     return {
       items,
-      nextCursor: rows.length > q.limit && last ? encodeCursor(last.lastSeenTs, last.id) : null,
+      nextCursor: rows.length > q.limit && last ? encodeIntervalCursor(last.lastSeenTs, last.id) : null,
     };
   }
 

@@ -2,3 +2,4 @@ export { PresenceService, type Sighting, type PresenceOptions } from './presence
 export { PresenceQueries } from './presence-queries.service.js';
 export { registerPresenceRoutes } from './presence.routes.js';
 export { presenceOptionsFromEnv } from './presence-options.js';
+export { encodeIntervalCursor, decodeIntervalCursor } from './interval-cursor.js';

@@ -10,20 +10,9 @@ import type {
 } from '@hadir/contracts';
 import type { ServerContext } from '../../context.js';
 import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
-import { badRequest } from '../../platform/http/errors.js';
+import { decodeIntervalCursor, encodeIntervalCursor } from './interval-cursor.js';
 
 const STATES = ['available', 'off', 'unknown', 'outside_hours'] as const;
-
-function encodeCursor(lastSeenTs: number, id: string): string {
-  return Buffer.from(`${lastSeenTs}:${id}`).toString('base64url');
-}
-function decodeCursor(cursor: string): { lastSeenTs: number; id: string } {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const at = text.indexOf(':');
-  const lastSeenTs = Number(text.slice(0, at));
-  if (at < 1 || !Number.isFinite(lastSeenTs)) throw badRequest('invalid_cursor', 'The cursor is not valid');
-  return { lastSeenTs, id: text.slice(at + 1) };
-}
 
 /** Read side of presence: the live board and the presence log (keyset-paginated, CSV export). */
 export class PresenceQueries {
@@ -122,7 +111,7 @@ export class PresenceQueries {
     if (q.cameraId) query = query.where('pi.cameraId', '=', q.cameraId);
     if (q.departmentId) query = query.where('employees.departmentId', '=', q.departmentId);
     if (q.cursor) {
-      const c = decodeCursor(q.cursor);
+      const c = decodeIntervalCursor(q.cursor);
       query = query.where((eb) =>
         eb.or([
           eb('pi.lastSeenTs', '<', c.lastSeenTs),
@@ -164,7 +153,7 @@ export class PresenceQueries {
     }));
     return {
       items,
-      nextCursor: rows.length > q.limit && last ? encodeCursor(last.lastSeenTs, last.id) : null,
+      nextCursor: rows.length > q.limit && last ? encodeIntervalCursor(last.lastSeenTs, last.id) : null,
     };
   }
 
