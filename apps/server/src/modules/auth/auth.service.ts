@@ -26,6 +26,7 @@ import {
 } from '../../platform/http/errors.js';
 import { newId, randomToken } from '../../platform/ids/ids.js';
 import { recordAudit } from '../audit/index.js';
+import { insertOrganizationWithAdmin } from '../organizations/index.js';
 
 export const SESSION_COOKIE = 'hadir_session';
 export const SESSION_TTL_MS = 14 * 24 * 3600_000;
@@ -63,20 +64,6 @@ export class AuthService {
       const orgId = newId(now);
       const userId = newId(now);
       await trx
-        .insertInto('organizations')
-        .values({
-          id: orgId,
-          name: input.organization.name,
-          settings: JSON.stringify({
-            ...DEFAULT_ORGANIZATION_SETTINGS,
-            timeZone: input.organization.timeZone,
-            locale: input.organization.locale,
-          }),
-          createdAt: now,
-          updatedAt: now,
-        })
-        .execute();
-      await trx
         .insertInto('users')
         .values({
           id: userId,
@@ -89,23 +76,16 @@ export class AuthService {
           updatedAt: now,
         })
         .execute();
-      await trx
-        .insertInto('memberships')
-        .values({
-          id: newId(now),
-          userId,
-          organizationId: orgId,
-          role: 'admin',
-          employeeId: null,
-          createdAt: now,
-        })
-        .execute();
-      await recordAudit(trx, now, {
-        organizationId: orgId,
+      await insertOrganizationWithAdmin(trx, now, {
+        id: orgId,
+        name: input.organization.name,
+        settings: {
+          ...DEFAULT_ORGANIZATION_SETTINGS,
+          timeZone: input.organization.timeZone,
+          locale: input.organization.locale,
+        },
+        adminUserId: userId,
         actor: { userId, tokenId: null },
-        action: 'organization.created',
-        entityType: 'organization',
-        entityId: orgId,
         summary: `Set up organization "${input.organization.name}" with admin ${input.admin.email}`,
       });
       return { userId, orgId };

@@ -1,2 +1,7 @@
-export { OrganizationsService, getOrganizationSettings, parseSettings } from './organizations.service.js';
+export {
+  OrganizationsService,
+  getOrganizationSettings,
+  insertOrganizationWithAdmin,
+  parseSettings,
+} from './organizations.service.js';
 export { registerOrganizationRoutes } from './organizations.routes.js';

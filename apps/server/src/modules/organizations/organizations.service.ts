@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { DEFAULT_ORGANIZATION_SETTINGS, OrganizationSettings, type Organization } from '@hadir/contracts';
 import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
@@ -25,6 +25,54 @@ export async function getOrganizationSettings(db: Kysely<DB>, orgId: string): Pr
 }
 
 type Catalog = 'departments' | 'positions' | 'sites' | 'areas';
+
+/**
+ * Inserts an organization, makes `adminUserId` its admin and records the audit entry, all inside the
+ * caller's transaction. First-run setup (auth) and "create another organization" both go through here,
+ * so an organization always starts with exactly one admin membership and an `organization.created` entry.
+ */
+export async function insertOrganizationWithAdmin(
+  trx: Transaction<DB>,
+  now: number,
+  org: {
+    id: string;
+    name: string;
+    settings: OrganizationSettings;
+    adminUserId: string;
+    actor: Pick<AuthContext, 'userId' | 'tokenId'>;
+    summary: string;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('organizations')
+    .values({
+      id: org.id,
+      name: org.name,
+      settings: JSON.stringify(org.settings),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .execute();
+  await trx
+    .insertInto('memberships')
+    .values({
+      id: newId(now),
+      userId: org.adminUserId,
+      organizationId: org.id,
+      role: 'admin',
+      employeeId: null,
+      createdAt: now,
+    })
+    .execute();
+  await recordAudit(trx, now, {
+    organizationId: org.id,
+    actor: org.actor,
+    action: 'organization.created',
+    entityType: 'organization',
+    entityId: org.id,
+    summary: org.summary,
+  });
+}
 
 export class OrganizationsService {
   constructor(private readonly ctx: ServerContext) {}
@@ -91,39 +139,16 @@ export class OrganizationsService {
   ): Promise<Organization> {
     const now = this.ctx.clock.nowMs();
     const id = newId(now);
-    await this.ctx.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('organizations')
-        .values({
-          id,
-          name,
-          settings: JSON.stringify(
-            OrganizationSettings.parse({ ...DEFAULT_ORGANIZATION_SETTINGS, ...settings }),
-          ),
-          createdAt: now,
-          updatedAt: now,
-        })
-        .execute();
-      await trx
-        .insertInto('memberships')
-        .values({
-          id: newId(now),
-          userId: auth.userId ?? '',
-          organizationId: id,
-          role: 'admin',
-          employeeId: null,
-          createdAt: now,
-        })
-        .execute();
-      await recordAudit(trx, now, {
-        organizationId: id,
+    await this.ctx.db.transaction().execute((trx) =>
+      insertOrganizationWithAdmin(trx, now, {
+        id,
+        name,
+        settings: OrganizationSettings.parse({ ...DEFAULT_ORGANIZATION_SETTINGS, ...settings }),
+        adminUserId: auth.userId ?? '',
         actor: auth,
-        action: 'organization.created',
-        entityType: 'organization',
-        entityId: id,
         summary: `Created organization "${name}"`,
-      });
-    });
+      }),
+    );
     return this.get(id);
   }
 
