@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { Button } from './button';
-import { TextField } from './field';
+import { NamedOptions, SelectField, TextField } from './field';
 import { Menu } from './menu';
 import { ConfirmDialog } from './modal';
 import { DataTable, Pagination, type Column } from './table';
@@ -20,6 +20,37 @@ describe('TextField', () => {
   it('is not marked invalid without an error', () => {
     render(<TextField label="Name" defaultValue="x" />);
     expect(screen.getByLabelText('Name').hasAttribute('aria-invalid')).toBe(false);
+  });
+});
+
+describe('NamedOptions', () => {
+  it('offers the empty choice first, then each record by id', () => {
+    render(
+      <SelectField label="Department" defaultValue="">
+        <NamedOptions
+          none="All departments"
+          items={[
+            { id: 'd1', name: 'Finance' },
+            { id: 'd2', name: 'Warehouse' },
+          ]}
+        />
+      </SelectField>,
+    );
+    const options = Array.from(screen.getByLabelText('Department').querySelectorAll('option'));
+    expect(options.map((o) => [o.value, o.textContent])).toEqual([
+      ['', 'All departments'],
+      ['d1', 'Finance'],
+      ['d2', 'Warehouse'],
+    ]);
+  });
+
+  it('shows only the empty choice while the records load', () => {
+    render(
+      <SelectField label="Area" defaultValue="">
+        <NamedOptions none="No area" items={undefined} />
+      </SelectField>,
+    );
+    expect(screen.getByLabelText('Area').querySelectorAll('option')).toHaveLength(1);
   });
 });
 

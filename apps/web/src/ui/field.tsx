@@ -146,6 +146,30 @@ export function SelectField({
   );
 }
 
+/**
+ * The options of a select over named records (departments, areas, cameras…): an empty choice first
+ * ("All departments", "No area"), then one option per record, by id. Records still loading show only the
+ * empty choice.
+ */
+export function NamedOptions({
+  none,
+  items,
+}: {
+  none: string;
+  items: readonly { id: string; name: string }[] | undefined;
+}) {
+  return (
+    <>
+      <option value="">{none}</option>
+      {items?.map((item) => (
+        <option key={item.id} value={item.id}>
+          {item.name}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function Checkbox({
   label,
   className,

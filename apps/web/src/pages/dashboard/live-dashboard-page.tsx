@@ -11,7 +11,7 @@ import { formatNumber } from '../../i18n/format';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { cx } from '../../ui/cx';
 import { EmptyState } from '../../ui/empty-state';
-import { Field, Input, SelectField } from '../../ui/field';
+import { Field, Input, NamedOptions, SelectField } from '../../ui/field';
 import { Icon } from '../../ui/icons';
 import { PageHeader } from '../../ui/page';
 import { Skeleton } from '../../ui/spinner';
@@ -226,12 +226,7 @@ export function LiveDashboardPage() {
               value={filter.areaId ?? ''}
               onChange={(e) => setFilter((f) => ({ ...f, areaId: e.target.value || undefined, page: 1 }))}
             >
-              <option value="">{t('dash.common.allAreas')}</option>
-              {areas.data?.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
-                </option>
-              ))}
+              <NamedOptions none={t('dash.common.allAreas')} items={areas.data} />
             </SelectField>
             <SelectField
               label={t('dash.common.department')}
@@ -241,12 +236,7 @@ export function LiveDashboardPage() {
                 setFilter((f) => ({ ...f, departmentId: e.target.value || undefined, page: 1 }))
               }
             >
-              <option value="">{t('dash.common.allDepartments')}</option>
-              {departments.data?.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
+              <NamedOptions none={t('dash.common.allDepartments')} items={departments.data} />
             </SelectField>
             <SelectField
               label={t('dash.common.status')}

@@ -12,7 +12,7 @@ import { Card, CardBody, CardHeader } from '../../ui/card';
 import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
 import { EmptyState } from '../../ui/empty-state';
 import { Icon } from '../../ui/icons';
-import { Field, FormError, SelectField, TextField } from '../../ui/field';
+import { Field, FormError, NamedOptions, SelectField, TextField } from '../../ui/field';
 import { PageHeader } from '../../ui/page';
 import { PageSpinner } from '../../ui/spinner';
 import { useToast } from '../../ui/toast';
@@ -281,12 +281,7 @@ function EmployeeForm({ employee }: { employee?: Employee }) {
               onChange={(e) => set('departmentId', e.target.value)}
               error={errors.departmentId}
             >
-              <option value="">{t('employees.form.noDepartment')}</option>
-              {departments.data?.map((d) => (
-                <option key={d.id} value={d.id}>
-                  {d.name}
-                </option>
-              ))}
+              <NamedOptions none={t('employees.form.noDepartment')} items={departments.data} />
             </SelectField>
             <SelectField
               label={t('employees.form.position')}
@@ -295,12 +290,7 @@ function EmployeeForm({ employee }: { employee?: Employee }) {
               onChange={(e) => set('positionId', e.target.value)}
               error={errors.positionId}
             >
-              <option value="">{t('employees.form.noPosition')}</option>
-              {positions.data?.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
+              <NamedOptions none={t('employees.form.noPosition')} items={positions.data} />
             </SelectField>
             <SelectField
               label={t('employees.form.area')}
@@ -310,12 +300,7 @@ function EmployeeForm({ employee }: { employee?: Employee }) {
               onChange={(e) => set('areaId', e.target.value)}
               error={errors.areaId}
             >
-              <option value="">{t('employees.form.noArea')}</option>
-              {areas.data?.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
-                </option>
-              ))}
+              <NamedOptions none={t('employees.form.noArea')} items={areas.data} />
             </SelectField>
             <Field label={t('employees.form.supervisor')} error={errors.supervisorId}>
               {(control) => (

@@ -10,7 +10,7 @@ import { useCan } from '../../auth/session';
 import { Button, ButtonAnchor, ButtonLink } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
-import { Field, Input, SelectField } from '../../ui/field';
+import { Field, Input, NamedOptions, SelectField } from '../../ui/field';
 import { Icon } from '../../ui/icons';
 import { ConfirmDialog } from '../../ui/modal';
 import { PageHeader } from '../../ui/page';
@@ -252,12 +252,7 @@ export function EmployeeListPage() {
             value={params.departmentId}
             onChange={(e) => update({ departmentId: e.target.value })}
           >
-            <option value="">{t('employees.allDepartments')}</option>
-            {departments.data?.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
+            <NamedOptions none={t('employees.allDepartments')} items={departments.data} />
           </SelectField>
           <SelectField
             label={t('employees.status')}

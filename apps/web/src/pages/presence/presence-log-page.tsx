@@ -11,7 +11,7 @@ import { ButtonAnchor, Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
 import { EmptyState } from '../../ui/empty-state';
-import { Field, FormError, SelectField, TextField } from '../../ui/field';
+import { Field, FormError, NamedOptions, SelectField, TextField } from '../../ui/field';
 import { Icon } from '../../ui/icons';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
@@ -217,12 +217,7 @@ export function PresenceLogPage() {
             value={departmentId}
             onChange={(e) => reset(setDepartmentId)(e.target.value)}
           >
-            <option value="">{t('dash.common.allDepartments')}</option>
-            {departments.data?.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
+            <NamedOptions none={t('dash.common.allDepartments')} items={departments.data} />
           </SelectField>
           <SelectField
             label={t('dash.log.camera')}
@@ -230,12 +225,7 @@ export function PresenceLogPage() {
             value={cameraId}
             onChange={(e) => reset(setCameraId)(e.target.value)}
           >
-            <option value="">{t('dash.common.allCameras')}</option>
-            {cameras.data?.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
+            <NamedOptions none={t('dash.common.allCameras')} items={cameras.data} />
           </SelectField>
           <SelectField
             label={t('dash.log.match')}

@@ -20,7 +20,7 @@ import { formatDuration, formatNumber, intlTag } from '../../i18n/format';
 import { ButtonAnchor } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
-import { Field, FormError, SelectField, TextField } from '../../ui/field';
+import { Field, FormError, NamedOptions, SelectField, TextField } from '../../ui/field';
 import { PageHeader } from '../../ui/page';
 import { Skeleton } from '../../ui/spinner';
 import { analyticsApi, dashKeys, type AnalyticsFilter } from '../dashboard/dashboard-api';
@@ -153,12 +153,7 @@ export function ReportsPage() {
             value={departmentId}
             onChange={(e) => setDepartmentId(e.target.value)}
           >
-            <option value="">{t('dash.common.allDepartments')}</option>
-            {departments.data?.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
+            <NamedOptions none={t('dash.common.allDepartments')} items={departments.data} />
           </SelectField>
         </div>
       </Card>
