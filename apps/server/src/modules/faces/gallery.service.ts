@@ -5,6 +5,7 @@ import { getOrganizationSettings } from '../organizations/index.js';
 import { embeddingFromBytes } from './embedding-bytes.js';
 import type { FaceEngineService } from './face-engine.service.js';
 import { embeddingRows } from './face-samples.repository.js';
+import { KeyedSerialQueue } from './serial-queue.js';
 
 /** The best identity must lead the runner-up (when that one also passes the threshold) by this much. */
 export const MATCH_MARGIN = 0.05;
@@ -99,7 +100,7 @@ export class OrgGallery {
  */
 export class GalleryService {
   private readonly galleries = new Map<string, Promise<OrgGallery | null>>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -125,7 +126,7 @@ export class GalleryService {
   galleryFor(orgId: string): Promise<OrgGallery | null> {
     let entry = this.galleries.get(orgId);
     if (!entry) {
-      entry = this.enqueue(orgId, () => this.load(orgId));
+      entry = this.queue.run(orgId, () => this.load(orgId));
       this.galleries.set(orgId, entry);
       // A failed load is not cached: the next call tries again.
       entry.catch(() => this.galleries.delete(orgId));
@@ -143,7 +144,7 @@ export class GalleryService {
   /** Re-reads one person's samples (after enrolment, a deleted sample, a status change). */
   refreshEmployee(orgId: string, employeeId: string): Promise<void> {
     if (!this.galleries.has(orgId)) return Promise.resolve();
-    return this.enqueue(orgId, async () => {
+    return this.queue.run(orgId, async () => {
       const g = await this.galleries.get(orgId);
       if (!g) return;
       g.gallery.removeIdentity(employeeId);
@@ -154,7 +155,7 @@ export class GalleryService {
 
   removeEmployee(orgId: string, employeeId: string): Promise<void> {
     if (!this.galleries.has(orgId)) return Promise.resolve();
-    return this.enqueue(orgId, async () => {
+    return this.queue.run(orgId, async () => {
       (await this.galleries.get(orgId))?.gallery.removeIdentity(employeeId);
     });
   }
@@ -217,15 +218,5 @@ export class GalleryService {
         'face samples with a wrong size skipped',
       );
     }
-  }
-
-  private enqueue<T>(orgId: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.queues.get(orgId) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    this.queues.set(
-      orgId,
-      next.catch(() => undefined),
-    );
-    return next;
   }
 }

@@ -12,6 +12,7 @@ import { embeddingFromBytes, embeddingToBytes } from './embedding-bytes.js';
 import type { FaceEngineService } from './face-engine.service.js';
 import { countFaceSamples } from './face-samples.repository.js';
 import type { GalleryService } from './gallery.service.js';
+import { KeyedSerialQueue } from './serial-queue.js';
 
 export interface UnknownFaceInput {
   cameraId: string;
@@ -45,7 +46,7 @@ const MAX_ROWS_FOR_GROUPS = 20_000;
  */
 export class UnknownFacesService {
   private readonly clusters = new Map<string, Promise<{ pack: string; gallery: Gallery } | null>>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedSerialQueue();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -56,7 +57,7 @@ export class UnknownFacesService {
 
   /** Stores an unknown face with its snapshot and puts it in a group. Serialised per organization. */
   record(orgId: string, input: UnknownFaceInput): Promise<RecordedUnknownFace> {
-    return this.enqueue(orgId, async () => {
+    return this.queue.run(orgId, async () => {
       const index = await this.clusterIndex(orgId);
       if (!index) throw new AppError(503, 'recognition_disabled', (await this.engine.info()).reason);
       if (input.embedding.length !== index.gallery.dimension) {
@@ -173,7 +174,7 @@ export class UnknownFacesService {
     if (!employee) throw notFound('Employee');
     const settings = await getOrganizationSettings(this.ctx.db, orgId);
     const now = this.ctx.clock.nowMs();
-    const added = await this.enqueue(orgId, () =>
+    const added = await this.queue.run(orgId, () =>
       this.ctx.db.transaction().execute(async (trx) => {
         const rows = await trx
           .selectFrom('unknownFaces')
@@ -242,7 +243,7 @@ export class UnknownFacesService {
     clusterId: string,
   ): Promise<{ clusterId: string; dismissed: number }> {
     const now = this.ctx.clock.nowMs();
-    const dismissed = await this.enqueue(orgId, () =>
+    const dismissed = await this.queue.run(orgId, () =>
       this.ctx.db.transaction().execute(async (trx) => {
         const res = await trx
           .updateTable('unknownFaces')
@@ -302,15 +303,5 @@ export class UnknownFacesService {
   invalidate(orgId?: string): void {
     if (orgId) this.clusters.delete(orgId);
     else this.clusters.clear();
-  }
-
-  private enqueue<T>(orgId: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.queues.get(orgId) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    this.queues.set(
-      orgId,
-      next.catch(() => undefined),
-    );
-    return next;
   }
 }
