@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { Button } from './button';
-import { NamedOptions, SelectField, TextField } from './field';
+import { NamedOptions, SearchField, SelectField, TextField } from './field';
 import { Menu } from './menu';
 import { ConfirmDialog } from './modal';
 import { DataTable, Pagination, type Column } from './table';
@@ -20,6 +20,18 @@ describe('TextField', () => {
   it('is not marked invalid without an error', () => {
     render(<TextField label="Name" defaultValue="x" />);
     expect(screen.getByLabelText('Name').hasAttribute('aria-invalid')).toBe(false);
+  });
+});
+
+describe('SearchField', () => {
+  it('is a labelled search box that reports what is typed', () => {
+    const onChange = vi.fn();
+    render(<SearchField label="Search" placeholder="Name or code" value="" onChange={onChange} />);
+    const input = screen.getByLabelText('Search');
+    expect(input.getAttribute('type')).toBe('search');
+    expect(input.getAttribute('placeholder')).toBe('Name or code');
+    fireEvent.change(input, { target: { value: 'Ani' } });
+    expect(onChange).toHaveBeenCalledTimes(1);
   });
 });
 

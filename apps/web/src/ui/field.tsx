@@ -121,6 +121,28 @@ export function TextField({
   );
 }
 
+/** A search box with its magnifier icon inside, labelled like every other field (list filters). */
+export function SearchField({
+  label,
+  className,
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, 'type'> & { label: ReactNode }) {
+  return (
+    <Field label={label} className={className}>
+      {(p) => (
+        <div className="relative">
+          <Icon
+            name="search"
+            size={16}
+            className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 text-muted"
+          />
+          <Input {...p} type="search" className="pl-9" {...input} />
+        </div>
+      )}
+    </Field>
+  );
+}
+
 export function SelectField({
   label,
   hint,

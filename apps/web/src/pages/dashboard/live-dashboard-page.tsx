@@ -11,7 +11,7 @@ import { formatNumber } from '../../i18n/format';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { cx } from '../../ui/cx';
 import { EmptyState } from '../../ui/empty-state';
-import { Field, Input, NamedOptions, SelectField } from '../../ui/field';
+import { NamedOptions, SearchField, SelectField } from '../../ui/field';
 import { Icon } from '../../ui/icons';
 import { PageHeader } from '../../ui/page';
 import { Skeleton } from '../../ui/spinner';
@@ -201,25 +201,13 @@ export function LiveDashboardPage() {
       <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_20rem]">
         <Card className="min-w-0">
           <div className="grid grid-cols-2 gap-3 border-b border-border p-4 sm:grid-cols-3 2xl:grid-cols-[2fr_1fr_1fr_1fr]">
-            <Field label={t('dash.live.search')} className="col-span-2 sm:col-span-3 2xl:col-span-1">
-              {(p) => (
-                <div className="relative">
-                  <Icon
-                    name="search"
-                    size={16}
-                    className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 text-muted"
-                  />
-                  <Input
-                    {...p}
-                    type="search"
-                    className="pl-9"
-                    placeholder={t('dash.live.searchPlaceholder')}
-                    value={search}
-                    onChange={(e) => setSearch(e.target.value)}
-                  />
-                </div>
-              )}
-            </Field>
+            <SearchField
+              label={t('dash.live.search')}
+              className="col-span-2 sm:col-span-3 2xl:col-span-1"
+              placeholder={t('dash.live.searchPlaceholder')}
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+            />
             <SelectField
               label={t('dash.common.area')}
               className="col-span-2 sm:col-span-1"

@@ -10,7 +10,7 @@ import { useCan } from '../../auth/session';
 import { Button, ButtonAnchor, ButtonLink } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
-import { Field, Input, NamedOptions, SelectField } from '../../ui/field';
+import { NamedOptions, SearchField, SelectField } from '../../ui/field';
 import { Icon } from '../../ui/icons';
 import { ConfirmDialog } from '../../ui/modal';
 import { PageHeader } from '../../ui/page';
@@ -227,25 +227,13 @@ export function EmployeeListPage() {
       />
       <Card>
         <div className="grid grid-cols-2 gap-3 border-b border-border p-4 lg:grid-cols-[2fr_1fr_1fr]">
-          <Field label={t('employees.search')} className="col-span-2 lg:col-span-1">
-            {(p) => (
-              <div className="relative">
-                <Icon
-                  name="search"
-                  size={16}
-                  className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 text-muted"
-                />
-                <Input
-                  {...p}
-                  type="search"
-                  className="pl-9"
-                  placeholder={t('employees.searchPlaceholder')}
-                  value={search}
-                  onChange={(e) => setSearch(e.target.value)}
-                />
-              </div>
-            )}
-          </Field>
+          <SearchField
+            label={t('employees.search')}
+            className="col-span-2 lg:col-span-1"
+            placeholder={t('employees.searchPlaceholder')}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
           <SelectField
             label={t('employees.department')}
             className="col-span-2 sm:col-span-1"
