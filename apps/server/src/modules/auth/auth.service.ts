@@ -525,13 +525,7 @@ export class AuthService {
     const now = this.ctx.clock.nowMs();
     if (input.employeeId) await this.assertEmployeeInOrg(orgId, input.employeeId);
     await this.ctx.db.transaction().execute(async (trx) => {
-      const m = await trx
-        .selectFrom('memberships')
-        .selectAll()
-        .where('userId', '=', userId)
-        .where('organizationId', '=', orgId)
-        .executeTakeFirst();
-      if (!m) throw notFound('User');
+      const m = await this.membershipOf(trx, orgId, userId);
       if (input.role && input.role !== 'admin' && m.role === 'admin')
         await this.assertNotLastAdmin(trx, orgId);
       await trx
@@ -560,13 +554,7 @@ export class AuthService {
   async removeUser(auth: AuthContext, orgId: string, userId: string) {
     const now = this.ctx.clock.nowMs();
     await this.ctx.db.transaction().execute(async (trx) => {
-      const m = await trx
-        .selectFrom('memberships')
-        .selectAll()
-        .where('userId', '=', userId)
-        .where('organizationId', '=', orgId)
-        .executeTakeFirst();
-      if (!m) throw notFound('User');
+      const m = await this.membershipOf(trx, orgId, userId);
       if (m.role === 'admin') await this.assertNotLastAdmin(trx, orgId);
       await trx.deleteFrom('memberships').where('id', '=', m.id).execute();
       await trx
@@ -584,6 +572,18 @@ export class AuthService {
         summary: 'Removed a user from the organization',
       });
     });
+  }
+
+  /** The user's membership in this organization; a user of another organization is "not found". */
+  private async membershipOf(trx: Transaction<DB>, orgId: string, userId: string) {
+    const m = await trx
+      .selectFrom('memberships')
+      .selectAll()
+      .where('userId', '=', userId)
+      .where('organizationId', '=', orgId)
+      .executeTakeFirst();
+    if (!m) throw notFound('User');
+    return m;
   }
 
   private async assertNotLastAdmin(trx: Transaction<DB>, orgId: string) {
