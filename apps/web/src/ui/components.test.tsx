@@ -3,7 +3,7 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { Button } from './button';
 import { NamedOptions, SearchField, SelectField, TextField } from './field';
 import { Menu } from './menu';
-import { ConfirmDialog } from './modal';
+import { ConfirmDialog, FormModal } from './modal';
 import { DataTable, Pagination, type Column } from './table';
 import { Badge } from './badge';
 
@@ -63,6 +63,53 @@ describe('NamedOptions', () => {
       </SelectField>,
     );
     expect(screen.getByLabelText('Area').querySelectorAll('option')).toHaveLength(1);
+  });
+});
+
+describe('FormModal', () => {
+  const renderForm = (props: { onCancel?: () => void } = {}) => {
+    const onSubmit = vi.fn((ev: { preventDefault: () => void }) => ev.preventDefault());
+    const onClose = vi.fn();
+    render(
+      <FormModal
+        open
+        onClose={onClose}
+        title="Add user"
+        formId="add-user-form"
+        onSubmit={onSubmit}
+        submitLabel="Add"
+        submitting={false}
+        {...props}
+      >
+        <TextField label="Name" defaultValue="" />
+      </FormModal>,
+    );
+    return { onSubmit, onClose };
+  };
+
+  it('submits its form from the footer button, without browser validation', () => {
+    const { onSubmit } = renderForm();
+    const submit = screen.getByRole('button', { name: 'Add', hidden: true });
+    expect(submit.getAttribute('type')).toBe('submit');
+    expect(submit.getAttribute('form')).toBe('add-user-form');
+    const form = document.getElementById('add-user-form') as HTMLFormElement;
+    expect(form.noValidate).toBe(true);
+    fireEvent.submit(form);
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+  });
+
+  it('cancels through onCancel when given', () => {
+    const onCancel = vi.fn();
+    const { onClose } = renderForm({ onCancel });
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel', hidden: true }));
+    expect(onCancel).toHaveBeenCalledTimes(1);
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('cancels through onClose otherwise', () => {
+    const { onClose } = renderForm();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel', hidden: true }));
+    expect(onClose).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ComponentProps, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { IconButton, Button } from './button';
 
@@ -124,5 +124,47 @@ export function ConfirmDialog({
         </>
       }
     />
+  );
+}
+
+/**
+ * A dialog around one form (add a user, edit a camera…): Cancel and the submit button sit in the
+ * footer, outside the <form>, and submit it through its id. Validation is the form's own (noValidate).
+ * Cancel calls onCancel when given (a dialog that resets on close may cancel without resetting).
+ */
+export function FormModal({
+  formId,
+  onSubmit,
+  submitLabel,
+  submitting,
+  onCancel,
+  formClassName,
+  children,
+  ...modal
+}: Omit<ComponentProps<typeof Modal>, 'footer'> & {
+  formId: string;
+  onSubmit: (ev: FormEvent) => void;
+  submitLabel: ReactNode;
+  submitting: boolean;
+  onCancel?: () => void;
+  formClassName?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Modal
+      {...modal}
+      footer={
+        <>
+          <Button onClick={onCancel ?? modal.onClose}>{t('common.cancel')}</Button>
+          <Button type="submit" form={formId} variant="primary" loading={submitting}>
+            {submitLabel}
+          </Button>
+        </>
+      }
+    >
+      <form id={formId} onSubmit={onSubmit} noValidate className={formClassName}>
+        {children}
+      </form>
+    </Modal>
   );
 }

@@ -12,7 +12,7 @@ import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
 import { Checkbox, FormError, TextField } from '../../ui/field';
-import { ConfirmDialog, Modal } from '../../ui/modal';
+import { ConfirmDialog, FormModal } from '../../ui/modal';
 import { PageHeader } from '../../ui/page';
 import { Skeleton } from '../../ui/spinner';
 import { useToast } from '../../ui/toast';
@@ -308,120 +308,110 @@ function CameraForm({ camera, onClose }: { camera: CameraView | null; onClose: (
   };
   const formId = 'camera-form';
   return (
-    <Modal
+    <FormModal
       open
       onClose={onClose}
       size="lg"
       title={camera ? t('dash.cameras.editTitle', { name: camera.name }) : t('dash.cameras.add')}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" form={formId} variant="primary" loading={save.isPending}>
-            {t('common.save')}
-          </Button>
-        </>
-      }
+      formId={formId}
+      onSubmit={submit}
+      formClassName="grid gap-4 sm:grid-cols-2"
+      submitLabel={t('common.save')}
+      submitting={save.isPending}
     >
-      <form id={formId} onSubmit={submit} className="grid gap-4 sm:grid-cols-2" noValidate>
-        {formError ? (
-          <div className="sm:col-span-2">
-            <FormError>{formError}</FormError>
-          </div>
-        ) : null}
+      {formError ? (
+        <div className="sm:col-span-2">
+          <FormError>{formError}</FormError>
+        </div>
+      ) : null}
+      <TextField
+        label={t('dash.cameras.form.id')}
+        hint={t('dash.cameras.form.idHint')}
+        value={id}
+        onChange={(e) => setId(e.target.value.toLowerCase())}
+        disabled={!!camera}
+        error={errors.id}
+        autoComplete="off"
+      />
+      <TextField
+        label={t('dash.cameras.form.name')}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.name}
+      />
+      <div className="space-y-2 sm:col-span-2">
         <TextField
-          label={t('dash.cameras.form.id')}
-          hint={t('dash.cameras.form.idHint')}
-          value={id}
-          onChange={(e) => setId(e.target.value.toLowerCase())}
-          disabled={!!camera}
-          error={errors.id}
+          label={t('dash.cameras.form.source')}
+          hint={t('dash.cameras.form.sourceHint')}
+          value={source}
+          onChange={(e) => {
+            setSource(e.target.value);
+            setProbe(null);
+          }}
+          error={errors.source}
           autoComplete="off"
+          spellCheck={false}
         />
-        <TextField
-          label={t('dash.cameras.form.name')}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={errors.name}
-        />
-        <div className="space-y-2 sm:col-span-2">
-          <TextField
-            label={t('dash.cameras.form.source')}
-            hint={t('dash.cameras.form.sourceHint')}
-            value={source}
-            onChange={(e) => {
-              setSource(e.target.value);
-              setProbe(null);
-            }}
-            error={errors.source}
-            autoComplete="off"
-            spellCheck={false}
-          />
-          <div className="flex flex-wrap items-center gap-3">
-            <Button
-              size="sm"
-              onClick={() => test.mutate()}
-              loading={test.isPending}
-              disabled={!source.trim()}
+        <div className="flex flex-wrap items-center gap-3">
+          <Button size="sm" onClick={() => test.mutate()} loading={test.isPending} disabled={!source.trim()}>
+            {test.isPending ? t('dash.cameras.testing') : t('dash.cameras.testSource')}
+          </Button>
+          {probe ? (
+            <p
+              role="status"
+              className={probe.ok ? 'text-sm text-accent-text' : 'text-sm break-words text-danger-text'}
             >
-              {test.isPending ? t('dash.cameras.testing') : t('dash.cameras.testSource')}
-            </Button>
-            {probe ? (
-              <p
-                role="status"
-                className={probe.ok ? 'text-sm text-accent-text' : 'text-sm break-words text-danger-text'}
-              >
-                {probe.ok
-                  ? t('dash.cameras.testOk', {
-                      width: probe.width,
-                      height: probe.height,
-                      codec: probe.codec,
-                      ms: Math.round(probe.elapsedMs),
-                    })
-                  : t('dash.cameras.testFailed', { error: probe.error })}
-              </p>
-            ) : null}
-          </div>
+              {probe.ok
+                ? t('dash.cameras.testOk', {
+                    width: probe.width,
+                    height: probe.height,
+                    codec: probe.codec,
+                    ms: Math.round(probe.elapsedMs),
+                  })
+                : t('dash.cameras.testFailed', { error: probe.error })}
+            </p>
+          ) : null}
         </div>
-        <TextField
-          label={t('dash.cameras.form.area')}
-          optional
-          value={area}
-          onChange={(e) => setArea(e.target.value)}
-          error={errors.area}
+      </div>
+      <TextField
+        label={t('dash.cameras.form.area')}
+        optional
+        value={area}
+        onChange={(e) => setArea(e.target.value)}
+        error={errors.area}
+      />
+      <TextField
+        label={t('dash.cameras.form.fps')}
+        hint={t('dash.cameras.form.fpsHint')}
+        optional
+        type="number"
+        min={0.2}
+        max={30}
+        step={0.1}
+        inputMode="decimal"
+        value={fps}
+        onChange={(e) => setFps(e.target.value)}
+        error={errors.analysisFps}
+      />
+      <TextField
+        label={t('dash.cameras.form.minFace')}
+        hint={t('dash.cameras.form.minFaceHint')}
+        optional
+        type="number"
+        min={16}
+        max={1024}
+        inputMode="numeric"
+        value={minFace}
+        onChange={(e) => setMinFace(e.target.value)}
+        error={errors.minFacePx}
+      />
+      <div className="flex items-end pb-2">
+        <Checkbox
+          label={t('dash.cameras.form.enabled')}
+          checked={enabled}
+          onChange={(e) => setEnabled(e.target.checked)}
         />
-        <TextField
-          label={t('dash.cameras.form.fps')}
-          hint={t('dash.cameras.form.fpsHint')}
-          optional
-          type="number"
-          min={0.2}
-          max={30}
-          step={0.1}
-          inputMode="decimal"
-          value={fps}
-          onChange={(e) => setFps(e.target.value)}
-          error={errors.analysisFps}
-        />
-        <TextField
-          label={t('dash.cameras.form.minFace')}
-          hint={t('dash.cameras.form.minFaceHint')}
-          optional
-          type="number"
-          min={16}
-          max={1024}
-          inputMode="numeric"
-          value={minFace}
-          onChange={(e) => setMinFace(e.target.value)}
-          error={errors.minFacePx}
-        />
-        <div className="flex items-end pb-2">
-          <Checkbox
-            label={t('dash.cameras.form.enabled')}
-            checked={enabled}
-            onChange={(e) => setEnabled(e.target.checked)}
-          />
-        </div>
-      </form>
-    </Modal>
+      </div>
+    </FormModal>
   );
 }

@@ -18,7 +18,7 @@ import { Button } from '../../ui/button';
 import { Card, CardHeader } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
 import { Checkbox, Field, FormError, SelectField, TextField } from '../../ui/field';
-import { ConfirmDialog, Modal } from '../../ui/modal';
+import { ConfirmDialog, FormModal, Modal } from '../../ui/modal';
 import { PageHeader } from '../../ui/page';
 import { SkeletonRows } from '../../ui/spinner';
 import { DataTable, Pagination, type Column } from '../../ui/table';
@@ -247,162 +247,157 @@ function ChannelForm({ channel, onClose }: { channel: NotificationChannel | null
   };
   const formId = 'channel-form';
   return (
-    <Modal
+    <FormModal
       open
       onClose={onClose}
       size="lg"
       title={channel ? t('dash.channels.editTitle', { name: channel.name }) : t('dash.channels.add')}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="submit" form={formId} variant="primary" loading={save.isPending}>
-            {t('common.save')}
-          </Button>
-        </>
-      }
+      formId={formId}
+      onSubmit={submit}
+      formClassName="grid gap-4 sm:grid-cols-2"
+      submitLabel={t('common.save')}
+      submitting={save.isPending}
     >
-      <form id={formId} onSubmit={submit} noValidate className="grid gap-4 sm:grid-cols-2">
-        {formError ? (
-          <div className="sm:col-span-2">
-            <FormError>{formError}</FormError>
-          </div>
-        ) : null}
-        <SelectField
-          label={t('dash.channels.typeLabel')}
-          value={type}
-          disabled={!!channel}
-          onChange={(e) => setType(e.target.value as ChannelType)}
-        >
-          {TYPES.map((ty) => (
-            <option key={ty} value={ty}>
-              {t(`dash.channels.type.${ty}`)}
-            </option>
-          ))}
-        </SelectField>
-        <TextField
-          label={t('dash.channels.name')}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={errors.name}
-        />
-        {type === 'whatsapp_cloud' ? (
-          <>
-            <TextField
-              label={t('dash.channels.phoneNumberId')}
-              value={phoneNumberId}
-              onChange={(e) => setPhoneNumberId(e.target.value)}
-              error={errors['settings.phoneNumberId']}
-              autoComplete="off"
-            />
-            <TextField
-              label={t('dash.channels.accessToken')}
-              type="password"
-              autoComplete="new-password"
-              value={accessToken}
-              placeholder={hasSecret('hasAccessToken') ? keepHint : undefined}
-              hint={hasSecret('hasAccessToken') ? keepHint : undefined}
-              onChange={(e) => setAccessToken(e.target.value)}
-              error={errors['secrets.accessToken']}
-            />
-            <TextField
-              label={t('dash.channels.appSecret')}
-              optional
-              type="password"
-              autoComplete="new-password"
-              value={appSecret}
-              placeholder={hasSecret('hasAppSecret') ? keepHint : undefined}
-              onChange={(e) => setAppSecret(e.target.value)}
-            />
-            <TextField
-              label={t('dash.channels.verifyToken')}
-              optional
-              type="password"
-              autoComplete="new-password"
-              value={verifyToken}
-              placeholder={hasSecret('hasVerifyToken') ? keepHint : undefined}
-              onChange={(e) => setVerifyToken(e.target.value)}
-            />
-          </>
-        ) : null}
-        {type === 'http_gateway' ? (
-          <>
-            <TextField
-              label={t('dash.channels.url')}
-              className="sm:col-span-2"
-              type="url"
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
-              error={errors['settings.url']}
-            />
-            <SelectField
-              label={t('dash.channels.method')}
-              value={method}
-              onChange={(e) => setMethod(e.target.value)}
-            >
-              {['POST', 'PUT', 'GET'].map((m) => (
-                <option key={m} value={m}>
-                  {m}
-                </option>
-              ))}
-            </SelectField>
-            <Field
-              label={t('dash.channels.bodyTemplate')}
-              hint={t('dash.channels.bodyTemplateHint', {
-                to: '{{to}}',
-                text: '{{text}}',
-                document_url: '{{document_url}}',
-              })}
-              className="sm:col-span-2"
-            >
-              {(p) => (
-                <textarea
-                  {...p}
-                  rows={3}
-                  value={bodyTemplate}
-                  onChange={(e) => setBodyTemplate(e.target.value)}
-                  className="block w-full rounded-lg border border-border-strong/70 bg-surface px-3 py-2 font-mono text-sm text-fg"
-                />
-              )}
-            </Field>
-            <Field
-              label={t('dash.channels.headers')}
-              hint={
-                hasSecret('hasHeaders') || Array.isArray(channel?.secrets.headerNames)
-                  ? keepHint
-                  : t('dash.channels.headersHint')
-              }
-              optional
-              className="sm:col-span-2"
-            >
-              {(p) => (
-                <textarea
-                  {...p}
-                  rows={2}
-                  value={headers}
-                  onChange={(e) => setHeaders(e.target.value)}
-                  className="block w-full rounded-lg border border-border-strong/70 bg-surface px-3 py-2 font-mono text-sm text-fg"
-                />
-              )}
-            </Field>
-          </>
-        ) : null}
-        {type === 'log' ? (
-          <p className="text-sm text-muted sm:col-span-2">{t('dash.channels.logHint')}</p>
-        ) : null}
-        <div className="flex flex-wrap gap-4 sm:col-span-2">
-          <Checkbox
-            label={t('dash.channels.enabled')}
-            checked={enabled}
-            onChange={(e) => setEnabled(e.target.checked)}
-          />
-          <Checkbox
-            label={t('dash.channels.isDefault')}
-            checked={isDefault}
-            onChange={(e) => setIsDefault(e.target.checked)}
-          />
+      {formError ? (
+        <div className="sm:col-span-2">
+          <FormError>{formError}</FormError>
         </div>
-      </form>
-    </Modal>
+      ) : null}
+      <SelectField
+        label={t('dash.channels.typeLabel')}
+        value={type}
+        disabled={!!channel}
+        onChange={(e) => setType(e.target.value as ChannelType)}
+      >
+        {TYPES.map((ty) => (
+          <option key={ty} value={ty}>
+            {t(`dash.channels.type.${ty}`)}
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        label={t('dash.channels.name')}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.name}
+      />
+      {type === 'whatsapp_cloud' ? (
+        <>
+          <TextField
+            label={t('dash.channels.phoneNumberId')}
+            value={phoneNumberId}
+            onChange={(e) => setPhoneNumberId(e.target.value)}
+            error={errors['settings.phoneNumberId']}
+            autoComplete="off"
+          />
+          <TextField
+            label={t('dash.channels.accessToken')}
+            type="password"
+            autoComplete="new-password"
+            value={accessToken}
+            placeholder={hasSecret('hasAccessToken') ? keepHint : undefined}
+            hint={hasSecret('hasAccessToken') ? keepHint : undefined}
+            onChange={(e) => setAccessToken(e.target.value)}
+            error={errors['secrets.accessToken']}
+          />
+          <TextField
+            label={t('dash.channels.appSecret')}
+            optional
+            type="password"
+            autoComplete="new-password"
+            value={appSecret}
+            placeholder={hasSecret('hasAppSecret') ? keepHint : undefined}
+            onChange={(e) => setAppSecret(e.target.value)}
+          />
+          <TextField
+            label={t('dash.channels.verifyToken')}
+            optional
+            type="password"
+            autoComplete="new-password"
+            value={verifyToken}
+            placeholder={hasSecret('hasVerifyToken') ? keepHint : undefined}
+            onChange={(e) => setVerifyToken(e.target.value)}
+          />
+        </>
+      ) : null}
+      {type === 'http_gateway' ? (
+        <>
+          <TextField
+            label={t('dash.channels.url')}
+            className="sm:col-span-2"
+            type="url"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            error={errors['settings.url']}
+          />
+          <SelectField
+            label={t('dash.channels.method')}
+            value={method}
+            onChange={(e) => setMethod(e.target.value)}
+          >
+            {['POST', 'PUT', 'GET'].map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </SelectField>
+          <Field
+            label={t('dash.channels.bodyTemplate')}
+            hint={t('dash.channels.bodyTemplateHint', {
+              to: '{{to}}',
+              text: '{{text}}',
+              document_url: '{{document_url}}',
+            })}
+            className="sm:col-span-2"
+          >
+            {(p) => (
+              <textarea
+                {...p}
+                rows={3}
+                value={bodyTemplate}
+                onChange={(e) => setBodyTemplate(e.target.value)}
+                className="block w-full rounded-lg border border-border-strong/70 bg-surface px-3 py-2 font-mono text-sm text-fg"
+              />
+            )}
+          </Field>
+          <Field
+            label={t('dash.channels.headers')}
+            hint={
+              hasSecret('hasHeaders') || Array.isArray(channel?.secrets.headerNames)
+                ? keepHint
+                : t('dash.channels.headersHint')
+            }
+            optional
+            className="sm:col-span-2"
+          >
+            {(p) => (
+              <textarea
+                {...p}
+                rows={2}
+                value={headers}
+                onChange={(e) => setHeaders(e.target.value)}
+                className="block w-full rounded-lg border border-border-strong/70 bg-surface px-3 py-2 font-mono text-sm text-fg"
+              />
+            )}
+          </Field>
+        </>
+      ) : null}
+      {type === 'log' ? (
+        <p className="text-sm text-muted sm:col-span-2">{t('dash.channels.logHint')}</p>
+      ) : null}
+      <div className="flex flex-wrap gap-4 sm:col-span-2">
+        <Checkbox
+          label={t('dash.channels.enabled')}
+          checked={enabled}
+          onChange={(e) => setEnabled(e.target.checked)}
+        />
+        <Checkbox
+          label={t('dash.channels.isDefault')}
+          checked={isDefault}
+          onChange={(e) => setIsDefault(e.target.checked)}
+        />
+      </div>
+    </FormModal>
   );
 }
 

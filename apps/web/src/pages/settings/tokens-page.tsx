@@ -13,7 +13,7 @@ import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
 import { Checkbox, Field, FormError, Input, TextField } from '../../ui/field';
-import { ConfirmDialog, Modal } from '../../ui/modal';
+import { ConfirmDialog, FormModal, Modal } from '../../ui/modal';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
 import { useToast } from '../../ui/toast';
@@ -222,60 +222,57 @@ function CreateTokenDialog({
   };
 
   return (
-    <Modal
+    <FormModal
       open={open}
       onClose={() => {
         reset();
         onClose();
       }}
+      // Cancel closes without reset(), as before; only the dialog's own close (Esc, ×, backdrop) resets.
+      onCancel={onClose}
       title={t('tokens.create')}
-      footer={
-        <>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button variant="primary" type="submit" form="create-token-form" loading={create.isPending}>
-            {t('tokens.create')}
-          </Button>
-        </>
-      }
+      formId="create-token-form"
+      onSubmit={submit}
+      formClassName="space-y-4"
+      submitLabel={t('tokens.create')}
+      submitting={create.isPending}
     >
-      <form id="create-token-form" onSubmit={submit} noValidate className="space-y-4">
-        <TextField
-          label={t('tokens.name')}
-          hint={t('tokens.nameHint')}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={errors.name}
-          autoComplete="off"
-        />
-        <fieldset>
-          <legend className="text-sm font-medium text-fg">{t('tokens.scopes')}</legend>
-          <p className="mb-2 text-xs text-muted">{t('tokens.scopesHint')}</p>
-          <div className="grid max-h-56 gap-2 overflow-y-auto rounded-lg border border-border p-3 sm:grid-cols-2">
-            {session.permissions.map((p) => (
-              <Checkbox
-                key={p}
-                label={<span className="font-mono text-xs">{p}</span>}
-                checked={scopes.includes(p)}
-                onChange={(e) => setScopes((s) => (e.target.checked ? [...s, p] : s.filter((x) => x !== p)))}
-              />
-            ))}
-          </div>
-          {errors.scopes ? <p className="mt-1 text-sm text-danger-text">{errors.scopes}</p> : null}
-        </fieldset>
-        <TextField
-          label={t('tokens.expiresInDays')}
-          hint={t('tokens.expiresHint')}
-          type="number"
-          min={1}
-          max={3650}
-          value={days}
-          onChange={(e) => setDays(e.target.value)}
-          error={errors.expiresInDays}
-          optional
-        />
-        <FormError>{formError}</FormError>
-      </form>
-    </Modal>
+      <TextField
+        label={t('tokens.name')}
+        hint={t('tokens.nameHint')}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.name}
+        autoComplete="off"
+      />
+      <fieldset>
+        <legend className="text-sm font-medium text-fg">{t('tokens.scopes')}</legend>
+        <p className="mb-2 text-xs text-muted">{t('tokens.scopesHint')}</p>
+        <div className="grid max-h-56 gap-2 overflow-y-auto rounded-lg border border-border p-3 sm:grid-cols-2">
+          {session.permissions.map((p) => (
+            <Checkbox
+              key={p}
+              label={<span className="font-mono text-xs">{p}</span>}
+              checked={scopes.includes(p)}
+              onChange={(e) => setScopes((s) => (e.target.checked ? [...s, p] : s.filter((x) => x !== p)))}
+            />
+          ))}
+        </div>
+        {errors.scopes ? <p className="mt-1 text-sm text-danger-text">{errors.scopes}</p> : null}
+      </fieldset>
+      <TextField
+        label={t('tokens.expiresInDays')}
+        hint={t('tokens.expiresHint')}
+        type="number"
+        min={1}
+        max={3650}
+        value={days}
+        onChange={(e) => setDays(e.target.value)}
+        error={errors.expiresInDays}
+        optional
+      />
+      <FormError>{formError}</FormError>
+    </FormModal>
   );
 }
 

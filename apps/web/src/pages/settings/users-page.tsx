@@ -14,7 +14,7 @@ import { Card } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
 import { FormError, Select, SelectField, TextField } from '../../ui/field';
 import { Icon } from '../../ui/icons';
-import { ConfirmDialog, Modal } from '../../ui/modal';
+import { ConfirmDialog, FormModal } from '../../ui/modal';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
 import { useToast } from '../../ui/toast';
@@ -207,58 +207,49 @@ function AddUserDialog({ open, onClose }: { open: boolean; onClose: () => void }
   };
 
   return (
-    <Modal
+    <FormModal
       open={open}
       onClose={close}
       title={t('users.add')}
-      footer={
-        <>
-          <Button onClick={close}>{t('common.cancel')}</Button>
-          <Button variant="primary" type="submit" form="add-user-form" loading={create.isPending}>
-            {t('users.add')}
-          </Button>
-        </>
-      }
+      formId="add-user-form"
+      onSubmit={submit}
+      formClassName="space-y-4"
+      submitLabel={t('users.add')}
+      submitting={create.isPending}
     >
-      <form id="add-user-form" onSubmit={submit} noValidate className="space-y-4">
-        <TextField
-          label={t('users.name')}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={errors.name}
-          autoComplete="off"
-        />
-        <TextField
-          label={t('users.email')}
-          type="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={errors.email}
-          autoComplete="off"
-        />
-        <TextField
-          label={t('users.password')}
-          hint={t('users.passwordHint')}
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
-          autoComplete="new-password"
-          optional
-        />
-        <SelectField
-          label={t('users.role')}
-          value={role}
-          onChange={(e) => setRole(e.target.value as RoleName)}
-        >
-          {RoleName.options.map((r) => (
-            <option key={r} value={r}>
-              {t(`roles.${r}`)}
-            </option>
-          ))}
-        </SelectField>
-        <FormError>{formError}</FormError>
-      </form>
-    </Modal>
+      <TextField
+        label={t('users.name')}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.name}
+        autoComplete="off"
+      />
+      <TextField
+        label={t('users.email')}
+        type="email"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={errors.email}
+        autoComplete="off"
+      />
+      <TextField
+        label={t('users.password')}
+        hint={t('users.passwordHint')}
+        type="password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={errors.password}
+        autoComplete="new-password"
+        optional
+      />
+      <SelectField label={t('users.role')} value={role} onChange={(e) => setRole(e.target.value as RoleName)}>
+        {RoleName.options.map((r) => (
+          <option key={r} value={r}>
+            {t(`roles.${r}`)}
+          </option>
+        ))}
+      </SelectField>
+      <FormError>{formError}</FormError>
+    </FormModal>
   );
 }
