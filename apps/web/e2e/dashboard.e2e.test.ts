@@ -1,9 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 // eslint-disable-next-line no-restricted-imports -- test-only: a real RTSP camera and face videos; never shipped
 import {
   findSharedDir,
@@ -16,14 +16,14 @@ import {
 } from '@hadir/testing';
 import {
   CHROMIUM,
-  DIST_DIR,
-  REPO_ROOT,
   SCREENSHOT_DIR,
   assertBuilt,
   hasChromium,
-  horizontalOverflow,
-  setTheme,
+  launchBrowser,
+  shootAll,
+  startServer,
   VIEWPORTS,
+  type RunningServer,
 } from './harness';
 
 /**
@@ -74,83 +74,24 @@ const ADMIN = { name: 'Dewi Lestari', email: 'dewi@example.com', password: 'corr
 const SUPERVISOR = { name: 'Andi Wijaya', email: 'andi@example.com', password: 'supervisor-pass-42' };
 
 /** Every page in light and dark at phone and desktop size, into artifacts/screenshots/dashboard. */
-async function shoot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await setTheme(page, theme);
-    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
-      await page.setViewportSize(viewport);
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await page.waitForTimeout(300);
-      const overflow = await horizontalOverflow(page);
-      if (overflow.length) console.warn(`${name} ${theme} ${size} overflows: ${overflow.join('; ')}`);
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${theme}-${size}.png`), fullPage: true });
-    }
-  }
-  await setTheme(page, 'light');
-  await page.setViewportSize(VIEWPORTS.desktop);
+function shoot(page: Page, name: string): Promise<void> {
+  return shootAll(page, name, { dir: SHOTS, settleMs: 300, warnOverflow: true });
 }
 
-type Server = { baseUrl: string; dataDir: string; output: () => string; stop: () => Promise<void> };
-
-async function startServer(): Promise<Server> {
-  const net = await import('node:net');
-  const port = await new Promise<number>((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-dash-e2e-'));
-  let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      HADIR_DATA_DIR: dataDir,
+/** The whole server, camera pipeline included, with a short absence window. */
+function startDashboardServer(): Promise<RunningServer> {
+  return startServer({
+    roles: 'api,pipeline,worker',
+    env: (dataDir) => ({
       HADIR_CAMERA_CONFIG_DIR: path.join(dataDir, 'camera_config'),
       HADIR_MODELS_DIR: shared.modelsDir,
       HADIR_ABSENT_AFTER_SECONDS: String(ABSENT_AFTER_S),
-      PORT: String(port),
-      HADIR_ROLES: 'api,pipeline,worker',
-      LOG_LEVEL: 'warn',
-      HADIR_WEB_DIR: DIST_DIR,
-      NODE_ENV: 'production',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+    dataDirPrefix: 'hadir-dash-e2e-',
+    startTimeoutMs: 120_000,
+    stopGraceMs: 8000,
+    keepOutputChars: 20_000,
   });
-  child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-  child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/setup`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`server did not start within 120 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  return {
-    baseUrl,
-    dataDir,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 8000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** A cookie + CSRF API client for arranging data (the UI is tested where it matters). */
@@ -205,36 +146,9 @@ class Api {
 async function launch(
   extraArgs: string[] = [],
 ): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      ...extraArgs,
-    ],
-    viewport: VIEWPORTS.desktop,
-    locale: 'en-US',
-    colorScheme: 'light',
-    serviceWorkers: 'block',
-    acceptDownloads: true,
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(30_000);
-  return {
-    context,
-    page,
-    close: async () => {
-      await context.close();
-      fs.rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
+  const browser = await launchBrowser({ extraArgs, acceptDownloads: true });
+  browser.page.setDefaultTimeout(30_000);
+  return browser;
 }
 
 /** On failure: a screenshot and the visible text, so a red run says what the page showed. */
@@ -258,7 +172,7 @@ async function signIn(page: Page, base: string, who: { email: string; password: 
 }
 
 describe.skipIf(SKIP !== null)('management dashboard end to end', () => {
-  let server: Server;
+  let server: RunningServer;
   let admin: Api;
   let work: string;
   let feedFaces: RtspCamera;
@@ -310,7 +224,7 @@ describe.skipIf(SKIP !== null)('management dashboard end to end', () => {
       height: 480,
     });
     feedStranger = await startRtspCamera({ video: strangerVideo.path });
-    server = await startServer();
+    server = await startDashboardServer();
     admin = new Api(server.baseUrl);
     const setup = await admin.post<{ activeOrganizationId: string }>('/api/setup', {
       organization: { name: 'PT Maju Jaya', timeZone: 'Asia/Jakarta', locale: 'en' },

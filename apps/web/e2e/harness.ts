@@ -37,29 +37,58 @@ async function freePort(): Promise<number> {
   });
 }
 
-export type RunningServer = { baseUrl: string; stop: () => Promise<void>; output: () => string };
+export type RunningServer = {
+  baseUrl: string;
+  dataDir: string;
+  stop: () => Promise<void>;
+  output: () => string;
+};
 
-export async function startServer(): Promise<RunningServer> {
+export type ServerOptions = {
+  /** Process roles (HADIR_ROLES); the camera pipeline only where a test has cameras. */
+  roles?: string;
+  /** Extra environment, given the fresh data directory (camera config, models, short timeouts). */
+  env?: (dataDir: string) => Record<string, string>;
+  dataDirPrefix?: string;
+  /** How long the server may take to answer /api/setup (loading face models takes a while). */
+  startTimeoutMs?: number;
+  /** How long SIGTERM gets before SIGKILL. */
+  stopGraceMs?: number;
+  /** Keep only the newest characters of server output (a pipeline logs a lot); all of it by default. */
+  keepOutputChars?: number;
+};
+
+/** A real server on a free port over a fresh data directory, serving the built app. */
+export async function startServer({
+  roles = 'api,worker',
+  env = () => ({}),
+  dataDirPrefix = 'hadir-e2e-',
+  startTimeoutMs = 90_000,
+  stopGraceMs = 5000,
+  keepOutputChars = Infinity,
+}: ServerOptions = {}): Promise<RunningServer> {
   const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-e2e-'));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), dataDirPrefix));
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
       HADIR_DATA_DIR: dataDir,
+      ...env(dataDir),
       PORT: String(port),
-      HADIR_ROLES: 'api,worker',
+      HADIR_ROLES: roles,
       LOG_LEVEL: 'warn',
       HADIR_WEB_DIR: DIST_DIR,
       NODE_ENV: 'production',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-keepOutputChars));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${output}`);
     try {
@@ -70,18 +99,19 @@ export async function startServer(): Promise<RunningServer> {
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not start within 90 s:\n${output}`);
+      throw new Error(`server did not start within ${startTimeoutMs / 1000} s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 300));
   }
   return {
     baseUrl,
+    dataDir,
     output: () => output,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        await Promise.race([exited, new Promise((r) => setTimeout(r, stopGraceMs))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -89,7 +119,11 @@ export async function startServer(): Promise<RunningServer> {
   };
 }
 
-export async function launchBrowser(): Promise<{
+/** A fresh headless Chromium profile; extraArgs for fake media devices and the like. */
+export async function launchBrowser({
+  extraArgs = [],
+  acceptDownloads,
+}: { extraArgs?: string[]; acceptDownloads?: boolean } = {}): Promise<{
   context: BrowserContext;
   page: Page;
   close: () => Promise<void>;
@@ -106,12 +140,14 @@ export async function launchBrowser(): Promise<{
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
     viewport: { width: 1440, height: 900 },
     locale: 'en-US',
     colorScheme: 'light',
     // The PWA service worker would cache the shell between runs; the tests want the network.
     serviceWorkers: 'block',
+    ...(acceptDownloads === undefined ? {} : { acceptDownloads }),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
@@ -138,19 +174,28 @@ export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<voi
   await page.waitForFunction((t) => document.documentElement.dataset.theme === t, theme);
 }
 
-/** Every page in light and dark, at phone and desktop size, into artifacts/screenshots. */
-export async function shootAll(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+/** Every page in light and dark, at phone and desktop size, into artifacts/screenshots (or dir). */
+export async function shootAll(
+  page: Page,
+  name: string,
+  {
+    dir = SCREENSHOT_DIR,
+    settleMs = 150,
+    warnOverflow = false,
+  }: { dir?: string; settleMs?: number; warnOverflow?: boolean } = {},
+): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
   for (const theme of ['light', 'dark'] as const) {
     await setTheme(page, theme);
     for (const [size, viewport] of Object.entries(VIEWPORTS)) {
       await page.setViewportSize(viewport);
       await page.evaluate(() => window.scrollTo(0, 0));
-      await page.waitForTimeout(150);
-      await page.screenshot({
-        path: path.join(SCREENSHOT_DIR, `${name}-${theme}-${size}.png`),
-        fullPage: true,
-      });
+      await page.waitForTimeout(settleMs);
+      if (warnOverflow) {
+        const overflow = await horizontalOverflow(page);
+        if (overflow.length) console.warn(`${name} ${theme} ${size} overflows: ${overflow.join('; ')}`);
+      }
+      await page.screenshot({ path: path.join(dir, `${name}-${theme}-${size}.png`), fullPage: true });
     }
   }
   await setTheme(page, 'light');
