@@ -23,6 +23,42 @@ export function localDateIn(timeZone: string | undefined, atMs: number = Date.no
   return parts;
 }
 
+/**
+ * Local date + zone → ISO instant at the start of that local day (the org's zone, not the browser's).
+ * packages/domain (schedule.ts) does the same zone arithmetic, but the web depends on contracts only,
+ * so this is the web's one copy, beside localDateIn.
+ */
+export function startOfLocalDay(date: string, timeZone: string | undefined): string | undefined {
+  if (!date) return undefined;
+  const guess = Date.parse(`${date}T00:00:00Z`);
+  const offsetMs = zoneOffsetMs(timeZone, guess);
+  return new Date(guess - offsetMs).toISOString();
+}
+
+function zoneOffsetMs(timeZone: string | undefined, atMs: number): number {
+  if (!timeZone) return -new Date(atMs).getTimezoneOffset() * 60_000;
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(atMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return asUtc - atMs;
+}
+
 export function addDaysIso(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);

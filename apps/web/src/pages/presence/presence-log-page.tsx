@@ -16,41 +16,9 @@ import { Icon } from '../../ui/icons';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
 import { camerasApi, dashKeys, facesApi, presenceApi, type LogFilter } from '../dashboard/dashboard-api';
-import { addDaysIso, localDateIn } from '../dashboard/time';
+import { addDaysIso, localDateIn, startOfLocalDay } from '../dashboard/time';
 
 const LIMIT = 50;
-
-/** Local date + zone → ISO instant at the start of that local day (the org's zone, not the browser's). */
-function startOfLocalDay(date: string, timeZone: string | undefined): string | undefined {
-  if (!date) return undefined;
-  const guess = Date.parse(`${date}T00:00:00Z`);
-  const offsetMs = zoneOffsetMs(timeZone, guess);
-  return new Date(guess - offsetMs).toISOString();
-}
-
-function zoneOffsetMs(timeZone: string | undefined, atMs: number): number {
-  if (!timeZone) return -new Date(atMs).getTimezoneOffset() * 60_000;
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(atMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - atMs;
-}
 
 /** Stays per employee and camera, newest first, with filters, cursor paging and CSV/PDF export. */
 export function PresenceLogPage() {
