@@ -20,6 +20,7 @@ import { parseEnv } from '../apps/server/src/platform/config/env.js';
 import { composeServer } from '../apps/server/src/roles/compose.js';
 import { createLogger } from '../apps/server/src/platform/logging/logger.js';
 import { newId } from '../apps/server/src/platform/ids/ids.js';
+import { addEmployee } from '../apps/server/test/fixtures/employee-row.js';
 import { PERMISSIONS } from '@hadir/domain';
 import { DEFAULT_ORGANIZATION_SETTINGS } from '@hadir/contracts';
 
@@ -90,27 +91,11 @@ export async function main(argv: string[]): Promise<void> {
       updatedAt: now,
     })
     .execute();
-  const employeeId = newId(now);
-  await db
-    .insertInto('employees')
-    .values({
-      id: employeeId,
-      organizationId: orgId,
-      employeeCode: 'EMP001',
-      badgeId: null,
-      name: 'Colin Powell',
-      departmentId: null,
-      positionId: null,
-      areaId: null,
-      email: null,
-      phone: null,
-      whatsapp: null,
-      supervisorId: null,
-      status: 'active',
-      createdAt: now,
-      updatedAt: now,
-    })
-    .execute();
+  const employeeId = await addEmployee(server, orgId, {
+    id: newId(now),
+    code: 'EMP001',
+    name: 'Colin Powell',
+  });
   const admin: AuthContext = {
     kind: 'token',
     userId: null,

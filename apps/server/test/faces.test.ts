@@ -13,6 +13,7 @@ import {
   userWithRole,
   type TestServer,
 } from './support.js';
+import { addEmployee as addEmployeeRow } from './fixtures/employee-row.js';
 
 const shared = findSharedDir();
 const MODELS_OK = fs.existsSync(path.join(shared.modelsDir, 'buffalo_sc', 'det_500m.onnx'));
@@ -78,31 +79,8 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('faces and recognit
   let engine: FaceEngine;
   const ids: Record<string, string> = {};
 
-  const addEmployee = async (code: string, name: string, org = orgId) => {
-    const id = newId();
-    const now = t.clock.nowMs();
-    await t.server.ctx.db
-      .insertInto('employees')
-      .values({
-        id,
-        organizationId: org,
-        employeeCode: code,
-        badgeId: null,
-        name,
-        departmentId: null,
-        positionId: null,
-        areaId: null,
-        email: null,
-        phone: null,
-        whatsapp: null,
-        supervisorId: null,
-        status: 'active',
-        createdAt: now,
-        updatedAt: now,
-      })
-      .execute();
-    return id;
-  };
+  const addEmployee = (code: string, name: string, org = orgId) =>
+    addEmployeeRow(t.server, org, { id: newId(), code, name });
   const embeddingOf = async (bytes: Buffer) => {
     const faces = await engine.analyze(await decodeImage(bytes));
     const main = faces.reduce((a, b) => (b.quality.sizePx > a.quality.sizePx ? b : a));
@@ -471,28 +449,8 @@ describe.each(await dialects())('faces without a usable model pack (%s)', (diale
     });
 
     const employeeId = newId();
-    const now = t.clock.nowMs();
     const orgId = (await admin.get('/api/organization')).json<{ id: string }>().id;
-    await t.server.ctx.db
-      .insertInto('employees')
-      .values({
-        id: employeeId,
-        organizationId: orgId,
-        employeeCode: 'EMP001',
-        badgeId: null,
-        name: 'Budi',
-        departmentId: null,
-        positionId: null,
-        areaId: null,
-        email: null,
-        phone: null,
-        whatsapp: null,
-        supervisorId: null,
-        status: 'active',
-        createdAt: now,
-        updatedAt: now,
-      })
-      .execute();
+    await addEmployeeRow(t.server, orgId, { id: employeeId, code: 'EMP001', name: 'Budi' });
     // A non-image is still a 400 (checked before models are needed); a real photo gets 503 with the reason.
     const bad = await upload(admin, employeeId, [jpeg('x.jpg', Buffer.from('nope'))]);
     expect(bad.statusCode).toBe(400);

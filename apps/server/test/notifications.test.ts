@@ -9,7 +9,6 @@ import type { Notification, NotificationMessage } from '@hadir/contracts';
 import { FakeClock } from '../src/platform/clock/clock.js';
 import { parseEnv } from '../src/platform/config/env.js';
 import { createLogger } from '../src/platform/logging/logger.js';
-import { newId } from '../src/platform/ids/ids.js';
 import { composeServer, type HadirServer } from '../src/roles/compose.js';
 import {
   dialects,
@@ -21,46 +20,10 @@ import {
   type DialectName,
   type TestServer,
 } from './support.js';
+import { addEmployee } from './fixtures/employee-row.js';
 
 const TOKEN = 'EAAG-test-access-token';
 const APP_SECRET = 'app-secret-for-signatures';
-
-/** Factory: an employee row (the people module's API is not what these tests are about). */
-async function addEmployee(
-  server: HadirServer,
-  orgId: string,
-  e: {
-    code: string;
-    name: string;
-    whatsapp?: string | null;
-    supervisorId?: string | null;
-    departmentId?: string | null;
-  },
-): Promise<string> {
-  const now = server.ctx.clock.nowMs();
-  const id = newId(now);
-  await server.ctx.db
-    .insertInto('employees')
-    .values({
-      id,
-      organizationId: orgId,
-      employeeCode: e.code,
-      badgeId: null,
-      name: e.name,
-      departmentId: e.departmentId ?? null,
-      positionId: null,
-      areaId: null,
-      email: null,
-      phone: null,
-      whatsapp: e.whatsapp ?? null,
-      supervisorId: e.supervisorId ?? null,
-      status: 'active',
-      createdAt: now,
-      updatedAt: now,
-    })
-    .execute();
-  return id;
-}
 
 const absence = (awayMs = 6 * 60_000 + 30_000): Extract<NotificationMessage, { type: 'absence' }> => ({
   type: 'absence',

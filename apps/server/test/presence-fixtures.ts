@@ -1,44 +1,8 @@
 // Factories for the cameras & presence tests: employees with a supervisor chain and a camera row whose
 // health the test controls (the pipeline is not running in these tests).
+export { addEmployee } from './fixtures/employee-row.js';
 import type { CameraStatus } from '@hadir/contracts';
 import type { HadirServer } from '../src/roles/compose.js';
-import { newId } from '../src/platform/ids/ids.js';
-
-export async function addEmployee(
-  server: HadirServer,
-  orgId: string,
-  e: {
-    code: string;
-    name: string;
-    supervisorId?: string | null;
-    whatsapp?: string | null;
-    areaId?: string | null;
-  },
-): Promise<string> {
-  const now = server.ctx.clock.nowMs();
-  const id = newId(now);
-  await server.ctx.db
-    .insertInto('employees')
-    .values({
-      id,
-      organizationId: orgId,
-      employeeCode: e.code,
-      badgeId: null,
-      name: e.name,
-      departmentId: null,
-      positionId: null,
-      areaId: e.areaId ?? null,
-      email: null,
-      phone: null,
-      whatsapp: e.whatsapp ?? null,
-      supervisorId: e.supervisorId ?? null,
-      status: 'active',
-      createdAt: now,
-      updatedAt: now,
-    })
-    .execute();
-  return id;
-}
 
 export async function setCamera(
   server: HadirServer,

@@ -15,41 +15,12 @@ import {
   type Client,
   type TestServer,
 } from './support.js';
+import { addEmployee } from './fixtures/employee-row.js';
 
 const TOKEN = 'EAAG-report-token';
 /** Asia/Jakarta is UTC+7 with no DST: local wall time on the fixture day → epoch ms. */
 const wib = (date: string, hhmm: string) => Date.parse(`${date}T${hhmm}:00+07:00`);
 const DAY = '2026-01-05'; // a Monday
-
-async function addEmployee(
-  server: HadirServer,
-  orgId: string,
-  e: { code: string; name: string; supervisorId?: string | null; whatsapp?: string | null; status?: string },
-): Promise<string> {
-  const now = server.ctx.clock.nowMs();
-  const id = newId(now);
-  await server.ctx.db
-    .insertInto('employees')
-    .values({
-      id,
-      organizationId: orgId,
-      employeeCode: e.code,
-      badgeId: null,
-      name: e.name,
-      departmentId: null,
-      positionId: null,
-      areaId: null,
-      email: null,
-      phone: null,
-      whatsapp: e.whatsapp ?? null,
-      supervisorId: e.supervisorId ?? null,
-      status: e.status ?? 'active',
-      createdAt: now,
-      updatedAt: now,
-    })
-    .execute();
-  return id;
-}
 
 /** A stay in front of a camera, as the presence module records it. */
 async function stay(

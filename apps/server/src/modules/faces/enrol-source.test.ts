@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSharedDir } from '@hadir/testing';
 import { newId } from '../../platform/ids/ids.js';
+import { addEmployee } from '../../../test/fixtures/employee-row.js';
 import { setupOrganization, startTestServer, type Client, type TestServer } from '../../../test/support.js';
 
 /** The optional multipart field `source` of POST /api/employees/:id/faces (browser camera vs. files). */
@@ -45,27 +46,7 @@ describe.skipIf(SKIP)('enrolment source field', () => {
     let orgId: string;
     ({ client: admin, orgId } = await setupOrganization(t.app));
     employeeId = newId();
-    const now = t.clock.nowMs();
-    await t.server.ctx.db
-      .insertInto('employees')
-      .values({
-        id: employeeId,
-        organizationId: orgId,
-        employeeCode: 'EMP001',
-        badgeId: null,
-        name: 'Abdullah Gul',
-        departmentId: null,
-        positionId: null,
-        areaId: null,
-        email: null,
-        phone: null,
-        whatsapp: null,
-        supervisorId: null,
-        status: 'active',
-        createdAt: now,
-        updatedAt: now,
-      })
-      .execute();
+    await addEmployee(t.server, orgId, { id: employeeId, code: 'EMP001', name: 'Abdullah Gul' });
   });
   afterAll(async () => t?.close());
 
