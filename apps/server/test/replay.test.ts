@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findRepoRoot, findSharedDir, hasBinary, makeFaceVideo } from '@hadir/testing';
+import type { ReplayReport } from '../src/cli/replay-cli.js';
 
 const run = promisify(execFile);
 const shared = findSharedDir();
@@ -66,18 +67,7 @@ describe.skipIf(skip !== null)('npm run replay', () => {
       { cwd: findRepoRoot(), timeout: 120_000 },
     );
     const lines = stdout.trim().split('\n');
-    const report = JSON.parse(lines[lines.length - 1] ?? '{}') as {
-      identities: {
-        name: string;
-        firstSeenSec: number;
-        lastSeenSec: number;
-        sightings: number;
-        bestSimilarity: number;
-      }[];
-      unknownTracks: number;
-      framesAnalyzed: number;
-      realtimeFactor: number;
-    };
+    const report = JSON.parse(lines[lines.length - 1] ?? '{}') as ReplayReport;
     expect(report.framesAnalyzed).toBe(28);
     expect(report.identities.map((i) => i.name)).toEqual(['Colin Powell']);
     const colin = report.identities[0];
