@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<v
   vision: () => import('./bench-vision.js'),
   api: () => import('./bench-api.js'),
   cameras: () => import('./bench-cameras.js'),
+  dashboard: () => import('./bench-dashboard.js'),
 };
 
 const [suite, ...rest] = process.argv.slice(2);
