@@ -293,6 +293,18 @@ describe.each(await dialects())('notifications outbox and delivery (%s)', (diale
       supervisorId,
       departmentId: deptId,
     });
+    // Recipients and departments must belong to this organization.
+    const stranger = '00000000-0000-7000-8000-000000000001';
+    const refusedEmployee = await admin.patch('/api/notification-settings', {
+      hrRecipients: { [deptId]: [stranger] },
+    });
+    expect(refusedEmployee.statusCode).toBe(400);
+    expect(refusedEmployee.json<{ error: { code: string } }>().error.code).toBe('unknown_employee');
+    const refusedDept = await admin.patch('/api/notification-settings', {
+      hrRecipients: { [stranger]: [hr] },
+    });
+    expect(refusedDept.statusCode).toBe(400);
+    expect(refusedDept.json<{ error: { code: string } }>().error.code).toBe('unknown_department');
     expect(
       (await admin.patch('/api/notification-settings', { hrRecipients: { [deptId]: [hr] } })).statusCode,
     ).toBe(200);

@@ -91,6 +91,23 @@ declare module '../../platform/events/event-bus.js' {
   }
 }
 
+/** Whether every id (distinct) names a row of this organization in `table`; no ids is trivially true. */
+async function allInOrg(
+  executor: Executor,
+  table: 'employees' | 'departments',
+  orgId: string,
+  ids: readonly string[],
+): Promise<boolean> {
+  if (ids.length === 0) return true;
+  const found = await executor
+    .selectFrom(table)
+    .select('id')
+    .where('organizationId', '=', orgId)
+    .where('id', 'in', ids)
+    .execute();
+  return found.length === ids.length;
+}
+
 /**
  * The outbox and its delivery. `enqueue` renders and records a message inside the caller's transaction
  * and schedules its `notification.deliver` job in the same transaction; `deliver` (the job) sends it
@@ -745,24 +762,10 @@ export class NotificationsService {
       const after = NotificationSettings.parse({ ...before, ...patch });
       const employeeIds = [...new Set(Object.values(after.hrRecipients).flat())];
       const deptIds = Object.keys(after.hrRecipients);
-      if (employeeIds.length) {
-        const found = await trx
-          .selectFrom('employees')
-          .select('id')
-          .where('organizationId', '=', orgId)
-          .where('id', 'in', employeeIds)
-          .execute();
-        if (found.length !== employeeIds.length) throw badRequest('unknown_employee', 'Unknown HR recipient');
-      }
-      if (deptIds.length) {
-        const found = await trx
-          .selectFrom('departments')
-          .select('id')
-          .where('organizationId', '=', orgId)
-          .where('id', 'in', deptIds)
-          .execute();
-        if (found.length !== deptIds.length) throw badRequest('unknown_department', 'Unknown department');
-      }
+      if (!(await allInOrg(trx, 'employees', orgId, employeeIds)))
+        throw badRequest('unknown_employee', 'Unknown HR recipient');
+      if (!(await allInOrg(trx, 'departments', orgId, deptIds)))
+        throw badRequest('unknown_department', 'Unknown department');
       await trx
         .insertInto('notificationSettings')
         .values({ organizationId: orgId, settings: JSON.stringify(after), updatedAt: now })
