@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { percentile } from './bench-stats.js';
 
 interface AutocannonResult {
   requests: { average: number; total: number };
@@ -59,11 +60,6 @@ interface Row {
   p95: number;
   p99: number;
   non2xx: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 async function postgresReachable(): Promise<boolean> {

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { chromium } from 'playwright-core';
+import { percentile } from './bench-stats.js';
 
 // The root program has no DOM lib: the little the page-side callbacks touch, typed here.
 declare const document: {
@@ -224,10 +225,6 @@ interface WindowStats {
 }
 
 const round = (n: number, d = 1) => (Number.isFinite(n) ? Number(n.toFixed(d)) : NaN);
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 export async function main(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -453,7 +450,7 @@ export async function main(args: string[]): Promise<void> {
       `| before live changes | ${mb(heapBefore.used)} | ${mb(heapBefore.total)} |`,
       `| after live changes | ${mb(heapAfter.used)} | ${mb(heapAfter.total)} |`,
       '',
-      `On-screen changes: ${writes.filter((w) => w.visible).length} written, ${latencies.length} seen on the card, ${missed} not seen; DB write → card p50 ${round(pct(latencies, 50), 0)} ms, p95 ${round(pct(latencies, 95), 0)} ms, max ${round(latencies.at(-1) ?? NaN, 0)} ms.`,
+      `On-screen changes: ${writes.filter((w) => w.visible).length} written, ${latencies.length} seen on the card, ${missed} not seen; DB write → card p50 ${round(percentile(latencies, 50), 0)} ms, p95 ${round(percentile(latencies, 95), 0)} ms, max ${round(latencies.at(-1) ?? NaN, 0)} ms.`,
       `Counters at the end: ${finalCounts.join(', ')} (expected available ${available.size}).`,
     ];
     console.log(out.join('\n'));
