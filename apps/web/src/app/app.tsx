@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError, onUnauthorized } from '../api/client';
 import { queryKeys } from '../api/endpoints';
-import { errorMessage } from '../api/errors';
 import { hasPermission, SessionProvider, useBoot, type Boot } from '../auth/session';
 import { LoginPage } from '../pages/login-page';
 import { NotFoundPage } from '../pages/not-found-page';
@@ -12,10 +11,10 @@ import { OrganizationPickerPage } from '../pages/organization-picker-page';
 import { SetupPage } from '../pages/setup-page';
 import { AppShell } from '../shell/app-shell';
 import { Button } from '../ui/button';
-import { EmptyState } from '../ui/empty-state';
 import { PageSpinner } from '../ui/spinner';
 import { ToastProvider, useToast } from '../ui/toast';
 import { APP_ROUTES } from './routes';
+import { LoadFailed } from '../pages/shared/load-failed';
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -53,10 +52,8 @@ function BootError({ error, onRetry }: { error: unknown; onRetry: () => void }) 
   const { t } = useTranslation();
   return (
     <div className="flex min-h-dvh items-center justify-center p-4">
-      <EmptyState
-        icon="alert"
-        title={t('common.loadFailed')}
-        description={errorMessage(t, error)}
+      <LoadFailed
+        error={error}
         action={
           <Button variant="primary" onClick={onRetry}>
             {t('common.retry')}

@@ -17,6 +17,7 @@ import { PageHeader } from '../../ui/page';
 import { DataTable, Pagination, type Column, type SortState } from '../../ui/table';
 import { useToast } from '../../ui/toast';
 import { EmployeeStatusBadge } from './employee-status-badge';
+import { LoadFailed } from '../shared/load-failed';
 
 type SortKey = (typeof EmployeeSort.options)[number];
 const PAGE_SIZE = 25;
@@ -259,10 +260,8 @@ export function EmployeeListPage() {
         {notReady ? (
           <EmptyState icon="info" title={t('employees.notReady')} />
         ) : list.isError ? (
-          <EmptyState
-            icon="alert"
-            title={t('common.loadFailed')}
-            description={errorMessage(t, list.error)}
+          <LoadFailed
+            error={list.error}
             action={<Button onClick={() => void list.refetch()}>{t('common.retry')}</Button>}
           />
         ) : (

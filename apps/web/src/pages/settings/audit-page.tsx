@@ -3,13 +3,13 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry } from '@hadir/contracts';
 import { auditApi, queryKeys } from '../../api/endpoints';
-import { errorMessage } from '../../api/errors';
 import { currentLocale } from '../../i18n';
 import { formatDateTime } from '../../i18n/format';
 import { Card } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
 import { PageHeader } from '../../ui/page';
 import { DataTable, Pagination, type Column } from '../../ui/table';
+import { LoadFailed } from '../shared/load-failed';
 
 const PAGE_SIZE = 50;
 
@@ -47,11 +47,7 @@ export function AuditPage() {
       <PageHeader title={t('audit.title')} description={t('audit.subtitle')} />
       <Card>
         {audit.isError ? (
-          <EmptyState
-            icon="alert"
-            title={t('common.loadFailed')}
-            description={errorMessage(t, audit.error)}
-          />
+          <LoadFailed error={audit.error} />
         ) : (
           <>
             <DataTable

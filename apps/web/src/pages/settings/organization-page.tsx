@@ -15,11 +15,11 @@ import { LOCALES, LOCALE_NAMES } from '../../i18n';
 import { COMMON_TIME_ZONES, zoneOffsetLabel } from '../../i18n/format';
 import { Button } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
 import { Checkbox, FormError, Input, SelectField, TextField } from '../../ui/field';
 import { PageHeader } from '../../ui/page';
 import { PageSpinner } from '../../ui/spinner';
 import { useToast } from '../../ui/toast';
+import { LoadFailed } from '../shared/load-failed';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
@@ -55,13 +55,12 @@ function fromOrg(org: Organization): FormState {
 }
 
 export function OrganizationPage() {
-  const { t } = useTranslation();
   const org = useQuery({ queryKey: queryKeys.organization, queryFn: orgApi.get });
   if (org.isPending) return <PageSpinner />;
   if (org.isError) {
     return (
       <Card>
-        <EmptyState icon="alert" title={t('common.loadFailed')} description={errorMessage(t, org.error)} />
+        <LoadFailed error={org.error} />
       </Card>
     );
   }

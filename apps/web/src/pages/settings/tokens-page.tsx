@@ -17,6 +17,7 @@ import { ConfirmDialog, FormModal, Modal } from '../../ui/modal';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
 import { useToast } from '../../ui/toast';
+import { LoadFailed } from '../shared/load-failed';
 
 function tokenState(token: ApiToken, now = Date.now()): 'active' | 'revoked' | 'expired' {
   if (token.revokedAt) return 'revoked';
@@ -120,11 +121,7 @@ export function TokensPage() {
       />
       <Card>
         {tokens.isError ? (
-          <EmptyState
-            icon="alert"
-            title={t('common.loadFailed')}
-            description={errorMessage(t, tokens.error)}
-          />
+          <LoadFailed error={tokens.error} />
         ) : (
           <DataTable
             caption={t('tokens.title')}

@@ -18,6 +18,7 @@ import { ConfirmDialog, FormModal } from '../../ui/modal';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
 import { useToast } from '../../ui/toast';
+import { LoadFailed } from '../shared/load-failed';
 
 export function UsersPage() {
   const { t } = useTranslation();
@@ -122,11 +123,7 @@ export function UsersPage() {
       />
       <Card>
         {users.isError ? (
-          <EmptyState
-            icon="alert"
-            title={t('common.loadFailed')}
-            description={errorMessage(t, users.error)}
-          />
+          <LoadFailed error={users.error} />
         ) : (
           <DataTable
             caption={t('users.title')}
