@@ -2,14 +2,15 @@ import { useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { PresenceLogEntry } from '@hadir/contracts';
-import { employeesApi, orgApi, queryKeys } from '../../api/endpoints';
+import { orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { formatDate, formatDateTime, formatDuration, formatNumber, intlTag } from '../../i18n/format';
 import { ButtonAnchor, Button } from '../../ui/button';
 import { Card } from '../../ui/card';
-import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
+import type { ComboOption } from '../../ui/combobox';
+import { EmployeeCombobox } from '../shared/employee-combobox';
 import { EmptyState } from '../../ui/empty-state';
 import { Field, FormError, NamedOptions, SelectField, TextField } from '../../ui/field';
 import { Icon } from '../../ui/icons';
@@ -66,13 +67,6 @@ export function PresenceLogPage() {
       set(v);
       setCursors([]);
     };
-  const searchEmployees = async (q: string): Promise<ComboOption[]> =>
-    (await employeesApi.list({ q: q || undefined, page: 1, pageSize: 10 })).items.map((e) => ({
-      id: e.id,
-      label: e.name,
-      detail: e.employeeCode,
-    }));
-
   /** "21 Nov 2026, 08:10 – 08:42"; the end repeats the date only when the stay crossed midnight. */
   const span = (r: PresenceLogEntry) => {
     const end =
@@ -167,15 +161,12 @@ export function PresenceLogPage() {
           />
           <Field label={t('dash.log.employee')} className="col-span-2 lg:col-span-1">
             {(p) => (
-              <AsyncCombobox
+              <EmployeeCombobox
                 control={p}
                 value={employee}
                 onChange={reset(setEmployee)}
-                search={searchEmployees}
                 queryKey="dash-log-employee"
-                placeholder={t('dash.common.searchEmployee')}
                 noneLabel={t('dash.common.anyEmployee')}
-                emptyLabel={t('dash.common.noEmployees')}
               />
             )}
           </Field>

@@ -13,13 +13,14 @@ import {
   type ChartOptions,
 } from 'chart.js';
 import { Bar, Line } from 'react-chartjs-2';
-import { employeesApi, orgApi, queryKeys } from '../../api/endpoints';
+import { orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { currentLocale } from '../../i18n';
 import { formatDuration, formatNumber, intlTag } from '../../i18n/format';
 import { ButtonAnchor } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
-import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
+import type { ComboOption } from '../../ui/combobox';
+import { EmployeeCombobox } from '../shared/employee-combobox';
 import { Field, FormError, NamedOptions, SelectField, TextField } from '../../ui/field';
 import { PageHeader } from '../../ui/page';
 import { Skeleton } from '../../ui/spinner';
@@ -311,12 +312,6 @@ function DailyReportCard({ timeZone }: { timeZone: string | undefined }) {
   const { t } = useTranslation();
   const [date, setDate] = useState(() => localDateIn(timeZone));
   const [supervisor, setSupervisor] = useState<ComboOption | null>(null);
-  const search = async (q: string): Promise<ComboOption[]> =>
-    (await employeesApi.list({ q: q || undefined, page: 1, pageSize: 10 })).items.map((e) => ({
-      id: e.id,
-      label: e.name,
-      detail: e.employeeCode,
-    }));
   return (
     <Card className="mt-4">
       <CardHeader title={t('dash.reports.daily')} description={t('dash.reports.dailyHint')} />
@@ -329,15 +324,12 @@ function DailyReportCard({ timeZone }: { timeZone: string | undefined }) {
         />
         <Field label={t('dash.reports.supervisor')}>
           {(p) => (
-            <AsyncCombobox
+            <EmployeeCombobox
               control={p}
               value={supervisor}
               onChange={setSupervisor}
-              search={search}
               queryKey="dash-report-supervisor"
-              placeholder={t('dash.common.searchEmployee')}
               noneLabel={t('dash.reports.wholeOrganization')}
-              emptyLabel={t('dash.common.noEmployees')}
             />
           )}
         </Field>

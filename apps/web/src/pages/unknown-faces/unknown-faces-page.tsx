@@ -2,14 +2,14 @@ import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { UnknownFaceGroup } from '@hadir/contracts';
-import { employeesApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { formatDateTime } from '../../i18n/format';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
-import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
+import type { ComboOption } from '../../ui/combobox';
+import { EmployeeCombobox } from '../shared/employee-combobox';
 import { EmptyState } from '../../ui/empty-state';
 import { Field, FormError } from '../../ui/field';
 import { ConfirmDialog, Modal } from '../../ui/modal';
@@ -157,12 +157,6 @@ function AssignDialog({ group, onClose }: { group: UnknownFaceGroup; onClose: ()
     },
     onError: (e) => toast.show(errorMessage(t, e), 'error'),
   });
-  const search = async (q: string): Promise<ComboOption[]> =>
-    (await employeesApi.list({ q: q || undefined, page: 1, pageSize: 10 })).items.map((e) => ({
-      id: e.id,
-      label: e.name,
-      detail: e.employeeCode,
-    }));
   return (
     <Modal
       open
@@ -185,15 +179,12 @@ function AssignDialog({ group, onClose }: { group: UnknownFaceGroup; onClose: ()
     >
       <Field label={t('dash.common.employee')}>
         {(p) => (
-          <AsyncCombobox
+          <EmployeeCombobox
             control={p}
             value={employee}
             onChange={setEmployee}
-            search={search}
             queryKey="dash-assign-employee"
-            placeholder={t('dash.common.searchEmployee')}
             noneLabel={t('common.none')}
-            emptyLabel={t('dash.common.noEmployees')}
           />
         )}
       </Field>
