@@ -26,7 +26,7 @@ describe('camera config', () => {
       enabled: true,
       analysisFps: 5,
       minFacePx: 40,
-      absentAfterMinutes: 30,
+      absentAfterMinutes: 5,
       rtspTransport: 'udp',
       maxWidth: 1280,
     });

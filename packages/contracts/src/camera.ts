@@ -153,7 +153,7 @@ export const GlobalCameraDefaultsSchema = z
     minFacePx: CameraMinFacePxSchema.default(40),
     recognitionThreshold: CameraRecognitionThresholdSchema.optional(),
     workingHours: CameraWorkingHoursSchema.optional(),
-    absentAfterMinutes: CameraAbsentAfterMinutesSchema.default(30),
+    absentAfterMinutes: CameraAbsentAfterMinutesSchema.default(5),
     rtspTransport: CameraRtspTransportSchema.default('tcp'),
     maxWidth: CameraMaxWidthSchema.default(1280),
   })
