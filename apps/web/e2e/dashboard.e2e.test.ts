@@ -421,7 +421,10 @@ describe.skipIf(SKIP !== null)('management dashboard end to end', () => {
         .waitFor({ timeout: 120_000 });
       const accepted = await results.getByText('Accepted', { exact: true }).count();
       expect(accepted).toBeGreaterThanOrEqual(1);
-      await expect(page.locator('[data-testid="face-sample"]').count()).resolves.toBe(1 + accepted);
+      // The sample list refetches after the results render: wait for it rather than read it once.
+      await expect
+        .poll(() => page.locator('[data-testid="face-sample"]').count(), { timeout: 30_000 })
+        .toBe(1 + accepted);
       // Captures are recorded as 'camera', the chosen file as 'upload'.
       const samples = page.locator('[data-testid="face-sample"]');
       await expect(samples.filter({ hasText: 'Camera' }).count()).resolves.toBe(accepted);
