@@ -110,9 +110,9 @@ describe.each(await dialects())('analytics (%s)', (dialect) => {
       .trim()
       .split('\n');
     expect(lines[0]).toBe(
-      'date,scheduled,present,absent,late,pending,present_minutes,average_present_minutes',
+      'date,time_zone,scheduled,present,absent,late,pending,present_minutes,average_present_minutes',
     );
-    expect(lines[2]).toMatch(/^2026-01-02,2,2,0,1,0,/);
+    expect(lines[2]).toMatch(/^2026-01-02,Asia\/Jakarta,2,2,0,1,0,/);
 
     const xlsx = await admin.get(`${q}&format=xlsx`);
     expect(xlsx.headers['content-disposition']).toContain('attendance-2026-01-01-2026-01-02.xlsx');

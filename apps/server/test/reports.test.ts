@@ -206,9 +206,9 @@ describe.each(await dialects())('daily reports (%s)', (dialect) => {
         .split('\n')
         .slice(0, 3),
     ).toEqual([
-      'date,employee_code,name,status,check_in,check_out,late_minutes,early_leave_minutes,present_minutes,overtime_minutes',
-      '2026-01-05,EMP001,Budi Santoso,present,07:55,17:05,0,0,505,10',
-      '2026-01-05,EMP002,Citra Lestari,present,08:20,17:00,20,0,520,0',
+      'date,employee_code,name,status,check_in,check_out,time_zone,late_minutes,early_leave_minutes,present_minutes,overtime_minutes',
+      '2026-01-05,EMP001,Budi Santoso,present,07:55,17:05,Asia/Jakarta,0,0,505,10',
+      '2026-01-05,EMP002,Citra Lestari,present,08:20,17:00,Asia/Jakarta,20,0,520,0',
     ]);
 
     const pdf = await admin.get(`/api/reports/daily?date=${DAY}&supervisorId=${ids.spv}&format=pdf`);

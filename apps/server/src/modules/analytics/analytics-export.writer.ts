@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import type { AttendanceAnalytics, Locale, PresenceLogEntry } from '@hadir/contracts';
+import { csvText } from '../../platform/export/csv.js';
 
 /** Labels of the exported files, in the organization's language (Vietnamese needs a Unicode font). */
 const LABELS = {
@@ -136,34 +136,30 @@ function attendanceTables(a: AttendanceAnalytics, l: Labels) {
 }
 
 export function attendanceCsv(a: AttendanceAnalytics): string {
-  // Machine-readable: one row per day, stable English column names, a BOM so Excel reads UTF-8.
-  return (
-    '\ufeff' +
-    stringify(
-      a.days.map((d) => [
-        d.date,
-        d.scheduled,
-        d.present,
-        d.absent,
-        d.late,
-        d.pending,
-        d.presentMinutes,
-        d.averagePresentMinutes,
-      ]),
-      {
-        header: true,
-        columns: [
-          'date',
-          'scheduled',
-          'present',
-          'absent',
-          'late',
-          'pending',
-          'present_minutes',
-          'average_present_minutes',
-        ],
-      },
-    )
+  // Machine-readable: one row per day (local dates in the named zone), stable English column names.
+  return csvText(
+    [
+      'date',
+      'time_zone',
+      'scheduled',
+      'present',
+      'absent',
+      'late',
+      'pending',
+      'present_minutes',
+      'average_present_minutes',
+    ],
+    a.days.map((d) => [
+      d.date,
+      a.timeZone,
+      d.scheduled,
+      d.present,
+      d.absent,
+      d.late,
+      d.pending,
+      d.presentMinutes,
+      d.averagePresentMinutes,
+    ]),
   );
 }
 

@@ -1,15 +1,7 @@
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { EMPLOYEE_IMPORT_COLUMNS } from '@hadir/contracts';
+import { csvText, neutralizeCell } from '../../platform/export/csv.js';
 import type { EmployeeRow } from './employees.repository.js';
-
-/**
- * OWASP CSV injection: a cell starting with = + - @ (or a tab / carriage return) is run as a formula by
- * spreadsheets. Prefixing a single quote makes it text; the importer removes that quote again.
- */
-export function neutralizeCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
 
 /** Employees as the import columns, so an export can be edited and imported back. */
 export function employeeTable(rows: readonly EmployeeRow[]): string[][] {
@@ -29,10 +21,8 @@ export function employeeTable(rows: readonly EmployeeRow[]): string[][] {
   );
 }
 
-/** UTF-8 with a byte-order mark: without it Excel on Windows misreads names like "José" or "Nguyễn". */
 export function toCsv(table: string[][]): Buffer {
-  const text = stringify([[...EMPLOYEE_IMPORT_COLUMNS], ...table]);
-  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+  return Buffer.from(csvText(EMPLOYEE_IMPORT_COLUMNS, table), 'utf8');
 }
 
 export async function toXlsx(table: string[][]): Promise<Buffer> {

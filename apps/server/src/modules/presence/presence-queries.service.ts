@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type {
   PresenceEntry,
   PresenceInterval,
@@ -10,6 +9,8 @@ import type {
 } from '@hadir/contracts';
 import type { ServerContext } from '../../context.js';
 import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
+import { csvStream, localTimestamp } from '../../platform/export/csv.js';
+import { getOrganizationSettings } from '../organizations/index.js';
 import { decodeIntervalCursor, encodeIntervalCursor } from './interval-cursor.js';
 
 const STATES = ['available', 'off', 'unknown', 'outside_hours'] as const;
@@ -157,8 +158,13 @@ export class PresenceQueries {
     };
   }
 
-  /** Every matching interval as CSV, page by page (memory stays flat on a million rows). */
-  intervalsCsv(orgId: string, q: PresenceIntervalsQuery): Readable {
+  /**
+   * Every matching interval as CSV, page by page (memory stays flat on a million rows). Times are local
+   * in the organization's zone, which the `time_zone` column names.
+   */
+  async intervalsCsv(orgId: string, q: PresenceIntervalsQuery): Promise<Readable> {
+    const { timeZone } = await getOrganizationSettings(this.ctx.db, orgId);
+    const local = (iso: string) => localTimestamp(timeZone, Date.parse(iso));
     const page = (cursor: string | undefined) =>
       this.intervals(orgId, { ...q, limit: 1000, ...(cursor ? { cursor } : {}) });
     async function* rows() {
@@ -170,8 +176,9 @@ export class PresenceQueries {
             r.employeeCode,
             r.employeeName,
             r.cameraName,
-            r.startedAt,
-            r.lastSeenAt,
+            local(r.startedAt),
+            local(r.lastSeenAt),
+            timeZone,
             Math.round(r.durationMs / 1000),
             r.sightings,
             r.bestSimilarity,
@@ -181,20 +188,19 @@ export class PresenceQueries {
         cursor = next.nextCursor;
       }
     }
-    return Readable.from(rows()).pipe(
-      stringify({
-        header: true,
-        columns: [
-          'employee_code',
-          'employee_name',
-          'camera',
-          'started_at',
-          'last_seen_at',
-          'duration_s',
-          'sightings',
-          'best_similarity',
-        ],
-      }),
+    return csvStream(
+      [
+        'employee_code',
+        'employee_name',
+        'camera',
+        'started_at',
+        'last_seen_at',
+        'time_zone',
+        'duration_s',
+        'sightings',
+        'best_similarity',
+      ],
+      rows(),
     );
   }
 }

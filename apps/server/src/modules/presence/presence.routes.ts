@@ -38,7 +38,7 @@ export function registerPresenceRoutes(app: HttpApp, ctx: ServerContext, queries
             .type('text/csv; charset=utf-8')
             .header('content-disposition', 'attachment; filename="presence-log.csv"')
             // A stream bypasses the JSON serializer; the declared schema describes the JSON form.
-            .send(queries.intervalsCsv(orgOf(req), req.query) as unknown as PresenceIntervalsPage)
+            .send((await queries.intervalsCsv(orgOf(req), req.query)) as unknown as PresenceIntervalsPage)
         );
       }
       return queries.intervals(orgOf(req), req.query);
