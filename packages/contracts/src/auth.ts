@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime, Locale } from './common.js';
+import { Id, IsoDateTime, Locale, TimeZone } from './common.js';
 
 export const RoleName = z
   .enum(['admin', 'manager', 'support', 'officer', 'member'])
@@ -20,7 +20,7 @@ export const SetupStatus = z.object({
 export const SetupRequest = z.object({
   organization: z.object({
     name: z.string().trim().min(2).max(120),
-    timeZone: z.string().min(1).max(64).default('Asia/Jakarta').describe('IANA time zone, e.g. Asia/Jakarta'),
+    timeZone: TimeZone.default('Asia/Jakarta'),
     locale: Locale.default('id'),
   }),
   admin: z.object({

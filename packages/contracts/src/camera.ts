@@ -2,6 +2,7 @@
 // Cameras inherit global defaults; a bad file stops startup with messages that name the camera and the
 // field to fix (see formatConfigIssues).
 import { z } from 'zod';
+import { isTimeZone } from './common.js';
 
 const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const HHMM_RE = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
@@ -112,15 +113,6 @@ export const CameraDayWindowSchema = z
     message: 'start and end must differ (end before start crosses midnight)',
   })
   .describe('Working window of one day; an end earlier than start means the shift crosses midnight.');
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const day = (name: string) =>
   CameraDayWindowSchema.nullable().describe(`${name}: working window, or null for a day off`);

@@ -11,10 +11,52 @@ export const Id = z
 export type Id = z.infer<typeof Id>;
 
 export const IsoDateTime = z.string().describe('ISO-8601 timestamp, UTC');
+/** True for a real calendar date "YYYY-MM-DD" (2026-02-31 and 2025-02-29 are not). */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return (
+    year >= 1900 && d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day
+  );
+}
+
 export const LocalDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine(isCalendarDate, 'not a real calendar date')
   .describe('A calendar date in the organization time zone');
+
+/** True for a time zone this runtime knows by its IANA name ("Asia/Jakarta", "UTC"). */
+export function isTimeZone(value: string): boolean {
+  if (value.length === 0 || value.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone, validated at the edge so a bad one never reaches reports or the presence tick. */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone such as "Asia/Jakarta"')
+  .describe('IANA time zone, e.g. Asia/Jakarta');
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * NUL bytes and lone UTF-16 surrogates in text: a NUL truncates strings in C libraries and PostgreSQL
+ * refuses it outright; a lone surrogate is not valid Unicode and becomes U+FFFD (or an error) on the
+ * way to UTF-8. Neither belongs in a name or a note.
+ */
+export function hasUnsafeText(value: string): boolean {
+  return value.includes('\u0000') || LONE_SURROGATE.test(value);
+}
 
 export const Locale = z.enum(['id', 'en', 'vi']).describe('UI and message language');
 export type Locale = z.infer<typeof Locale>;

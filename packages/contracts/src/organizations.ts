@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTime, Locale } from './common.js';
+import { Id, IsoDateTime, Locale, TimeZone } from './common.js';
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 
@@ -31,7 +31,7 @@ export const DEFAULT_SCHEDULE: WeeklySchedule = {
 };
 
 export const OrganizationSettings = z.object({
-  timeZone: z.string().min(1).max(64).describe('IANA time zone, e.g. Asia/Jakarta'),
+  timeZone: TimeZone,
   locale: Locale.describe('Default language for messages and reports'),
   workingHours: WeeklySchedule,
   lateGraceMinutes: z

@@ -1,5 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import { DEFAULT_ORGANIZATION_SETTINGS, OrganizationSettings, type Organization } from '@hadir/contracts';
+import {
+  DEFAULT_ORGANIZATION_SETTINGS,
+  isTimeZone,
+  OrganizationSettings,
+  type Organization,
+} from '@hadir/contracts';
 import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
 import type { DB } from '../../platform/db/schema.js';
@@ -11,7 +16,11 @@ import { diffFields, recordAudit } from '../audit/index.js';
 /** Settings stored before a field existed get its default, so old rows always parse. */
 export function parseSettings(json: string): OrganizationSettings {
   const raw = JSON.parse(json) as Partial<OrganizationSettings>;
-  return OrganizationSettings.parse({ ...DEFAULT_ORGANIZATION_SETTINGS, ...raw });
+  // A zone stored before zones were validated (or one a newer ICU dropped) must not break reports and
+  // the presence tick for this organization: read it as UTC until an admin sets a real one.
+  const stored = raw.timeZone ?? DEFAULT_ORGANIZATION_SETTINGS.timeZone;
+  const timeZone = typeof stored === 'string' && isTimeZone(stored) ? stored : 'UTC';
+  return OrganizationSettings.parse({ ...DEFAULT_ORGANIZATION_SETTINGS, ...raw, timeZone });
 }
 
 export async function getOrganizationSettings(db: Kysely<DB>, orgId: string): Promise<OrganizationSettings> {
