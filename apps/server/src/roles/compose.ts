@@ -38,12 +38,21 @@ export interface ComposeOptions {
   webDir?: string | null;
 }
 
+/**
+ * The data dir holds the database, the secret key, face snapshots and uploads: only the server's user
+ * may enter it (0700), whatever the umask, and a dir left open by an older version is closed here.
+ */
+function preparePrivateDataDir(env: Env): void {
+  fs.mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(env.dataDir, 0o700);
+}
+
 /** Data-dir secret for sealing secrets at rest, created once with 0600 permissions. */
 function loadSecret(env: Env): string {
   if (env.HADIR_SECRET_KEY) return env.HADIR_SECRET_KEY;
   const file = path.join(env.dataDir, 'secret.key');
-  fs.mkdirSync(env.dataDir, { recursive: true });
   if (!fs.existsSync(file)) fs.writeFileSync(file, randomToken(48), { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
   return fs.readFileSync(file, 'utf8').trim();
 }
 
@@ -51,6 +60,7 @@ function loadSecret(env: Env): string {
 export async function composeServer(env: Env, opts: ComposeOptions = {}): Promise<HadirServer> {
   const log = opts.logger ?? createLogger(env.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
+  preparePrivateDataDir(env);
   const database = openDatabase(env.DATABASE_URL);
   const migrated = await migrateToLatest(database);
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrated');
@@ -86,7 +96,7 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
     webDir: opts.webDir === undefined ? (env.HADIR_WEB_DIR ?? DEFAULT_WEB_DIR) : opts.webDir,
     version: VERSION,
   });
-  registerHealthRoutes(app, readiness, metrics, VERSION);
+  registerHealthRoutes(app, readiness, metrics, VERSION, env.HADIR_METRICS_TOKEN ?? null);
   modules = await registerModules(app, ctx, readiness);
   await app.ready();
 

@@ -124,7 +124,7 @@ export function registerAnalyticsRoutes(
         .sort((a, b) => b.quality - a.quality)[0];
       if (!best) throw notFound('Face photo');
       const jpeg = await faces.faces.thumbnail(auth, orgId, req.params.id, best.id);
-      return reply.type('image/jpeg').header('cache-control', 'private, max-age=300').send(jpeg);
+      return reply.type('image/jpeg').header('cache-control', 'private, no-store').send(jpeg);
     },
   );
 

@@ -254,8 +254,8 @@ export class ReportsService {
     // Written before the transaction; the path is deterministic, so a lost race just rewrites it.
     const relPath = path.posix.join('reports', orgId, date, `${supervisorId}-${locale}.pdf`);
     const absPath = path.join(this.ctx.env.dataDir, relPath);
-    fs.mkdirSync(path.dirname(absPath), { recursive: true });
-    fs.writeFileSync(absPath, pdf);
+    fs.mkdirSync(path.dirname(absPath), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(absPath, pdf, { mode: 0o600 });
 
     const words = REPORT_WORDS[locale];
     const nowMs = this.ctx.clock.nowMs();

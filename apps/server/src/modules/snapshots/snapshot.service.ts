@@ -69,7 +69,7 @@ export class SnapshotService {
     // UTC day folders: retention works on created_at, the folder only keeps directories small.
     const day = new Date(createdAtMs).toISOString().slice(0, 10);
     const relDir = path.posix.join('snapshots', orgId, day);
-    await mkdir(path.join(this.ctx.env.dataDir, relDir), { recursive: true });
+    await mkdir(path.join(this.ctx.env.dataDir, relDir), { recursive: true, mode: 0o700 });
     const facePath = path.posix.join(relDir, `${id}-face.jpg`);
     const framePath = input.frameJpeg ? path.posix.join(relDir, `${id}-frame.jpg`) : null;
     await writeFile(this.abs(facePath), input.faceJpeg, { flag: 'wx', mode: 0o600 });

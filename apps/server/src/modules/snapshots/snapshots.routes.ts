@@ -26,7 +26,7 @@ export function registerSnapshotRoutes(app: HttpApp, snapshots: SnapshotService)
         const bytes = await snapshots.read(authOf(req), orgOf(req), req.params.id, which);
         return reply
           .type('image/jpeg')
-          .header('cache-control', 'private, max-age=3600')
+          .header('cache-control', 'private, no-store')
           .header('x-content-type-options', 'nosniff')
           .send(bytes);
       },

@@ -44,6 +44,11 @@ const EnvSchema = z.object({
     .enum(['auto', 'true', 'false'])
     .default('auto')
     .describe('Mark cookies Secure (auto: when HADIR_PUBLIC_URL is https)'),
+  HADIR_METRICS_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters')
+    .optional()
+    .describe('Enables /metrics for a scraper sending "Authorization: Bearer <token>"; off when unset'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HADIR_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   HADIR_FACE_PACK: z

@@ -33,7 +33,7 @@ export function openDatabase(url: string, opts: { poolSize?: number; searchPath?
     return { db, dialect: 'postgres', description: safe.toString(), close: () => db.destroy() };
   }
   const file = url.replace(/^(sqlite:|file:)/, '');
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') createPrivateFile(file);
   const native = new BetterSqlite3(file);
   native.pragma('journal_mode = WAL');
   native.pragma('synchronous = NORMAL');
@@ -44,6 +44,20 @@ export function openDatabase(url: string, opts: { poolSize?: number; searchPath?
     plugins: [new CamelCasePlugin()],
   });
   return { db, dialect: 'sqlite', description: `sqlite:${file}`, close: () => db.destroy() };
+}
+
+/**
+ * The SQLite file holds embeddings and password hashes: its folder is created 0700 and the file 0600
+ * before SQLite opens it. SQLite gives the -wal and -shm files the database file's mode, so they follow;
+ * files left world-readable by an older version are tightened here too.
+ */
+function createPrivateFile(file: string): void {
+  const abs = path.resolve(file);
+  fs.mkdirSync(path.dirname(abs), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(abs, 'a', 0o600));
+  for (const f of [abs, `${abs}-wal`, `${abs}-shm`, `${abs}-journal`]) {
+    if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+  }
 }
 
 export async function pingDatabase(db: Kysely<DB>): Promise<void> {

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
+import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,6 +17,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { hasUnsafeText } from '@hadir/contracts';
 import type { Logger } from '../logging/logger.js';
 import type { AuthContext, RouteAuth } from './auth-context.js';
 import { AppError } from './errors.js';
@@ -77,6 +79,12 @@ export async function buildHttpApp(opts: BuildAppOptions) {
     return payload;
   });
 
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(opts.webDir ?? null) },
+    frameguard: { action: 'deny' },
+    // Camera frames and snapshots are same-origin; nothing is embedded cross-origin.
+    crossOriginEmbedderPolicy: false,
+  });
   await app.register(cookie);
   await app.register(multipart, {
     limits: { fileSize: opts.maxUploadBytes ?? 50 * 1024 * 1024, files: 20, fields: 50 },
@@ -124,6 +132,18 @@ export async function buildHttpApp(opts: BuildAppOptions) {
     if (required === 'org') return;
     if (!auth.permissions.has(required)) {
       throw new AppError(403, 'forbidden', `Your role does not allow this (needs ${required})`);
+    }
+  });
+
+  // After the auth hook (401/403 come first): no NUL byte or lone surrogate enters through any JSON body
+  // or query string, whichever route it is; names, notes and search text all pass here.
+  app.addHook('preValidation', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const where = unsafeTextPath(request.query, 'query') ?? unsafeTextPath(request.body, 'body');
+    if (where) {
+      throw new AppError(400, 'invalid_text', 'Text may not contain NUL bytes or invalid Unicode', {
+        path: where,
+      });
     }
   });
 
@@ -191,6 +211,58 @@ export async function buildHttpApp(opts: BuildAppOptions) {
 }
 
 export type HttpApp = Awaited<ReturnType<typeof buildHttpApp>>;
+
+/** The first string (or key) in a parsed body or query that has a NUL byte or a lone surrogate. */
+function unsafeTextPath(value: unknown, at: string, depth = 0): string | null {
+  if (typeof value === 'string') return hasUnsafeText(value) ? at : null;
+  if (value === null || typeof value !== 'object' || depth > 32 || Buffer.isBuffer(value)) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = unsafeTextPath(value[i], `${at}.${i}`, depth + 1);
+      if (hit) return hit;
+    }
+    return null;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (hasUnsafeText(key)) return `${at}.(key)`;
+    const hit = unsafeTextPath(v, `${at}.${key}`, depth + 1);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+/**
+ * The Content-Security-Policy the built web app works with: its own scripts only (the one inline
+ * script in index.html, which sets the theme before first paint, is allowed by its hash), inline style
+ * attributes (React and Chart.js set them), camera capture and snapshots as blob:/data: URLs, the
+ * WebSocket and API on the same origin, and no framing by any site (clickjacking).
+ */
+export function contentSecurityPolicy(webDir: string | null): Record<string, string[]> {
+  const scriptSrc = ["'self'"];
+  const index = webDir ? path.join(webDir, 'index.html') : null;
+  if (index && fs.existsSync(index)) {
+    const html = fs.readFileSync(index, 'utf8');
+    for (const m of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
+      const body = m[1] ?? '';
+      if (body.trim()) scriptSrc.push(`'sha256-${createHash('sha256').update(body).digest('base64')}'`);
+    }
+  }
+  return {
+    'default-src': ["'self'"],
+    'script-src': scriptSrc,
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:', 'blob:'],
+    'media-src': ["'self'", 'blob:'],
+    'font-src': ["'self'", 'data:'],
+    'connect-src': ["'self'"],
+    'worker-src': ["'self'"],
+    'manifest-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'self'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+  };
+}
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,6 +1,10 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { HttpApp } from './app.js';
 import type { Metrics } from './metrics.js';
+
+/** Fixed-length digests, so comparing tokens of different lengths is constant-time too. */
+const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export type ReadinessCheck = () => Promise<{ ok: boolean; detail?: unknown }>;
 
@@ -28,6 +32,7 @@ export function registerHealthRoutes(
   readiness: Readiness,
   metrics: Metrics,
   version: string,
+  metricsToken: string | null = null,
 ): void {
   app.get(
     '/healthz',
@@ -38,7 +43,18 @@ export function registerHealthRoutes(
     const result = await readiness.run();
     return reply.code(result.ok ? 200 : 503).send({ status: result.ok ? 'ready' : 'not_ready', ...result });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  // Metrics describe the deployment (routes, load, memory): opt-in, and only for the scraper's token.
+  if (!metricsToken) return;
+  const expected = digest(metricsToken);
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    const header = req.headers.authorization ?? '';
+    const sent = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+    if (!sent || !timingSafeEqual(digest(sent), expected)) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: { code: 'unauthorized', message: 'Metrics need the metrics token' } });
+    }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 }
