@@ -11,7 +11,7 @@ const HOSTILE = ['=HYPERLINK("http://evil.test","x")', '+1+cmd|calc', '-2+3', '@
 
 /** Every cell that a spreadsheet would treat as a formula (or a hidden leading control character). */
 function formulaCells(body: string): string[] {
-  const rows = parse<string[]>(body.replace(/^\uFEFF/, ''), { relax_column_count: true });
+  const rows: string[][] = parse(body.replace(/^\uFEFF/, ''), { relax_column_count: true });
   // A number cell like -5 is a number, not a formula: only text that starts with a trigger counts.
   return rows.flat().filter((c) => /^[=+\-@\t\r]/.test(c) && !/^-?\d+(\.\d+)?$/.test(c));
 }
@@ -78,7 +78,7 @@ describe.each(await dialects())('csv exports neutralize formulas (%s)', (dialect
     expect(report.body.split('\n')[0]).toContain('time_zone');
     expect(report.body).toContain('Asia/Jakarta');
     const log = await admin.get('/api/presence/intervals?format=csv');
-    const rows = parse<string[]>(log.body.replace(/^\uFEFF/, ''));
+    const rows: string[][] = parse(log.body.replace(/^\uFEFF/, ''));
     expect(rows[0]).toEqual([
       'employee_code',
       'employee_name',

@@ -19,6 +19,7 @@ export {
   resizeFrame,
   assertRgbFrame,
   DEFAULT_MAX_PIXELS,
+  DEFAULT_MAX_OUTPUT_PIXELS,
 } from './image/decode.js';
 export {
   ARCFACE_TEMPLATE_112,

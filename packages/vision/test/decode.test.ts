@@ -1,7 +1,14 @@
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ImageDecodeError, cropFaceJpeg, decodeImage, encodeJpeg, type RgbFrame } from '../src/index.js';
+import {
+  DEFAULT_MAX_OUTPUT_PIXELS,
+  ImageDecodeError,
+  cropFaceJpeg,
+  decodeImage,
+  encodeJpeg,
+  type RgbFrame,
+} from '../src/index.js';
 
 async function jpeg(width: number, height: number, opts: { orientation?: number } = {}): Promise<Uint8Array> {
   // Left half red, right half blue: shows whether EXIF rotation was applied.
@@ -95,6 +102,41 @@ describe('decodeImage', () => {
     expect(Number(process.hrtime.bigint() - t0) / 1e6).toBeLessThan(2000);
     await expectCode(decodeImage(await jpeg(100, 100), { maxPixels: 5000 }), 'too_large');
   }, 60_000);
+
+  it('shrinks a 7000×7000 PNG while decoding it: RGB stays at 4K size, peak memory bounded', async () => {
+    // 49 megapixels in ~150 KB: under the enrolment header limit (50 MP), so it used to be decoded fully.
+    const png = new Uint8Array(
+      await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#8a7' } })
+        .png({ compressionLevel: 9 })
+        .toBuffer(),
+    );
+    expect(png.byteLength).toBeLessThan(1024 * 1024);
+    const peakRssGrowth = async (maxOutputPixels: number) => {
+      const base = process.memoryUsage().rss;
+      let peak = base;
+      const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+      const frames = await Promise.all(
+        [0, 1, 2].map(() => decodeImage(png, { maxPixels: 50_000_000, maxOutputPixels })),
+      );
+      clearInterval(sample);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return { frames, mb: (peak - base) / 2 ** 20 };
+    };
+    const shrunk = await peakRssGrowth(DEFAULT_MAX_OUTPUT_PIXELS);
+    for (const f of shrunk.frames) {
+      expect(f.width * f.height).toBeLessThanOrEqual(DEFAULT_MAX_OUTPUT_PIXELS);
+      expect(f.width).toBe(f.height); // the aspect is kept
+      expect(f.width).toBeGreaterThan(2800);
+    }
+    shrunk.frames.length = 0;
+    const full = await peakRssGrowth(Number.POSITIVE_INFINITY);
+    expect(full.frames[0]?.width).toBe(7000);
+    console.log(
+      `3 parallel 7000×7000 PNG decodes: peak RSS +${shrunk.mb.toFixed(0)} MB shrunk on load, +${full.mb.toFixed(0)} MB decoded fully`,
+    );
+    // 3 × 147 MB of RGB alone when decoded fully; shrunk output is 3 × 25 MB.
+    expect(shrunk.mb).toBeLessThan(250);
+  }, 120_000);
 });
 
 describe('encodeJpeg and cropFaceJpeg', () => {

@@ -5,11 +5,12 @@ import type { Env } from '../platform/config/env.js';
 import { systemClock, type Clock } from '../platform/clock/clock.js';
 import { SecretBox } from '../platform/crypto/secret-box.js';
 import { openDatabase, pingDatabase, type Database } from '../platform/db/database.js';
-import { migrateToLatest } from '../platform/db/migrate.js';
+import { migrateToLatest, type MigrationReport } from '../platform/db/migrate.js';
 import { EventBus } from '../platform/events/event-bus.js';
 import { buildHttpApp, type HttpApp } from '../platform/http/app.js';
 import { Readiness, registerHealthRoutes } from '../platform/http/health.js';
 import { createMetrics } from '../platform/http/metrics.js';
+import { OrgLimiter } from '../platform/http/org-limiter.js';
 import { randomToken } from '../platform/ids/ids.js';
 import { JobRunner } from '../platform/jobs/job-runner.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
@@ -56,13 +57,29 @@ function loadSecret(env: Env): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * On PostgreSQL, migrations run on their own pool without a statement timeout (an index on a big table
+ * may take minutes); the server's pool then bounds every statement, so one runaway search cannot hold
+ * a connection for long. SQLite has no statement timeout; its per-organization bounds are the limiters.
+ */
+async function openMigratedDatabase(env: Env): Promise<Database & { migrated: MigrationReport }> {
+  if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
+    const database = openDatabase(env.DATABASE_URL);
+    return Object.assign(database, { migrated: await migrateToLatest(database) });
+  }
+  const migrator = openDatabase(env.DATABASE_URL, { poolSize: 1 });
+  const migrated = await migrateToLatest(migrator).finally(() => migrator.close());
+  const database = openDatabase(env.DATABASE_URL, { statementTimeoutMs: env.HADIR_DB_STATEMENT_TIMEOUT_MS });
+  return Object.assign(database, { migrated });
+}
+
 /** The composition root: wires adapters and modules explicitly, runs migrations, builds HTTP. */
 export async function composeServer(env: Env, opts: ComposeOptions = {}): Promise<HadirServer> {
   const log = opts.logger ?? createLogger(env.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
   preparePrivateDataDir(env);
-  const database = openDatabase(env.DATABASE_URL);
-  const migrated = await migrateToLatest(database);
+  const database = await openMigratedDatabase(env);
+  const migrated = database.migrated;
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'database migrated');
   log.info({ database: database.description, roles: env.HADIR_ROLES }, 'hadir starting');
 
@@ -95,6 +112,18 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
     authenticate: (req) => (modules ? modules.auth.authenticate(req) : Promise.resolve(null)),
     webDir: opts.webDir === undefined ? (env.HADIR_WEB_DIR ?? DEFAULT_WEB_DIR) : opts.webDir,
     version: VERSION,
+    limiters: {
+      query: new OrgLimiter('query', {
+        concurrent: env.HADIR_ORG_QUERY_CONCURRENCY,
+        queued: env.HADIR_ORG_QUERY_CONCURRENCY * 2,
+        maxWaitMs: 10_000,
+      }),
+      upload: new OrgLimiter('upload', {
+        concurrent: env.HADIR_ORG_UPLOAD_CONCURRENCY,
+        queued: env.HADIR_ORG_UPLOAD_CONCURRENCY * 2,
+        maxWaitMs: 10_000,
+      }),
+    },
   });
   registerHealthRoutes(app, readiness, metrics, VERSION, env.HADIR_METRICS_TOKEN ?? null);
   modules = await registerModules(app, ctx, readiness);

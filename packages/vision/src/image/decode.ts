@@ -5,6 +5,13 @@ import type { FaceBox, RgbFrame } from '../types.js';
 /** 40 megapixels: larger than any camera frame or phone photo we expect; far below what exhausts memory. */
 export const DEFAULT_MAX_PIXELS = 40_000_000;
 
+/**
+ * 4K UHD (8.3 megapixels): more than any detector or embedder looks at. A larger image is shrunk while
+ * it is decoded (libvips shrink-on-load for JPEG and WebP, streaming for PNG), so a 7000×7000 photo
+ * costs ~25 MB of RGB instead of 147 MB.
+ */
+export const DEFAULT_MAX_OUTPUT_PIXELS = 3840 * 2160;
+
 const SUPPORTED_FORMATS = new Set(['jpeg', 'png', 'webp']);
 
 // A bounded libvips cache: the server decodes many distinct frames, caching them only costs memory.
@@ -14,8 +21,12 @@ sharp.cache({ memory: 64, files: 0, items: 64 });
  * Decodes JPEG, PNG or WebP bytes into RGB, honouring EXIF orientation. Dimensions are checked from the
  * header before any pixel is decoded, so a 20000×20000 bomb costs nothing.
  */
-export async function decodeImage(bytes: Uint8Array, opts: { maxPixels?: number } = {}): Promise<RgbFrame> {
+export async function decodeImage(
+  bytes: Uint8Array,
+  opts: { maxPixels?: number; maxOutputPixels?: number } = {},
+): Promise<RgbFrame> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxOutputPixels = opts.maxOutputPixels ?? DEFAULT_MAX_OUTPUT_PIXELS;
   if (bytes.byteLength === 0) throw new ImageDecodeError('empty', 'The image is empty (0 bytes).');
   let metadata: Metadata;
   try {
@@ -41,9 +52,15 @@ export async function decodeImage(bytes: Uint8Array, opts: { maxPixels?: number 
       `The image is ${width}×${height} pixels, more than the ${maxPixels} pixel limit.`,
     );
   }
+  // Shrink-on-load: the same aspect, at most maxOutputPixels (rotation swaps sides, the area stays).
+  const scale = Math.min(1, Math.sqrt(maxOutputPixels / (width * height)));
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1 })
-      .rotate() // applies EXIF orientation
+    let pipeline = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1 }).rotate(); // EXIF orientation
+    if (scale < 1) {
+      const side = Math.max(1, Math.floor(Math.max(width, height) * scale));
+      pipeline = pipeline.resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true });
+    }
+    const { data, info } = await pipeline
       .removeAlpha()
       .toColourspace('srgb')
       .raw()

@@ -33,7 +33,7 @@ export function registerAnalyticsRoutes(
   app.get(
     '/api/analytics/attendance',
     {
-      config: { auth: 'report:generate' },
+      config: { auth: 'report:generate', limit: 'query' },
       schema: {
         tags,
         summary:
@@ -77,7 +77,7 @@ export function registerAnalyticsRoutes(
   app.get(
     '/api/analytics/presence-log',
     {
-      config: { auth: 'presence:view' },
+      config: { auth: 'presence:view', limit: 'query' },
       schema: {
         tags,
         summary: 'Presence log with department and snapshot (cursor pagination); format=pdf exports it',
@@ -131,7 +131,7 @@ export function registerAnalyticsRoutes(
   app.post(
     '/api/faces/detect',
     {
-      config: { auth: 'member:face:register' },
+      config: { auth: 'member:face:register', limit: 'upload' },
       bodyLimit: MAX_DETECT_BYTES,
       schema: {
         tags,

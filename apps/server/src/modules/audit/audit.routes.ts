@@ -9,7 +9,7 @@ export function registerAuditRoutes(app: HttpApp, ctx: ServerContext): void {
   app.get(
     '/api/audit',
     {
-      config: { auth: 'audit:view' },
+      config: { auth: 'audit:view', limit: 'query' },
       schema: {
         tags: ['audit'],
         summary: 'Audit log of who changed what',

@@ -127,7 +127,7 @@ export function registerFaceRoutes(
     '/api/employees/:id/faces',
     {
       // member:face:register for anyone, face:own:register for one's own record: checked in the service.
-      config: { auth: 'org' },
+      config: { auth: 'org', limit: 'upload' },
       schema: {
         tags: ['faces'],
         summary:

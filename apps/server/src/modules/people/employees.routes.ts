@@ -53,7 +53,7 @@ export function registerEmployeeRoutes(
   app.get(
     '/api/employees',
     {
-      config: { auth: 'member:view' },
+      config: { auth: 'member:view', limit: 'query' },
       schema: {
         tags,
         summary: 'Employees, searched, filtered, sorted and paged',
@@ -81,7 +81,7 @@ export function registerEmployeeRoutes(
   app.get(
     '/api/employees/export',
     {
-      config: { auth: 'member:view' },
+      config: { auth: 'member:view', limit: 'query' },
       schema: {
         tags,
         summary: 'Download employees as CSV or Excel in the import columns (same filters as the list)',
@@ -100,7 +100,7 @@ export function registerEmployeeRoutes(
   app.post(
     '/api/employees/import',
     {
-      config: { auth: 'member:manage' },
+      config: { auth: 'member:manage', limit: 'upload' },
       schema: {
         tags,
         summary: 'Upload a CSV or .xlsx of employees (multipart field "file") and preview the import',

@@ -1,3 +1,4 @@
+import { createInflateRaw } from 'node:zlib';
 import chardet from 'chardet';
 import { CsvError } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -74,18 +75,81 @@ export function detectEncoding(bytes: Buffer): { encoding: string; bomBytes: num
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return { encoding: 'utf-8', bomBytes: 0 };
   } catch {
-    const guess = (chardet.detect(bytes) ?? '').toLowerCase();
-    if (
-      !guess ||
-      guess === 'iso-8859-1' ||
-      guess === 'ascii' ||
-      guess.startsWith('utf') ||
-      !iconv.encodingExists(guess)
-    ) {
-      return { encoding: 'windows-1252', bomBytes: 0 };
-    }
-    return { encoding: guess, bomBytes: 0 };
+    return { encoding: legacyEncoding(bytes), bomBytes: 0 };
   }
+}
+
+/** East Asian multi-byte encodings Excel writes on Japanese, Chinese and Korean Windows. */
+const CJK_ENCODINGS = ['shift_jis', 'euc-jp', 'gb18030', 'big5', 'euc-kr'];
+const CJK_CHAR =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]/u;
+
+/** True when `text` has non-ASCII characters and (nearly) all of them are East Asian. */
+function mostlyCjk(text: string): boolean {
+  let other = 0;
+  let cjk = 0;
+  for (const ch of text) {
+    if ((ch.codePointAt(0) ?? 0) < 0x80) continue;
+    if (CJK_CHAR.test(ch)) cjk++;
+    else other++;
+  }
+  return cjk > 0 && cjk >= 9 * other;
+}
+
+/** Windows-1252 letters: À-ÿ except × and ÷, and Š š Œ œ Ž ž Ÿ from the 0x80-0x9F block. */
+const LATIN_LETTER = /[À-ÖØ-öø-ÿŠšŒœŽžŸ]/;
+const ASCII_LETTER = /[A-Za-z]/;
+
+/**
+ * How much the Windows-1252 reading looks like Latin text: the share of non-ASCII characters that are
+ * letters next to an ASCII letter ("Müller", "José"). Shift-JIS read as 1252 gives punctuation and
+ * symbols instead ("ŽR“c‘¾˜Y" for 山田太郎), so this is low for it.
+ */
+function latinPlausibility(text: string): number {
+  const chars = [...text];
+  let high = 0;
+  let plausible = 0;
+  chars.forEach((ch, i) => {
+    if ((ch.codePointAt(0) ?? 0) < 0x80) return;
+    high++;
+    const near = ASCII_LETTER.test(chars[i - 1] ?? '') || ASCII_LETTER.test(chars[i + 1] ?? '');
+    if (LATIN_LETTER.test(ch) && near) plausible++;
+  });
+  return high === 0 ? 1 : plausible / high;
+}
+
+/**
+ * A file that is not UTF-8. Statistical guessers (chardet) call short Shift-JIS files windows-1252,
+ * which silently turned 山田 into "ŽR“c". So: a Windows-1252 reading that looks like Latin text wins;
+ * otherwise each East Asian encoding is tried strictly (no replacement characters) in the guesser's
+ * order of preference and one whose text is East Asian is taken; otherwise the file is refused with
+ * a message rather than imported as mojibake.
+ */
+function legacyEncoding(bytes: Buffer): string {
+  if (latinPlausibility(iconv.decode(bytes, 'windows-1252')) >= 0.8) return 'windows-1252';
+  const ranked = chardet.analyse(bytes).map((m) => m.name.toLowerCase().replace(/_/g, '-'));
+  const order = [...CJK_ENCODINGS].sort((a, b) => rank(ranked, a) - rank(ranked, b));
+  for (const encoding of order) {
+    const text = iconv.decode(bytes, encoding);
+    if (!text.includes('\ufffd') && mostlyCjk(text)) return encoding;
+  }
+  throw badRequest(
+    'unknown_encoding',
+    'The CSV file is not UTF-8 and its text encoding could not be recognised. Save it as "CSV UTF-8" (in Excel: Save As → CSV UTF-8) or as .xlsx and upload it again.',
+  );
+}
+
+function rank(ranked: string[], encoding: string): number {
+  const aliases: Record<string, string[]> = {
+    'shift-jis': ['shift-jis'],
+    'euc-jp': ['euc-jp'],
+    gb18030: ['gb18030', 'gb2312', 'gbk'],
+    big5: ['big5'],
+    'euc-kr': ['euc-kr'],
+  };
+  const names = aliases[encoding.replace(/_/g, '-')] ?? [encoding];
+  const at = ranked.findIndex((r) => names.includes(r));
+  return at < 0 ? ranked.length : at;
 }
 
 /** The delimiter used most in the header line, outside quotes (`,` wins ties: it is the standard). */
@@ -194,6 +258,62 @@ export function zipUncompressedBytes(bytes: Buffer): number | null {
   return null;
 }
 
+/**
+ * Inflates every entry of the zip and counts the bytes as they come, stopping at `maxBytes`: the sizes
+ * in the central directory are the sender's claim, and a bomb can claim 1 KB for a sheet that inflates
+ * to 600 MB. The output is thrown away chunk by chunk, so memory stays at one chunk whatever the file.
+ * Resolves to the real total, or null when the zip is corrupt; rejects with a 413 past the limit.
+ */
+export async function inflatedZipBytes(bytes: Buffer, maxBytes: number): Promise<number | null> {
+  const eocd = findEndOfCentralDirectory(bytes);
+  if (eocd < 0) return null;
+  const entries = bytes.readUInt16LE(eocd + 10);
+  let at = bytes.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > bytes.length || bytes.readUInt32LE(at) !== 0x02014b50) return null;
+    const method = bytes.readUInt16LE(at + 10);
+    const compressed = bytes.readUInt32LE(at + 20);
+    const local = bytes.readUInt32LE(at + 42);
+    at += 46 + bytes.readUInt16LE(at + 28) + bytes.readUInt16LE(at + 30) + bytes.readUInt16LE(at + 32);
+    if (local + 30 > bytes.length || bytes.readUInt32LE(local) !== 0x04034b50) return null;
+    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    if (start + compressed > bytes.length) return null;
+    const data = bytes.subarray(start, start + compressed);
+    if (method === 0) total += data.length;
+    else if (method === 8) total += await inflateCounting(data, maxBytes - total);
+    else return null;
+    if (total > maxBytes) throw tooLargeUnpacked();
+  }
+  return total;
+}
+
+const tooLargeUnpacked = () =>
+  new AppError(413, 'file_too_large', 'The Excel file is too large once unpacked; split it');
+
+function findEndOfCentralDirectory(bytes: Buffer): number {
+  const from = Math.max(0, bytes.length - 22 - 0xffff);
+  for (let i = bytes.length - 22; i >= from; i--) if (bytes.readUInt32LE(i) === 0x06054b50) return i;
+  return -1;
+}
+
+function inflateCounting(data: Buffer, budget: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const inflate = createInflateRaw();
+    let count = 0;
+    inflate.on('data', (chunk: Buffer) => {
+      count += chunk.length;
+      if (count > budget) {
+        inflate.destroy();
+        reject(tooLargeUnpacked());
+      }
+    });
+    inflate.on('end', () => resolve(count));
+    inflate.on('error', () => resolve(Number.NaN));
+    inflate.end(data);
+  });
+}
+
 function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
@@ -209,11 +329,12 @@ function cellText(value: ExcelJS.CellValue): string {
 async function readXlsx(bytes: Buffer, limits: ReadLimits): Promise<TabularFile> {
   const corrupt = () =>
     badRequest('corrupt_xlsx', 'The Excel file is damaged or not a real .xlsx; open and save it again');
-  const inflated = zipUncompressedBytes(bytes);
-  if (inflated === null) throw corrupt();
-  if (inflated > limits.maxUncompressedBytes) {
-    throw new AppError(413, 'file_too_large', 'The Excel file is too large once unpacked; split it');
-  }
+  // The declared sizes first (free), then the real ones while inflating (bounded work and memory).
+  const declared = zipUncompressedBytes(bytes);
+  if (declared === null) throw corrupt();
+  if (declared > limits.maxUncompressedBytes) throw tooLargeUnpacked();
+  const inflated = await inflatedZipBytes(bytes, limits.maxUncompressedBytes);
+  if (inflated === null || Number.isNaN(inflated)) throw corrupt();
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer);

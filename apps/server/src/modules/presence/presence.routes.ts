@@ -10,7 +10,7 @@ export function registerPresenceRoutes(app: HttpApp, ctx: ServerContext, queries
   app.get(
     '/api/presence',
     {
-      config: { auth: 'presence:view' },
+      config: { auth: 'presence:view', limit: 'query' },
       schema: {
         tags: ['presence'],
         summary: 'Live state per employee (the dashboard), with counts per state',
@@ -23,7 +23,7 @@ export function registerPresenceRoutes(app: HttpApp, ctx: ServerContext, queries
   app.get(
     '/api/presence/intervals',
     {
-      config: { auth: 'presence:view' },
+      config: { auth: 'presence:view', limit: 'query' },
       schema: {
         tags: ['presence'],
         summary: 'Presence log: one row per stay at a camera (cursor pagination; format=csv exports all)',

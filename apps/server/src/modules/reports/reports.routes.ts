@@ -8,7 +8,7 @@ export function registerReportRoutes(app: HttpApp, _ctx: ServerContext, reports:
   app.get(
     '/api/reports/daily',
     {
-      config: { auth: 'report:generate' },
+      config: { auth: 'report:generate', limit: 'query' },
       schema: {
         tags: ['reports'],
         summary:

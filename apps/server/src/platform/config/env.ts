@@ -49,6 +49,27 @@ const EnvSchema = z.object({
     .min(24, 'must be at least 24 characters')
     .optional()
     .describe('Enables /metrics for a scraper sending "Authorization: Bearer <token>"; off when unset'),
+  HADIR_ORG_QUERY_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe('Searches, lists, exports and reports one organization may run at once (more wait, then 429)'),
+  HADIR_ORG_UPLOAD_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe('Imports and photo uploads one organization may decode at once (more wait, then 429)'),
+  HADIR_DB_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(30_000)
+    .describe('PostgreSQL statement_timeout for the running server (0: none); migrations have none'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HADIR_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   HADIR_FACE_PACK: z

@@ -20,11 +20,15 @@ export interface Database {
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
-export function openDatabase(url: string, opts: { poolSize?: number; searchPath?: string } = {}): Database {
+export function openDatabase(
+  url: string,
+  opts: { poolSize?: number; searchPath?: string; statementTimeoutMs?: number } = {},
+): Database {
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({
       connectionString: url,
       max: opts.poolSize ?? 10,
+      ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
       ...(opts.searchPath ? { options: `-c search_path=${opts.searchPath}` } : {}),
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });

@@ -22,6 +22,7 @@ import type { Logger } from '../logging/logger.js';
 import type { AuthContext, RouteAuth } from './auth-context.js';
 import { AppError } from './errors.js';
 import { httpMetrics, type Metrics } from './metrics.js';
+import type { HeavyClass, OrgLimiter } from './org-limiter.js';
 
 export interface RouteInfo {
   method: string;
@@ -37,6 +38,8 @@ export interface BuildAppOptions {
   webDir?: string | null;
   maxUploadBytes?: number;
   version: string;
+  /** Per-organization bounds for routes with `config.limit`; unbounded when absent. */
+  limiters?: Record<HeavyClass, OrgLimiter>;
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -61,6 +64,7 @@ export async function buildHttpApp(opts: BuildAppOptions) {
 
   const routes: RouteInfo[] = [];
   app.decorate('hadirRoutes', routes);
+  app.decorate('hadirLimiters', opts.limiters ?? null);
   app.decorateRequest('auth', null);
 
   app.addHook('onRoute', (route) => {
@@ -146,6 +150,31 @@ export async function buildHttpApp(opts: BuildAppOptions) {
       });
     }
   });
+
+  // Heavy routes take a per-organization slot after auth and validation, before the handler reads an
+  // upload or runs a query, and give it back when the response is finished (or the client went away).
+  const limiters = opts.limiters;
+  if (limiters) {
+    const releases = new WeakMap<FastifyRequest, () => void>();
+    app.addHook('preHandler', async (request, reply) => {
+      const heavy = request.routeOptions.config?.limit;
+      const orgId = request.auth?.organizationId;
+      if (!heavy || !orgId) return;
+      const limiter = limiters[heavy];
+      try {
+        releases.set(request, await limiter.acquire(orgId));
+      } catch (error) {
+        void reply.header('retry-after', String(limiter.retryAfterSeconds));
+        throw error;
+      }
+    });
+    const release = async (request: FastifyRequest) => {
+      releases.get(request)?.();
+      releases.delete(request);
+    };
+    app.addHook('onResponse', release);
+    app.addHook('onRequestAbort', release);
+  }
 
   app.setErrorHandler((error, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -267,5 +296,7 @@ export function contentSecurityPolicy(webDir: string | null): Record<string, str
 declare module 'fastify' {
   interface FastifyInstance {
     hadirRoutes: RouteInfo[];
+    /** The per-organization limiters of heavy routes (null when unbounded). */
+    hadirLimiters: Record<HeavyClass, OrgLimiter> | null;
   }
 }

@@ -1,4 +1,5 @@
 import type { Permission, Role } from '@hadir/domain';
+import type { HeavyClass } from './org-limiter.js';
 
 /** Who is calling: a signed-in user (session cookie) or an API token, within one organization. */
 export interface AuthContext {
@@ -25,6 +26,8 @@ declare module 'fastify' {
     auth?: RouteAuth;
     /** Session routes that must work without a CSRF token (login, setup). */
     skipCsrf?: boolean;
+    /** A heavy route: bounded per organization (see org-limiter.ts). */
+    limit?: HeavyClass;
   }
   interface FastifyRequest {
     auth: AuthContext | null;
