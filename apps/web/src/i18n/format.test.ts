@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatDuration, formatNumber, zoneOffsetLabel } from './format';
+import { formatDateTime, formatDuration, formatNumber, zoneOffsetLabel, zoneShortName } from './format';
 
 describe('Intl formatting in the active locale', () => {
   it('groups numbers the local way', () => {
@@ -22,6 +22,16 @@ describe('Intl formatting in the active locale', () => {
     expect(formatDateTime(iso, 'en', 'Asia/Jakarta')).toMatch(/08:30/);
     expect(formatDateTime(iso, 'id', 'Asia/Jayapura')).toMatch(/10[.:]30/);
     expect(formatDateTime(null, 'en')).toBe('');
+  });
+
+  it('names the zone when asked, in the locale’s words', () => {
+    const iso = '2025-03-01T01:30:00.000Z';
+    expect(formatDateTime(iso, 'en', 'Asia/Jakarta', { withZone: true })).toMatch(/08:30 GMT\+7$/);
+    expect(formatDateTime(iso, 'id', 'Asia/Jakarta', { withZone: true })).toMatch(/08[.:]30 WIB$/);
+    expect(formatDateTime(iso, 'en', 'Asia/Ho_Chi_Minh', { withZone: true })).toMatch(/08:30 GMT\+7$/);
+    // Without a zone there is nothing to name (the browser's own zone is never labelled as the org's).
+    expect(formatDateTime(iso, 'en', undefined, { withZone: true })).not.toMatch(/GMT/);
+    expect(zoneShortName('Not/AZone', 'en')).toBe('');
   });
 
   it('labels zone offsets', () => {

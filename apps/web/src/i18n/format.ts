@@ -11,15 +11,38 @@ export function formatNumber(value: number, locale: Locale, options?: Intl.Numbe
   return new Intl.NumberFormat(INTL_TAG[locale], options).format(value);
 }
 
-export function formatDateTime(iso: string | null | undefined, locale: Locale, timeZone?: string): string {
+export function formatDateTime(
+  iso: string | null | undefined,
+  locale: Locale,
+  timeZone?: string,
+  opts: { withZone?: boolean } = {},
+): string {
   if (!iso) return '';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(INTL_TAG[locale], {
+  const text = new Intl.DateTimeFormat(INTL_TAG[locale], {
     dateStyle: 'medium',
     timeStyle: 'short',
     ...(timeZone ? { timeZone } : {}),
   }).format(date);
+  const zone = opts.withZone && timeZone ? zoneShortName(timeZone, locale, date) : '';
+  return zone ? `${text} ${zone}` : text;
+}
+
+/**
+ * The zone's short name at an instant in the locale's words: "WIB" (id), "GMT+7" (en), "GMT+7" (vi).
+ * `dateStyle` cannot be combined with `timeZoneName` in Intl, so the name is formatted on its own.
+ */
+export function zoneShortName(timeZone: string, locale: Locale, at: Date = new Date()): string {
+  try {
+    return (
+      new Intl.DateTimeFormat(INTL_TAG[locale], { timeZone, timeZoneName: 'short' })
+        .formatToParts(at)
+        .find((p) => p.type === 'timeZoneName')?.value ?? ''
+    );
+  } catch {
+    return '';
+  }
 }
 
 export function formatDate(iso: string | null | undefined, locale: Locale, timeZone?: string): string {

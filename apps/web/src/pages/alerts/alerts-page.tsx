@@ -5,7 +5,8 @@ import type { Alert, NotificationStatus } from '@hadir/contracts';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
-import { formatDateTime, formatDuration } from '../../i18n/format';
+import { useOrgTime } from '../../i18n/org-time';
+import { formatDuration } from '../../i18n/format';
 import { Badge, type BadgeTone } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
@@ -127,6 +128,7 @@ function AlertRow({ alert: a }: { alert: Alert }) {
   const canAck = useCan('alert:acknowledge');
   const [open, setOpen] = useState(false);
   const locale = currentLocale();
+  const time = useOrgTime();
   const ack = useMutation({
     mutationFn: () => alertsApi.acknowledge(a.id),
     onSuccess: async () => {
@@ -158,7 +160,7 @@ function AlertRow({ alert: a }: { alert: Alert }) {
               ) : null}
             </p>
             <p className="text-sm text-muted">
-              {t(`dash.alerts.kind.${a.kind}`)} · {formatDateTime(a.openedAt, locale)} (
+              {t(`dash.alerts.kind.${a.kind}`)} · {time.dateTime(a.openedAt)} (
               <RelativeTime iso={a.openedAt} />)
             </p>
             <p className="text-sm text-muted">
@@ -205,7 +207,7 @@ function AlertRow({ alert: a }: { alert: Alert }) {
       </div>
       {a.acknowledgedAt ? (
         <p className="mt-1 text-xs text-muted">
-          {t('dash.alerts.acknowledgedAt', { time: formatDateTime(a.acknowledgedAt, locale) })}
+          {t('dash.alerts.acknowledgedAt', { time: time.dateTime(a.acknowledgedAt) })}
         </p>
       ) : null}
       {open ? <Deliveries id={detailsId} alertId={a.id} /> : null}
@@ -215,7 +217,7 @@ function AlertRow({ alert: a }: { alert: Alert }) {
 
 function Deliveries({ id, alertId }: { id: string; alertId: string }) {
   const { t } = useTranslation();
-  const locale = currentLocale();
+  const time = useOrgTime();
   const q = useQuery({
     queryKey: [...dashKeys.outbox, 'alert', alertId],
     queryFn: () => alertsApi.deliveries(alertId),
@@ -235,7 +237,7 @@ function Deliveries({ id, alertId }: { id: string; alertId: string }) {
                 {n.recipientName ?? t('dash.alerts.unknownRecipient')}
               </span>
               {n.toNumber ? <span className="ml-2 font-mono text-xs text-muted">{n.toNumber}</span> : null}
-              <span className="ml-2 text-xs text-muted">{formatDateTime(n.createdAt, locale)}</span>
+              <span className="ml-2 text-xs text-muted">{time.dateTime(n.createdAt)}</span>
               {n.lastError ? <span className="block text-xs text-danger-text">{n.lastError}</span> : null}
             </span>
             <Badge tone={DELIVERY_TONE[n.status]}>{t(`dash.delivery.${n.status}`)}</Badge>

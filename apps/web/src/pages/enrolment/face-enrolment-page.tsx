@@ -7,7 +7,8 @@ import { employeesApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
-import { formatDateTime, formatNumber } from '../../i18n/format';
+import { formatNumber } from '../../i18n/format';
+import { useOrgTime } from '../../i18n/org-time';
 import { Badge } from '../../ui/badge';
 import { Button, ButtonLink } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
@@ -230,7 +231,7 @@ function SampleTile({
 }) {
   const { t } = useTranslation();
   const locale = currentLocale();
-  const date = formatDateTime(s.createdAt, locale);
+  const date = useOrgTime().dateTime(s.createdAt);
   return (
     <li className="overflow-hidden rounded-lg border border-border bg-surface" data-testid="face-sample">
       {s.hasCrop ? (

@@ -11,8 +11,7 @@ import type {
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
-import { currentLocale } from '../../i18n';
-import { formatDateTime } from '../../i18n/format';
+import { useOrgTime } from '../../i18n/org-time';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card, CardHeader } from '../../ui/card';
@@ -485,7 +484,7 @@ function TestDialog({ channel, onClose }: { channel: NotificationChannel; onClos
 
 function Outbox() {
   const { t } = useTranslation();
-  const locale = currentLocale();
+  const time = useOrgTime();
   const [page, setPage] = useState(1);
   const q = useQuery({
     queryKey: [...dashKeys.outbox, page],
@@ -496,9 +495,7 @@ function Outbox() {
     {
       key: 'created',
       header: t('dash.channels.outboxCreated'),
-      cell: (n) => (
-        <span className="whitespace-nowrap text-muted">{formatDateTime(n.createdAt, locale)}</span>
-      ),
+      cell: (n) => <span className="whitespace-nowrap text-muted">{time.dateTime(n.createdAt)}</span>,
     },
     {
       key: 'recipient',
@@ -548,7 +545,7 @@ function Outbox() {
               <Badge tone={DELIVERY_TONE[n.status]}>{t(`dash.delivery.${n.status}`)}</Badge>
             </div>
             <p className="line-clamp-2 text-muted">{n.body}</p>
-            <p className="text-xs text-muted">{formatDateTime(n.createdAt, locale)}</p>
+            <p className="text-xs text-muted">{time.dateTime(n.createdAt)}</p>
           </div>
         )}
       />

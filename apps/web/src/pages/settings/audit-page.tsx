@@ -3,8 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry } from '@hadir/contracts';
 import { auditApi, queryKeys } from '../../api/endpoints';
-import { currentLocale } from '../../i18n';
-import { formatDateTime } from '../../i18n/format';
+import { useOrgTime } from '../../i18n/org-time';
 import { Card } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
 import { PageHeader } from '../../ui/page';
@@ -15,7 +14,7 @@ const PAGE_SIZE = 50;
 
 export function AuditPage() {
   const { t } = useTranslation();
-  const locale = currentLocale();
+  const time = useOrgTime();
   const [page, setPage] = useState(1);
   const audit = useQuery({
     queryKey: [...queryKeys.audit, page],
@@ -27,7 +26,7 @@ export function AuditPage() {
     {
       key: 'at',
       header: t('audit.at'),
-      cell: (a) => <span className="whitespace-nowrap text-muted">{formatDateTime(a.at, locale)}</span>,
+      cell: (a) => <span className="whitespace-nowrap text-muted">{time.dateTime(a.at)}</span>,
     },
     {
       key: 'actor',
@@ -61,7 +60,7 @@ export function AuditPage() {
                 <div className="space-y-1">
                   <div className="flex flex-wrap items-baseline justify-between gap-2">
                     <code className="text-xs text-primary-text">{a.action}</code>
-                    <span className="text-xs text-muted">{formatDateTime(a.at, locale)}</span>
+                    <span className="text-xs text-muted">{time.dateTime(a.at)}</span>
                   </div>
                   <p className="text-sm text-fg">{a.summary}</p>
                   <p className="text-xs text-muted">{a.actorName ?? t('audit.system')}</p>

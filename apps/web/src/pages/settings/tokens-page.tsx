@@ -6,8 +6,7 @@ import { ApiError } from '../../api/client';
 import { queryKeys, tokensApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useSession } from '../../auth/session';
-import { currentLocale } from '../../i18n';
-import { formatDate, formatDateTime } from '../../i18n/format';
+import { useOrgTime } from '../../i18n/org-time';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
@@ -29,7 +28,7 @@ export function TokensPage() {
   const { t } = useTranslation();
   const toast = useToast();
   const qc = useQueryClient();
-  const locale = currentLocale();
+  const time = useOrgTime();
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [toRevoke, setToRevoke] = useState<ApiToken | null>(null);
@@ -79,24 +78,20 @@ export function TokensPage() {
     {
       key: 'created',
       header: t('tokens.created'),
-      cell: (k) => <span className="text-muted">{formatDate(k.createdAt, locale)}</span>,
+      cell: (k) => <span className="text-muted">{time.date(k.createdAt)}</span>,
     },
     {
       key: 'lastUsed',
       header: t('tokens.lastUsed'),
       cell: (k) => (
-        <span className="text-muted">
-          {k.lastUsedAt ? formatDateTime(k.lastUsedAt, locale) : t('tokens.never')}
-        </span>
+        <span className="text-muted">{k.lastUsedAt ? time.dateTime(k.lastUsedAt) : t('tokens.never')}</span>
       ),
     },
     {
       key: 'expires',
       header: t('tokens.expires'),
       cell: (k) => (
-        <span className="text-muted">
-          {k.expiresAt ? formatDate(k.expiresAt, locale) : t('tokens.never')}
-        </span>
+        <span className="text-muted">{k.expiresAt ? time.date(k.expiresAt) : t('tokens.never')}</span>
       ),
     },
     { key: 'status', header: t('tokens.status'), cell: stateBadge },

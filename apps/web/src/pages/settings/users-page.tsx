@@ -6,8 +6,7 @@ import { ApiError } from '../../api/client';
 import { queryKeys, usersApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useSession } from '../../auth/session';
-import { currentLocale } from '../../i18n';
-import { formatDate } from '../../i18n/format';
+import { useOrgTime } from '../../i18n/org-time';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
@@ -25,7 +24,7 @@ export function UsersPage() {
   const session = useSession();
   const toast = useToast();
   const qc = useQueryClient();
-  const locale = currentLocale();
+  const time = useOrgTime();
   const [adding, setAdding] = useState(false);
   const [toRemove, setToRemove] = useState<OrgUser | null>(null);
   const users = useQuery({ queryKey: queryKeys.users, queryFn: usersApi.list });
@@ -100,7 +99,7 @@ export function UsersPage() {
     {
       key: 'since',
       header: t('users.since'),
-      cell: (u) => <span className="text-muted">{formatDate(u.createdAt, locale)}</span>,
+      cell: (u) => <span className="text-muted">{time.date(u.createdAt)}</span>,
     },
     {
       key: 'actions',

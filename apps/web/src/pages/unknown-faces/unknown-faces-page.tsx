@@ -4,8 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { UnknownFaceGroup } from '@hadir/contracts';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
-import { currentLocale } from '../../i18n';
-import { formatDateTime } from '../../i18n/format';
+import { useOrgTime } from '../../i18n/org-time';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import type { ComboOption } from '../../ui/combobox';
@@ -101,7 +100,7 @@ function GroupCard({
   onDismiss: () => void;
 }) {
   const { t } = useTranslation();
-  const locale = currentLocale();
+  const time = useOrgTime();
   return (
     <li className="min-w-0" data-testid="unknown-group">
       <Card className="flex h-full flex-col p-4">
@@ -119,8 +118,8 @@ function GroupCard({
         <p className="mt-3 text-sm font-medium text-fg">{t('dash.unknown.sightings', { count: g.count })}</p>
         <p className="text-xs text-muted">
           {t('dash.unknown.seen', {
-            first: formatDateTime(g.firstSeenAt, locale),
-            last: formatDateTime(g.lastSeenAt, locale),
+            first: time.dateTime(g.firstSeenAt),
+            last: time.dateTime(g.lastSeenAt),
           })}
         </p>
         {g.cameraIds.length > 0 ? (
