@@ -6,7 +6,14 @@ import { orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
-import { formatDate, formatDateTime, formatDuration, formatNumber, intlTag } from '../../i18n/format';
+import {
+  formatDate,
+  formatDateTime,
+  formatDuration,
+  formatNumber,
+  intlTag,
+  zoneShortName,
+} from '../../i18n/format';
 import { ButtonAnchor, Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import type { ComboOption } from '../../ui/combobox';
@@ -67,7 +74,7 @@ export function PresenceLogPage() {
       set(v);
       setCursors([]);
     };
-  /** "21 Nov 2026, 08:10 – 08:42"; the end repeats the date only when the stay crossed midnight. */
+  /** "21 Nov 2026, 08:10 – 08:42 WIB"; the end repeats the date only when the stay crossed midnight. */
   const span = (r: PresenceLogEntry) => {
     const end =
       formatDate(r.startedAt, locale, tz) === formatDate(r.lastSeenAt, locale, tz)
@@ -75,7 +82,8 @@ export function PresenceLogPage() {
             new Date(r.lastSeenAt),
           )
         : formatDateTime(r.lastSeenAt, locale, tz);
-    return `${formatDateTime(r.startedAt, locale, tz)} – ${end}`;
+    const zone = tz ? zoneShortName(tz, locale, new Date(r.lastSeenAt)) : '';
+    return `${formatDateTime(r.startedAt, locale, tz)} – ${end}${zone ? ` ${zone}` : ''}`;
   };
 
   const columns: Column<PresenceLogEntry>[] = [
