@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../src/platform/http/app.js';
+import { addEmployee } from './presence-fixtures.js';
 import { dialects, setupOrganization, startTestServer, type Client, type TestServer } from './support.js';
 
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
@@ -190,5 +191,48 @@ describe('content security policy', () => {
     expect(csp['script-src']).toEqual(["'self'", "'sha256-Rfr3GgHZFiXm+TmNr+li+0sZ4J9FGllo8jsXcJF5XZ8='"]);
     expect(csp['frame-ancestors']).toEqual(["'none'"]);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe.each(await dialects())('one organization never breaks another (%s)', (dialect) => {
+  let t: TestServer;
+  let admin: Client;
+  let orgA: string;
+
+  beforeAll(async () => {
+    t = await startTestServer(dialect);
+    ({ client: admin, orgId: orgA } = await setupOrganization(t.app));
+  });
+  afterAll(async () => t?.close());
+
+  it('records organization B’s sightings and ticks it although A’s settings are unreadable', async () => {
+    const created = await admin.post('/api/organizations', { name: 'PT Lain' });
+    expect(created.statusCode, created.body).toBe(201);
+    const orgB = created.json<{ id: string }>().id;
+    const budiA = await addEmployee(t.server, orgA, { code: 'A1', name: 'Budi' });
+    const citraB = await addEmployee(t.server, orgB, { code: 'B1', name: 'Citra' });
+    await t.server.ctx.db
+      .updateTable('organizations')
+      .set({ settings: '{"timeZone": ' })
+      .where('id', '=', orgA)
+      .execute();
+    for (const [organizationId, employeeId] of [
+      [orgA, budiA],
+      [orgB, citraB],
+    ] as const) {
+      t.server.modules.presence.recordSighting({
+        organizationId,
+        employeeId,
+        cameraId: 'gudang-a',
+        cameraName: 'Gudang A',
+        atMs: t.clock.nowMs(),
+        cosineSimilarity: 0.8,
+        trackId: null,
+      });
+    }
+    await t.server.modules.presence.flush();
+    const rows = await t.server.ctx.db.selectFrom('presenceIntervals').select('organizationId').execute();
+    expect(rows.map((r) => r.organizationId)).toEqual([orgB]);
+    await expect(t.server.modules.presence.tick()).resolves.toBeUndefined();
   });
 });

@@ -150,7 +150,17 @@ export class PresenceService {
       .select(['id', 'settings'])
       .where('id', 'in', [...new Set(batch.map((b) => b.organizationId))])
       .execute();
-    for (const o of orgRows) settingsByOrg.set(o.id, parseSettings(o.settings));
+    for (const o of orgRows) {
+      // One organization's unreadable settings must not drop every organization's sightings.
+      try {
+        settingsByOrg.set(o.id, parseSettings(o.settings));
+      } catch (err) {
+        this.ctx.log.error(
+          { err, organizationId: o.id },
+          'organization settings unreadable; sightings dropped',
+        );
+      }
+    }
     const overrides = await this.cameraOverrides(batch.map((b) => b.cameraId));
     for (const p of batch) {
       const settings = settingsByOrg.get(p.organizationId);
