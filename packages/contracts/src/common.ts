@@ -3,7 +3,7 @@ import { z } from 'zod';
 // In the browser the app runs under a Content-Security-Policy without 'unsafe-eval'. zod otherwise
 // probes `new Function("")` on its first object parse (to decide whether to compile validators), which
 // the policy reports as a violation. This module is evaluated before any schema is used.
-if (typeof document !== 'undefined') z.config({ jitless: true });
+if ('document' in globalThis) z.config({ jitless: true });
 
 /** Identifiers are opaque strings (UUIDv7-like, time ordered) across every dialect. */
 /** Ids are UUIDs or slugs: a strict alphabet keeps NUL bytes and path tricks out of every query. */
