@@ -79,7 +79,10 @@ describe.each(await dialects())('presence log (%s)', (dialect) => {
     const csv = await admin.get('/api/presence/intervals?format=csv');
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(lines[0]).toBe(
       'employee_code,employee_name,camera,started_at,last_seen_at,time_zone,duration_s,sightings,best_similarity',
     );
