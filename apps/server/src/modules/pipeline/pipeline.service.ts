@@ -66,6 +66,8 @@ class CameraRunner {
   constructor(
     private readonly ctx: ServerContext,
     readonly entry: CameraEntry & { config: CameraConfig; organizationId: string },
+    /** What ffmpeg opens: the source after the outbound-target policy (address pinned, file: path). */
+    input: string,
     private readonly deps: {
       registry: CameraRegistry;
       presence: PresenceService;
@@ -76,7 +78,7 @@ class CameraRunner {
   ) {
     const c = entry.config;
     this.source = new FfmpegFrameSource({
-      source: c.source,
+      source: input,
       fps: c.analysisFps,
       maxWidth: c.maxWidth,
       rtspTransport: c.rtspTransport,
@@ -399,17 +401,29 @@ export class PipelineService {
       this.ctx.log.info({ cameraId: id }, 'camera stopped');
     }
     if (wanted && !this.runners.has(id)) {
-      const runner = new CameraRunner(
-        this.ctx,
-        wanted as CameraEntry & { config: CameraConfig; organizationId: string },
-        {
-          registry: this.cameras,
-          presence: this.presence,
-          faces: this.faces,
-          pool: () => this.pool,
-          recentFaces: this.recentFaces,
-        },
-      );
+      const camera = wanted as CameraEntry & { config: CameraConfig; organizationId: string };
+      // Defence in depth: the outbound-target policy again right before ffmpeg runs (DNS may have
+      // changed since the file was loaded); ffmpeg gets the checked, pinned address.
+      let input: string;
+      try {
+        input = await this.cameras.checkSource(camera.organizationId, camera.config.source);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.ctx.log.warn({ cameraId: id, reason }, 'camera source refused; camera not started');
+        await this.cameras.reportStatus(id, {
+          ...camera.status,
+          state: 'offline',
+          lastError: `Source refused: ${reason}`,
+        });
+        return;
+      }
+      const runner = new CameraRunner(this.ctx, camera, input, {
+        registry: this.cameras,
+        presence: this.presence,
+        faces: this.faces,
+        pool: () => this.pool,
+        recentFaces: this.recentFaces,
+      });
       this.runners.set(id, runner);
       runner.start();
       this.ctx.log.info({ cameraId: id }, 'camera started');
