@@ -42,10 +42,13 @@ export function providerErrorSummary(body: unknown): string {
   const s = sanitizeProviderResponse(body);
   if (s === null) return '';
   const err = (s.error ?? {}) as Record<string, unknown> | string;
-  const message = typeof err === 'string' ? err : (err.message ?? s.message ?? s.detail);
-  const code = typeof err === 'string' ? s.code : (err.code ?? s.code);
-  return [message, code !== undefined ? `(code ${String(code)})` : '']
-    .filter((p) => p !== undefined && p !== '')
+  // Every value here is a capped scalar (sanitizeProviderResponse keeps nothing else).
+  const text = (v: unknown) =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+  const message = text(typeof err === 'string' ? err : (err.message ?? s.message ?? s.detail));
+  const code = text(typeof err === 'string' ? s.code : (err.code ?? s.code));
+  return [message, code !== '' ? `(code ${code})` : '']
+    .filter((p) => p !== '')
     .join(' ')
     .slice(0, 300);
 }
