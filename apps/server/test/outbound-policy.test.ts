@@ -6,6 +6,7 @@ import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasBinary } from '@hadir/testing';
+import { parseEnv } from '../src/platform/config/env.js';
 import { guardedFetch } from '../src/platform/net/guarded-fetch.js';
 import { AddressPolicy, PRIVATE_NETWORKS, embeddedIpv4 } from '../src/platform/net/outbound-policy.js';
 import { dialects, setupOrganization, startTestServer, type Client, type TestServer } from './support.js';
@@ -106,6 +107,27 @@ describe('address policy (pure)', () => {
     expect(dev.refusal('169.254.169.254', 'camera')).not.toBeNull();
     expect(embeddedIpv4('::ffff:c0a8:101')).toBe('192.168.1.1');
     expect(embeddedIpv4('2001:db8::1')).toBeNull();
+  });
+});
+
+describe('outbound settings (environment)', () => {
+  const base = { HADIR_DATA_DIR: '/tmp/hadir-env-test' };
+  it('defaults: private ranges for cameras, none for channels, no loopback, media under the data dir', () => {
+    const env = parseEnv(base, []);
+    expect(env.outbound).toEqual({
+      allowLoopback: false,
+      cameraAllowedNetworks: [...PRIVATE_NETWORKS],
+      channelAllowedNetworks: [],
+    });
+    expect(env.mediaDir).toBe(path.resolve('/tmp/hadir-env-test/media'));
+  });
+  it('a bad network list stops boot naming the bad entries', () => {
+    expect(() =>
+      parseEnv({ ...base, HADIR_CAMERA_ALLOWED_NETWORKS: '10.0.0.0/8,10.0.0.0/33,cams' }, []),
+    ).toThrow(/HADIR_CAMERA_ALLOWED_NETWORKS: .*10\.0\.0\.0\/33, cams/);
+    expect(
+      parseEnv({ ...base, HADIR_CAMERA_ALLOWED_NETWORKS: 'none' }, []).outbound.cameraAllowedNetworks,
+    ).toEqual([]);
   });
 });
 
