@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CameraView } from '@hadir/contracts';
 import { dialects, setupOrganization, startTestServer, type Client, type TestServer } from './support.js';
 
@@ -113,8 +113,15 @@ describe.each(await dialects())('channel destinations and camera file errors (%s
     await t.server.modules.cameras.start();
     const view = async () => (await admin.get('/api/cameras/dock')).json<CameraView>();
     expect(await view()).toMatchObject({ name: 'Dock', valid: true });
+    const warn = vi.spyOn(t.server.ctx.log, 'warn');
     fs.writeFileSync(file, '{ "name": "Dock", "source": ');
     await t.server.modules.cameras.rescan();
+    // The periodic rescan finds the same broken file again: logged once per change, not every 5 s.
+    await t.server.modules.cameras.rescan();
+    await t.server.modules.cameras.rescan();
+    const dockWarnings = warn.mock.calls.filter((c) => JSON.stringify(c).includes('"cameraId":"dock"'));
+    warn.mockRestore();
+    expect(dockWarnings).toHaveLength(1);
     const broken = await view();
     expect(broken.valid).toBe(false);
     expect(broken.issues[0]).toMatch(/camera "dock": config.json is not valid JSON/);
