@@ -13,6 +13,7 @@ import type { ServerContext } from '../../context.js';
 import type { ProcessRole } from '../../platform/config/env.js';
 import { toIsoOrNull } from '../../platform/clock/clock.js';
 import type { Readiness } from '../../platform/http/health.js';
+import { OutboundRefused } from '../../platform/net/outbound-policy.js';
 import type { CameraEntry, CameraRegistry } from '../cameras/index.js';
 import type { FaceModules } from '../faces/index.js';
 import type { PresenceService } from '../presence/index.js';
@@ -21,6 +22,8 @@ import { FrameDroppedError, InferencePool, defaultInferenceWorkers } from './inf
 import type { InferredFace } from './inference-protocol.js';
 import { RecentFaces, type RecentFace } from './recent-faces.js';
 
+/** A camera whose host name does not resolve is checked again this often. */
+const SOURCE_RETRY_MS = 30_000;
 /** Faces below this quality score are not matched (blurred, turned away, too dark). */
 export const MIN_FACE_QUALITY = 0.2;
 const THUMBNAIL_WIDTH_PX = 480;
@@ -236,6 +239,9 @@ export class PipelineService {
   private pendingPool: InferencePool | null = null;
   private poolError: string | null = null;
   private chain: Promise<void> = Promise.resolve();
+  /** Cameras whose host did not resolve at start: tried again later (ffmpeg's own retries never ran). */
+  private readonly sourceRetries = new Map<string, NodeJS.Timeout>();
+  private running = false;
   /** Last faces of people who left a camera's view (for absence alert snapshots). */
   readonly recentFaces = new RecentFaces();
 
@@ -284,7 +290,11 @@ export class PipelineService {
       );
       for (const e of this.cameras.list()) this.enqueue(() => this.apply(e.id));
     }
+    this.running = true;
     return async () => {
+      this.running = false;
+      for (const t of this.sourceRetries.values()) clearTimeout(t);
+      this.sourceRetries.clear();
       for (const t of timers) clearInterval(t);
       for (const s of stops) await s();
       await this.chain;
@@ -409,6 +419,19 @@ export class PipelineService {
         input = await this.cameras.checkSource(camera.organizationId, camera.config.source);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        if (
+          error instanceof OutboundRefused &&
+          error.unresolved &&
+          this.running &&
+          !this.sourceRetries.has(id)
+        ) {
+          const timer = setTimeout(() => {
+            this.sourceRetries.delete(id);
+            if (this.running) this.enqueue(() => this.apply(id));
+          }, SOURCE_RETRY_MS);
+          timer.unref();
+          this.sourceRetries.set(id, timer);
+        }
         this.ctx.log.warn({ cameraId: id, reason }, 'camera source refused; camera not started');
         await this.cameras.reportStatus(id, {
           ...camera.status,
