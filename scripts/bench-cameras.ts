@@ -69,6 +69,8 @@ export async function main(argv: string[]): Promise<void> {
       LOG_LEVEL: 'warn',
       HADIR_SECRET_KEY: 'bench-secret-key-bench-secret-key-0123',
       HADIR_PRESENCE_TICK_MS: '500',
+      // The benchmark's RTSP camera listens on 127.0.0.1: the explicit loopback opt-in.
+      HADIR_OUTBOUND_ALLOW_LOOPBACK: 'true',
     },
     [],
   );

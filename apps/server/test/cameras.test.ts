@@ -16,12 +16,13 @@ function writeCamera(t: TestServer, id: string, json: unknown): void {
 describe.each(await dialects())('cameras (%s)', (dialect) => {
   let t: TestServer;
   let admin: Client;
+  let orgId: string;
   const cameras = async () => (await admin.get('/api/cameras')).json<CameraView[]>();
   const camera = async (id: string) => (await cameras()).find((c) => c.id === id);
 
   beforeAll(async () => {
     t = await startTestServer(dialect);
-    ({ client: admin } = await setupOrganization(t.app));
+    ({ client: admin, orgId } = await setupOrganization(t.app));
   });
   afterAll(async () => {
     await t.server.modules.cameras.stop();
@@ -101,8 +102,11 @@ describe.each(await dialects())('cameras (%s)', (dialect) => {
   it.skipIf(!ffmpeg.ok)(
     'pipeline: a wrong URL and a corrupt file go offline with a readable error; a removed camera stops',
     async () => {
-      const corrupt = makeCorruptVideo({ out: path.join(t.dataDir, 'corrupt.mp4'), kind: 'random' });
-      writeCamera(t, 'corrupt', { name: 'Corrupt', source: corrupt });
+      // File sources play only from the organization's media folder.
+      const media = t.server.modules.cameras.mediaDirOf(orgId);
+      fs.mkdirSync(media, { recursive: true });
+      makeCorruptVideo({ out: path.join(media, 'corrupt.mp4'), kind: 'random' });
+      writeCamera(t, 'corrupt', { name: 'Corrupt', source: 'corrupt.mp4' });
       const stop = await t.server.modules.pipeline.start(new Set(['pipeline']));
       try {
         await t.server.modules.cameras.rescan();

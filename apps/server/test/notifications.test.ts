@@ -558,6 +558,7 @@ async function composeOn(url: string, dataDir: string, clock: FakeClock) {
       DATABASE_URL: url,
       LOG_LEVEL: 'silent',
       HADIR_SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
+      HADIR_OUTBOUND_ALLOW_LOOPBACK: 'true',
     },
     [],
   );

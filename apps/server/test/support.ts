@@ -111,6 +111,8 @@ export async function startTestServer(
       HADIR_MODELS_DIR: path.join(dataDir, 'models'),
       LOG_LEVEL: 'silent',
       HADIR_SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
+      // The tests' cameras (gst RTSP) and fake providers listen on 127.0.0.1: an explicit opt-in.
+      HADIR_OUTBOUND_ALLOW_LOOPBACK: 'true',
       ...envOverrides,
     },
     [],

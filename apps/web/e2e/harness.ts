@@ -75,6 +75,8 @@ export async function startServer({
     env: {
       ...process.env,
       HADIR_DATA_DIR: dataDir,
+      // The tests' cameras (gst RTSP) listen on 127.0.0.1: an explicit opt-in.
+      HADIR_OUTBOUND_ALLOW_LOOPBACK: 'true',
       ...env(dataDir),
       PORT: String(port),
       HADIR_ROLES: roles,

@@ -127,6 +127,19 @@ describe('camera config', () => {
     expect(cameraSourceKind('/dev/video0')).toBe('device');
     expect(cameraSourceKind('/srv/videos/lobby.mp4')).toBe('file');
     expect(cameraSourceKind('udp://239.0.0.1:1234')).toBeNull();
+    // Issue 9 #1: protocol prefixes ffmpeg understands, and CR/LF smuggling, are not sources.
+    for (const hostile of [
+      'async:gopher://127.0.0.1:6379/9/x',
+      'cache:gopher://127.0.0.1:6379/x',
+      'concat:/a.mp4|/b.mp4',
+      'subfile:,,start,0,end,0,:/etc/passwd',
+      'data:text/plain,x',
+      'crypto:/x',
+      'pipe:0',
+      'rtsp://cam/x\r\nECHO probe',
+      'http://cam/a b',
+    ])
+      expect(cameraSourceKind(hostile), hostile).toBeNull();
   });
 
   it('camera status schema accepts what the server sends', () => {

@@ -18,12 +18,16 @@ export type CameraSourceKind = 'rtsp' | 'http' | 'device' | 'file';
 export function cameraSourceKind(source: string): CameraSourceKind | null {
   const s = source.trim();
   if (s.length === 0) return null;
+  // Spaces, CR/LF and control characters smuggle protocol lines or ffmpeg options: never a source.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0020\u007f-\u009f\\]/.test(s)) return null;
   if (/^rtsps?:\/\/[^/\s]+/i.test(s)) return 'rtsp';
   if (/^https?:\/\/[^/\s]+/i.test(s)) return 'http';
   if (/^\/dev\/video\d{1,3}$/.test(s)) return 'device';
   if (/^file:\/\/\/\S/i.test(s)) return 'file';
-  // Any other URL scheme (ftp://, udp://, ...) is not supported; a plain path is a looping video file.
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) return null;
+  // Any other scheme or protocol prefix (ftp://, udp://, async:, cache:, concat:, subfile:, data:, gopher:
+  // ...) is refused; a plain path is a looping video file.
+  if (/^[a-z][a-z0-9+.-]*:/i.test(s)) return null;
   return 'file';
 }
 
@@ -33,7 +37,9 @@ export const CameraSourceSchema = z
   .min(1, { message: 'must not be empty' })
   .max(2048)
   .refine((s) => cameraSourceKind(s) !== null, {
-    message: 'must be rtsp://…, http(s)://… (MJPEG), a device such as /dev/video0, or a video file path',
+    message:
+      'must be rtsp://…, http(s)://… (MJPEG), a device such as /dev/video0, or a video file in the media folder ' +
+      '(no other protocols or prefixes, no spaces or control characters)',
   })
   .describe(
     'Where frames come from: rtsp://user:pass@host/path, http(s):// MJPEG, a local device such as /dev/video0, ' +

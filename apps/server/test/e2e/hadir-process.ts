@@ -32,6 +32,8 @@ export class HadirProcess {
       cwd: REPO,
       env: {
         ...process.env,
+        // The test cameras (gst RTSP) listen on 127.0.0.1: an explicit opt-in.
+        HADIR_OUTBOUND_ALLOW_LOOPBACK: 'true',
         ...this.env,
         PORT: String(this.port),
         HOST: '127.0.0.1',

@@ -4,6 +4,7 @@ import { ManualClock } from './clock.js';
 import {
   classifySource,
   ffmpegFrameArgs,
+  ffmpegInputArgs,
   OutputSizeParser,
   parseInputVideoStream,
 } from './ffmpeg-command.js';
@@ -178,7 +179,7 @@ describe('ffmpeg arguments', () => {
       }).join(' '),
     ).toContain('-rtsp_transport udp -probesize 5000000 -analyzeduration 5000000');
     const file = ffmpegFrameArgs({ source: '/v/lobby.mp4', fps: 0.2, maxWidth: 640 });
-    expect(file.join(' ')).toContain('-re -stream_loop -1 -i /v/lobby.mp4');
+    expect(file.join(' ')).toContain('-re -stream_loop -1 -i file:/v/lobby.mp4');
     expect(ffmpegFrameArgs({ source: '/dev/video0', fps: 5, maxWidth: 640 }).join(' ')).toContain(
       '-f v4l2 -i /dev/video0',
     );
@@ -187,8 +188,23 @@ describe('ffmpeg arguments', () => {
     );
     expect(classifySource('file:///v/a.mp4')).toBe('file');
     expect(ffmpegFrameArgs({ source: 'file:///v/a%20b.mp4', fps: 1, maxWidth: 640 })).toContain(
-      '/v/a%20b.mp4',
+      'file:/v/a b.mp4',
     );
+  });
+
+  it('gives ffmpeg an explicit protocol whitelist per source kind', () => {
+    const whitelist = (source: string) => {
+      const args = ffmpegInputArgs({ source });
+      return args[args.indexOf('-protocol_whitelist') + 1];
+    };
+    expect(whitelist('rtsp://cam/1')).toBe('rtsp,rtsps,rtp,srtp,udp,tcp,tls');
+    expect(whitelist('https://cam/mjpg')).toBe('http,https,tcp,tls');
+    expect(whitelist('/dev/video0')).toBe('file');
+    expect(whitelist('/v/a.mp4')).toBe('file');
+    // A protocol prefix is read as part of a file name, through the file protocol only.
+    const args = ffmpegInputArgs({ source: 'async:gopher://127.0.0.1:6379/9/x' });
+    expect(whitelist('async:gopher://127.0.0.1:6379/9/x')).toBe('file');
+    expect(args.at(-1)).toBe('file:async:gopher://127.0.0.1:6379/9/x');
   });
 });
 

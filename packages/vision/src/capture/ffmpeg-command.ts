@@ -13,6 +13,26 @@ export function classifySource(source: string): SourceKind {
   return 'file';
 }
 
+/**
+ * The only ffmpeg protocols each kind of source may use (`-protocol_whitelist`, inherited by every nested
+ * open): a source can never reach ffmpeg's gopher, async, cache, concat, subfile, data, crypto or pipe
+ * protocols, whatever its text says. RTSP needs tcp/udp/rtp underneath (tls for rtsps), MJPEG http(s).
+ */
+export const PROTOCOL_WHITELIST: Record<SourceKind, string> = {
+  rtsp: 'rtsp,rtsps,rtp,srtp,udp,tcp,tls',
+  http: 'http,https,tcp,tls',
+  device: 'file',
+  file: 'file',
+};
+
+/** The `-i` argument: a file always goes through ffmpeg's file protocol ("file:<path>"), never a prefix in its name. */
+export function ffmpegInput(source: string, kind: SourceKind = classifySource(source)): string {
+  if (kind !== 'file') return source;
+  if (/^file:\/\//i.test(source)) return `file:${decodeURIComponent(new URL(source).pathname)}`;
+  if (/^file:/i.test(source)) return source;
+  return `file:${source}`;
+}
+
 function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
@@ -80,6 +100,7 @@ export interface FfmpegInputOptions {
 export function ffmpegInputArgs(o: FfmpegInputOptions): string[] {
   const kind = classifySource(o.source);
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'];
+  args.push('-protocol_whitelist', PROTOCOL_WHITELIST[kind]);
   switch (kind) {
     case 'rtsp':
       // Fast start. Time to first frame measured on loopback (gst-rtsp-server, 768x432 H.264, 1 s GOP):
@@ -117,8 +138,7 @@ export function ffmpegInputArgs(o: FfmpegInputOptions): string[] {
       throw new Error(`unknown source kind ${String(exhaustive)}`);
     }
   }
-  const input = kind === 'file' && o.source.startsWith('file://') ? new URL(o.source).pathname : o.source;
-  args.push('-i', input);
+  args.push('-i', ffmpegInput(o.source, kind));
   return args;
 }
 

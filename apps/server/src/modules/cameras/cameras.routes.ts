@@ -10,6 +10,8 @@ import {
   type CameraProbeResult,
 } from '@hadir/contracts';
 import type { HttpApp } from '../../platform/http/app.js';
+import { badRequest } from '../../platform/http/errors.js';
+import { OutboundRefused } from '../../platform/net/outbound-policy.js';
 import { authOf, orgOf } from '../auth/index.js';
 import type { CameraRegistry } from './cameras.service.js';
 
@@ -96,11 +98,21 @@ export function registerCameraRoutes(app: HttpApp, cameras: CameraRegistry, prob
         response: { 200: CameraTestSourceResponse },
       },
     },
-    async (req) =>
-      probe(req.body.source, {
+    async (req) => {
+      // The outbound-target policy first: a refused source is a 400 and ffmpeg never runs.
+      let input: string;
+      try {
+        input = await cameras.checkSource(orgOf(req), req.body.source);
+      } catch (error) {
+        if (!(error instanceof OutboundRefused)) throw error;
+        const issue = `source: ${error.message}`;
+        throw badRequest('invalid_camera_source', issue, { issues: [issue] });
+      }
+      return probe(input, {
         ...(req.body.rtspTransport ? { rtspTransport: req.body.rtspTransport } : {}),
         timeoutMs: 15_000,
-      }),
+      });
+    },
   );
   app.get(
     '/api/cameras/:id/snapshot.jpg',

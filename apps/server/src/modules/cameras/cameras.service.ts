@@ -13,6 +13,8 @@ import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
+import { checkCameraSource, organizationMediaDir } from '../../platform/net/camera-source.js';
+import { AddressPolicy, OutboundRefused } from '../../platform/net/outbound-policy.js';
 import { recordAudit } from '../audit/index.js';
 import { CameraFilesRepository, type CameraFile } from './camera-files.repository.js';
 
@@ -77,6 +79,9 @@ export class CameraRegistry {
   private readonly entries = new Map<string, CameraEntry>();
   private readonly listeners = new Set<(change: CameraChange) => void>();
   private readonly lastPersistMs = new Map<string, number>();
+  /** What was last logged per camera (file hash + issues), so a broken file is logged once per change. */
+  private readonly lastLogged = new Map<string, string>();
+  readonly addressPolicy: AddressPolicy;
   private watcher: fs.FSWatcher | null = null;
   private rescanTimer: NodeJS.Timeout | null = null;
   private debounceTimer: NodeJS.Timeout | null = null;
@@ -90,6 +95,37 @@ export class CameraRegistry {
     private readonly opts: CameraRegistryOptions = {},
   ) {
     this.files = new CameraFilesRepository(ctx.env.cameraConfigDir);
+    this.addressPolicy = new AddressPolicy(ctx.env.outbound);
+  }
+
+  /**
+   * The outbound-target policy for a camera source (see docs/SECURITY.md): scheme allow list, no smuggled
+   * options, every resolved address allowed, files only inside the organization's media folder. Returns
+   * what ffmpeg is given (the checked address pinned). Throws OutboundRefused.
+   */
+  async checkSource(orgId: string, source: string): Promise<string> {
+    const { input } = await checkCameraSource(source, {
+      mediaDir: this.ctx.env.mediaDir,
+      organizationId: orgId,
+      policy: this.addressPolicy,
+    });
+    return input;
+  }
+
+  /** The folder an organization's file sources are played from (created on demand). */
+  mediaDirOf(orgId: string): string {
+    return organizationMediaDir(this.ctx.env.mediaDir, orgId);
+  }
+
+  private async checkSourceOrThrow(orgId: string, source: unknown): Promise<void> {
+    if (typeof source !== 'string') return;
+    try {
+      await this.checkSource(orgId, source.trim());
+    } catch (error) {
+      if (!(error instanceof OutboundRefused)) throw error;
+      const issue = `source: ${error.message}`;
+      throw badRequest('invalid_camera_source', issue, { issues: [issue] });
+    }
   }
 
   onChange(listener: (change: CameraChange) => void): () => void {
@@ -166,13 +202,23 @@ export class CameraRegistry {
       const entry = await this.resolve(
         f,
         orgs.map((o) => o.id),
+        prev?.organizationId ?? (await this.storedOrganization(f.id)),
       );
+      const unchanged = prev !== undefined && JSON.stringify(prev.issues) === JSON.stringify(entry.issues);
+      if (prev && prev.hash === f.hash && unchanged && prev.organizationId === entry.organizationId) continue;
       // Keep the live counters of a camera whose file changed; the pipeline restarts it anyway.
       this.entries.set(f.id, entry);
-      if (entry.issues.length > 0) {
-        this.ctx.log.warn({ cameraId: f.id, issues: entry.issues }, `camera "${f.id}" has an invalid config`);
-      } else {
-        this.ctx.log.info({ cameraId: f.id }, prev ? 'camera config changed' : 'camera config loaded');
+      const logKey = `${f.hash}:${entry.issues.join('|')}`;
+      if (this.lastLogged.get(f.id) !== logKey) {
+        this.lastLogged.set(f.id, logKey);
+        if (entry.issues.length > 0) {
+          this.ctx.log.warn(
+            { cameraId: f.id, issues: entry.issues },
+            `camera "${f.id}" has an invalid config`,
+          );
+        } else {
+          this.ctx.log.info({ cameraId: f.id }, prev ? 'camera config changed' : 'camera config loaded');
+        }
       }
       await this.persist(entry);
       this.emit({ type: 'upsert', entry });
@@ -181,6 +227,7 @@ export class CameraRegistry {
       if (seen.has(id)) continue;
       const prev = this.entries.get(id);
       this.entries.delete(id);
+      this.lastLogged.delete(id);
       await this.ctx.db.deleteFrom('cameras').where('id', '=', id).execute();
       this.ctx.log.info({ cameraId: id }, 'camera config removed');
       this.emit({ type: 'remove', id });
@@ -197,13 +244,29 @@ export class CameraRegistry {
         .execute();
   }
 
-  private async resolve(f: CameraFile, orgIds: string[]): Promise<CameraEntry> {
+  /** The organization a camera row already belongs to (a file that breaks keeps its owner). */
+  private async storedOrganization(id: string): Promise<string | null> {
+    const row = await this.ctx.db
+      .selectFrom('cameras')
+      .select('organizationId')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.organizationId ?? null;
+  }
+
+  private async resolve(f: CameraFile, orgIds: string[], knownOrg: string | null): Promise<CameraEntry> {
     const base = { id: f.id, hash: f.hash, raw: f.json, areaId: null };
     if (f.parseError !== null) {
       const issues = [`camera "${f.id}": config.json is ${f.parseError}; fix the JSON syntax`];
       return {
         ...base,
-        organizationId: orgIds.length === 1 ? (orgIds[0] ?? null) : null,
+        // A file that breaks keeps its owner, so the API shows it invalid instead of its stale last state.
+        organizationId:
+          knownOrg !== null && orgIds.includes(knownOrg)
+            ? knownOrg
+            : orgIds.length === 1
+              ? (orgIds[0] ?? null)
+              : null,
         config: null,
         file: null,
         issues,
@@ -228,6 +291,16 @@ export class CameraRegistry {
       issues.push(
         `camera "${f.id}": organizationId: is required when Hadir has several organizations; add the organization id`,
       );
+    }
+    if (result.ok && issues.length === 0 && organizationId !== null) {
+      // The outbound-target policy: a source it refuses never starts (checked again before ffmpeg runs).
+      try {
+        await this.checkSource(organizationId, result.config.source);
+      } catch (error) {
+        if (!(error instanceof OutboundRefused)) throw error;
+        // A name that does not resolve right now is an offline camera, not an invalid config.
+        if (!error.unresolved) issues.push(`camera "${f.id}": source: ${error.message}`);
+      }
     }
     let areaId: string | null = null;
     const config = result.ok && issues.length === 0 ? result.config : null;
@@ -329,6 +402,7 @@ export class CameraRegistry {
     if (this.files.exists(input.id)) throw conflict('camera_exists', `Camera "${input.id}" already exists`);
     const json: Record<string, unknown> = { ...input, organizationId: orgId };
     this.validateOrThrow(input.id, json);
+    await this.checkSourceOrThrow(orgId, json.source);
     this.files.write(input.id, json);
     await this.auditChange(auth, orgId, 'camera.created', input.id, `Added camera "${input.name}"`);
     await this.rescan();
@@ -345,6 +419,7 @@ export class CameraRegistry {
       else next[k] = v;
     }
     this.validateOrThrow(id, next);
+    await this.checkSourceOrThrow(orgId, next.source);
     this.files.write(id, next);
     await this.auditChange(
       auth,

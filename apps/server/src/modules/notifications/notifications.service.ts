@@ -21,18 +21,22 @@ import type { NotificationsTable } from '../../platform/db/tables/notifications.
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { AppError, badRequest, notFound } from '../../platform/http/errors.js';
 import { newId, randomToken } from '../../platform/ids/ids.js';
+import { guardedFetch } from '../../platform/net/guarded-fetch.js';
+import { AddressPolicy } from '../../platform/net/outbound-policy.js';
 import { recordAudit } from '../audit/index.js';
 import { getOrganizationSettings } from '../organizations/index.js';
 import {
   ChannelError,
   createChannelPlugin,
   parseChannelConfig,
+  sanitizeProviderResponse,
   secretFlags,
   verifyHubSignature,
   type NotificationChannelPlugin,
 } from './channels/index.js';
 import { LogChannel } from './channels/log.channel.js';
 import { RateLimiter } from './rate-limiter.js';
+import { checkChannelDestination, requireSecretsForNewDestination } from './channel-destination.js';
 import {
   getNotificationSettings,
   openChannel,
@@ -117,10 +121,17 @@ export class NotificationsService {
   private readonly limiter = new RateLimiter();
   private linkKey: Buffer | null = null;
 
+  private readonly addressPolicy: AddressPolicy;
+  /** Every provider call goes through the outbound-target policy (checked at connect, no redirects). */
+  private readonly fetchImpl: typeof fetch;
+
   constructor(
     private readonly ctx: ServerContext,
     private readonly opts: NotificationsOptions = {},
-  ) {}
+  ) {
+    this.addressPolicy = new AddressPolicy(ctx.env.outbound);
+    this.fetchImpl = opts.fetchImpl ?? guardedFetch(this.addressPolicy, 'channel');
+  }
 
   // ------------------------------------------------------------------ enqueue
 
@@ -508,7 +519,7 @@ export class NotificationsService {
   private plugin(record: ChannelRecord): NotificationChannelPlugin {
     return createChannelPlugin(record.config, {
       log: this.ctx.log,
-      ...(this.opts.fetchImpl ? { fetchImpl: this.opts.fetchImpl } : {}),
+      fetchImpl: this.fetchImpl,
     });
   }
 
@@ -838,6 +849,7 @@ export class NotificationsService {
     const now = this.ctx.clock.nowMs();
     const id = newId(now);
     const config = parseChannelConfig(input.type, input.settings, 'secrets' in input ? input.secrets : {});
+    await checkChannelDestination(this.addressPolicy, config);
     await this.ctx.db.transaction().execute(async (trx) => {
       const count = await trx
         .selectFrom('notificationChannels')
@@ -912,6 +924,8 @@ export class NotificationsService {
         }
         throw error;
       }
+      requireSecretsForNewDestination(current.config, config, patch.secrets ?? undefined);
+      await checkChannelDestination(this.addressPolicy, config);
       if (patch.isDefault) await this.clearDefault(trx, orgId);
       await trx
         .updateTable('notificationChannels')
@@ -991,7 +1005,7 @@ export class NotificationsService {
         ok: true,
         providerMessageId: sent.providerMessageId,
         httpStatus: sent.httpStatus,
-        response: sent.response,
+        response: sanitizeProviderResponse(sent.response),
         error: null,
         durationMs: Date.now() - startedMs,
       };
@@ -1001,7 +1015,7 @@ export class NotificationsService {
         ok: false,
         providerMessageId: null,
         httpStatus: err?.httpStatus ?? null,
-        response: err?.response ?? null,
+        response: sanitizeProviderResponse(err?.response ?? null),
         error: error instanceof Error ? error.message : String(error),
         durationMs: Date.now() - startedMs,
       };

@@ -13,6 +13,7 @@ import type { ServerContext } from '../../context.js';
 import type { ProcessRole } from '../../platform/config/env.js';
 import { toIsoOrNull } from '../../platform/clock/clock.js';
 import type { Readiness } from '../../platform/http/health.js';
+import { OutboundRefused } from '../../platform/net/outbound-policy.js';
 import type { CameraEntry, CameraRegistry } from '../cameras/index.js';
 import type { FaceModules } from '../faces/index.js';
 import type { PresenceService } from '../presence/index.js';
@@ -21,6 +22,8 @@ import { FrameDroppedError, InferencePool, defaultInferenceWorkers } from './inf
 import type { InferredFace } from './inference-protocol.js';
 import { RecentFaces, type RecentFace } from './recent-faces.js';
 
+/** A camera whose host name does not resolve is checked again this often. */
+const SOURCE_RETRY_MS = 30_000;
 /** Faces below this quality score are not matched (blurred, turned away, too dark). */
 export const MIN_FACE_QUALITY = 0.2;
 const THUMBNAIL_WIDTH_PX = 480;
@@ -66,6 +69,8 @@ class CameraRunner {
   constructor(
     private readonly ctx: ServerContext,
     readonly entry: CameraEntry & { config: CameraConfig; organizationId: string },
+    /** What ffmpeg opens: the source after the outbound-target policy (address pinned, file: path). */
+    input: string,
     private readonly deps: {
       registry: CameraRegistry;
       presence: PresenceService;
@@ -76,7 +81,7 @@ class CameraRunner {
   ) {
     const c = entry.config;
     this.source = new FfmpegFrameSource({
-      source: c.source,
+      source: input,
       fps: c.analysisFps,
       maxWidth: c.maxWidth,
       rtspTransport: c.rtspTransport,
@@ -234,6 +239,9 @@ export class PipelineService {
   private pendingPool: InferencePool | null = null;
   private poolError: string | null = null;
   private chain: Promise<void> = Promise.resolve();
+  /** Cameras whose host did not resolve at start: tried again later (ffmpeg's own retries never ran). */
+  private readonly sourceRetries = new Map<string, NodeJS.Timeout>();
+  private running = false;
   /** Last faces of people who left a camera's view (for absence alert snapshots). */
   readonly recentFaces = new RecentFaces();
 
@@ -282,7 +290,11 @@ export class PipelineService {
       );
       for (const e of this.cameras.list()) this.enqueue(() => this.apply(e.id));
     }
+    this.running = true;
     return async () => {
+      this.running = false;
+      for (const t of this.sourceRetries.values()) clearTimeout(t);
+      this.sourceRetries.clear();
       for (const t of timers) clearInterval(t);
       for (const s of stops) await s();
       await this.chain;
@@ -399,17 +411,42 @@ export class PipelineService {
       this.ctx.log.info({ cameraId: id }, 'camera stopped');
     }
     if (wanted && !this.runners.has(id)) {
-      const runner = new CameraRunner(
-        this.ctx,
-        wanted as CameraEntry & { config: CameraConfig; organizationId: string },
-        {
-          registry: this.cameras,
-          presence: this.presence,
-          faces: this.faces,
-          pool: () => this.pool,
-          recentFaces: this.recentFaces,
-        },
-      );
+      const camera = wanted as CameraEntry & { config: CameraConfig; organizationId: string };
+      // Defence in depth: the outbound-target policy again right before ffmpeg runs (DNS may have
+      // changed since the file was loaded); ffmpeg gets the checked, pinned address.
+      let input: string;
+      try {
+        input = await this.cameras.checkSource(camera.organizationId, camera.config.source);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (
+          error instanceof OutboundRefused &&
+          error.unresolved &&
+          this.running &&
+          !this.sourceRetries.has(id)
+        ) {
+          const timer = setTimeout(() => {
+            this.sourceRetries.delete(id);
+            if (this.running) this.enqueue(() => this.apply(id));
+          }, SOURCE_RETRY_MS);
+          timer.unref();
+          this.sourceRetries.set(id, timer);
+        }
+        this.ctx.log.warn({ cameraId: id, reason }, 'camera source refused; camera not started');
+        await this.cameras.reportStatus(id, {
+          ...camera.status,
+          state: 'offline',
+          lastError: `Source refused: ${reason}`,
+        });
+        return;
+      }
+      const runner = new CameraRunner(this.ctx, camera, input, {
+        registry: this.cameras,
+        presence: this.presence,
+        faces: this.faces,
+        pool: () => this.pool,
+        recentFaces: this.recentFaces,
+      });
       this.runners.set(id, runner);
       runner.start();
       this.ctx.log.info({ cameraId: id }, 'camera started');

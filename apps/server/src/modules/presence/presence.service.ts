@@ -161,11 +161,12 @@ export class PresenceService {
         );
       }
     }
-    const overrides = await this.cameraOverrides(batch.map((b) => b.cameraId));
+    const overrides = await this.cameraOverrides(batch);
     for (const p of batch) {
       const settings = settingsByOrg.get(p.organizationId);
       if (!settings) continue;
-      const windowMs = this.absenceWindowMinutes(settings, overrides.get(p.cameraId) ?? null) * 60_000;
+      const override = overrides.get(`${p.organizationId}\u0000${p.cameraId}`) ?? null;
+      const windowMs = this.absenceWindowMinutes(settings, override) * 60_000;
       // The snapshot is written outside the transaction (files), only for a new stay.
       const last = await this.ctx.db
         .selectFrom('presenceIntervals')
@@ -255,15 +256,19 @@ export class PresenceService {
     return batch.length;
   }
 
-  private async cameraOverrides(ids: string[]): Promise<Map<string, number | null>> {
+  /** Per-camera absence overrides, keyed by organization and camera (a camera is only its own org's). */
+  private async cameraOverrides(
+    batch: { organizationId: string; cameraId: string }[],
+  ): Promise<Map<string, number | null>> {
     const out = new Map<string, number | null>();
-    if (ids.length === 0) return out;
+    if (batch.length === 0) return out;
     const rows = await this.ctx.db
       .selectFrom('cameras')
-      .select(['id', 'config'])
-      .where('id', 'in', [...new Set(ids)])
+      .select(['id', 'organizationId', 'config'])
+      .where('id', 'in', [...new Set(batch.map((b) => b.cameraId))])
+      .where('organizationId', 'in', [...new Set(batch.map((b) => b.organizationId))])
       .execute();
-    for (const r of rows) out.set(r.id, explicitAbsentMinutes(r.config));
+    for (const r of rows) out.set(`${r.organizationId}\u0000${r.id}`, explicitAbsentMinutes(r.config));
     return out;
   }
 

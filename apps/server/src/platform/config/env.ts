@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { PRIVATE_NETWORKS, parseNetworkList, type OutboundPolicy } from '../net/outbound-policy.js';
 
 export const PROCESS_ROLES = ['api', 'pipeline', 'worker'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -13,6 +14,19 @@ const rolesSchema = z
       .filter(Boolean),
   )
   .pipe(z.array(z.enum(PROCESS_ROLES)).min(1, 'give at least one of api, pipeline, worker'));
+
+const networkList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parseNetworkList(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
@@ -32,6 +46,23 @@ const EnvSchema = z.object({
     .min(1)
     .default('./camera_config')
     .describe('camera_config/<id>/config.json'),
+  HADIR_MEDIA_DIR: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Video files camera file sources may play: <dir>/<organization id>/ (default <data dir>/media)',
+    ),
+  HADIR_CAMERA_ALLOWED_NETWORKS: networkList(PRIVATE_NETWORKS.join(',')).describe(
+    'Private networks (CIDR list, or "none") cameras may be reached on; default the private ranges',
+  ),
+  HADIR_OUTBOUND_ALLOWED_NETWORKS: networkList('none').describe(
+    'Private networks (CIDR list) notification channels may reach, e.g. a LAN WhatsApp gateway; default none',
+  ),
+  HADIR_OUTBOUND_ALLOW_LOOPBACK: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('Let cameras and channels reach 127.0.0.0/8 and ::1: development and tests only'),
   HADIR_ROLES: rolesSchema.default(['api', 'pipeline', 'worker']).describe('Process roles to run'),
   HADIR_WEB_DIR: z.string().optional().describe('Built web app to serve (default apps/web/dist)'),
   HADIR_SECRET_KEY: z
@@ -122,6 +153,8 @@ export type Env = Omit<z.infer<typeof EnvSchema>, 'DATABASE_URL'> & {
   dataDir: string;
   modelsDir: string;
   cameraConfigDir: string;
+  mediaDir: string;
+  outbound: OutboundPolicy;
 };
 
 export class EnvError extends Error {
@@ -154,6 +187,12 @@ export function parseEnv(
     dataDir,
     modelsDir: path.resolve(env.HADIR_MODELS_DIR),
     cameraConfigDir: path.resolve(env.HADIR_CAMERA_CONFIG_DIR),
+    mediaDir: path.resolve(env.HADIR_MEDIA_DIR ?? path.join(dataDir, 'media')),
+    outbound: {
+      allowLoopback: env.HADIR_OUTBOUND_ALLOW_LOOPBACK === 'true',
+      cameraAllowedNetworks: env.HADIR_CAMERA_ALLOWED_NETWORKS,
+      channelAllowedNetworks: env.HADIR_OUTBOUND_ALLOWED_NETWORKS,
+    },
     DATABASE_URL: env.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'hadir.sqlite')}`,
   };
 }

@@ -96,6 +96,9 @@ export async function httpCall(
     res = await fetchImpl(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const e = error as Error;
+    // The outbound-target policy refused the address (at connect time): trying again cannot help.
+    if (e.name === 'OutboundRefused')
+      throw new ChannelError(`Destination refused: ${e.message}`, { retryable: false });
     const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
     throw new ChannelError(
       timedOut ? `No answer from provider within ${timeoutMs} ms` : `Provider unreachable: ${e.message}`,

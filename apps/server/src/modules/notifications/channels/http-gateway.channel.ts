@@ -9,6 +9,7 @@ import {
   type OutgoingMessage,
   type SendResult,
 } from './channel.js';
+import { providerErrorSummary } from './provider-response.js';
 
 type Settings = z.output<typeof HttpGatewaySettings>;
 
@@ -58,14 +59,13 @@ export class HttpGatewayChannel implements NotificationChannelPlugin {
       this.settings.timeoutMs,
       this.fetchImpl,
     );
-    failOnHttpError(outcome, message.nowMs, (body) =>
-      typeof body === 'string' ? body.slice(0, 300) : JSON.stringify(body).slice(0, 300),
-    );
+    // Only the gateway's code/message fields: the URL could point at a service whose body is not ours to show.
+    failOnHttpError(outcome, message.nowMs, providerErrorSummary);
     if (this.settings.successJsonPath) {
       const ok = jsonPath(outcome.body, this.settings.successJsonPath);
       if (!ok || ok === 'false' || ok === 'error') {
         throw new ChannelError(
-          `Gateway answered ${outcome.status} but "${this.settings.successJsonPath}" is ${JSON.stringify(ok)}`,
+          `Gateway answered ${outcome.status} but "${this.settings.successJsonPath}" is ${String(JSON.stringify(ok)).slice(0, 100)}`,
           { retryable: false, httpStatus: outcome.status, response: outcome.body },
         );
       }

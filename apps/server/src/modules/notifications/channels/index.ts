@@ -20,6 +20,7 @@ export {
 } from './channel.js';
 export { verifyHubSignature, SERVICE_WINDOW_MS } from './whatsapp-cloud.channel.js';
 export { fillTemplate } from './http-gateway.channel.js';
+export { sanitizeProviderResponse, providerErrorSummary } from './provider-response.js';
 
 /** Parses a channel's stored settings and opened secrets, per type (throws a ZodError when invalid). */
 export function parseChannelConfig(type: ChannelType, settings: unknown, secrets: unknown) {

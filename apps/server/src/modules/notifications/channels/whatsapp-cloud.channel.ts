@@ -9,6 +9,7 @@ import {
   type OutgoingMessage,
   type SendResult,
 } from './channel.js';
+import { providerErrorSummary } from './provider-response.js';
 
 type Settings = z.output<typeof WhatsAppCloudSettings>;
 
@@ -19,9 +20,10 @@ export const SERVICE_WINDOW_MS = 24 * 3_600_000;
 function graphError(body: unknown): string {
   const err = (body as { error?: { message?: unknown; code?: unknown; error_data?: { details?: unknown } } })
     ?.error;
-  if (!err) return typeof body === 'string' ? body.slice(0, 300) : '';
-  const details = typeof err.error_data?.details === 'string' ? ` - ${err.error_data.details}` : '';
-  const message = typeof err.message === 'string' ? err.message : 'error';
+  if (!err) return providerErrorSummary(body);
+  const details =
+    typeof err.error_data?.details === 'string' ? ` - ${err.error_data.details.slice(0, 200)}` : '';
+  const message = typeof err.message === 'string' ? err.message.slice(0, 200) : 'error';
   const code = typeof err.code === 'number' || typeof err.code === 'string' ? ` (code ${err.code})` : '';
   return `${message}${details}${code}`;
 }
