@@ -74,16 +74,17 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
     t = await startTestServer(dialect);
     ({ client: adminA, orgId: orgA } = await setupOrganization(t.app));
     // B: a second user creates their own organization and works in it.
+    const addedBob = await adminA.post('/api/users', {
+      name: 'Bob Bravo',
+      email: 'bob@bravo.test',
+      password: 'zeta-password-123',
+      role: 'member',
+    });
+    expect(addedBob.statusCode).toBe(201);
+    const bobUserId = addedBob.json<{ userId: string }>().userId;
     expect(
-      (
-        await adminA.post('/api/users', {
-          name: 'Bob Bravo',
-          email: 'bob@bravo.test',
-          password: 'zeta-password-123',
-          role: 'member',
-        })
-      ).statusCode,
-    ).toBe(201);
+      (await adminA.request('PUT', `/api/users/${bobUserId}/operator`, { operator: true })).statusCode,
+    ).toBe(200);
     adminB = new Client(t.app);
     await adminB.login('bob@bravo.test', 'zeta-password-123');
     const created = await adminB.post('/api/organizations', { name: 'PT Zeta' });

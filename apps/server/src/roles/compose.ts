@@ -85,6 +85,10 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
     authenticate: (req) => (modules ? modules.auth.authenticate(req) : Promise.resolve(null)),
     webDir: opts.webDir === undefined ? (env.HADIR_WEB_DIR ?? DEFAULT_WEB_DIR) : opts.webDir,
     version: VERSION,
+    trustedProxies: (env.HADIR_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
   });
   registerHealthRoutes(app, readiness, metrics, VERSION);
   modules = await registerModules(app, ctx, readiness);

@@ -25,6 +25,7 @@ export interface RouteInfo {
   method: string;
   url: string;
   auth: RouteAuth;
+  sessionOnly: boolean;
 }
 
 export interface BuildAppOptions {
@@ -35,6 +36,8 @@ export interface BuildAppOptions {
   webDir?: string | null;
   maxUploadBytes?: number;
   version: string;
+  /** Proxies whose X-Forwarded-For is believed; none by default (a client could forge the header). */
+  trustedProxies?: string[];
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -50,7 +53,9 @@ export async function buildHttpApp(opts: BuildAppOptions) {
     },
     requestIdHeader: false,
     bodyLimit: 5 * 1024 * 1024,
-    trustProxy: true,
+    // Only configured proxies: with `true`, any client could rotate X-Forwarded-For and slip past the
+    // per-address sign-in throttle.
+    trustProxy: opts.trustedProxies?.length ? opts.trustedProxies : false,
     ajv: { customOptions: { coerceTypes: 'array' } },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -68,7 +73,7 @@ export async function buildHttpApp(opts: BuildAppOptions) {
     if (!auth) throw new Error(`Route ${String(route.method)} ${url} declares no auth requirement`);
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
-      routes.push({ method, url, auth });
+      routes.push({ method, url, auth, sessionOnly: route.config?.sessionOnly === true });
     }
   });
 
@@ -119,6 +124,9 @@ export async function buildHttpApp(opts: BuildAppOptions) {
     }
     if (required === 'public') return;
     if (!auth) throw new AppError(401, 'unauthorized', 'Sign in first');
+    if (config.sessionOnly && auth.kind !== 'session') {
+      throw new AppError(403, 'session_only', 'Only a signed-in person may do this, not an API token');
+    }
     if (required === 'user') return;
     if (!auth.organizationId) throw new AppError(403, 'no_organization', 'Select an organization first');
     if (required === 'org') return;

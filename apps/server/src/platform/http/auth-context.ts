@@ -25,6 +25,11 @@ declare module 'fastify' {
     auth?: RouteAuth;
     /** Session routes that must work without a CSRF token (login, setup). */
     skipCsrf?: boolean;
+    /**
+     * Only a signed-in person (session cookie) may call this route; an API token is refused with 403 in
+     * the auth hook, before validation or the handler runs, so the refusal has no side effect.
+     */
+    sessionOnly?: boolean;
   }
   interface FastifyRequest {
     auth: AuthContext | null;
