@@ -37,6 +37,11 @@ export class AuthService {
     this.throttle = new LoginThrottle(ctx.db);
   }
 
+  /** Open live sockets of this user (and the tokens they created) or of this token re-check at once. */
+  private changed(userId: string | null, tokenId: string | null): void {
+    this.ctx.events.publish('auth.changed', { userId, tokenId });
+  }
+
   hashPassword(password: string): Promise<string> {
     return hash(password, ARGON);
   }
@@ -290,6 +295,7 @@ export class AuthService {
     let q = this.ctx.db.deleteFrom('sessions').where('userId', '=', auth.userId);
     if (!everywhere && auth.sessionId) q = q.where('id', '=', auth.sessionId);
     await q.execute();
+    this.changed(auth.userId, null);
   }
 
   async updateMe(
@@ -328,6 +334,7 @@ export class AuthService {
         .where('userId', '=', user.id)
         .where('id', '!=', auth.sessionId ?? '')
         .execute();
+      this.changed(user.id, null);
     }
   }
 
@@ -402,6 +409,7 @@ export class AuthService {
         summary: 'Revoked an API token',
       });
     });
+    this.changed(null, id);
   }
 
   // ---- Users of an organization -----------------------------------------------------------------
@@ -524,6 +532,7 @@ export class AuthService {
         changes: { role: { from: m.role, to: input.role ?? m.role } },
       });
     });
+    this.changed(userId, null);
   }
 
   async removeUser(auth: AuthContext, orgId: string, userId: string) {
@@ -555,6 +564,7 @@ export class AuthService {
         summary: 'Removed a user from the organization',
       });
     });
+    this.changed(userId, null);
   }
 
   /** The user's membership in this organization; a user of another organization is "not found". */
