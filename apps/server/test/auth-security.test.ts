@@ -216,4 +216,22 @@ describe.each(await dialects())('auth hardening (%s)', (dialect) => {
     expect(a).toEqual(b);
     expect(a.map((x) => x.status)).toEqual([401, 401, 401, 401, 401, 429, 429]);
   });
+
+  it('item 4: @fastify/rate-limit caps sign-in requests per address before any database work', async () => {
+    const codes: string[] = [];
+    for (let i = 0; i < 105; i++) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '192.0.2.77',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.1.${i}.1` },
+        payload: JSON.stringify({ email: `spray-${i}@nowhere.test`, password: 'x' }),
+      });
+      codes.push(`${res.statusCode} ${res.json<{ error: { code: string } }>().error.code}`);
+    }
+    // The database throttle answers first (20 free attempts per address), the limiter after 100 requests.
+    expect(codes[0]).toBe('401 unauthorized');
+    expect(codes[50]).toBe('429 too_many_attempts');
+    expect(codes.slice(100)).toEqual(Array(5).fill('429 rate_limited'));
+  });
 });

@@ -37,6 +37,9 @@ export function orgOf(req: FastifyRequest): string {
   return id;
 }
 
+/** Requests per address and minute on sign-in and setup, successes included (a coarse first line). */
+const SIGN_IN_RATE_LIMIT = { max: 100, timeWindow: 60_000 };
+
 export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthService): void {
   const secure =
     ctx.env.HADIR_SECURE_COOKIES === 'true' ||
@@ -78,7 +81,7 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
   app.post(
     '/api/setup',
     {
-      config: { auth: 'public', skipCsrf: true },
+      config: { auth: 'public', skipCsrf: true, rateLimit: SIGN_IN_RATE_LIMIT },
       schema: {
         tags: ['auth'],
         summary: 'First-run setup: the first organization and its admin',
@@ -95,7 +98,7 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
   app.post(
     '/api/auth/login',
     {
-      config: { auth: 'public', skipCsrf: true },
+      config: { auth: 'public', skipCsrf: true, rateLimit: SIGN_IN_RATE_LIMIT },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password',

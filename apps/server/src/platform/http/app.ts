@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -85,6 +86,14 @@ export async function buildHttpApp(opts: BuildAppOptions) {
   await app.register(cookie);
   await app.register(multipart, {
     limits: { fileSize: opts.maxUploadBytes ?? 50 * 1024 * 1024, files: 20, fields: 50 },
+  });
+  // Per-address request limits, opted into by routes (`config.rateLimit`: sign-in and setup). The store
+  // is this process's memory; the per-account and per-address failure counting that must hold across
+  // processes lives in the database (modules/auth/login-throttle.ts).
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) =>
+      new AppError(429, 'rate_limited', `Too many requests from this address; retry in ${context.after}`),
   });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(swagger, {
