@@ -22,6 +22,13 @@ import { recordAudit } from '../audit/index.js';
 import { insertOrganizationWithAdmin } from '../organizations/index.js';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, LoginThrottle, throttled } from './login-throttle.js';
 
+declare module '../../platform/events/event-bus.js' {
+  interface HadirEvents {
+    /** Someone's credentials or rights changed: open live sockets of that user or token re-check theirs. */
+    'auth.changed': { userId: string | null; tokenId: string | null };
+  }
+}
+
 export const SESSION_COOKIE = 'hadir_session';
 export const SESSION_TTL_MS = 14 * 24 * 3600_000;
 export const TOKEN_PREFIX = 'hdr_';

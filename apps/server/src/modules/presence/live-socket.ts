@@ -37,13 +37,6 @@ export const LIVE_SOCKET_DEFAULTS = {
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_RESYNC = 4000;
 
-declare module '../../platform/events/event-bus.js' {
-  interface HadirEvents {
-    /** Someone's credentials or rights changed: open live sockets of that user or token re-check theirs. */
-    'auth.changed': { userId: string | null; tokenId: string | null };
-  }
-}
-
 /** Origins a browser may open the socket from: the server's own and HADIR_PUBLIC_URL's. */
 export function assertSameOrigin(req: FastifyRequest, publicUrl: string | undefined): void {
   const origin = req.headers.origin;
