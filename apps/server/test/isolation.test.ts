@@ -70,16 +70,18 @@ describe.each(await dialects())('organization isolation (%s)', (dialect) => {
     // B is created by another user, who then leaves A: B's admin is a stranger to A.
     bobPassword = 'zeta-password-123';
     const bobEmail = 'bob@bravo.test';
+    const addedBob = await adminA.post('/api/users', {
+      name: 'Bob Bravo',
+      email: bobEmail,
+      password: bobPassword,
+      role: 'member',
+    });
+    expect(addedBob.statusCode).toBe(201);
+    // Creating an organization is an operator right: A's admin (the first operator) grants it.
+    const bobUserId = addedBob.json<{ userId: string }>().userId;
     expect(
-      (
-        await adminA.post('/api/users', {
-          name: 'Bob Bravo',
-          email: bobEmail,
-          password: bobPassword,
-          role: 'member',
-        })
-      ).statusCode,
-    ).toBe(201);
+      (await adminA.request('PUT', `/api/users/${bobUserId}/operator`, { operator: true })).statusCode,
+    ).toBe(200);
     bob = new Client(t.app);
     await bob.login(bobEmail, bobPassword);
     const created = await bob.post('/api/organizations', { name: 'PT Zeta Rahasia' });

@@ -96,9 +96,22 @@ describe.each(await dialects())('role permissions on every route (%s)', (dialect
       if (res.statusCode !== 403) wrong.push(`${req.method} ${route.url} (${route.auth}): ${res.statusCode}`);
     }
     expect(wrong).toEqual([]);
-    // Tokens never act as a user: session-only routes refuse them.
-    const session = await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: bearer });
-    expect(session.statusCode).toBe(401);
+    // Tokens never act as a user: every session-only route refuses them with 403, before its handler.
+    const sessionOnly = liveRoutes(t.app).filter((r) => r.sessionOnly);
+    expect(sessionOnly.length).toBeGreaterThan(4);
+    const accepted: string[] = [];
+    for (const route of sessionOnly) {
+      const { req, res } = await sendValid(route, {}, (r) =>
+        t.app.inject({
+          method: r.method as 'GET',
+          url: r.url,
+          headers: { ...bearer, ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+          ...(r.body !== undefined ? { payload: JSON.stringify(r.body) } : {}),
+        }),
+      );
+      if (res.statusCode !== 403) accepted.push(`${req.method} ${route.url}: ${res.statusCode}`);
+    }
+    expect(accepted).toEqual([]);
   });
 
   it('refuses anonymous callers on every non-public route (401)', async () => {

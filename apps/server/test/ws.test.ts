@@ -7,7 +7,14 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@hadir/testing';
 import type { WsServerMessage } from '@hadir/contracts';
-import { Client, dialects, setupOrganization, startTestServer, type TestServer } from './support.js';
+import {
+  Client,
+  dialects,
+  setupOrganization,
+  startTestServer,
+  userWithRole,
+  type TestServer,
+} from './support.js';
 import { addEmployee } from './presence-fixtures.js';
 
 interface Listener {
@@ -15,8 +22,8 @@ interface Listener {
   messages: WsServerMessage[];
 }
 
-async function listen(url: string, cookie: string): Promise<Listener> {
-  const socket = new WebSocket(url, { headers: { cookie } });
+async function listen(url: string, cookie: string, headers: Record<string, string> = {}): Promise<Listener> {
+  const socket = new WebSocket(url, { headers: { ...(cookie ? { cookie } : {}), ...headers } });
   const messages: WsServerMessage[] = [];
   // The server sends text frames: one JSON message each.
   socket.on('message', (data: Buffer) => {
@@ -74,16 +81,17 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
     t = await startTestServer(dialect);
     ({ client: adminA, orgId: orgA } = await setupOrganization(t.app));
     // B: a second user creates their own organization and works in it.
+    const addedBob = await adminA.post('/api/users', {
+      name: 'Bob Bravo',
+      email: 'bob@bravo.test',
+      password: 'zeta-password-123',
+      role: 'member',
+    });
+    expect(addedBob.statusCode).toBe(201);
+    const bobUserId = addedBob.json<{ userId: string }>().userId;
     expect(
-      (
-        await adminA.post('/api/users', {
-          name: 'Bob Bravo',
-          email: 'bob@bravo.test',
-          password: 'zeta-password-123',
-          role: 'member',
-        })
-      ).statusCode,
-    ).toBe(201);
+      (await adminA.request('PUT', `/api/users/${bobUserId}/operator`, { operator: true })).statusCode,
+    ).toBe(200);
     adminB = new Client(t.app);
     await adminB.login('bob@bravo.test', 'zeta-password-123');
     const created = await adminB.post('/api/organizations', { name: 'PT Zeta' });
@@ -153,5 +161,114 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
       );
     expect(alertOf(a)?.alert).toMatchObject({ kind: 'camera_down', cameraId: 'cam-a' });
     expect(alertOf(b)?.alert).toMatchObject({ kind: 'camera_down', cameraId: 'cam-b' });
+  });
+
+  // Issue 9 item 6: the socket sends only what REST would, and only while the credential holds.
+  describe('permissions, revocation, origin and bursts', () => {
+    const sample = () => ({
+      camera: t.server.modules.cameras.listViews(orgA),
+    });
+    const closed = (l: Listener) =>
+      new Promise<number>((resolve) => {
+        if (l.socket.readyState === WebSocket.CLOSED) resolve(-1);
+        l.socket.once('close', (code) => resolve(code));
+      });
+    const replay = async () => {
+      // Real event payloads of organization A, published again as the services would.
+      const views = await sample().camera;
+      const view = views.find((v) => v.id === 'cam-a');
+      if (!view) throw new Error('cam-a missing');
+      t.server.ctx.events.publish('camera.statusChanged', { organizationId: orgA, camera: view });
+      await t.server.modules.presence.tick();
+      return view;
+    };
+
+    it('a member receives no camera, presence or alert event; support gets cameras without their source', async () => {
+      const admin = await listen(wsUrl, adminA.cookie);
+      const member = await listen(wsUrl, (await userWithRole(t.app, adminA, 'member')).cookie);
+      const support = await listen(wsUrl, (await userWithRole(t.app, adminA, 'support')).cookie);
+      open.push(admin.socket, member.socket, support.socket);
+      const empA2 = await addEmployee(t.server, orgA, { code: 'A002', name: 'Adi' });
+      await replay();
+      await waitFor(
+        () =>
+          admin.messages.some((m) => m.type === 'camera.status') &&
+          admin.messages.some((m) => m.type === 'presence.changed' && m.presence.employeeId === empA2) &&
+          support.messages.some((m) => m.type === 'camera.status'),
+        { timeoutMs: 10_000, message: 'admin and support got the events' },
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      // REST refuses a member /api/cameras, /api/presence and /api/alerts: the socket sends them nothing.
+      expect(member.messages.map((m) => m.type)).toEqual(['hello']);
+      const cam = (l: Listener) =>
+        l.messages.find(
+          (m): m is Extract<WsServerMessage, { type: 'camera.status' }> => m.type === 'camera.status',
+        );
+      expect(cam(admin)?.camera.source).toContain('rtsp://');
+      expect(cam(support)?.camera.source).toBe('');
+    });
+
+    it('closes on logout everywhere, on removal and on token revocation', async () => {
+      const memberEmail = `leaver-${dialect}@maju.test`;
+      const officer = await userWithRole(t.app, adminA, 'support', memberEmail);
+      const l1 = await listen(wsUrl, officer.cookie);
+      const bye1 = closed(l1);
+      expect((await officer.post('/api/auth/logout', { everywhere: true })).statusCode).toBe(200);
+      expect(await bye1).toBe(4401);
+
+      await officer.login(memberEmail, 'role-password-123');
+      const l2 = await listen(wsUrl, officer.cookie);
+      const bye2 = closed(l2);
+      const users = (await adminA.get('/api/users')).json<{ userId: string; email: string }[]>();
+      const id = users.find((u) => u.email === memberEmail)?.userId ?? '';
+      expect((await adminA.patch(`/api/users/${id}`, { role: 'member' })).statusCode).toBe(200);
+      expect(await bye2).toBe(4401);
+
+      const created = await adminA.post('/api/tokens', { name: 'live', scopes: ['presence:view'] });
+      const { token, id: tokenId } = created.json<{ token: string; id: string }>();
+      const l3 = await listen(wsUrl, '', { authorization: `Bearer ${token}` });
+      const bye3 = closed(l3);
+      expect((await adminA.delete(`/api/tokens/${tokenId}`)).statusCode).toBe(200);
+      expect(await bye3).toBe(4401);
+    });
+
+    it('refuses a foreign Origin', async () => {
+      const socket = new WebSocket(wsUrl, {
+        headers: { cookie: adminA.cookie, origin: 'https://evil.test' },
+      });
+      const status = await new Promise<number>((resolve, reject) => {
+        socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        socket.once('open', () => reject(new Error('a foreign origin was accepted')));
+        socket.once('error', () => resolve(-1));
+      });
+      socket.terminate();
+      expect(status).toBe(403);
+      const own = await listen(wsUrl, adminA.cookie, {
+        origin: new URL(wsUrl.replace(/^ws/, 'http')).origin,
+      });
+      open.push(own.socket);
+    });
+
+    it('coalesces a burst: 5,000 changes of one camera reach the client as a handful of messages', async () => {
+      const admin = await listen(wsUrl, adminA.cookie);
+      open.push(admin.socket);
+      const view = await replay();
+      await new Promise((r) => setTimeout(r, 300));
+      const before = admin.messages.length;
+      for (let i = 0; i < 5000; i++) {
+        t.server.ctx.events.publish('camera.statusChanged', {
+          organizationId: orgA,
+          camera: { ...view, name: `Camera ${i}` },
+        });
+      }
+      await waitFor(
+        () =>
+          admin.messages.some(
+            (m) => m.type === 'camera.status' && m.camera.id === 'cam-a' && m.camera.name === 'Camera 4999',
+          ),
+        { timeoutMs: 5_000, message: 'the last state arrived' },
+      );
+      expect(admin.messages.length - before).toBeLessThan(10);
+    });
   });
 });

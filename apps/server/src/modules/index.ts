@@ -22,6 +22,7 @@ import {
   PresenceService,
   presenceOptionsFromEnv,
   registerPresenceRoutes,
+  LIVE_SOCKET_DEFAULTS,
 } from './presence/index.js';
 import { PipelineService, probeCameraSource } from './pipeline/index.js';
 import { registerAnalyticsModule } from './analytics/index.js';
@@ -72,7 +73,10 @@ export async function registerModules(
   const pipeline = new PipelineService(ctx, cameras, presence, faces);
   pipeline.registerReadiness(readiness);
   registerCameraRoutes(app, cameras, probeCameraSource);
-  registerPresenceRoutes(app, ctx, new PresenceQueries(ctx));
+  registerPresenceRoutes(app, ctx, new PresenceQueries(ctx), {
+    ...LIVE_SOCKET_DEFAULTS,
+    reauthenticate: (req) => auth.authenticate(req),
+  });
   registerAlertRoutes(app, alerts);
   registerAnalyticsModule(app, ctx, faces);
 

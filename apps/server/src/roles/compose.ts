@@ -124,6 +124,10 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
         maxWaitMs: 10_000,
       }),
     },
+    trustedProxies: (env.HADIR_TRUSTED_PROXIES ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
   });
   registerHealthRoutes(app, readiness, metrics, VERSION, env.HADIR_METRICS_TOKEN ?? null);
   modules = await registerModules(app, ctx, readiness);

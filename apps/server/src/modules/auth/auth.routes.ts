@@ -22,6 +22,7 @@ import type { HttpApp } from '../../platform/http/app.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { AppError, unauthorized } from '../../platform/http/errors.js';
 import { SESSION_COOKIE, type AuthService } from './auth.service.js';
+import { setOperator } from './operators.js';
 
 /** The caller, on routes that require one (the preHandler already refused anonymous calls). */
 export function authOf(req: FastifyRequest): AuthContext {
@@ -35,6 +36,9 @@ export function orgOf(req: FastifyRequest): string {
   if (!id) throw new AppError(403, 'no_organization', 'Select an organization first');
   return id;
 }
+
+/** Requests per address and minute on sign-in and setup, successes included (a coarse first line). */
+const SIGN_IN_RATE_LIMIT = { max: 100, timeWindow: 60_000 };
 
 export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthService): void {
   const secure =
@@ -77,7 +81,7 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
   app.post(
     '/api/setup',
     {
-      config: { auth: 'public', skipCsrf: true },
+      config: { auth: 'public', skipCsrf: true, rateLimit: SIGN_IN_RATE_LIMIT },
       schema: {
         tags: ['auth'],
         summary: 'First-run setup: the first organization and its admin',
@@ -94,7 +98,7 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
   app.post(
     '/api/auth/login',
     {
-      config: { auth: 'public', skipCsrf: true },
+      config: { auth: 'public', skipCsrf: true, rateLimit: SIGN_IN_RATE_LIMIT },
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password',
@@ -111,7 +115,7 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
   app.get(
     '/api/auth/session',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', sessionOnly: true },
       schema: {
         tags: ['auth'],
         summary: 'The signed-in user, memberships and permissions',
@@ -124,7 +128,7 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
   app.post(
     '/api/auth/organization',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', sessionOnly: true },
       schema: {
         tags: ['auth'],
         summary: 'Switch the active organization',
@@ -145,7 +149,7 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
   app.post(
     '/api/auth/logout',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', sessionOnly: true },
       schema: {
         tags: ['auth'],
         summary: 'Sign out (everywhere: every session of this user)',
@@ -163,7 +167,7 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
   app.patch(
     '/api/auth/me',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', sessionOnly: true },
       schema: {
         tags: ['auth'],
         summary: 'Update own name, language or password',
@@ -282,6 +286,24 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
     },
     async (req) => {
       await auth.removeUser(authOf(req), orgOf(req), req.params.userId);
+      return { ok: true as const };
+    },
+  );
+  app.put(
+    '/api/users/:userId/operator',
+    {
+      config: { auth: 'user:manage', sessionOnly: true },
+      schema: {
+        tags: ['users'],
+        summary: 'Grant or withdraw the operator right (creating organizations); operators only',
+        params: z.object({ userId: Id }),
+        body: z.object({ operator: z.boolean() }),
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      const a = authOf(req);
+      await setOperator(ctx.db, ctx.clock.nowMs(), a, orgOf(req), req.params.userId, req.body.operator);
       return { ok: true as const };
     },
   );

@@ -16,34 +16,38 @@ import type { ServerContext } from '../../context.js';
 import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
 import { sha256Hex } from '../../platform/crypto/secret-box.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
-import {
-  AppError,
-  conflict,
-  forbidden,
-  notFound,
-  tooMany,
-  unauthorized,
-} from '../../platform/http/errors.js';
+import { AppError, conflict, forbidden, notFound, unauthorized } from '../../platform/http/errors.js';
 import { newId, randomToken } from '../../platform/ids/ids.js';
 import { recordAudit } from '../audit/index.js';
 import { insertOrganizationWithAdmin } from '../organizations/index.js';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, LoginThrottle, throttled } from './login-throttle.js';
+
+declare module '../../platform/events/event-bus.js' {
+  interface HadirEvents {
+    /** Someone's credentials or rights changed: open live sockets of that user or token re-check theirs. */
+    'auth.changed': { userId: string | null; tokenId: string | null };
+  }
+}
 
 export const SESSION_COOKIE = 'hadir_session';
 export const SESSION_TTL_MS = 14 * 24 * 3600_000;
 export const TOKEN_PREFIX = 'hdr_';
-const MAX_FAILED_LOGINS = 5;
-const LOCKOUT_MS = 15 * 60_000;
-const IP_WINDOW_MS = 60_000;
-const IP_MAX_ATTEMPTS = 20;
 
 // OWASP's argon2id baseline (m=19 MiB, t=2, p=1).
 const ARGON = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 let dummyHash: Promise<string> | null = null;
 
 export class AuthService {
-  private readonly ipAttempts = new Map<string, number[]>();
+  private readonly throttle: LoginThrottle;
 
-  constructor(private readonly ctx: ServerContext) {}
+  constructor(private readonly ctx: ServerContext) {
+    this.throttle = new LoginThrottle(ctx.db);
+  }
+
+  /** Open live sockets of this user (and the tokens they created) or of this token re-check at once. */
+  private changed(userId: string | null, tokenId: string | null): void {
+    this.ctx.events.publish('auth.changed', { userId, tokenId });
+  }
 
   hashPassword(password: string): Promise<string> {
     return hash(password, ARGON);
@@ -72,6 +76,8 @@ export class AuthService {
           passwordHash,
           locale: input.organization.locale,
           lockedUntil: null,
+          // The first admin runs the installation: they may create organizations and grant that right.
+          isOperator: 1,
           createdAt: now,
           updatedAt: now,
         })
@@ -93,20 +99,15 @@ export class AuthService {
     return this.createSession(userId, orgId, meta);
   }
 
-  private checkIpRate(ip: string): void {
-    const now = this.ctx.clock.nowMs();
-    const recent = (this.ipAttempts.get(ip) ?? []).filter((t) => now - t < IP_WINDOW_MS);
-    if (recent.length >= IP_MAX_ATTEMPTS) {
-      throw tooMany('Too many sign-in attempts from this address; wait a minute and try again');
-    }
-    recent.push(now);
-    this.ipAttempts.set(ip, recent);
-    if (this.ipAttempts.size > 10_000) this.ipAttempts.clear();
-  }
-
   async login(email: string, password: string, meta: { ip: string | null; userAgent: string | null }) {
-    this.checkIpRate(meta.ip ?? 'unknown');
     const now = this.ctx.clock.nowMs();
+    const accountKey = `account:${email.toLowerCase()}`;
+    const addressKey = `ip:${meta.ip ?? 'unknown'}`;
+    // Counted before the password is checked, atomically: a parallel burst cannot slip past the limit.
+    const addressWait = await this.throttle.reserve(addressKey, ADDRESS_POLICY, now);
+    if (addressWait !== null) throw throttled(addressWait);
+    const accountWait = await this.throttle.reserve(accountKey, ACCOUNT_POLICY, now);
+    if (accountWait !== null) throw throttled(accountWait);
     const user = await this.ctx.db
       .selectFrom('users')
       .selectAll()
@@ -118,36 +119,10 @@ export class AuthService {
       await verify(await dummyHash, password).catch(() => false);
       throw unauthorized('Wrong email or password');
     }
-    if (user.lockedUntil && user.lockedUntil > now) {
-      const minutes = Math.ceil((user.lockedUntil - now) / 60_000);
-      throw new AppError(423, 'account_locked', `Too many failed sign-ins; try again in ${minutes} min`);
-    }
     const ok = await verify(user.passwordHash, password).catch(() => false);
-    if (!ok) {
-      const failed = user.failedLogins + 1;
-      await this.ctx.db
-        .updateTable('users')
-        .set({
-          failedLogins: failed >= MAX_FAILED_LOGINS ? 0 : failed,
-          lockedUntil: failed >= MAX_FAILED_LOGINS ? now + LOCKOUT_MS : null,
-          updatedAt: now,
-        })
-        .where('id', '=', user.id)
-        .execute();
-      if (failed >= MAX_FAILED_LOGINS) {
-        throw new AppError(
-          423,
-          'account_locked',
-          'Too many failed sign-ins; the account is locked for 15 min',
-        );
-      }
-      throw unauthorized('Wrong email or password');
-    }
-    await this.ctx.db
-      .updateTable('users')
-      .set({ failedLogins: 0, lockedUntil: null })
-      .where('id', '=', user.id)
-      .execute();
+    if (!ok) throw unauthorized('Wrong email or password');
+    await this.throttle.reset(accountKey);
+    await this.throttle.release(addressKey);
     const memberships = await this.memberships(user.id);
     // One organization: select it at once; several: the user picks after sign-in.
     const orgId = memberships.length === 1 ? (memberships[0]?.organizationId ?? null) : null;
@@ -256,8 +231,20 @@ export class AuthService {
     if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) {
       await this.ctx.db.updateTable('apiTokens').set({ lastUsedAt: now }).where('id', '=', row.id).execute();
     }
-    const scopes = (JSON.parse(row.scopes) as string[]).filter((s): s is Permission =>
-      (PERMISSIONS as readonly string[]).includes(s),
+    // A token acts for its creator and never beyond them: its rights are its scopes intersected with
+    // what the creator may do in that organization NOW. A creator who left (or never had a membership)
+    // leaves a dead token.
+    if (!row.createdBy) return null;
+    const creator = await this.ctx.db
+      .selectFrom('memberships')
+      .select('role')
+      .where('userId', '=', row.createdBy)
+      .where('organizationId', '=', row.organizationId)
+      .executeTakeFirst();
+    if (!creator || !isRole(creator.role)) return null;
+    const creatorRights = new Set<string>(permissionsOf(creator.role));
+    const scopes = (JSON.parse(row.scopes) as string[]).filter(
+      (s): s is Permission => (PERMISSIONS as readonly string[]).includes(s) && creatorRights.has(s),
     );
     return {
       kind: 'token',
@@ -315,6 +302,7 @@ export class AuthService {
     let q = this.ctx.db.deleteFrom('sessions').where('userId', '=', auth.userId);
     if (!everywhere && auth.sessionId) q = q.where('id', '=', auth.sessionId);
     await q.execute();
+    this.changed(auth.userId, null);
   }
 
   async updateMe(
@@ -353,6 +341,7 @@ export class AuthService {
         .where('userId', '=', user.id)
         .where('id', '!=', auth.sessionId ?? '')
         .execute();
+      this.changed(user.id, null);
     }
   }
 
@@ -427,6 +416,7 @@ export class AuthService {
         summary: 'Revoked an API token',
       });
     });
+    this.changed(null, id);
   }
 
   // ---- Users of an organization -----------------------------------------------------------------
@@ -549,6 +539,7 @@ export class AuthService {
         changes: { role: { from: m.role, to: input.role ?? m.role } },
       });
     });
+    this.changed(userId, null);
   }
 
   async removeUser(auth: AuthContext, orgId: string, userId: string) {
@@ -563,6 +554,14 @@ export class AuthService {
         .where('userId', '=', userId)
         .where('organizationId', '=', orgId)
         .execute();
+      // Their API tokens in this organization die with the membership (and stay dead if they return).
+      await trx
+        .updateTable('apiTokens')
+        .set({ revokedAt: now })
+        .where('createdBy', '=', userId)
+        .where('organizationId', '=', orgId)
+        .where('revokedAt', 'is', null)
+        .execute();
       await recordAudit(trx, now, {
         organizationId: orgId,
         actor: auth,
@@ -572,6 +571,7 @@ export class AuthService {
         summary: 'Removed a user from the organization',
       });
     });
+    this.changed(userId, null);
   }
 
   /** The user's membership in this organization; a user of another organization is "not found". */

@@ -55,10 +55,10 @@ export function registerOrganizationRoutes(
   app.post(
     '/api/organizations',
     {
-      config: { auth: 'user' },
+      config: { auth: 'user', sessionOnly: true },
       schema: {
         tags: ['organization'],
-        summary: 'Create another organization (you become its admin)',
+        summary: 'Create another organization (you become its admin); operators only',
         body: OrganizationCreate,
         response: { 201: Organization },
       },

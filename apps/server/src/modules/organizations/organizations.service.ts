@@ -9,7 +9,7 @@ import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
-import { conflict, notFound } from '../../platform/http/errors.js';
+import { conflict, forbidden, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { diffFields, recordAudit } from '../audit/index.js';
 
@@ -146,6 +146,18 @@ export class OrganizationsService {
     name: string,
     settings: Partial<OrganizationSettings> = {},
   ): Promise<Organization> {
+    // An operator right (the setup wizard's admin and those they allow), never a token's.
+    const operator =
+      auth.kind === 'session' && auth.userId
+        ? await this.ctx.db
+            .selectFrom('users')
+            .select('isOperator')
+            .where('id', '=', auth.userId)
+            .executeTakeFirst()
+        : undefined;
+    if (operator?.isOperator !== 1) {
+      throw forbidden('Only an operator of this installation may create organizations');
+    }
     const now = this.ctx.clock.nowMs();
     const id = newId(now);
     await this.ctx.db.transaction().execute((trx) =>

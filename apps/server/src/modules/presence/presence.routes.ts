@@ -1,12 +1,16 @@
-import type { WsServerMessage } from '@hadir/contracts';
 import { PresenceIntervalsPage, PresenceIntervalsQuery, PresenceList, PresenceQuery } from '@hadir/contracts';
 import type { ServerContext } from '../../context.js';
-import { toIso } from '../../platform/clock/clock.js';
 import type { HttpApp } from '../../platform/http/app.js';
-import { orgOf } from '../auth/index.js';
+import { authOf, orgOf } from '../auth/index.js';
+import { assertSameOrigin, serveLiveSocket, type LiveSocketOptions } from './live-socket.js';
 import type { PresenceQueries } from './presence-queries.service.js';
 
-export function registerPresenceRoutes(app: HttpApp, ctx: ServerContext, queries: PresenceQueries): void {
+export function registerPresenceRoutes(
+  app: HttpApp,
+  ctx: ServerContext,
+  queries: PresenceQueries,
+  live: LiveSocketOptions,
+): void {
   app.get(
     '/api/presence',
     {
@@ -45,33 +49,15 @@ export function registerPresenceRoutes(app: HttpApp, ctx: ServerContext, queries
     },
   );
 
-  // Live dashboard events for the caller's organization only (session cookie or token).
-  app.get('/api/ws', { websocket: true, config: { auth: 'org' }, schema: { hide: true } }, (socket, req) => {
-    const orgId = orgOf(req);
-    const send = (m: WsServerMessage) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
-    };
-    const unsubscribe = [
-      ctx.events.subscribe('camera.statusChanged', (e) => {
-        if (e.organizationId === orgId) send({ type: 'camera.status', camera: e.camera });
-      }),
-      ctx.events.subscribe('camera.removed', (e) => {
-        if (e.organizationId === orgId) send({ type: 'camera.removed', cameraId: e.cameraId });
-      }),
-      ctx.events.subscribe('presence.changed', (e) => {
-        if (e.organizationId === orgId) send({ type: 'presence.changed', presence: e.presence });
-      }),
-      ctx.events.subscribe('alert.opened', (e) => {
-        if (e.organizationId === orgId) send({ type: 'alert.opened', alert: e.alert });
-      }),
-      ctx.events.subscribe('alert.updated', (e) => {
-        if (e.organizationId === orgId) send({ type: 'alert.updated', alert: e.alert });
-      }),
-      ctx.events.subscribe('alert.resolved', (e) => {
-        if (e.organizationId === orgId) send({ type: 'alert.resolved', alert: e.alert });
-      }),
-    ];
-    socket.on('close', () => unsubscribe.forEach((u) => u()));
-    send({ type: 'hello', organizationId: orgId, at: toIso(ctx.clock.nowMs()) });
-  });
+  // Live events for the caller's organization, filtered by the caller's permissions (live-socket.ts).
+  app.get(
+    '/api/ws',
+    {
+      websocket: true,
+      config: { auth: 'org' },
+      schema: { hide: true },
+      preValidation: async (req) => assertSameOrigin(req, ctx.env.HADIR_PUBLIC_URL),
+    },
+    (socket, req) => serveLiveSocket(ctx, live, socket, req, authOf(req)),
+  );
 }

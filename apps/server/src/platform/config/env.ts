@@ -71,6 +71,13 @@ const EnvSchema = z.object({
     .optional()
     .describe('Key for encrypting secrets at rest; generated into the data dir when absent'),
   HADIR_PUBLIC_URL: z.string().url().optional().describe('External URL, used for webhook and links'),
+  HADIR_TRUSTED_PROXIES: z
+    .string()
+    .regex(/^[\w.:/, -]*$/, 'a comma-separated list of addresses or CIDR ranges')
+    .optional()
+    .describe(
+      'Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8); default none: the client address is the TCP peer',
+    ),
   HADIR_SECURE_COOKIES: z
     .enum(['auto', 'true', 'false'])
     .default('auto')

@@ -4,6 +4,7 @@ import path from 'node:path';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -28,6 +29,7 @@ export interface RouteInfo {
   method: string;
   url: string;
   auth: RouteAuth;
+  sessionOnly: boolean;
 }
 
 export interface BuildAppOptions {
@@ -40,6 +42,8 @@ export interface BuildAppOptions {
   version: string;
   /** Per-organization bounds for routes with `config.limit`; unbounded when absent. */
   limiters?: Record<HeavyClass, OrgLimiter>;
+  /** Proxies whose X-Forwarded-For is believed; none by default (a client could forge the header). */
+  trustedProxies?: string[];
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -55,7 +59,9 @@ export async function buildHttpApp(opts: BuildAppOptions) {
     },
     requestIdHeader: false,
     bodyLimit: 5 * 1024 * 1024,
-    trustProxy: true,
+    // Only configured proxies: with `true`, any client could rotate X-Forwarded-For and slip past the
+    // per-address sign-in throttle.
+    trustProxy: opts.trustedProxies?.length ? opts.trustedProxies : false,
     ajv: { customOptions: { coerceTypes: 'array' } },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -74,7 +80,7 @@ export async function buildHttpApp(opts: BuildAppOptions) {
     if (!auth) throw new Error(`Route ${String(route.method)} ${url} declares no auth requirement`);
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
-      routes.push({ method, url, auth });
+      routes.push({ method, url, auth, sessionOnly: route.config?.sessionOnly === true });
     }
   });
 
@@ -92,6 +98,14 @@ export async function buildHttpApp(opts: BuildAppOptions) {
   await app.register(cookie);
   await app.register(multipart, {
     limits: { fileSize: opts.maxUploadBytes ?? 50 * 1024 * 1024, files: 20, fields: 50 },
+  });
+  // Per-address request limits, opted into by routes (`config.rateLimit`: sign-in and setup). The store
+  // is this process's memory; the per-account and per-address failure counting that must hold across
+  // processes lives in the database (modules/auth/login-throttle.ts).
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) =>
+      new AppError(429, 'rate_limited', `Too many requests from this address; retry in ${context.after}`),
   });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(swagger, {
@@ -131,6 +145,9 @@ export async function buildHttpApp(opts: BuildAppOptions) {
     }
     if (required === 'public') return;
     if (!auth) throw new AppError(401, 'unauthorized', 'Sign in first');
+    if (config.sessionOnly && auth.kind !== 'session') {
+      throw new AppError(403, 'session_only', 'Only a signed-in person may do this, not an API token');
+    }
     if (required === 'user') return;
     if (!auth.organizationId) throw new AppError(403, 'no_organization', 'Select an organization first');
     if (required === 'org') return;

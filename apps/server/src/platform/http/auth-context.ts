@@ -28,6 +28,11 @@ declare module 'fastify' {
     skipCsrf?: boolean;
     /** A heavy route: bounded per organization (see org-limiter.ts). */
     limit?: HeavyClass;
+    /**
+     * Only a signed-in person (session cookie) may call this route; an API token is refused with 403 in
+     * the auth hook, before validation or the handler runs, so the refusal has no side effect.
+     */
+    sessionOnly?: boolean;
   }
   interface FastifyRequest {
     auth: AuthContext | null;

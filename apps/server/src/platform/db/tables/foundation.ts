@@ -69,6 +69,8 @@ export interface UsersTable {
   locale: string;
   failedLogins: Generated<number>;
   lockedUntil: number | null;
+  /** 1: may create organizations and grant this right (migration 0035). */
+  isOperator: Generated<number>;
   createdAt: number;
   updatedAt: number;
 }

@@ -1,0 +1,165 @@
+import type { WsServerMessage } from '@hadir/contracts';
+import type { Permission } from '@hadir/domain';
+import type { FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { ServerContext } from '../../context.js';
+import { toIso } from '../../platform/clock/clock.js';
+import type { AuthContext } from '../../platform/http/auth-context.js';
+import { AppError } from '../../platform/http/errors.js';
+
+/**
+ * The live socket (/api/ws) of one receiver. It sends only what the receiver may read over REST, for as
+ * long as the credential that opened it stays valid:
+ * - each event needs the permission of its REST twin (cameras: camera:view; presence: presence:view;
+ *   alerts: alert:view), and a camera's source is blanked for anyone without camera:manage;
+ * - `auth.changed` (sign-out, role change, removal, token revocation) makes the socket re-check its
+ *   credential at once, and a timer re-checks it anyway; a credential that lost its organization or any
+ *   permission closes the socket (4401): the client reconnects and is judged afresh;
+ * - bursts are coalesced per key (the latest state of a camera, an employee, an alert wins) and flushed
+ *   every `flushMs`; a client whose queue or socket buffer overflows is closed with 4000 ("resync"), and
+ *   the web client reconnects and refetches instead of reading a stale backlog.
+ */
+export interface LiveSocketOptions {
+  reauthenticate: (req: FastifyRequest) => Promise<AuthContext | null>;
+  recheckMs: number;
+  flushMs: number;
+  maxPendingKeys: number;
+  maxBufferedBytes: number;
+}
+
+export const LIVE_SOCKET_DEFAULTS = {
+  recheckMs: 30_000,
+  flushMs: 100,
+  maxPendingKeys: 2_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+} as const;
+
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_RESYNC = 4000;
+
+/** Origins a browser may open the socket from: the server's own and HADIR_PUBLIC_URL's. */
+export function assertSameOrigin(req: FastifyRequest, publicUrl: string | undefined): void {
+  const origin = req.headers.origin;
+  if (origin === undefined) return; // not a browser (a script with a token): Origin protects browsers
+  const allowed = new Set<string>();
+  if (publicUrl) allowed.add(new URL(publicUrl).origin);
+  const host = req.headers.host;
+  if (host) {
+    allowed.add(`http://${host}`);
+    allowed.add(`https://${host}`);
+  }
+  if (!allowed.has(origin)) {
+    throw new AppError(403, 'origin_refused', 'The live socket only accepts this server’s own origin');
+  }
+}
+
+function samePermissions(a: ReadonlySet<Permission>, b: ReadonlySet<Permission>): boolean {
+  return a.size === b.size && [...a].every((p) => b.has(p));
+}
+
+export function serveLiveSocket(
+  ctx: ServerContext,
+  opts: LiveSocketOptions,
+  socket: WebSocket,
+  req: FastifyRequest,
+  initial: AuthContext,
+): void {
+  const orgId = initial.organizationId;
+  if (!orgId) {
+    socket.close(CLOSE_UNAUTHORIZED, 'no organization');
+    return;
+  }
+  const can = (p: Permission) => initial.permissions.has(p);
+  const pending = new Map<string, WsServerMessage>();
+  let flushTimer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  const close = (code: number, reason: string) => {
+    if (closed) return;
+    closed = true;
+    cleanup();
+    socket.close(code, reason);
+  };
+  const flush = () => {
+    flushTimer = null;
+    if (closed || socket.readyState !== socket.OPEN) return;
+    for (const m of pending.values()) socket.send(JSON.stringify(m));
+    pending.clear();
+  };
+  const enqueue = (key: string, m: WsServerMessage) => {
+    if (closed) return;
+    pending.delete(key); // re-insert: the latest state goes out in the order it last changed
+    pending.set(key, m);
+    if (pending.size > opts.maxPendingKeys || socket.bufferedAmount > opts.maxBufferedBytes) {
+      close(CLOSE_RESYNC, 'resync: fell behind');
+      return;
+    }
+    flushTimer ??= setTimeout(flush, opts.flushMs);
+  };
+
+  let checking: Promise<void> | null = null;
+  const recheck = () => {
+    checking ??= opts
+      .reauthenticate(req)
+      .then((now) => {
+        if (
+          !now ||
+          now.organizationId !== orgId ||
+          now.userId !== initial.userId ||
+          !samePermissions(now.permissions, initial.permissions)
+        ) {
+          close(CLOSE_UNAUTHORIZED, 'credentials changed; reconnect');
+        }
+      })
+      .catch(() => close(CLOSE_UNAUTHORIZED, 'credentials could not be checked'))
+      .finally(() => {
+        checking = null;
+      });
+  };
+  const recheckTimer = setInterval(recheck, opts.recheckMs);
+
+  const unsubscribe = [
+    ctx.events.subscribe('auth.changed', (e) => {
+      const mine =
+        (e.userId !== null && e.userId === initial.userId) ||
+        (e.tokenId !== null && e.tokenId === initial.tokenId);
+      if (mine) recheck();
+    }),
+    ctx.events.subscribe('camera.statusChanged', (e) => {
+      if (e.organizationId !== orgId || !can('camera:view')) return;
+      const camera = can('camera:manage') ? e.camera : { ...e.camera, source: '' };
+      enqueue(`camera:${e.camera.id}`, { type: 'camera.status', camera });
+    }),
+    ctx.events.subscribe('camera.removed', (e) => {
+      if (e.organizationId !== orgId || !can('camera:view')) return;
+      enqueue(`camera:${e.cameraId}`, { type: 'camera.removed', cameraId: e.cameraId });
+    }),
+    ctx.events.subscribe('presence.changed', (e) => {
+      if (e.organizationId !== orgId || !can('presence:view')) return;
+      enqueue(`presence:${e.presence.employeeId}`, { type: 'presence.changed', presence: e.presence });
+    }),
+    ctx.events.subscribe('alert.opened', (e) => {
+      if (e.organizationId !== orgId || !can('alert:view')) return;
+      enqueue(`alert-opened:${e.alert.id}`, { type: 'alert.opened', alert: e.alert });
+    }),
+    ctx.events.subscribe('alert.updated', (e) => {
+      if (e.organizationId !== orgId || !can('alert:view')) return;
+      enqueue(`alert:${e.alert.id}`, { type: 'alert.updated', alert: e.alert });
+    }),
+    ctx.events.subscribe('alert.resolved', (e) => {
+      if (e.organizationId !== orgId || !can('alert:view')) return;
+      enqueue(`alert:${e.alert.id}`, { type: 'alert.resolved', alert: e.alert });
+    }),
+  ];
+  function cleanup() {
+    unsubscribe.forEach((u) => u());
+    clearInterval(recheckTimer);
+    if (flushTimer) clearTimeout(flushTimer);
+    pending.clear();
+  }
+  socket.on('close', () => {
+    closed = true;
+    cleanup();
+  });
+  socket.send(JSON.stringify({ type: 'hello', organizationId: orgId, at: toIso(ctx.clock.nowMs()) }));
+}
