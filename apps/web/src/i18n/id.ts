@@ -1,5 +1,6 @@
 import type { Messages } from './en';
 import { dashboardId, dashboardNavId } from './dashboard/id';
+import { whatsappId } from './whatsapp/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -400,4 +401,5 @@ export const id: Messages = {
     empty: 'Belum ada catatan',
   },
   dash: dashboardId,
+  wa: whatsappId,
 };

@@ -1,5 +1,6 @@
 import type { Messages } from './en';
 import { dashboardVi, dashboardNavVi } from './dashboard/vi';
+import { whatsappVi } from './whatsapp/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -397,4 +398,5 @@ export const vi: Messages = {
     empty: 'Chưa có bản ghi nào',
   },
   dash: dashboardVi,
+  wa: whatsappVi,
 };
