@@ -3,3 +3,4 @@ export { PresenceQueries } from './presence-queries.service.js';
 export { registerPresenceRoutes } from './presence.routes.js';
 export { presenceOptionsFromEnv } from './presence-options.js';
 export { encodeIntervalCursor, decodeIntervalCursor } from './interval-cursor.js';
+export { stayCameras } from './presence-stays.repository.js';

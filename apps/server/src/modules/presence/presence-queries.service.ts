@@ -11,6 +11,7 @@ import type {
 import type { ServerContext } from '../../context.js';
 import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
 import { decodeIntervalCursor, encodeIntervalCursor } from './interval-cursor.js';
+import { stayCameras } from './presence-stays.repository.js';
 
 const STATES = ['available', 'off', 'unknown', 'outside_hours'] as const;
 
@@ -108,7 +109,17 @@ export class PresenceQueries {
     if (q.from) query = query.where('pi.lastSeenTs', '>=', Date.parse(q.from));
     if (q.to) query = query.where('pi.startedAt', '<', Date.parse(q.to));
     if (q.employeeId) query = query.where('pi.employeeId', '=', q.employeeId);
-    if (q.cameraId) query = query.where('pi.cameraId', '=', q.cameraId);
+    if (q.cameraId) {
+      const cameraId = q.cameraId;
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('presenceStayCameras as sc')
+            .select('sc.intervalId')
+            .whereRef('sc.intervalId', '=', 'pi.id')
+            .where('sc.cameraId', '=', cameraId),
+        ),
+      );
+    }
     if (q.departmentId) query = query.where('employees.departmentId', '=', q.departmentId);
     if (q.cursor) {
       const c = decodeIntervalCursor(q.cursor);
@@ -137,6 +148,11 @@ export class PresenceQueries {
       .limit(q.limit + 1)
       .execute();
     const page = rows.slice(0, q.limit);
+    const cameras = await stayCameras(
+      this.ctx.db,
+      orgId,
+      page.map((r) => r.id),
+    );
     const last = page[page.length - 1];
     const items: PresenceInterval[] = page.map((r) => ({
       id: r.id,
@@ -150,6 +166,7 @@ export class PresenceQueries {
       durationMs: Math.max(0, r.lastSeenTs - r.startedAt),
       sightings: r.sightings,
       bestSimilarity: Math.round(r.bestSimilarity * 1000) / 1000,
+      cameras: cameras.get(r.id) ?? [],
     }));
     return {
       items,
@@ -169,7 +186,7 @@ export class PresenceQueries {
           yield [
             r.employeeCode,
             r.employeeName,
-            r.cameraName,
+            r.cameras.map((c) => c.cameraName).join('; ') || r.cameraName,
             r.startedAt,
             r.lastSeenAt,
             Math.round(r.durationMs / 1000),

@@ -21,7 +21,12 @@ import { addDaysIso, localDateIn, startOfLocalDay } from '../dashboard/time';
 
 const LIMIT = 50;
 
-/** Stays per employee and camera, newest first, with filters, cursor paging and CSV/PDF export. */
+/** Every camera that saw the person during the stay, in order (the first one for older rows). */
+function stayCameraNames(r: PresenceLogEntry): string {
+  return r.cameras.map((c) => c.cameraName).join(', ') || r.cameraName;
+}
+
+/** Stays per employee (one while any camera keeps seeing them), newest first, with filters, cursor paging and CSV/PDF export. */
 export function PresenceLogPage() {
   const { t } = useTranslation();
   const locale = currentLocale();
@@ -101,7 +106,7 @@ export function PresenceLogPage() {
     {
       key: 'camera',
       header: t('dash.log.camera'),
-      cell: (r) => <span className="text-fg">{r.cameraName}</span>,
+      cell: (r) => <span className="text-fg">{stayCameraNames(r)}</span>,
     },
     {
       key: 'time',
@@ -217,7 +222,7 @@ export function PresenceLogPage() {
               <div className="min-w-0 flex-1 text-sm">
                 <p className="font-medium text-fg">{r.employeeName}</p>
                 <p className="text-xs text-muted">
-                  {r.cameraName} · {formatDuration(r.durationMs / 60_000, locale)}
+                  {stayCameraNames(r)} · {formatDuration(r.durationMs / 60_000, locale)}
                 </p>
                 <p className="text-xs text-muted">{span(r)}</p>
               </div>

@@ -6,6 +6,7 @@ import { faces } from './0011-faces.js';
 import { notifications } from './0020-notifications.js';
 import { alertSnapshot } from './0021-alert-snapshot.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
+import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: HadirMigration[] = [
   notifications,
   alertSnapshot,
   notificationTemplateValues,
+  presenceStayCameras,
 ];
