@@ -4,6 +4,7 @@
  */
 import { dashboardEn, dashboardNavEn } from './dashboard/en';
 import { whatsappEn } from './whatsapp/en';
+import { firstHourEn } from './first-hour/en';
 
 export const en = {
   app: {
@@ -402,6 +403,7 @@ export const en = {
   },
   dash: dashboardEn,
   wa: whatsappEn,
+  fh: firstHourEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

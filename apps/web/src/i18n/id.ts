@@ -1,6 +1,7 @@
 import type { Messages } from './en';
 import { dashboardId, dashboardNavId } from './dashboard/id';
 import { whatsappId } from './whatsapp/id';
+import { firstHourId } from './first-hour/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -402,4 +403,5 @@ export const id: Messages = {
   },
   dash: dashboardId,
   wa: whatsappId,
+  fh: firstHourId,
 };

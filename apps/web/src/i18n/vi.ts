@@ -1,6 +1,7 @@
 import type { Messages } from './en';
 import { dashboardVi, dashboardNavVi } from './dashboard/vi';
 import { whatsappVi } from './whatsapp/vi';
+import { firstHourVi } from './first-hour/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -399,4 +400,5 @@ export const vi: Messages = {
   },
   dash: dashboardVi,
   wa: whatsappVi,
+  fh: firstHourVi,
 };

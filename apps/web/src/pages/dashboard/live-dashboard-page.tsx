@@ -156,6 +156,7 @@ export function LiveDashboardPage() {
   const downCameras = (cameras.data ?? []).filter(
     (c) => c.enabled && (c.status.state === 'offline' || c.status.state === 'degraded'),
   );
+  const disabledCameras = (cameras.data ?? []).filter((c) => !c.enabled).length;
   const locale = currentLocale();
   const n = (v: number) => formatNumber(v, locale);
   const filtered = Boolean(filter.q || filter.areaId || filter.departmentId || filter.state);
@@ -337,7 +338,13 @@ export function LiveDashboardPage() {
                 {cameras.data && downCameras.length === 0 ? (
                   <p className="flex items-center gap-2 text-sm text-muted">
                     <Icon name="check" size={16} className="text-accent-text" />
-                    {cameras.data.length === 0 ? t('dash.live.noCameras') : t('dash.live.allCamerasUp')}
+                    {cameras.data.length === 0
+                      ? t('dash.live.noCameras')
+                      : disabledCameras === cameras.data.length
+                        ? t('fh.cameras.allDisabled')
+                        : disabledCameras > 0
+                          ? t('fh.cameras.enabledUp', { disabled: disabledCameras })
+                          : t('dash.live.allCamerasUp')}
                   </p>
                 ) : null}
                 {downCameras.map((c) => (

@@ -256,14 +256,14 @@ function Snapshot({ row }: { row: PresenceLogEntry }) {
   const { t } = useTranslation();
   const [failed, setFailed] = useState(false);
   if (!row.snapshotId || failed) {
-    return <span aria-hidden="true" className="block h-12 w-12 rounded-lg bg-surface-2" />;
+    return <span aria-hidden="true" className="block h-12 w-12 shrink-0 rounded-lg bg-surface-2" />;
   }
   return (
     <img
       src={facesApi.snapshotUrl(row.snapshotId)}
       alt={t('dash.log.snapshotAlt', { name: row.employeeName, camera: row.cameraName })}
       loading="lazy"
-      className="h-12 w-12 rounded-lg bg-surface-2 object-cover"
+      className="h-12 w-12 shrink-0 rounded-lg bg-surface-2 object-cover"
       onError={() => setFailed(true)}
     />
   );
