@@ -126,6 +126,33 @@ describe.each(await dialects())('presence log (%s)', (dialect) => {
     expect(lines[1]).toMatch(/^EMP001,Budi Santoso,Camera Gudang A,/);
   });
 
+  it('says which employees have a photo, so lists do not request a 404 per employee', async () => {
+    const hasPhoto = async () =>
+      (await admin.get('/api/presence'))
+        .json<{ items: { employeeId: string; hasPhoto: boolean }[] }>()
+        .items.find((e) => e.employeeId === budi)?.hasPhoto;
+    expect(await hasPhoto()).toBe(false);
+    expect((await admin.get(`/api/analytics/employees/${budi}/photo.jpg`)).statusCode).toBe(404);
+    await t.server.ctx.db
+      .insertInto('faceSamples')
+      .values({
+        id: 'sample-with-crop',
+        organizationId: orgId,
+        employeeId: budi,
+        pack: 'an-older-pack',
+        embedding: new Uint8Array(8),
+        quality: 0.8,
+        alignedCrop: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
+        source: 'upload',
+        createdAt: t.clock.nowMs(),
+      })
+      .execute();
+    expect(await hasPhoto()).toBe(true);
+    // A crop from another face pack still makes an avatar: the flag and the photo agree.
+    expect((await admin.get(`/api/analytics/employees/${budi}/photo.jpg`)).statusCode).toBe(200);
+    await t.server.ctx.db.deleteFrom('faceSamples').where('id', '=', 'sample-with-crop').execute();
+  });
+
   it('needs presence:view and scopes to the caller organization', async () => {
     const anon = await t.app.inject({ method: 'GET', url: '/api/presence' });
     expect(anon.statusCode).toBe(401);

@@ -77,6 +77,8 @@ export const PresenceEntry = z.object({
   lastSeenAt: IsoDateTime.nullable(),
   lastCameraId: z.string().nullable(),
   lastCameraName: z.string().nullable(),
+  /** Whether GET /api/analytics/employees/:id/photo.jpg has a face to show (lists skip the 404s). */
+  hasPhoto: z.boolean(),
 });
 export type PresenceEntry = z.infer<typeof PresenceEntry>;
 

@@ -74,6 +74,17 @@ export class PresenceQueries {
         'employeePresence.lastCameraId',
         'employeePresence.lastCameraName',
         'employeePresence.snapshot',
+        (eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom('faceSamples')
+                .select('faceSamples.id')
+                .whereRef('faceSamples.employeeId', '=', 'employees.id')
+                .where('faceSamples.organizationId', '=', orgId)
+                .where('faceSamples.alignedCrop', 'is not', null),
+            )
+            .as('hasPhoto'),
       ])
       .orderBy('employees.name')
       .orderBy('employees.id')
@@ -96,6 +107,7 @@ export class PresenceQueries {
         lastSeenAt: toIsoOrNull(r.lastSeenTs),
         lastCameraId: r.lastCameraId,
         lastCameraName: r.lastCameraName,
+        hasPhoto: Boolean(r.hasPhoto),
       };
     });
     return { items, total, page: q.page, pageSize: q.pageSize, counts };

@@ -411,7 +411,7 @@ const EmployeeCard = memo(function EmployeeCard({
       data-employee-code={e.employeeCode}
       data-state={e.state}
     >
-      <Avatar employeeId={e.employeeId} name={e.name} canPhotos={canPhotos} />
+      <Avatar employeeId={e.employeeId} name={e.name} canPhotos={canPhotos && e.hasPhoto} />
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-center justify-between gap-x-2 gap-y-1">
           <p className="min-w-0 truncate font-medium text-fg">{e.name}</p>
@@ -431,7 +431,10 @@ const EmployeeCard = memo(function EmployeeCard({
   );
 });
 
-/** Enrolled face crop when there is one, else initials; the 404 for "none" is remembered per session. */
+/**
+ * Enrolled face crop when there is one, else initials. Lists pass `hasPhoto` from the API so nobody
+ * asks for a photo that does not exist; a 404 anyway (deleted meanwhile) is remembered per session.
+ */
 const noPhoto = new Set<string>();
 
 export function Avatar({
