@@ -209,9 +209,10 @@ export class AnalyticsService {
     if (q.employeeId) query = query.where('pi.employeeId', '=', q.employeeId);
     if (q.cameraId) {
       const cameraId = q.cameraId;
-      query = query.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('presenceStayCameras as sc')
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('presenceStayCameras as sc')
             .select('sc.intervalId')
             .whereRef('sc.intervalId', '=', 'pi.id')
             .where('sc.cameraId', '=', cameraId),
