@@ -565,6 +565,9 @@ function Outbox() {
     queryKey: [...dashKeys.outbox, page],
     queryFn: () => channelsApi.outbox(page, OUTBOX_PAGE),
     placeholderData: keepPreviousData,
+    // A resent message is delivered by a job: follow it until it leaves pending/sending.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((n) => n.status === 'pending' || n.status === 'sending') ? 2000 : false,
   });
   const columns: Column<Notification>[] = [
     {

@@ -190,23 +190,25 @@ function SlotEditor({
               {draft.parameters.map((field, i) => (
                 <li key={i} className="flex items-center gap-2">
                   <span className="w-10 shrink-0 font-mono text-sm text-muted">{`{{${i + 1}}}`}</span>
-                  <Select
-                    aria-label={`${t('wa.parameters')} ${i + 1}`}
-                    value={field}
-                    onChange={(e) =>
-                      set({
-                        parameters: draft.parameters.map((p, j) =>
-                          j === i ? (e.target.value as TemplateField) : p,
-                        ),
-                      })
-                    }
-                  >
-                    {TEMPLATE_FIELDS.map((f) => (
-                      <option key={f} value={f}>
-                        {t(`wa.field.${f}`)}
-                      </option>
-                    ))}
-                  </Select>
+                  <div className="min-w-0 flex-1 sm:max-w-xs">
+                    <Select
+                      aria-label={`${t('wa.parameters')} ${i + 1}`}
+                      value={field}
+                      onChange={(e) =>
+                        set({
+                          parameters: draft.parameters.map((p, j) =>
+                            j === i ? (e.target.value as TemplateField) : p,
+                          ),
+                        })
+                      }
+                    >
+                      {TEMPLATE_FIELDS.map((f) => (
+                        <option key={f} value={f}>
+                          {t(`wa.field.${f}`)}
+                        </option>
+                      ))}
+                    </Select>
+                  </div>
                   <IconButton
                     icon="chevronLeft"
                     className="rotate-90"
