@@ -122,6 +122,21 @@ describe.skipIf(!hasChromium)('first hour in the dashboard', () => {
         .first()
         .waitFor();
       await shoot(page, 'dashboard');
+      // On a phone the secondary filters wait behind a toggle so the list starts on the first screen.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await expect.poll(() => page.getByLabel('Area').isVisible()).toBe(false);
+      await page.getByRole('button', { name: 'More filters' }).click();
+      await expect.poll(() => page.getByLabel('Area').isVisible()).toBe(true);
+      await page.getByLabel('Area').selectOption({ index: 0 });
+      await page.getByRole('button', { name: 'Fewer filters' }).click();
+      await page.screenshot({ path: path.join(SHOTS, 'dashboard-filters-closed-phone.png') });
+      await page.goto(url('/presence-log'));
+      await page.getByRole('button', { name: 'More filters' }).waitFor();
+      await page.getByLabel('From').waitFor();
+      await expect.poll(() => page.getByLabel('Camera', { exact: true }).isVisible()).toBe(false);
+      await page.screenshot({ path: path.join(SHOTS, 'presence-log-filters-closed-phone.png') });
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await expect.poll(() => page.getByLabel('Camera', { exact: true }).isVisible()).toBe(true);
 
       await page.goto(url('/settings/notifications'));
       const outboxError = page

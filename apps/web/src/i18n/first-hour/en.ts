@@ -6,6 +6,11 @@ export const firstHourEn = {
   alerts: {
     snapshotAlt: 'How {{name}} was last seen',
   },
+  filters: {
+    more: 'More filters',
+    moreActive: 'More filters ({{count}} on)',
+    fewer: 'Fewer filters',
+  },
   cameras: {
     enabledUp: 'All enabled cameras are running ({{disabled}} disabled)',
     allDisabled: 'Every camera is disabled',

@@ -4,6 +4,11 @@ export const firstHourId: FirstHourMessages = {
   alerts: {
     snapshotAlt: 'Tampilan terakhir {{name}}',
   },
+  filters: {
+    more: 'Filter lainnya',
+    moreActive: 'Filter lainnya ({{count}} aktif)',
+    fewer: 'Sembunyikan filter',
+  },
   cameras: {
     enabledUp: 'Semua kamera aktif berjalan ({{disabled}} dinonaktifkan)',
     allDisabled: 'Semua kamera dinonaktifkan',

@@ -4,6 +4,11 @@ export const firstHourVi: FirstHourMessages = {
   alerts: {
     snapshotAlt: 'Hình ảnh cuối cùng của {{name}}',
   },
+  filters: {
+    more: 'Thêm bộ lọc',
+    moreActive: 'Thêm bộ lọc ({{count}} đang bật)',
+    fewer: 'Ẩn bớt bộ lọc',
+  },
   cameras: {
     enabledUp: 'Mọi camera đang bật đều hoạt động ({{disabled}} đã tắt)',
     allDisabled: 'Tất cả camera đều đã tắt',

@@ -12,6 +12,7 @@ import { Card, CardBody, CardHeader } from '../../ui/card';
 import { cx } from '../../ui/cx';
 import { EmptyState } from '../../ui/empty-state';
 import { NamedOptions, SearchField, SelectField } from '../../ui/field';
+import { FilterToggle, phoneHidden } from '../shared/filter-toggle';
 import { Icon } from '../../ui/icons';
 import { PageHeader } from '../../ui/page';
 import { Skeleton } from '../../ui/spinner';
@@ -38,6 +39,7 @@ export function LiveDashboardPage() {
   const canPhotos = useCan('member:face:view');
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<PresenceFilter>({ page: 1, pageSize: PAGE_SIZE });
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const [overlay, setOverlay] = useState<ReadonlyMap<string, PresenceChange>>(new Map());
   const resync = useRef<number | null>(null);
 
@@ -201,7 +203,10 @@ export function LiveDashboardPage() {
 
       <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_20rem]">
         <Card className="min-w-0">
-          <div className="grid grid-cols-2 gap-3 border-b border-border p-4 sm:grid-cols-3 2xl:grid-cols-[2fr_1fr_1fr_1fr]">
+          <div
+            id="live-filters"
+            className="grid grid-cols-2 gap-3 border-b border-border p-4 sm:grid-cols-3 2xl:grid-cols-[2fr_1fr_1fr_1fr]"
+          >
             <SearchField
               label={t('dash.live.search')}
               className="col-span-2 sm:col-span-3 2xl:col-span-1"
@@ -209,9 +214,15 @@ export function LiveDashboardPage() {
               value={search}
               onChange={(e) => setSearch(e.target.value)}
             />
+            <FilterToggle
+              open={filtersOpen}
+              onToggle={() => setFiltersOpen((v) => !v)}
+              active={[filter.areaId, filter.departmentId, filter.state].filter(Boolean).length}
+              controls="live-filters"
+            />
             <SelectField
               label={t('dash.common.area')}
-              className="col-span-2 sm:col-span-1"
+              className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
               value={filter.areaId ?? ''}
               onChange={(e) => setFilter((f) => ({ ...f, areaId: e.target.value || undefined, page: 1 }))}
             >
@@ -219,7 +230,7 @@ export function LiveDashboardPage() {
             </SelectField>
             <SelectField
               label={t('dash.common.department')}
-              className="col-span-2 sm:col-span-1"
+              className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
               value={filter.departmentId ?? ''}
               onChange={(e) =>
                 setFilter((f) => ({ ...f, departmentId: e.target.value || undefined, page: 1 }))
@@ -229,7 +240,7 @@ export function LiveDashboardPage() {
             </SelectField>
             <SelectField
               label={t('dash.common.status')}
-              className="col-span-2 sm:col-span-1"
+              className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
               value={filter.state ?? ''}
               onChange={(e) =>
                 setFilter((f) => ({

@@ -12,7 +12,9 @@ import { Card } from '../../ui/card';
 import type { ComboOption } from '../../ui/combobox';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { EmptyState } from '../../ui/empty-state';
+import { cx } from '../../ui/cx';
 import { Field, FormError, NamedOptions, SelectField, TextField } from '../../ui/field';
+import { FilterToggle, phoneHidden } from '../shared/filter-toggle';
 import { Icon } from '../../ui/icons';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
@@ -39,6 +41,7 @@ export function PresenceLogPage() {
   const [employee, setEmployee] = useState<ComboOption | null>(null);
   const [departmentId, setDepartmentId] = useState('');
   const [cameraId, setCameraId] = useState('');
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const [minSimilarity, setMinSimilarity] = useState('');
   const [cursors, setCursors] = useState<string[]>([]);
 
@@ -149,7 +152,10 @@ export function PresenceLogPage() {
         }
       />
       <Card>
-        <div className="grid grid-cols-2 gap-3 border-b border-border p-4 lg:grid-cols-3 2xl:grid-cols-6">
+        <div
+          id="log-filters"
+          className="grid grid-cols-2 gap-3 border-b border-border p-4 lg:grid-cols-3 2xl:grid-cols-6"
+        >
           <TextField
             label={t('dash.common.from')}
             type="date"
@@ -164,7 +170,16 @@ export function PresenceLogPage() {
             min={fromDate}
             onChange={(e) => reset(setToDate)(e.target.value)}
           />
-          <Field label={t('dash.log.employee')} className="col-span-2 lg:col-span-1">
+          <FilterToggle
+            open={filtersOpen}
+            onToggle={() => setFiltersOpen((v) => !v)}
+            active={[employee, departmentId, cameraId, minSimilarity].filter(Boolean).length}
+            controls="log-filters"
+          />
+          <Field
+            label={t('dash.log.employee')}
+            className={cx('col-span-2 lg:col-span-1', phoneHidden(filtersOpen))}
+          >
             {(p) => (
               <EmployeeCombobox
                 control={p}
@@ -177,7 +192,7 @@ export function PresenceLogPage() {
           </Field>
           <SelectField
             label={t('dash.common.department')}
-            className="col-span-2 sm:col-span-1"
+            className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
             value={departmentId}
             onChange={(e) => reset(setDepartmentId)(e.target.value)}
           >
@@ -185,7 +200,7 @@ export function PresenceLogPage() {
           </SelectField>
           <SelectField
             label={t('dash.log.camera')}
-            className="col-span-2 sm:col-span-1"
+            className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
             value={cameraId}
             onChange={(e) => reset(setCameraId)(e.target.value)}
           >
@@ -193,7 +208,7 @@ export function PresenceLogPage() {
           </SelectField>
           <SelectField
             label={t('dash.log.match')}
-            className="col-span-2 sm:col-span-1"
+            className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
             value={minSimilarity}
             onChange={(e) => reset(setMinSimilarity)(e.target.value)}
           >
