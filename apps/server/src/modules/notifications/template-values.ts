@@ -74,7 +74,7 @@ export function parseTemplateValues(json: string | null): TemplateValues {
   if (!json) return {};
   try {
     const parsed = JSON.parse(json) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed) : {};
+    return parsed && typeof parsed === 'object' ? parsed : {};
   } catch {
     return {};
   }
