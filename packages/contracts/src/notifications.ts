@@ -81,11 +81,66 @@ const RatePerSecond = z
   .describe('Token bucket refill rate: messages per second this channel may send');
 const TimeoutMs = z.number().int().min(100).max(120_000).describe('Provider call timeout');
 
+/**
+ * What a template body parameter can be filled with. Values are rendered in the recipient's language
+ * and the organization's time zone when the message is queued.
+ */
+export const TEMPLATE_FIELDS = [
+  'message',
+  'employeeName',
+  'employeeCode',
+  'cameraName',
+  'duration',
+  'date',
+  'time',
+] as const;
+export const TemplateField = z.enum(TEMPLATE_FIELDS);
+export type TemplateField = z.infer<typeof TemplateField>;
+
 export const WhatsAppTemplateRef = z.object({
-  name: z.string().trim().min(1).max(512).describe('Approved template name'),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(512)
+    .regex(/^[a-z0-9_]+$/, 'expected the template name as approved: lowercase letters, digits and _')
+    .describe('Approved template name'),
   languageCode: z.string().trim().min(2).max(16).describe('Template language, e.g. id, en_US, vi'),
+  parameters: z
+    .array(TemplateField)
+    .max(10)
+    .default(['message'])
+    .describe('Body parameters in order: {{1}} gets the first field, {{2}} the second, …'),
+  bodyText: z
+    .string()
+    .max(1024)
+    .nullable()
+    .default(null)
+    .describe('The approved body text with {{1}}, {{2}} … (only used to preview the filled template)'),
+  documentHeader: z
+    .boolean()
+    .default(false)
+    .describe('The template has a DOCUMENT header: the report PDF goes in it'),
 });
 export type WhatsAppTemplateRef = z.infer<typeof WhatsAppTemplateRef>;
+
+/** Which message kinds use which template slot. */
+export const TEMPLATE_SLOTS = ['alert', 'returned', 'dailyReport'] as const;
+export const TemplateSlot = z.enum(TEMPLATE_SLOTS);
+export type TemplateSlot = z.infer<typeof TemplateSlot>;
+
+export function templateSlotOf(kind: NotificationKind): TemplateSlot {
+  if (kind === 'alert_returned') return 'returned';
+  if (kind === 'daily_report') return 'dailyReport';
+  return 'alert';
+}
+
+export const WhatsAppTemplates = z.object({
+  alert: WhatsAppTemplateRef.nullable().default(null).describe('Alerts, escalations and camera down'),
+  returned: WhatsAppTemplateRef.nullable().default(null).describe('"Is back" messages'),
+  dailyReport: WhatsAppTemplateRef.nullable().default(null).describe('The daily report'),
+});
+export type WhatsAppTemplates = z.infer<typeof WhatsAppTemplates>;
 
 /** Public (non-secret) WhatsApp Cloud API settings. */
 export const WhatsAppCloudSettings = z.object({
@@ -98,8 +153,11 @@ export const WhatsAppCloudSettings = z.object({
   alertTemplate: WhatsAppTemplateRef.nullable()
     .default(null)
     .describe(
-      'Template used outside the 24-hour customer-service window; its single body parameter gets the message text',
+      'Older single template used outside the 24-hour window for any kind without its own template in `templates`',
     ),
+  templates: WhatsAppTemplates.default({ alert: null, returned: null, dailyReport: null }).describe(
+    'Approved templates per message kind, used outside the 24-hour customer-service window',
+  ),
   documentMode: z
     .enum(['upload', 'link'])
     .default('upload')
@@ -203,6 +261,8 @@ export const ChannelTestRequest = z.object({
     .transform((s) => s.replace(/[\s-]/g, ''))
     .pipe(z.string().regex(/^\+?[1-9]\d{7,14}$/, 'expected a phone number like +6281234567890')),
   text: z.string().min(1).max(1000).optional(),
+  /** Send this template slot with sample values (WhatsApp Cloud API); left out = as an alert would go. */
+  template: TemplateSlot.optional(),
 });
 
 export const ChannelTestResult = z.object({
@@ -211,6 +271,12 @@ export const ChannelTestResult = z.object({
   httpStatus: z.number().int().nullable(),
   response: z.unknown().describe('Provider response body (JSON or text, truncated)'),
   error: z.string().nullable(),
+  /** The provider's own error code (e.g. WhatsApp 131047), for a translated explanation. */
+  providerErrorCode: z.string().nullable(),
+  /** The template the message went as, when it did. */
+  template: z
+    .object({ name: z.string(), languageCode: z.string(), parameters: z.array(z.string()) })
+    .nullable(),
   durationMs: z.number(),
 });
 export type ChannelTestResult = z.infer<typeof ChannelTestResult>;
@@ -231,6 +297,14 @@ export const Notification = z.object({
   hasDocument: z.boolean(),
   attempts: z.number().int(),
   lastError: z.string().nullable().describe("The provider's error, shown when delivery failed"),
+  providerErrorCode: z
+    .string()
+    .nullable()
+    .describe(
+      "The provider's error code from lastError (e.g. WhatsApp 131047), for a translated explanation",
+    ),
+  /** Name of the WhatsApp template the message went as, when it did. */
+  templateName: z.string().nullable(),
   providerMessageId: z.string().nullable(),
   relatedAlertId: Id.nullable(),
   createdAt: IsoDateTime,

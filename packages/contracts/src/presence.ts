@@ -77,6 +77,8 @@ export const PresenceEntry = z.object({
   lastSeenAt: IsoDateTime.nullable(),
   lastCameraId: z.string().nullable(),
   lastCameraName: z.string().nullable(),
+  /** Whether GET /api/analytics/employees/:id/photo.jpg has a face to show (lists skip the 404s). */
+  hasPhoto: z.boolean(),
 });
 export type PresenceEntry = z.infer<typeof PresenceEntry>;
 
@@ -108,6 +110,19 @@ export type PresenceList = z.infer<typeof PresenceList>;
 
 // ---- presence log ----
 
+export const PresenceStayCamera = z.object({
+  cameraId: z.string(),
+  cameraName: z.string(),
+  firstSeenAt: IsoDateTime,
+  lastSeenAt: IsoDateTime,
+  sightings: z.number().int(),
+});
+export type PresenceStayCamera = z.infer<typeof PresenceStayCamera>;
+
+/**
+ * One stay: from the first to the last sighting while any camera kept seeing the person within the
+ * absence window. `cameraId`/`cameraName` are where it began; `cameras` lists every camera that saw them.
+ */
 export const PresenceInterval = z.object({
   id: Id,
   employeeId: Id,
@@ -120,6 +135,7 @@ export const PresenceInterval = z.object({
   durationMs: z.number().int().nonnegative(),
   sightings: z.number().int(),
   bestSimilarity: z.number(),
+  cameras: z.array(PresenceStayCamera).describe('Every camera that saw the person during the stay'),
 });
 export type PresenceInterval = z.infer<typeof PresenceInterval>;
 

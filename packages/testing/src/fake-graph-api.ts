@@ -34,6 +34,25 @@ export interface FakeGraphApiOptions {
   accessToken?: string;
   /** Signs webhooks (X-Hub-Signature-256). */
   appSecret?: string;
+  /**
+   * Refuse free-form messages (text, document) to a number that has not written within 24 h, as
+   * WhatsApp does (HTTP 400, code 131047). Inbound messages are the ones made by inboundMessageWebhook.
+   */
+  enforceServiceWindow?: boolean;
+  /** The fake's clock for the window (defaults to Date.now); pass the server's fake clock. */
+  nowMs?: () => number;
+  /**
+   * Approved templates. When given, an unknown name/language is refused (132001) and a wrong number of
+   * body parameters too (132000), like the real API.
+   */
+  templates?: FakeTemplate[];
+}
+
+export interface FakeTemplate {
+  name: string;
+  language: string;
+  bodyParameters: number;
+  documentHeader?: boolean;
 }
 
 export interface StatusWebhookInput {
@@ -82,7 +101,41 @@ export async function startFakeGraphApi(opts: FakeGraphApiOptions = {}): Promise
   const messages: GraphMessage[] = [];
   const failures: FakeFailure[] = [];
   const hanging = new Set<http.ServerResponse>();
+  const lastInbound = new Map<string, number>();
+  const now = opts.nowMs ?? (() => Date.now());
   let seq = 0;
+
+  /** Why the real API would refuse this message payload, or null. */
+  const refusal = (payload: Record<string, unknown>, type: string) => {
+    const to = typeof payload.to === 'string' ? payload.to : '';
+    if (type !== 'template') {
+      const last = lastInbound.get(to);
+      if (opts.enforceServiceWindow && (last === undefined || now() - last >= 24 * 3_600_000)) {
+        return graphError(
+          400,
+          'Re-engagement message: more than 24 hours have passed since the recipient last replied',
+          131047,
+        );
+      }
+      return null;
+    }
+    if (!opts.templates) return null;
+    const t = payload.template as
+      | {
+          name?: string;
+          language?: { code?: string };
+          components?: { type?: string; parameters?: { type?: string }[] }[];
+        }
+      | undefined;
+    const known = opts.templates.find((x) => x.name === t?.name && x.language === t?.language?.code);
+    if (!known) return graphError(404, 'Template name does not exist in the translation', 132001);
+    const body = (t?.components ?? []).find((c) => c.type === 'body')?.parameters ?? [];
+    const header = (t?.components ?? []).find((c) => c.type === 'header')?.parameters ?? [];
+    if (body.length !== known.bodyParameters || (known.documentHeader ?? false) !== header.length > 0) {
+      return graphError(400, 'Number of parameters does not match the expected number of params', 132000);
+    }
+    return null;
+  };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -153,9 +206,13 @@ export async function startFakeGraphApi(opts: FakeGraphApiOptions = {}): Promise
       else if (type === 'template') {
         const components = (payload.template as { components?: { parameters?: { text?: string }[] }[] })
           ?.components;
-        text = (components ?? []).flatMap((c) => (c.parameters ?? []).map((p) => p.text ?? '')).join(' | ');
+        text = (components ?? [])
+          .flatMap((c) => (c.parameters ?? []).flatMap((p) => (p.text === undefined ? [] : [p.text])))
+          .join(' | ');
       } else if (type === 'document')
         text = String((payload.document as { filename?: string } | undefined)?.filename ?? '');
+      const refused = refusal(payload, type);
+      if (refused) return reply(refused.status, refused.body);
       const id = `wamid.FAKE${String(++seq).padStart(6, '0')}`;
       const to = typeof payload.to === 'string' ? payload.to : '';
       messages.push({ id, to, type, text, payload });
@@ -214,6 +271,7 @@ export async function startFakeGraphApi(opts: FakeGraphApiOptions = {}): Promise
     },
     statusWebhook,
     inboundMessageWebhook(from, text, timestampMs, secret = opts.appSecret) {
+      lastInbound.set(from, Math.max(lastInbound.get(from) ?? 0, timestampMs));
       const body = envelope({
         contacts: [{ wa_id: from, profile: { name: 'Fake' } }],
         messages: [

@@ -26,4 +26,5 @@ export {
   type GraphRequest,
   type FakeFailure,
   type StatusWebhookInput,
+  type FakeTemplate,
 } from './fake-graph-api.js';

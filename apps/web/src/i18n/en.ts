@@ -3,6 +3,8 @@
  * the type `Messages` and by i18n.test.ts). Interpolation uses {{name}}; plurals use _one/_other.
  */
 import { dashboardEn, dashboardNavEn } from './dashboard/en';
+import { whatsappEn } from './whatsapp/en';
+import { firstHourEn } from './first-hour/en';
 
 export const en = {
   app: {
@@ -400,6 +402,8 @@ export const en = {
     empty: 'Nothing recorded yet',
   },
   dash: dashboardEn,
+  wa: whatsappEn,
+  fh: firstHourEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -1,5 +1,7 @@
 import type { Messages } from './en';
 import { dashboardId, dashboardNavId } from './dashboard/id';
+import { whatsappId } from './whatsapp/id';
+import { firstHourId } from './first-hour/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -400,4 +402,6 @@ export const id: Messages = {
     empty: 'Belum ada catatan',
   },
   dash: dashboardId,
+  wa: whatsappId,
+  fh: firstHourId,
 };

@@ -1,5 +1,7 @@
 import type { Messages } from './en';
 import { dashboardVi, dashboardNavVi } from './dashboard/vi';
+import { whatsappVi } from './whatsapp/vi';
+import { firstHourVi } from './first-hour/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -397,4 +399,6 @@ export const vi: Messages = {
     empty: 'Chưa có bản ghi nào',
   },
   dash: dashboardVi,
+  wa: whatsappVi,
+  fh: firstHourVi,
 };

@@ -47,7 +47,11 @@ export function SetupPage() {
   };
 
   const validateStep1 = (): Errors =>
-    orgName.trim().length < 2 ? { orgName: t('validation.tooShort') } : {};
+    !orgName.trim()
+      ? { orgName: t('validation.required') }
+      : orgName.trim().length < 2
+        ? { orgName: t('validation.tooShort') }
+        : {};
   const validateStep2 = (): Errors => {
     const e: Errors = {};
     if (!adminName.trim()) e.adminName = t('validation.required');

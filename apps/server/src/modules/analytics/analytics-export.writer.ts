@@ -276,7 +276,7 @@ export async function presenceLogPdf(
     rows.map((r) => [
       r.employeeName,
       r.employeeCode,
-      r.cameraName,
+      r.cameras.map((c) => c.cameraName).join(', ') || r.cameraName,
       localTime(r.startedAt, meta.timeZone, meta.locale),
       localTime(r.lastSeenAt, meta.timeZone, meta.locale),
       durationText(r.durationMs),

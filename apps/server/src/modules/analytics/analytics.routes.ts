@@ -119,9 +119,11 @@ export function registerAnalyticsRoutes(
       const auth = authOf(req);
       const orgId = orgOf(req);
       const list = await faces.faces.list(auth, orgId, req.params.id);
+      // Any kept crop makes an avatar (the pack only matters for matching), so this agrees with the
+      // presence list's `hasPhoto`; the running pack's best crop comes first.
       const best = list.items
-        .filter((s) => s.hasCrop && s.activePack)
-        .sort((a, b) => b.quality - a.quality)[0];
+        .filter((s) => s.hasCrop)
+        .sort((a, b) => Number(b.activePack) - Number(a.activePack) || b.quality - a.quality)[0];
       if (!best) throw notFound('Face photo');
       const jpeg = await faces.faces.thumbnail(auth, orgId, req.params.id, best.id);
       return reply.type('image/jpeg').header('cache-control', 'private, no-store').send(jpeg);

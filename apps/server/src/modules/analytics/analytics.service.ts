@@ -21,7 +21,7 @@ import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
 import { badRequest } from '../../platform/http/errors.js';
 import { getOrganizationSettings } from '../organizations/index.js';
-import { decodeIntervalCursor, encodeIntervalCursor } from '../presence/index.js';
+import { decodeIntervalCursor, encodeIntervalCursor, stayCameras } from '../presence/index.js';
 
 /** Lateness histogram edges (minutes late, inclusive ranges); HR asks "how late", not "whether". */
 const LATENESS_EDGES: readonly [number, number | null][] = [
@@ -207,7 +207,18 @@ export class AnalyticsService {
     if (q.from) query = query.where('pi.lastSeenTs', '>=', Date.parse(q.from));
     if (q.to) query = query.where('pi.startedAt', '<', Date.parse(q.to));
     if (q.employeeId) query = query.where('pi.employeeId', '=', q.employeeId);
-    if (q.cameraId) query = query.where('pi.cameraId', '=', q.cameraId);
+    if (q.cameraId) {
+      const cameraId = q.cameraId;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('presenceStayCameras as sc')
+            .select('sc.intervalId')
+            .whereRef('sc.intervalId', '=', 'pi.id')
+            .where('sc.cameraId', '=', cameraId),
+        ),
+      );
+    }
     if (q.departmentId) query = query.where('employees.departmentId', '=', q.departmentId);
     if (q.minSimilarity !== undefined) query = query.where('pi.bestSimilarity', '>=', q.minSimilarity);
     if (q.cursor) {
@@ -239,6 +250,11 @@ export class AnalyticsService {
       .limit(q.limit + 1)
       .execute();
     const page = rows.slice(0, q.limit);
+    const cameras = await stayCameras(
+      this.ctx.db,
+      orgId,
+      page.map((r) => r.id),
+    );
     const last = page.at(-1);
     const items: PresenceLogEntry[] = page.map((r) => ({
       id: r.id,
@@ -253,6 +269,7 @@ export class AnalyticsService {
       durationMs: Math.max(0, r.lastSeenTs - r.startedAt),
       sightings: r.sightings,
       bestSimilarity: Math.round(r.bestSimilarity * 1000) / 1000,
+      cameras: cameras.get(r.id) ?? [],
       snapshotId: r.snapshotId,
     }));
     return {

@@ -421,13 +421,7 @@ export class CameraRegistry {
     this.validateOrThrow(id, next);
     await this.checkSourceOrThrow(orgId, next.source);
     this.files.write(id, next);
-    await this.auditChange(
-      auth,
-      orgId,
-      'camera.updated',
-      id,
-      `Changed camera "${id}": ${Object.keys(patch).join(', ')}`,
-    );
+    await this.auditChange(auth, orgId, 'camera.updated', id, updateSummary(id, patch));
     await this.rescan();
     return this.view(orgId, id);
   }
@@ -470,6 +464,15 @@ function nameFromRaw(raw: unknown): string | null {
   return null;
 }
 
+/**
+ * A disabled camera is "disabled", whatever its last pipeline report said: not a red "offline" with the
+ * frame rate it had before it was turned off.
+ */
+export function presentStatus(status: CameraStatus, enabled: boolean): CameraStatus {
+  if (enabled || status.state === 'disabled') return status;
+  return { ...status, state: 'disabled', measuredFps: 0, lastError: null };
+}
+
 /** What leaves the server about a camera: never the source password. */
 export function presentCamera(row: {
   id: string;
@@ -497,9 +500,19 @@ export function presentCamera(row: {
     maxWidth: num(cfg.maxWidth),
     valid: (issues ?? []).length === 0,
     issues: issues ?? [],
-    status: { ...status, cameraId: row.id },
+    status: presentStatus({ ...status, cameraId: row.id }, row.enabled === 1),
     updatedAt: toIso(row.updatedAt),
   };
+}
+
+/** The audit line of a camera change: "Disabled camera" / "Enabled camera" say which way it went. */
+export function updateSummary(id: string, patch: CameraUpdate): string {
+  const fields = Object.keys(patch).filter((k) => patch[k as keyof CameraUpdate] !== undefined);
+  if (fields.length === 1 && fields[0] === 'enabled') {
+    return `${patch.enabled ? 'Enabled' : 'Disabled'} camera "${id}"`;
+  }
+  const toggled = patch.enabled === undefined ? '' : patch.enabled ? ' (enabled)' : ' (disabled)';
+  return `Changed camera "${id}": ${fields.join(', ')}${toggled}`;
 }
 
 declare module '../../platform/events/event-bus.js' {

@@ -6,6 +6,8 @@ import { ZodError } from 'zod';
 import {
   NotificationMessage,
   NotificationSettings,
+  templateSlotOf,
+  type TemplateSlot,
   type ChannelTestResult,
   type Notification,
   type NotificationChannel,
@@ -45,6 +47,12 @@ import {
   type Executor,
 } from './notifications.repository.js';
 import { maskNumber, renderMessage, waDigits } from './render.js';
+import {
+  parseTemplateValues,
+  providerErrorCode,
+  sampleTemplateValues,
+  templateValuesOf,
+} from './template-values.js';
 
 export interface EnqueueNotification {
   organizationId: string;
@@ -264,6 +272,7 @@ export class NotificationsService {
         ? org.locale
         : 'id';
     const body = renderMessage(message, locale);
+    const templateValues = templateValuesOf(message, body, locale, org.timeZone, now);
 
     let status: NotificationStatus = 'pending';
     let reason: string | null = null;
@@ -321,6 +330,7 @@ export class NotificationsService {
         locale,
         body,
         template: null,
+        templateValues: JSON.stringify(templateValues),
         documentPath: document?.path ?? null,
         documentFileName: document?.fileName ?? null,
         idempotencyKey: n.idempotencyKey,
@@ -408,6 +418,8 @@ export class NotificationsService {
         document: row.documentPath ? this.documentFor(row) : null,
         lastInboundAtMs: await this.lastInbound(channel.id, row.toNumber),
         nowMs: now,
+        templateSlot: templateSlotOf(row.kind as NotificationKind),
+        templateValues: parseTemplateValues(row.templateValues),
       });
       const sentAt = this.ctx.clock.nowMs();
       await this.ctx.db
@@ -983,11 +995,12 @@ export class NotificationsService {
     auth: AuthContext,
     orgId: string,
     id: string,
-    input: { to: string; text?: string | undefined },
+    input: { to: string; text?: string | undefined; template?: TemplateSlot | undefined },
   ): Promise<ChannelTestResult> {
     const record = await this.channelRecord(this.ctx.db, orgId, id);
     const org = await getOrganizationSettings(this.ctx.db, orgId);
-    const text = input.text ?? TEST_TEXT[isLocale(org.locale) ? org.locale : 'id'];
+    const locale: Locale = isLocale(org.locale) ? org.locale : 'id';
+    const text = input.text ?? TEST_TEXT[locale];
     const startedMs = Date.now();
     const now = this.ctx.clock.nowMs();
     const notificationId = newId(now);
@@ -1000,6 +1013,9 @@ export class NotificationsService {
         document: null,
         lastInboundAtMs: await this.lastInbound(id, input.to),
         nowMs: now,
+        templateSlot: input.template ?? 'alert',
+        templateValues: sampleTemplateValues(text, locale, org.timeZone, now),
+        forceTemplate: input.template !== undefined,
       });
       result = {
         ok: true,
@@ -1007,6 +1023,8 @@ export class NotificationsService {
         httpStatus: sent.httpStatus,
         response: sanitizeProviderResponse(sent.response),
         error: null,
+        providerErrorCode: null,
+        template: sent.template,
         durationMs: Date.now() - startedMs,
       };
     } catch (error) {
@@ -1017,6 +1035,8 @@ export class NotificationsService {
         httpStatus: err?.httpStatus ?? null,
         response: sanitizeProviderResponse(err?.response ?? null),
         error: error instanceof Error ? error.message : String(error),
+        providerErrorCode: providerErrorCode(error instanceof Error ? error.message : null),
+        template: null,
         durationMs: Date.now() - startedMs,
       };
     }
@@ -1034,7 +1054,8 @@ export class NotificationsService {
           toNumber: input.to,
           locale: org.locale,
           body: text,
-          template: null,
+          template: result.template ? JSON.stringify(result.template) : null,
+          templateValues: JSON.stringify(sampleTemplateValues(text, locale, org.timeZone, now)),
           documentPath: null,
           documentFileName: null,
           idempotencyKey: `test:${notificationId}`,
@@ -1212,6 +1233,16 @@ const TEST_TEXT: Record<Locale, string> = {
   vi: 'Hadir: tin nhắn thử. Kênh thông báo hoạt động.',
 };
 
+function templateNameOf(json: string | null): string | null {
+  if (!json) return null;
+  try {
+    const name = (JSON.parse(json) as { name?: unknown }).name;
+    return typeof name === 'string' ? name : null;
+  } catch {
+    return null;
+  }
+}
+
 export function presentNotification(r: NotificationsTable, recipientName: string | null): Notification {
   return {
     id: r.id,
@@ -1226,6 +1257,9 @@ export function presentNotification(r: NotificationsTable, recipientName: string
     hasDocument: r.documentPath !== null,
     attempts: r.attempts,
     lastError: r.lastError,
+    providerErrorCode:
+      r.status === 'failed' || r.status === 'pending' ? providerErrorCode(r.lastError) : null,
+    templateName: templateNameOf(r.template),
     providerMessageId: r.providerMessageId,
     relatedAlertId: r.relatedAlertId,
     createdAt: toIso(r.createdAt),

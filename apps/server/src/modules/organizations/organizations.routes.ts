@@ -88,7 +88,7 @@ export function registerOrganizationRoutes(
         config: { auth: 'settings:manage' },
         schema: {
           tags: ['organization'],
-          summary: `Create a ${c.table.slice(0, -1)}`,
+          summary: `Create ${aOrAn(c.table)} ${c.table.slice(0, -1)}`,
           body: c.create,
           response: { 201: z.object({ id: Id }) },
         },
@@ -102,7 +102,7 @@ export function registerOrganizationRoutes(
         config: { auth: 'settings:manage' },
         schema: {
           tags: ['organization'],
-          summary: `Rename a ${c.table.slice(0, -1)}`,
+          summary: `Rename ${aOrAn(c.table)} ${c.table.slice(0, -1)}`,
           params: z.object({ id: Id }),
           body: z.object({ name: z.string().trim().min(1).max(120) }),
           response: { 200: OkBody },
@@ -119,7 +119,7 @@ export function registerOrganizationRoutes(
         config: { auth: 'settings:manage' },
         schema: {
           tags: ['organization'],
-          summary: `Delete a ${c.table.slice(0, -1)}`,
+          summary: `Delete ${aOrAn(c.table)} ${c.table.slice(0, -1)}`,
           params: z.object({ id: Id }),
           response: { 200: OkBody },
         },
@@ -130,4 +130,9 @@ export function registerOrganizationRoutes(
       },
     );
   }
+}
+
+/** "an area", "a department": the article the API reference needs before a catalog's name. */
+function aOrAn(word: string): 'a' | 'an' {
+  return /^[aeio]/i.test(word) ? 'an' : 'a';
 }

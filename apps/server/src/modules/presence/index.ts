@@ -4,3 +4,4 @@ export { registerPresenceRoutes } from './presence.routes.js';
 export { presenceOptionsFromEnv } from './presence-options.js';
 export { encodeIntervalCursor, decodeIntervalCursor } from './interval-cursor.js';
 export { LIVE_SOCKET_DEFAULTS, type LiveSocketOptions } from './live-socket.js';
+export { stayCameras } from './presence-stays.repository.js';

@@ -12,6 +12,7 @@ import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
 import { csvStream, localTimestamp } from '../../platform/export/csv.js';
 import { getOrganizationSettings } from '../organizations/index.js';
 import { decodeIntervalCursor, encodeIntervalCursor } from './interval-cursor.js';
+import { stayCameras } from './presence-stays.repository.js';
 
 const STATES = ['available', 'off', 'unknown', 'outside_hours'] as const;
 
@@ -74,6 +75,17 @@ export class PresenceQueries {
         'employeePresence.lastCameraId',
         'employeePresence.lastCameraName',
         'employeePresence.snapshot',
+        (eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom('faceSamples')
+                .select('faceSamples.id')
+                .whereRef('faceSamples.employeeId', '=', 'employees.id')
+                .where('faceSamples.organizationId', '=', orgId)
+                .where('faceSamples.alignedCrop', 'is not', null),
+            )
+            .as('hasPhoto'),
       ])
       .orderBy('employees.name')
       .orderBy('employees.id')
@@ -96,6 +108,7 @@ export class PresenceQueries {
         lastSeenAt: toIsoOrNull(r.lastSeenTs),
         lastCameraId: r.lastCameraId,
         lastCameraName: r.lastCameraName,
+        hasPhoto: Boolean(r.hasPhoto),
       };
     });
     return { items, total, page: q.page, pageSize: q.pageSize, counts };
@@ -109,7 +122,18 @@ export class PresenceQueries {
     if (q.from) query = query.where('pi.lastSeenTs', '>=', Date.parse(q.from));
     if (q.to) query = query.where('pi.startedAt', '<', Date.parse(q.to));
     if (q.employeeId) query = query.where('pi.employeeId', '=', q.employeeId);
-    if (q.cameraId) query = query.where('pi.cameraId', '=', q.cameraId);
+    if (q.cameraId) {
+      const cameraId = q.cameraId;
+      query = query.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('presenceStayCameras as sc')
+            .select('sc.intervalId')
+            .whereRef('sc.intervalId', '=', 'pi.id')
+            .where('sc.cameraId', '=', cameraId),
+        ),
+      );
+    }
     if (q.departmentId) query = query.where('employees.departmentId', '=', q.departmentId);
     if (q.cursor) {
       const c = decodeIntervalCursor(q.cursor);
@@ -138,6 +162,11 @@ export class PresenceQueries {
       .limit(q.limit + 1)
       .execute();
     const page = rows.slice(0, q.limit);
+    const cameras = await stayCameras(
+      this.ctx.db,
+      orgId,
+      page.map((r) => r.id),
+    );
     const last = page[page.length - 1];
     const items: PresenceInterval[] = page.map((r) => ({
       id: r.id,
@@ -151,6 +180,7 @@ export class PresenceQueries {
       durationMs: Math.max(0, r.lastSeenTs - r.startedAt),
       sightings: r.sightings,
       bestSimilarity: Math.round(r.bestSimilarity * 1000) / 1000,
+      cameras: cameras.get(r.id) ?? [],
     }));
     return {
       items,
@@ -175,7 +205,7 @@ export class PresenceQueries {
           yield [
             r.employeeCode,
             r.employeeName,
-            r.cameraName,
+            r.cameras.map((c) => c.cameraName).join('; ') || r.cameraName,
             local(r.startedAt),
             local(r.lastSeenAt),
             timeZone,

@@ -14,6 +14,7 @@ import { newId } from '../../platform/ids/ids.js';
 import type { AlertChange, AlertsService } from '../alerts/index.js';
 import type { CameraConfig, CameraStatus } from '@hadir/contracts';
 import { parseSettings } from '../organizations/index.js';
+import { recordStayCamera } from './presence-stays.repository.js';
 
 /** One recognized person on one camera at one moment (after track consensus, never a single frame). */
 export interface Sighting {
@@ -170,13 +171,15 @@ export class PresenceService {
       // The snapshot is written outside the transaction (files), only for a new stay.
       const last = await this.ctx.db
         .selectFrom('presenceIntervals')
-        .select(['id', 'cameraId', 'lastSeenTs'])
+        .select(['id', 'lastSeenTs'])
         .where('organizationId', '=', p.organizationId)
         .where('employeeId', '=', p.employeeId)
         .orderBy('lastSeenTs', 'desc')
         .limit(1)
         .executeTakeFirst();
-      const extend = last && last.cameraId === p.cameraId && p.firstMs - last.lastSeenTs <= windowMs;
+      // One stay while ANY camera keeps seeing the person within the window: a switch between
+      // overlapping cameras is not a new stay (the camera joins the stay's camera list instead).
+      const extend = last && p.firstMs - last.lastSeenTs <= windowMs;
       let snapshotId: string | null = null;
       if (!extend && p.snapshot) {
         snapshotId = await p.snapshot().catch((err: unknown) => {
@@ -186,15 +189,18 @@ export class PresenceService {
       }
       const now = this.ctx.clock.nowMs();
       await this.ctx.db.transaction().execute(async (trx) => {
+        let intervalId: string;
         if (extend) {
+          intervalId = last.id;
           const cur = await trx
             .selectFrom('presenceIntervals')
-            .select(['bestSimilarity', 'sightings', 'lastSeenTs'])
+            .select(['bestSimilarity', 'sightings', 'lastSeenTs', 'startedAt'])
             .where('id', '=', last.id)
             .executeTakeFirstOrThrow();
           await trx
             .updateTable('presenceIntervals')
             .set({
+              startedAt: Math.min(cur.startedAt, p.firstMs),
               lastSeenTs: Math.max(p.lastMs, cur.lastSeenTs),
               sightings: cur.sightings + p.count,
               bestSimilarity: Math.max(cur.bestSimilarity, p.bestSimilarity),
@@ -202,10 +208,11 @@ export class PresenceService {
             .where('id', '=', last.id)
             .execute();
         } else {
+          intervalId = newId(p.firstMs);
           await trx
             .insertInto('presenceIntervals')
             .values({
-              id: newId(p.firstMs),
+              id: intervalId,
               organizationId: p.organizationId,
               employeeId: p.employeeId,
               cameraId: p.cameraId,
@@ -219,6 +226,15 @@ export class PresenceService {
             })
             .execute();
         }
+        await recordStayCamera(trx, {
+          intervalId,
+          organizationId: p.organizationId,
+          cameraId: p.cameraId,
+          cameraName: p.cameraName,
+          firstMs: p.firstMs,
+          lastMs: p.lastMs,
+          count: p.count,
+        });
         const current = await trx
           .selectFrom('employeePresence')
           .select(['lastSeenTs'])

@@ -5,4 +5,5 @@ import type { NotificationTables } from './tables/notifications.js';
 import type { AuthTables } from './tables/auth.js';
 
 /** The whole database, composed from each slice's tables (add yours with `&`). */
-export type DB = FoundationTables & PresenceTables & FacesTables & NotificationTables & AuthTables;
+import type { PresenceStayTables } from './tables/presence-stays.js';
+export type DB = FoundationTables & PresenceTables & FacesTables & NotificationTables & AuthTables & PresenceStayTables;

@@ -19,7 +19,8 @@ import { SkeletonRows } from '../../ui/spinner';
 import { Pagination } from '../../ui/table';
 import { useToast } from '../../ui/toast';
 import { useLiveEvents, useLiveStatus } from '../../live/use-live';
-import { alertsApi, dashKeys } from '../dashboard/dashboard-api';
+import { alertsApi, dashKeys, facesApi } from '../dashboard/dashboard-api';
+import { providerErrorText } from '../notifications/whatsapp-templates';
 import { LiveIndicator } from '../dashboard/live-indicator';
 import { RelativeTime } from '../dashboard/live-dashboard-page';
 
@@ -127,6 +128,7 @@ function AlertRow({ alert: a }: { alert: Alert }) {
   const toast = useToast();
   const canAck = useCan('alert:acknowledge');
   const [open, setOpen] = useState(false);
+  const [snapshotOk, setSnapshotOk] = useState(true);
   const locale = currentLocale();
   const time = useOrgTime();
   const ack = useMutation({
@@ -144,14 +146,25 @@ function AlertRow({ alert: a }: { alert: Alert }) {
     <li className="px-4 py-3 sm:px-5" data-testid="alert-row" data-alert-status={a.status}>
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="flex min-w-0 items-start gap-3">
-          <span
-            className={cx(
-              'mt-0.5 flex h-9 w-9 shrink-0 items-center justify-center rounded-full',
-              a.status === 'open' ? 'bg-danger-soft text-danger-text' : 'bg-surface-2 text-muted',
-            )}
-          >
-            <Icon name="alert" size={18} />
-          </span>
+          {a.snapshotId && snapshotOk ? (
+            <img
+              src={facesApi.snapshotUrl(a.snapshotId)}
+              alt={t('fh.alerts.snapshotAlt', { name: subject })}
+              loading="lazy"
+              data-testid="alert-snapshot"
+              className="h-16 w-16 shrink-0 rounded-lg bg-surface-2 object-cover"
+              onError={() => setSnapshotOk(false)}
+            />
+          ) : (
+            <span
+              className={cx(
+                'mt-0.5 flex h-9 w-9 shrink-0 items-center justify-center rounded-full',
+                a.status === 'open' ? 'bg-danger-soft text-danger-text' : 'bg-surface-2 text-muted',
+              )}
+            >
+              <Icon name="alert" size={18} />
+            </span>
+          )}
           <div className="min-w-0">
             <p className="font-medium text-fg">
               {subject}
@@ -238,7 +251,11 @@ function Deliveries({ id, alertId }: { id: string; alertId: string }) {
               </span>
               {n.toNumber ? <span className="ml-2 font-mono text-xs text-muted">{n.toNumber}</span> : null}
               <span className="ml-2 text-xs text-muted">{time.dateTime(n.createdAt)}</span>
-              {n.lastError ? <span className="block text-xs text-danger-text">{n.lastError}</span> : null}
+              {n.lastError ? (
+                <span className="block text-xs text-danger-text" title={n.lastError}>
+                  {providerErrorText(t, n.providerErrorCode, n.lastError)}
+                </span>
+              ) : null}
             </span>
             <Badge tone={DELIVERY_TONE[n.status]}>{t(`dash.delivery.${n.status}`)}</Badge>
           </li>

@@ -17,6 +17,7 @@ import { PageHeader } from '../../ui/page';
 import { Skeleton } from '../../ui/spinner';
 import { useToast } from '../../ui/toast';
 import { useLiveEvents, useLiveStatus } from '../../live/use-live';
+import { belowRecognitionNeeds, cameraSlug } from './camera-form-rules';
 import { camerasApi, dashKeys } from '../dashboard/dashboard-api';
 import { LiveIndicator } from '../dashboard/live-indicator';
 import { RelativeTime } from '../dashboard/live-dashboard-page';
@@ -126,13 +127,14 @@ function CameraCard({
   const [imgOk, setImgOk] = useState(true);
   const [confirm, setConfirm] = useState(false);
   useEffect(() => setImgOk(true), [tick]);
+  // The toast follows what was asked, not `c`: a live update can re-render with the new state first.
   const toggle = useMutation({
-    mutationFn: () => camerasApi.update(c.id, { enabled: !c.enabled }),
-    onSuccess: async () => {
+    mutationFn: (enable: boolean) => camerasApi.update(c.id, { enabled: enable }),
+    onSuccess: async (_saved, enable) => {
       toast.show(
-        c.enabled
-          ? t('dash.cameras.disabledToast', { name: c.name })
-          : t('dash.cameras.enabledToast', { name: c.name }),
+        enable
+          ? t('dash.cameras.enabledToast', { name: c.name })
+          : t('dash.cameras.disabledToast', { name: c.name }),
       );
       await qc.invalidateQueries({ queryKey: dashKeys.cameras });
     },
@@ -183,7 +185,7 @@ function CameraCard({
           <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-sm">
             <dt className="text-muted">{t('dash.cameras.fps')}</dt>
             <dd className="text-right text-fg tabular-nums">
-              {fps(s.measuredFps)} / {fps(s.targetFps)}
+              {c.enabled ? `${fps(s.measuredFps)} / ${fps(s.targetFps)}` : '—'}
             </dd>
             <dt className="text-muted">{t('dash.cameras.analyzed')}</dt>
             <dd className="text-right text-fg tabular-nums">{formatNumber(s.framesAnalyzed, locale)}</dd>
@@ -213,7 +215,7 @@ function CameraCard({
               <Button size="sm" icon="edit" onClick={onEdit}>
                 {t('common.edit')}
               </Button>
-              <Button size="sm" loading={toggle.isPending} onClick={() => toggle.mutate()}>
+              <Button size="sm" loading={toggle.isPending} onClick={() => toggle.mutate(!c.enabled)}>
                 {c.enabled ? t('dash.cameras.disable') : t('dash.cameras.enable')}
               </Button>
               <Button
@@ -253,6 +255,8 @@ function CameraForm({ camera, onClose }: { camera: CameraView | null; onClose: (
   const qc = useQueryClient();
   const toast = useToast();
   const [id, setId] = useState(camera?.id ?? '');
+  // A new camera's id follows its name until the user edits the id themselves.
+  const [idEdited, setIdEdited] = useState(false);
   const [name, setName] = useState(camera?.name ?? '');
   const [area, setArea] = useState(camera?.area ?? '');
   // The API masks passwords; an unchanged masked source is not sent back.
@@ -326,9 +330,12 @@ function CameraForm({ camera, onClose }: { camera: CameraView | null; onClose: (
       ) : null}
       <TextField
         label={t('dash.cameras.form.id')}
-        hint={t('dash.cameras.form.idHint')}
+        hint={!camera && !idEdited ? t('fh.cameras.idFromName') : t('dash.cameras.form.idHint')}
         value={id}
-        onChange={(e) => setId(e.target.value.toLowerCase())}
+        onChange={(e) => {
+          setIdEdited(true);
+          setId(e.target.value.toLowerCase());
+        }}
         disabled={!!camera}
         error={errors.id}
         autoComplete="off"
@@ -336,7 +343,10 @@ function CameraForm({ camera, onClose }: { camera: CameraView | null; onClose: (
       <TextField
         label={t('dash.cameras.form.name')}
         value={name}
-        onChange={(e) => setName(e.target.value)}
+        onChange={(e) => {
+          setName(e.target.value);
+          if (!camera && !idEdited) setId(cameraSlug(e.target.value));
+        }}
         error={errors.name}
       />
       <div className="space-y-2 sm:col-span-2">
@@ -369,6 +379,15 @@ function CameraForm({ camera, onClose }: { camera: CameraView | null; onClose: (
                     ms: Math.round(probe.elapsedMs),
                   })
                 : t('dash.cameras.testFailed', { error: probe.error })}
+            </p>
+          ) : null}
+          {probe?.ok && belowRecognitionNeeds(probe) ? (
+            <p role="alert" className="rounded-md bg-warning-soft px-2 py-1 text-sm text-warning-text">
+              {t('fh.cameras.belowNeeds', {
+                width: probe.width,
+                height: probe.height,
+                fps: probe.fps ? t('fh.cameras.fpsSuffix', { fps: Math.round(probe.fps * 10) / 10 }) : '',
+              })}
             </p>
           ) : null}
         </div>

@@ -13,6 +13,7 @@ import {
   FaceEngineInfo,
   FaceSampleList,
   NotificationChannel,
+  Notification,
   NotificationPage,
   PresenceList,
   PresenceLogPage,
@@ -23,6 +24,7 @@ import {
   type NotificationChannelCreate,
   type NotificationChannelUpdate,
   type PresenceStateName,
+  type TemplateSlot,
 } from '@hadir/contracts';
 import { api, withQuery } from '../../api/client';
 
@@ -147,12 +149,13 @@ export const channelsApi = {
   update: (id: string, body: NotificationChannelUpdate) =>
     api.patch(`/api/notification-channels/${enc(id)}`, body, NotificationChannel),
   remove: (id: string) => api.delete<unknown>(`/api/notification-channels/${enc(id)}`),
-  test: (id: string, to: string, text?: string) =>
+  test: (id: string, to: string, text?: string, template?: TemplateSlot) =>
     api.post(
       `/api/notification-channels/${enc(id)}/test`,
-      { to, ...(text ? { text } : {}) },
+      { to, ...(text ? { text } : {}), ...(template ? { template } : {}) },
       ChannelTestResult,
     ),
+  retry: (id: string) => api.post(`/api/notifications/${enc(id)}/retry`, undefined, Notification),
   outbox: (page: number, pageSize: number) =>
     api.get('/api/notifications', { page, pageSize }, NotificationPage),
 };

@@ -12,6 +12,7 @@ import { Card, CardBody, CardHeader } from '../../ui/card';
 import { cx } from '../../ui/cx';
 import { EmptyState } from '../../ui/empty-state';
 import { NamedOptions, SearchField, SelectField } from '../../ui/field';
+import { FilterToggle, phoneHidden } from '../shared/filter-toggle';
 import { Icon } from '../../ui/icons';
 import { PageHeader } from '../../ui/page';
 import { Skeleton } from '../../ui/spinner';
@@ -38,6 +39,7 @@ export function LiveDashboardPage() {
   const canPhotos = useCan('member:face:view');
   const [search, setSearch] = useState('');
   const [filter, setFilter] = useState<PresenceFilter>({ page: 1, pageSize: PAGE_SIZE });
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const [overlay, setOverlay] = useState<ReadonlyMap<string, PresenceChange>>(new Map());
   const resync = useRef<number | null>(null);
 
@@ -156,6 +158,7 @@ export function LiveDashboardPage() {
   const downCameras = (cameras.data ?? []).filter(
     (c) => c.enabled && (c.status.state === 'offline' || c.status.state === 'degraded'),
   );
+  const disabledCameras = (cameras.data ?? []).filter((c) => !c.enabled).length;
   const locale = currentLocale();
   const n = (v: number) => formatNumber(v, locale);
   const filtered = Boolean(filter.q || filter.areaId || filter.departmentId || filter.state);
@@ -200,7 +203,10 @@ export function LiveDashboardPage() {
 
       <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_20rem]">
         <Card className="min-w-0">
-          <div className="grid grid-cols-2 gap-3 border-b border-border p-4 sm:grid-cols-3 2xl:grid-cols-[2fr_1fr_1fr_1fr]">
+          <div
+            id="live-filters"
+            className="grid grid-cols-2 gap-3 border-b border-border p-4 sm:grid-cols-3 2xl:grid-cols-[2fr_1fr_1fr_1fr]"
+          >
             <SearchField
               label={t('dash.live.search')}
               className="col-span-2 sm:col-span-3 2xl:col-span-1"
@@ -208,9 +214,15 @@ export function LiveDashboardPage() {
               value={search}
               onChange={(e) => setSearch(e.target.value)}
             />
+            <FilterToggle
+              open={filtersOpen}
+              onToggle={() => setFiltersOpen((v) => !v)}
+              active={[filter.areaId, filter.departmentId, filter.state].filter(Boolean).length}
+              controls="live-filters"
+            />
             <SelectField
               label={t('dash.common.area')}
-              className="col-span-2 sm:col-span-1"
+              className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
               value={filter.areaId ?? ''}
               onChange={(e) => setFilter((f) => ({ ...f, areaId: e.target.value || undefined, page: 1 }))}
             >
@@ -218,7 +230,7 @@ export function LiveDashboardPage() {
             </SelectField>
             <SelectField
               label={t('dash.common.department')}
-              className="col-span-2 sm:col-span-1"
+              className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
               value={filter.departmentId ?? ''}
               onChange={(e) =>
                 setFilter((f) => ({ ...f, departmentId: e.target.value || undefined, page: 1 }))
@@ -228,7 +240,7 @@ export function LiveDashboardPage() {
             </SelectField>
             <SelectField
               label={t('dash.common.status')}
-              className="col-span-2 sm:col-span-1"
+              className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
               value={filter.state ?? ''}
               onChange={(e) =>
                 setFilter((f) => ({
@@ -337,7 +349,13 @@ export function LiveDashboardPage() {
                 {cameras.data && downCameras.length === 0 ? (
                   <p className="flex items-center gap-2 text-sm text-muted">
                     <Icon name="check" size={16} className="text-accent-text" />
-                    {cameras.data.length === 0 ? t('dash.live.noCameras') : t('dash.live.allCamerasUp')}
+                    {cameras.data.length === 0
+                      ? t('dash.live.noCameras')
+                      : disabledCameras === cameras.data.length
+                        ? t('fh.cameras.allDisabled')
+                        : disabledCameras > 0
+                          ? t('fh.cameras.enabledUp', { disabled: disabledCameras })
+                          : t('dash.live.allCamerasUp')}
                   </p>
                 ) : null}
                 {downCameras.map((c) => (
@@ -404,7 +422,7 @@ const EmployeeCard = memo(function EmployeeCard({
       data-employee-code={e.employeeCode}
       data-state={e.state}
     >
-      <Avatar employeeId={e.employeeId} name={e.name} canPhotos={canPhotos} />
+      <Avatar employeeId={e.employeeId} name={e.name} canPhotos={canPhotos && e.hasPhoto} />
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-center justify-between gap-x-2 gap-y-1">
           <p className="min-w-0 truncate font-medium text-fg">{e.name}</p>
@@ -424,7 +442,10 @@ const EmployeeCard = memo(function EmployeeCard({
   );
 });
 
-/** Enrolled face crop when there is one, else initials; the 404 for "none" is remembered per session. */
+/**
+ * Enrolled face crop when there is one, else initials. Lists pass `hasPhoto` from the API so nobody
+ * asks for a photo that does not exist; a 404 anyway (deleted meanwhile) is remembered per session.
+ */
 const noPhoto = new Set<string>();
 
 export function Avatar({

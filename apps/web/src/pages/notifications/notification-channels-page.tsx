@@ -7,7 +7,9 @@ import type {
   Notification,
   NotificationChannel,
   NotificationChannelCreate,
+  TemplateSlot,
 } from '@hadir/contracts';
+import { TEMPLATE_SLOTS } from '@hadir/contracts';
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
@@ -24,6 +26,14 @@ import { DataTable, Pagination, type Column } from '../../ui/table';
 import { useToast } from '../../ui/toast';
 import { DELIVERY_TONE } from '../alerts/alerts-page';
 import { channelsApi, dashKeys } from '../dashboard/dashboard-api';
+import {
+  TemplatesEditor,
+  draftsOf,
+  providerErrorText,
+  templateErrors,
+  templatesSetting,
+  type TemplateDrafts,
+} from './whatsapp-templates';
 
 const TYPES: ChannelType[] = ['whatsapp_cloud', 'http_gateway', 'log'];
 const OUTBOX_PAGE = 20;
@@ -169,6 +179,7 @@ function ChannelForm({ channel, onClose }: { channel: NotificationChannel | null
   const [method, setMethod] = useState(str(s.method, 'POST'));
   const [bodyTemplate, setBodyTemplate] = useState(str(s.bodyTemplate, '{"to":{{to}},"text":{{text}}}'));
   const [headers, setHeaders] = useState('');
+  const [templates, setTemplates] = useState<TemplateDrafts>(() => draftsOf(s));
   const [formError, setFormError] = useState<string | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const hasSecret = (key: string) => channel?.secrets[key] === true;
@@ -183,7 +194,10 @@ function ChannelForm({ channel, onClose }: { channel: NotificationChannel | null
             ? {
                 ...base,
                 type,
-                settings: { phoneNumberId: phoneNumberId.trim() } as never,
+                settings: {
+                  phoneNumberId: phoneNumberId.trim(),
+                  templates: templatesSetting(templates),
+                } as never,
                 secrets: {
                   accessToken,
                   ...(appSecret ? { appSecret } : {}),
@@ -205,6 +219,7 @@ function ChannelForm({ channel, onClose }: { channel: NotificationChannel | null
       const settings: Record<string, unknown> = {};
       if (channel.type === 'whatsapp_cloud') {
         settings.phoneNumberId = phoneNumberId.trim();
+        settings.templates = templatesSetting(templates);
         if (accessToken) secrets.accessToken = accessToken;
         if (appSecret) secrets.appSecret = appSecret;
         if (verifyToken) secrets.verifyToken = verifyToken;
@@ -240,6 +255,7 @@ function ChannelForm({ channel, onClose }: { channel: NotificationChannel | null
       next['secrets.accessToken'] = t('validation.required');
     if (type === 'http_gateway' && !/^https?:\/\/\S+$/.test(url.trim()))
       next['settings.url'] = t('dash.channels.urlInvalid');
+    if (type === 'whatsapp_cloud') Object.assign(next, templateErrors(templates, t));
     setErrors(next);
     setFormError(null);
     if (Object.keys(next).length === 0) save.mutate();
@@ -316,6 +332,12 @@ function ChannelForm({ channel, onClose }: { channel: NotificationChannel | null
             value={verifyToken}
             placeholder={hasSecret('hasVerifyToken') ? keepHint : undefined}
             onChange={(e) => setVerifyToken(e.target.value)}
+          />
+          <TemplatesEditor
+            drafts={templates}
+            onChange={setTemplates}
+            errors={errors}
+            defaultLanguage={currentLocale()}
           />
         </>
       ) : null}
@@ -404,10 +426,13 @@ function TestDialog({ channel, onClose }: { channel: NotificationChannel; onClos
   const { t } = useTranslation();
   const [to, setTo] = useState('');
   const [text, setText] = useState('');
+  const configured = draftsOf(channel.settings);
+  const slots = TEMPLATE_SLOTS.filter((slot) => configured[slot] !== null);
+  const [template, setTemplate] = useState<TemplateSlot | ''>(slots[0] ?? '');
   const [result, setResult] = useState<ChannelTestResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const send = useMutation({
-    mutationFn: () => channelsApi.test(channel.id, to, text.trim() || undefined),
+    mutationFn: () => channelsApi.test(channel.id, to, text.trim() || undefined, template || undefined),
     onMutate: () => {
       setResult(null);
       setError(null);
@@ -450,6 +475,20 @@ function TestDialog({ channel, onClose }: { channel: NotificationChannel; onClos
           value={text}
           onChange={(e) => setText(e.target.value)}
         />
+        {channel.type === 'whatsapp_cloud' ? (
+          <SelectField
+            label={t('wa.testTemplate')}
+            value={template}
+            onChange={(e) => setTemplate(e.target.value as TemplateSlot | '')}
+          >
+            <option value="">{t('wa.testTemplateNone')}</option>
+            {slots.map((slot) => (
+              <option key={slot} value={slot}>
+                {t('wa.testTemplateSlot', { slot: t(`wa.slot.${slot}`) })}
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
         {error ? <FormError>{error}</FormError> : null}
         {result ? (
           <div
@@ -466,8 +505,15 @@ function TestDialog({ channel, onClose }: { channel: NotificationChannel; onClos
                     ms: Math.round(result.durationMs),
                     id: result.providerMessageId ?? '—',
                   })
-                : t('dash.channels.testFailed', { error: result.error ?? String(result.httpStatus ?? '') })}
+                : t('dash.channels.testFailed', {
+                    error:
+                      providerErrorText(t, result.providerErrorCode, result.error) ||
+                      String(result.httpStatus ?? ''),
+                  })}
             </p>
+            {result.template ? (
+              <p className="mt-1 text-xs">{t('wa.sentAsTemplate', { name: result.template.name })}</p>
+            ) : null}
             {result.response !== undefined && result.response !== null ? (
               <pre className="mt-2 max-h-40 overflow-auto text-xs break-all whitespace-pre-wrap">
                 {typeof result.response === 'string'
@@ -485,11 +531,42 @@ function TestDialog({ channel, onClose }: { channel: NotificationChannel; onClos
 function Outbox() {
   const { t } = useTranslation();
   const time = useOrgTime();
+  const canManage = useCan('settings:manage');
+  const qc = useQueryClient();
+  const toast = useToast();
   const [page, setPage] = useState(1);
+  const resend = useMutation({
+    mutationFn: (n: Notification) => channelsApi.retry(n.id),
+    onSuccess: async () => {
+      toast.show(t('wa.resent'));
+      await qc.invalidateQueries({ queryKey: dashKeys.outbox });
+    },
+    onError: (e) => toast.show(errorMessage(t, e), 'error'),
+  });
+  const resendButton = (n: Notification) =>
+    canManage && n.status === 'failed' ? (
+      <Button
+        size="sm"
+        icon="send"
+        loading={resend.isPending && resend.variables.id === n.id}
+        onClick={() => resend.mutate(n)}
+      >
+        {t('wa.resend')}
+      </Button>
+    ) : null;
+  const errorText = (n: Notification) =>
+    n.lastError ? (
+      <span className="text-xs text-danger-text" title={n.lastError}>
+        {providerErrorText(t, n.providerErrorCode, n.lastError)}
+      </span>
+    ) : null;
   const q = useQuery({
     queryKey: [...dashKeys.outbox, page],
     queryFn: () => channelsApi.outbox(page, OUTBOX_PAGE),
     placeholderData: keepPreviousData,
+    // A resent message is delivered by a job: follow it until it leaves pending/sending.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((n) => n.status === 'pending' || n.status === 'sending') ? 2000 : false,
   });
   const columns: Column<Notification>[] = [
     {
@@ -518,7 +595,11 @@ function Outbox() {
       cell: (n) => (
         <span className="flex flex-col items-start gap-1">
           <Badge tone={DELIVERY_TONE[n.status]}>{t(`dash.delivery.${n.status}`)}</Badge>
-          {n.lastError ? <span className="text-xs text-danger-text">{n.lastError}</span> : null}
+          {n.templateName ? (
+            <span className="text-xs text-muted">{t('wa.sentAsTemplate', { name: n.templateName })}</span>
+          ) : null}
+          {errorText(n)}
+          {resendButton(n)}
         </span>
       ),
     },
@@ -545,7 +626,9 @@ function Outbox() {
               <Badge tone={DELIVERY_TONE[n.status]}>{t(`dash.delivery.${n.status}`)}</Badge>
             </div>
             <p className="line-clamp-2 text-muted">{n.body}</p>
+            {errorText(n)}
             <p className="text-xs text-muted">{time.dateTime(n.createdAt)}</p>
+            {resendButton(n)}
           </div>
         )}
       />

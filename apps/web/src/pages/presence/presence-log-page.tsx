@@ -19,7 +19,9 @@ import { Card } from '../../ui/card';
 import type { ComboOption } from '../../ui/combobox';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { EmptyState } from '../../ui/empty-state';
+import { cx } from '../../ui/cx';
 import { Field, FormError, NamedOptions, SelectField, TextField } from '../../ui/field';
+import { FilterToggle, phoneHidden } from '../shared/filter-toggle';
 import { Icon } from '../../ui/icons';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
@@ -28,7 +30,12 @@ import { addDaysIso, localDateIn, startOfLocalDay } from '../dashboard/time';
 
 const LIMIT = 50;
 
-/** Stays per employee and camera, newest first, with filters, cursor paging and CSV/PDF export. */
+/** Every camera that saw the person during the stay, in order (the first one for older rows). */
+function stayCameraNames(r: PresenceLogEntry): string {
+  return r.cameras.map((c) => c.cameraName).join(', ') || r.cameraName;
+}
+
+/** Stays per employee (one while any camera keeps seeing them), newest first, with filters, cursor paging and CSV/PDF export. */
 export function PresenceLogPage() {
   const { t } = useTranslation();
   const locale = currentLocale();
@@ -41,6 +48,7 @@ export function PresenceLogPage() {
   const [employee, setEmployee] = useState<ComboOption | null>(null);
   const [departmentId, setDepartmentId] = useState('');
   const [cameraId, setCameraId] = useState('');
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const [minSimilarity, setMinSimilarity] = useState('');
   const [cursors, setCursors] = useState<string[]>([]);
 
@@ -109,7 +117,7 @@ export function PresenceLogPage() {
     {
       key: 'camera',
       header: t('dash.log.camera'),
-      cell: (r) => <span className="text-fg">{r.cameraName}</span>,
+      cell: (r) => <span className="text-fg">{stayCameraNames(r)}</span>,
     },
     {
       key: 'time',
@@ -152,7 +160,10 @@ export function PresenceLogPage() {
         }
       />
       <Card>
-        <div className="grid grid-cols-2 gap-3 border-b border-border p-4 lg:grid-cols-3 2xl:grid-cols-6">
+        <div
+          id="log-filters"
+          className="grid grid-cols-2 gap-3 border-b border-border p-4 lg:grid-cols-3 2xl:grid-cols-6"
+        >
           <TextField
             label={t('dash.common.from')}
             type="date"
@@ -167,7 +178,16 @@ export function PresenceLogPage() {
             min={fromDate}
             onChange={(e) => reset(setToDate)(e.target.value)}
           />
-          <Field label={t('dash.log.employee')} className="col-span-2 lg:col-span-1">
+          <FilterToggle
+            open={filtersOpen}
+            onToggle={() => setFiltersOpen((v) => !v)}
+            active={[employee, departmentId, cameraId, minSimilarity].filter(Boolean).length}
+            controls="log-filters"
+          />
+          <Field
+            label={t('dash.log.employee')}
+            className={cx('col-span-2 lg:col-span-1', phoneHidden(filtersOpen))}
+          >
             {(p) => (
               <EmployeeCombobox
                 control={p}
@@ -180,7 +200,7 @@ export function PresenceLogPage() {
           </Field>
           <SelectField
             label={t('dash.common.department')}
-            className="col-span-2 sm:col-span-1"
+            className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
             value={departmentId}
             onChange={(e) => reset(setDepartmentId)(e.target.value)}
           >
@@ -188,7 +208,7 @@ export function PresenceLogPage() {
           </SelectField>
           <SelectField
             label={t('dash.log.camera')}
-            className="col-span-2 sm:col-span-1"
+            className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
             value={cameraId}
             onChange={(e) => reset(setCameraId)(e.target.value)}
           >
@@ -196,7 +216,7 @@ export function PresenceLogPage() {
           </SelectField>
           <SelectField
             label={t('dash.log.match')}
-            className="col-span-2 sm:col-span-1"
+            className={cx('col-span-2 sm:col-span-1', phoneHidden(filtersOpen))}
             value={minSimilarity}
             onChange={(e) => reset(setMinSimilarity)(e.target.value)}
           >
@@ -225,7 +245,7 @@ export function PresenceLogPage() {
               <div className="min-w-0 flex-1 text-sm">
                 <p className="font-medium text-fg">{r.employeeName}</p>
                 <p className="text-xs text-muted">
-                  {r.cameraName} · {formatDuration(r.durationMs / 60_000, locale)}
+                  {stayCameraNames(r)} · {formatDuration(r.durationMs / 60_000, locale)}
                 </p>
                 <p className="text-xs text-muted">{span(r)}</p>
               </div>
@@ -259,14 +279,14 @@ function Snapshot({ row }: { row: PresenceLogEntry }) {
   const { t } = useTranslation();
   const [failed, setFailed] = useState(false);
   if (!row.snapshotId || failed) {
-    return <span aria-hidden="true" className="block h-12 w-12 rounded-lg bg-surface-2" />;
+    return <span aria-hidden="true" className="block h-12 w-12 shrink-0 rounded-lg bg-surface-2" />;
   }
   return (
     <img
       src={facesApi.snapshotUrl(row.snapshotId)}
       alt={t('dash.log.snapshotAlt', { name: row.employeeName, camera: row.cameraName })}
       loading="lazy"
-      className="h-12 w-12 rounded-lg bg-surface-2 object-cover"
+      className="h-12 w-12 shrink-0 rounded-lg bg-surface-2 object-cover"
       onError={() => setFailed(true)}
     />
   );

@@ -117,7 +117,8 @@ function OrganizationForm({ org }: { org: Organization }) {
     };
     const parsed = OrganizationSettingsUpdate.safeParse(settings);
     const found: Record<string, string> = {};
-    if (form.name.trim().length < 2) found.name = t('validation.tooShort');
+    if (!form.name.trim()) found.name = t('validation.required');
+    else if (form.name.trim().length < 2) found.name = t('validation.tooShort');
     if (!parsed.success) {
       for (const issue of parsed.error.issues) found[issue.path.join('.')] ??= issue.message;
     }

@@ -1,3 +1,5 @@
+import type { TemplateField, TemplateSlot } from '@hadir/contracts';
+
 /**
  * One interface for every way a message leaves Hadir. Each implementation is a self-contained plugin
  * (WhatsApp Cloud API, HTTP gateway, log) built from a channel row's settings and opened secrets.
@@ -24,6 +26,12 @@ export interface OutgoingMessage {
    */
   lastInboundAtMs: number | null;
   nowMs: number;
+  /** Which approved template a WhatsApp message of this kind uses outside the window. */
+  templateSlot: TemplateSlot;
+  /** The message's pieces for the template's body parameters. */
+  templateValues: Partial<Record<TemplateField, string>>;
+  /** Send the template even inside the window ("Send test" with a template chosen). */
+  forceTemplate?: boolean;
 }
 
 export interface SendResult {

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import type { WhatsAppCloudSettings } from '@hadir/contracts';
+import type { WhatsAppCloudSettings, WhatsAppTemplateRef } from '@hadir/contracts';
 import {
   ChannelError,
   failOnHttpError,
@@ -48,8 +48,9 @@ export function verifyHubSignature(rawBody: Buffer, header: string | undefined, 
 }
 
 /**
- * Meta's WhatsApp Cloud API over plain fetch. Text inside the customer-service window, the configured
- * approved template outside it (or when unknown), PDFs as documents (uploaded media, or a link).
+ * Meta's WhatsApp Cloud API over plain fetch. Text inside the customer-service window, the approved
+ * template configured for the message's kind outside it (or when unknown), PDFs as documents (uploaded
+ * media, or a link) or in a template's DOCUMENT header.
  * The API has no idempotency key: a crash between its answer and our record can resend once.
  */
 export class WhatsAppCloudChannel implements NotificationChannelPlugin {
@@ -85,29 +86,50 @@ export class WhatsAppCloudChannel implements NotificationChannelPlugin {
     return outcome;
   }
 
+  /** The approved template for this kind of message: its own slot first, then the older single one. */
+  templateFor(message: OutgoingMessage): WhatsAppTemplateRef | null {
+    const own = this.settings.templates[message.templateSlot];
+    if (own) return own;
+    const legacy = this.settings.alertTemplate;
+    return legacy ? { ...legacy, parameters: ['message'], bodyText: null, documentHeader: false } : null;
+  }
+
   async send(message: OutgoingMessage): Promise<SendResult> {
     const insideWindow =
       message.lastInboundAtMs !== null && message.nowMs - message.lastInboundAtMs < SERVICE_WINDOW_MS;
+    // A template with a DOCUMENT header only fits the message that carries the PDF: the daily report's
+    // separate text message then goes free-form (delivered inside the window only).
+    const found = this.templateFor(message);
+    const ref = found && (!found.documentHeader || message.document) ? found : null;
     let payload: Record<string, unknown>;
     let template: SendResult['template'] = null;
-    if (message.document) {
-      payload = { type: 'document', document: await this.documentRef(message) };
-    } else if (!insideWindow && this.settings.alertTemplate) {
+    if (ref && (!insideWindow || message.forceTemplate)) {
+      // WhatsApp refuses an empty parameter, so a missing piece (no camera) becomes a dash.
+      const values = { ...message.templateValues, message: message.templateValues.message ?? message.text };
       template = {
-        name: this.settings.alertTemplate.name,
-        languageCode: this.settings.alertTemplate.languageCode,
-        parameters: [templateParameter(message.text)],
+        name: ref.name,
+        languageCode: ref.languageCode,
+        parameters: ref.parameters.map((field) => templateParameter(values[field] || '-')),
       };
+      const components: Record<string, unknown>[] = [];
+      if (ref.documentHeader && message.document) {
+        components.push({
+          type: 'header',
+          parameters: [{ type: 'document', document: await this.documentRef(message) }],
+        });
+      }
+      if (template.parameters.length > 0) {
+        components.push({
+          type: 'body',
+          parameters: template.parameters.map((text) => ({ type: 'text', text })),
+        });
+      }
       payload = {
         type: 'template',
-        template: {
-          name: template.name,
-          language: { code: template.languageCode },
-          components: [
-            { type: 'body', parameters: template.parameters.map((text) => ({ type: 'text', text })) },
-          ],
-        },
+        template: { name: template.name, language: { code: template.languageCode }, components },
       };
+    } else if (message.document) {
+      payload = { type: 'document', document: await this.documentRef(message) };
     } else {
       payload = { type: 'text', text: { preview_url: false, body: message.text.slice(0, 4096) } };
     }

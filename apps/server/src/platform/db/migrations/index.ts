@@ -6,6 +6,8 @@ import { faces } from './0011-faces.js';
 import { notifications } from './0020-notifications.js';
 import { alertSnapshot } from './0021-alert-snapshot.js';
 import { authHardening } from './0035-auth-hardening.js';
+import { notificationTemplateValues } from './0070-notification-template-values.js';
+import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -16,4 +18,6 @@ export const MIGRATIONS: HadirMigration[] = [
   notifications,
   alertSnapshot,
   authHardening,
+  notificationTemplateValues,
+  presenceStayCameras,
 ];

@@ -30,6 +30,8 @@ export interface NotificationsTable {
   body: string;
   /** JSON of the WhatsApp template actually used (name, language, parameters), when one was. */
   template: string | null;
+  /** JSON Record<TemplateField, string>: the message's pieces for WhatsApp template parameters (0070). */
+  templateValues: string | null;
   /** Relative to the data dir; never leaves the server. */
   documentPath: string | null;
   documentFileName: string | null;
