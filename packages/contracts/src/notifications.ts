@@ -10,6 +10,8 @@ export const NOTIFICATION_KINDS = [
   'camera_down',
   'daily_report',
   'test',
+  'leave_requested',
+  'leave_decided',
 ] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKind>;
@@ -65,6 +67,8 @@ export const NotificationMessage = z.discriminatedUnion('type', [
     documentFileName: z.string().nullable().optional(),
   }),
   z.object({ type: z.literal('test'), text: z.string().min(1).max(4096) }),
+  /** A leave request to approve, or the decision on one; the leave module renders it for the recipient. */
+  z.object({ type: z.literal('leave'), text: z.string().min(1).max(4096) }),
 ]);
 export type NotificationMessage = z.infer<typeof NotificationMessage>;
 

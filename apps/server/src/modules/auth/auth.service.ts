@@ -523,7 +523,7 @@ export class AuthService {
     input: { role?: RoleName | undefined; employeeId?: string | null | undefined },
   ) {
     const now = this.ctx.clock.nowMs();
-    if (input.employeeId) await this.assertEmployeeInOrg(orgId, input.employeeId);
+    if (input.employeeId) await this.assertEmployeeInOrg(orgId, input.employeeId, userId);
     await this.ctx.db.transaction().execute(async (trx) => {
       const m = await this.membershipOf(trx, orgId, userId);
       if (input.role && input.role !== 'admin' && m.role === 'admin')
@@ -546,7 +546,12 @@ export class AuthService {
           input.role && input.role !== m.role
             ? `Changed role from ${m.role} to ${input.role}`
             : 'Updated membership',
-        changes: { role: { from: m.role, to: input.role ?? m.role } },
+        changes: {
+          role: { from: m.role, to: input.role ?? m.role },
+          ...(input.employeeId !== undefined
+            ? { employeeId: { from: m.employeeId, to: input.employeeId } }
+            : {}),
+        },
       });
     });
   }
@@ -596,7 +601,8 @@ export class AuthService {
     if (Number(admins.n) <= 1) throw conflict('last_admin', 'An organization needs at least one admin');
   }
 
-  private async assertEmployeeInOrg(orgId: string, employeeId: string) {
+  /** The employee exists in this organization and no other user of it is linked to them already. */
+  private async assertEmployeeInOrg(orgId: string, employeeId: string, userId?: string) {
     const e = await this.ctx.db
       .selectFrom('employees')
       .select('id')
@@ -604,6 +610,17 @@ export class AuthService {
       .where('organizationId', '=', orgId)
       .executeTakeFirst();
     if (!e) throw notFound('Employee');
+    let linked = this.ctx.db
+      .selectFrom('memberships')
+      .select('userId')
+      .where('organizationId', '=', orgId)
+      .where('employeeId', '=', employeeId);
+    if (userId) linked = linked.where('userId', '<>', userId);
+    if (await linked.executeTakeFirst()) {
+      throw conflict('employee_linked', 'That employee is already linked to another user account', {
+        field: 'employeeId',
+      });
+    }
   }
 }
 
