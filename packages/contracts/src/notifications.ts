@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, PageQuery, paginated } from './common.js';
+import { PhoneNumber } from './employees.js';
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 
@@ -201,11 +202,7 @@ export const NotificationChannel = z.object({
 export type NotificationChannel = z.infer<typeof NotificationChannel>;
 
 export const ChannelTestRequest = z.object({
-  to: z
-    .string()
-    .trim()
-    .transform((s) => s.replace(/[\s-]/g, ''))
-    .pipe(z.string().regex(/^\+?[1-9]\d{7,14}$/, 'expected a phone number like +6281234567890')),
+  to: PhoneNumber.describe('Local numbers are read in the organization country'),
   text: z.string().min(1).max(1000).optional(),
 });
 

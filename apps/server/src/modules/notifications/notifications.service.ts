@@ -23,6 +23,7 @@ import { AppError, badRequest, notFound } from '../../platform/http/errors.js';
 import { newId, randomToken } from '../../platform/ids/ids.js';
 import { recordAudit } from '../audit/index.js';
 import { getOrganizationSettings } from '../organizations/index.js';
+import { normalizePhone } from '../people/index.js';
 import {
   ChannelError,
   createChannelPlugin,
@@ -973,6 +974,10 @@ export class NotificationsService {
   ): Promise<ChannelTestResult> {
     const record = await this.channelRecord(this.ctx.db, orgId, id);
     const org = await getOrganizationSettings(this.ctx.db, orgId);
+    // "0812…" typed the local way is read in the organization's country.
+    const number = normalizePhone(input.to, org.country);
+    if (!number.ok) throw badRequest('bad_phone', number.message, [{ path: 'to', message: number.message }]);
+    const to = number.e164;
     const text = input.text ?? TEST_TEXT[isLocale(org.locale) ? org.locale : 'id'];
     const startedMs = Date.now();
     const now = this.ctx.clock.nowMs();
@@ -981,10 +986,10 @@ export class NotificationsService {
     try {
       const sent = await this.plugin(record).send({
         idempotencyKey: `test:${notificationId}`,
-        to: waDigits(input.to),
+        to: waDigits(to),
         text,
         document: null,
-        lastInboundAtMs: await this.lastInbound(id, input.to),
+        lastInboundAtMs: await this.lastInbound(id, to),
         nowMs: now,
       });
       result = {
@@ -1017,7 +1022,7 @@ export class NotificationsService {
           recipientEmployeeId: null,
           recipientUserId: auth.userId,
           subjectEmployeeId: null,
-          toNumber: input.to,
+          toNumber: to,
           locale: org.locale,
           body: text,
           template: null,

@@ -3,3 +3,4 @@ export { EmployeeImportService, IMPORT_LIMITS } from './employee-import.service.
 export { registerEmployeeRoutes } from './employees.routes.js';
 export { faceSampleCounts } from './employees.repository.js';
 export { TeamQueries } from './team.queries.js';
+export { normalizePhone, isPhoneCountry } from './phone.js';
