@@ -435,12 +435,18 @@ export class AuthService {
     const rows = await this.ctx.db
       .selectFrom('memberships')
       .innerJoin('users', 'users.id', 'memberships.userId')
+      .leftJoin('employees', (j) =>
+        j
+          .onRef('employees.id', '=', 'memberships.employeeId')
+          .onRef('employees.organizationId', '=', 'memberships.organizationId'),
+      )
       .select([
         'users.id as userId',
         'users.name',
         'users.email',
         'memberships.role',
         'memberships.employeeId',
+        'employees.name as employeeName',
         'memberships.createdAt',
       ])
       .where('memberships.organizationId', '=', orgId)

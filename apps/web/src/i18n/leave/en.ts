@@ -121,6 +121,16 @@ export const leaveEn = {
     confirmDelete: 'Delete “{{name}}”?',
     confirmDeleteBody: 'Employees and cameras that use it keep working without it.',
   },
+  country: 'Country for phone numbers',
+  countryHint:
+    'Numbers typed the local way (0812…) are read in this country and stored in international form.',
+  link: {
+    employee: 'Employee record',
+    none: 'Not linked',
+    title: 'Link {{name}} to an employee record',
+    hint: 'The user sees and approves the team below this employee, and gets the alerts and approvals addressed to them.',
+    edit: 'Employee record of {{name}}',
+  },
   importColumns: {
     unrecognized: 'Columns not understood (their data is not imported): {{columns}}',
     understood: 'Columns the import understands',

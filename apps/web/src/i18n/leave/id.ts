@@ -121,6 +121,16 @@ export const leaveId: Shape<typeof leaveEn> = {
     confirmDelete: 'Hapus “{{name}}”?',
     confirmDeleteBody: 'Karyawan dan kamera yang memakainya tetap berjalan tanpanya.',
   },
+  country: 'Negara untuk nomor telepon',
+  countryHint:
+    'Nomor yang diketik cara lokal (0812…) dibaca untuk negara ini dan disimpan dalam format internasional.',
+  link: {
+    employee: 'Data karyawan',
+    none: 'Belum ditautkan',
+    title: 'Tautkan {{name}} ke data karyawan',
+    hint: 'Pengguna melihat dan menyetujui tim di bawah karyawan ini, serta menerima peringatan dan persetujuan yang ditujukan kepadanya.',
+    edit: 'Data karyawan {{name}}',
+  },
   importColumns: {
     unrecognized: 'Kolom yang tidak dikenali (datanya tidak diimpor): {{columns}}',
     understood: 'Kolom yang dikenali impor',

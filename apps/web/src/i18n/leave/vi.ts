@@ -120,6 +120,15 @@ export const leaveVi: Shape<typeof leaveEn> = {
     confirmDelete: 'Xóa “{{name}}”?',
     confirmDeleteBody: 'Nhân viên và camera đang dùng vẫn hoạt động bình thường.',
   },
+  country: 'Quốc gia cho số điện thoại',
+  countryHint: 'Số nhập theo kiểu trong nước (09…) được hiểu theo quốc gia này và lưu ở dạng quốc tế.',
+  link: {
+    employee: 'Hồ sơ nhân viên',
+    none: 'Chưa liên kết',
+    title: 'Liên kết {{name}} với hồ sơ nhân viên',
+    hint: 'Người dùng xem và duyệt cho nhóm dưới nhân viên này, và nhận cảnh báo cùng yêu cầu duyệt gửi cho họ.',
+    edit: 'Hồ sơ nhân viên của {{name}}',
+  },
   importColumns: {
     unrecognized: 'Cột không nhận ra (dữ liệu không được nhập): {{columns}}',
     understood: 'Các cột mà chức năng nhập hiểu',

@@ -15,6 +15,7 @@ import { EmptyState } from '../../ui/empty-state';
 import { FormError, Select, SelectField, TextField } from '../../ui/field';
 import { Icon } from '../../ui/icons';
 import { ConfirmDialog, FormModal } from '../../ui/modal';
+import { EmployeeLinkCell } from './user-employee-link';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
 import { useToast } from '../../ui/toast';
@@ -97,6 +98,7 @@ export function UsersPage() {
       ),
     },
     { key: 'role', header: t('users.role'), cell: roleSelect },
+    { key: 'employee', header: t('lv.link.employee'), cell: (u) => <EmployeeLinkCell user={u} /> },
     {
       key: 'since',
       header: t('users.since'),
@@ -139,6 +141,7 @@ export function UsersPage() {
                   {removeButton(u)}
                 </div>
                 {roleSelect(u)}
+                <EmployeeLinkCell user={u} />
               </div>
             )}
           />
