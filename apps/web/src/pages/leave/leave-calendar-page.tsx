@@ -76,7 +76,7 @@ export function LeaveCalendarPage() {
           <EmptyState icon="list" title={t('lv.calendar.empty')} />
         ) : (
           <div className="overflow-x-auto">
-            <table className="w-full border-collapse text-xs" data-testid="leave-calendar">
+            <table className="w-full min-w-max border-collapse text-xs" data-testid="leave-calendar">
               <caption className="sr-only">{title}</caption>
               <thead>
                 <tr>
@@ -91,7 +91,7 @@ export function LeaveCalendarPage() {
                       key={d}
                       scope="col"
                       className={cx(
-                        'w-7 px-0.5 py-2 text-center font-medium tabular-nums',
+                        'w-7 min-w-7 px-0.5 py-2 text-center font-medium tabular-nums',
                         weekend(d) ? 'text-muted/60' : 'text-muted',
                       )}
                     >
@@ -115,7 +115,7 @@ export function LeaveCalendarPage() {
                         ? `${cell.type} · ${t(`lv.status.${cell.status as 'approved'}`)} · ${t(`lv.portion.${cell.portion as 'full'}`)}`
                         : undefined;
                       return (
-                        <td key={d} className={cx('h-8 px-0.5', weekend(d) && 'bg-surface-2')}>
+                        <td key={d} className={cx('h-8 w-7 min-w-7 px-0.5', weekend(d) && 'bg-surface-2')}>
                           {cell ? (
                             <span
                               title={label}
