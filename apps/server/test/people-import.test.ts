@@ -45,17 +45,33 @@ describe.each(await dialects())('employee import and export (%s)', (dialect) => 
     const header = ['Kode Karyawan', 'Nama', 'Departemen', 'Jabatan', 'Atasan', 'No WA', 'Kolom Lain'];
     const rows = [
       ['IMP002', 'Siti Aminah', 'Gudang', 'Staf', 'IMP001', '+6281200000002', 'x'],
-      ['IMP001', 'Budi Santoso', 'gudang', 'Kepala', '', '0812 0000 0001', ''],
+      ['IMP001', 'Budi Santoso', 'gudang', 'Kepala', '', '0812 000', ''],
     ];
     const p = await preview(Buffer.from(csvText(header, rows, ';')));
     expect(p).toMatchObject({ format: 'csv', encoding: 'utf-8', totalRows: 2, validRows: 0, toCreate: 0 });
-    // A local 08… number is refused (alerts need the international form), and so is the row that
-    // reports to that refused row: "only valid rows" must never leave a dangling supervisor.
+    // A number too short for Indonesia is refused, and so is the row that reports to that refused row:
+    // "only valid rows" must never leave a dangling supervisor.
     expect(p.issues).toEqual([
       expect.objectContaining({ row: 1, field: 'supervisor_code', code: 'unknown_supervisor' }),
       expect.objectContaining({ row: 2, field: 'whatsapp', code: 'bad_phone' }),
     ]);
     expect(p.columns.find((c) => c.header === 'Kolom Lain')?.field).toBeNull();
+    // The column nobody understands is reported, and every field the import knows is listed.
+    expect(p.unrecognizedColumns).toEqual(['Kolom Lain']);
+    expect(p.understood.map((u) => u.field)).toEqual([
+      'employee_code',
+      'badge_id',
+      'name',
+      'department',
+      'position',
+      'email',
+      'phone',
+      'whatsapp',
+      'supervisor_code',
+      'status',
+    ]);
+    expect(p.understood.find((u) => u.field === 'whatsapp')).toMatchObject({ header: 'No WA' });
+    expect(p.understood.find((u) => u.field === 'badge_id')).toMatchObject({ header: null });
 
     const refused = await commit(p.importId);
     expect(refused.statusCode).toBe(422);
@@ -66,7 +82,7 @@ describe.each(await dialects())('employee import and export (%s)', (dialect) => 
       Buffer.from(
         csvText(
           header,
-          [rows[0] ?? [], ['IMP001', 'Budi Santoso', 'gudang', 'Kepala', '', '+62 812 0000 0001', '']],
+          [rows[0] ?? [], ['IMP001', 'Budi Santoso', 'gudang', 'Kepala', '', '0812 0000 0001', '']],
           ';',
         ),
       ),
@@ -75,6 +91,8 @@ describe.each(await dialects())('employee import and export (%s)', (dialect) => 
     const done = await commit(fixed.importId);
     expect(done.json()).toEqual({ created: 2, updated: 0, skipped: 0 });
     const siti = await byCode('IMP002');
+    // Typed the local way, stored in E.164 with the organization's country (Indonesia by default).
+    expect((await byCode('IMP001')).whatsapp).toBe('+6281200000001');
     expect(siti).toMatchObject({
       departmentName: 'Gudang',
       positionName: 'Staf',
@@ -136,7 +154,8 @@ describe.each(await dialects())('employee import and export (%s)', (dialect) => 
     expect(p4).toMatchObject({ format: 'xlsx', validRows: 2, toCreate: 2 });
     expect((await commit(p4.importId)).statusCode).toBe(200);
     expect(await byCode('1002')).toMatchObject({ status: 'on_leave', whatsapp: '+6281311113333' });
-    expect((await byCode('X1')).whatsapp).toBe('6281311112222');
+    // Excel gave the number as digits without '+': read as international.
+    expect((await byCode('X1')).whatsapp).toBe('+6281311112222');
   });
 
   it('reports every kind of bad row, and imports only valid rows when asked', async () => {

@@ -80,7 +80,8 @@ export const OrgUser = z.object({
   name: z.string(),
   email: z.string(),
   role: RoleName,
-  employeeId: Id.nullable(),
+  employeeId: Id.nullable().describe('The employee record this user is (their team is below it)'),
+  employeeName: z.string().nullable().optional(),
   createdAt: IsoDateTime,
 });
 export type OrgUser = z.infer<typeof OrgUser>;

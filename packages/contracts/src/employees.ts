@@ -4,12 +4,15 @@ import { Id, IsoDateTime, PageQuery, paginated } from './common.js';
 export const EmployeeStatus = z.enum(['active', 'inactive', 'on_leave', 'terminated']);
 export type EmployeeStatus = z.infer<typeof EmployeeStatus>;
 
-/** E.164-ish: optional +, 8–15 digits; spaces and dashes are stripped before the check. */
+/**
+ * A phone number as typed: local (`0812-3456-7890`, read in the organization's country) or international
+ * (`+62 812…`). Separators are stripped here; the server normalizes to E.164 and refuses invalid numbers.
+ */
 export const PhoneNumber = z
   .string()
   .trim()
-  .transform((s) => s.replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(/^\+?[1-9]\d{7,14}$/, 'expected a phone number like +6281234567890'));
+  .transform((s) => s.replace(/[\s().-]/g, ''))
+  .pipe(z.string().regex(/^\+?\d{6,15}$/, 'expected a phone number like 0812 3456 7890 or +6281234567890'));
 
 export const EmployeeCode = z
   .string()
@@ -156,6 +159,12 @@ export const ImportPreview = z.object({
   columns: z
     .array(z.object({ header: z.string(), field: z.string().nullable() }))
     .describe('How each header was understood; field null means the column is ignored'),
+  unrecognizedColumns: z
+    .array(z.string())
+    .describe('Headers the import does not understand: their data is not imported'),
+  understood: z
+    .array(z.object({ field: z.string(), header: z.string().nullable(), accepts: z.array(z.string()) }))
+    .describe('Every field the import understands, the header that supplied it, and header names it accepts'),
   issues: z.array(ImportRowIssue).describe('First issues found (capped at 1000)'),
   sample: z.array(z.record(z.string(), z.string().nullable())).describe('First rows as read'),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDateTime, PageQuery, paginated } from './common.js';
+import { PhoneNumber } from './employees.js';
 
 const Hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 
@@ -10,6 +11,8 @@ export const NOTIFICATION_KINDS = [
   'camera_down',
   'daily_report',
   'test',
+  'leave_requested',
+  'leave_decided',
 ] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKind>;
@@ -65,6 +68,8 @@ export const NotificationMessage = z.discriminatedUnion('type', [
     documentFileName: z.string().nullable().optional(),
   }),
   z.object({ type: z.literal('test'), text: z.string().min(1).max(4096) }),
+  /** A leave request to approve, or the decision on one; the leave module renders it for the recipient. */
+  z.object({ type: z.literal('leave'), text: z.string().min(1).max(4096) }),
 ]);
 export type NotificationMessage = z.infer<typeof NotificationMessage>;
 
@@ -255,11 +260,7 @@ export const NotificationChannel = z.object({
 export type NotificationChannel = z.infer<typeof NotificationChannel>;
 
 export const ChannelTestRequest = z.object({
-  to: z
-    .string()
-    .trim()
-    .transform((s) => s.replace(/[\s-]/g, ''))
-    .pipe(z.string().regex(/^\+?[1-9]\d{7,14}$/, 'expected a phone number like +6281234567890')),
+  to: PhoneNumber.describe('Local numbers are read in the organization country'),
   text: z.string().min(1).max(1000).optional(),
   /** Send this template slot with sample values (WhatsApp Cloud API); left out = as an alert would go. */
   template: TemplateSlot.optional(),

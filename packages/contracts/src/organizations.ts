@@ -33,6 +33,10 @@ export const DEFAULT_SCHEDULE: WeeklySchedule = {
 export const OrganizationSettings = z.object({
   timeZone: TimeZone,
   locale: Locale.describe('Default language for messages and reports'),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'expected a two-letter country code like ID')
+    .describe('ISO 3166 country whose local phone numbers (0812…) people type, e.g. ID or VN'),
   workingHours: WeeklySchedule,
   lateGraceMinutes: z
     .number()
@@ -74,6 +78,7 @@ export type OrganizationSettings = z.infer<typeof OrganizationSettings>;
 export const DEFAULT_ORGANIZATION_SETTINGS: OrganizationSettings = {
   timeZone: 'Asia/Jakarta',
   locale: 'id',
+  country: 'ID',
   workingHours: DEFAULT_SCHEDULE,
   lateGraceMinutes: 5,
   absentAfterMinutes: 5,

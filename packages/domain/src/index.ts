@@ -9,3 +9,4 @@ export * from './alerts.js';
 export * from './attendance.js';
 export * from './report.js';
 export * from './recognition.js';
+export * from './leave.js';

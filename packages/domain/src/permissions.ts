@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'leave:request',
   'leave:approve',
   'face:own:register',
+  /** Leave types and yearly allocations; sees every request of the organization. */
+  'leave:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -26,6 +26,13 @@ import {
 } from './presence/index.js';
 import { PipelineService, probeCameraSource } from './pipeline/index.js';
 import { registerAnalyticsModule } from './analytics/index.js';
+import {
+  LeaveAttachmentsService,
+  LeaveQueries,
+  LeaveRequestsService,
+  LeaveTypesService,
+  registerLeaveRoutes,
+} from './leave/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -40,6 +47,7 @@ export interface Modules {
   presence: PresenceService;
   alerts: AlertsService;
   pipeline: PipelineService;
+  leave: { types: LeaveTypesService; requests: LeaveRequestsService; queries: LeaveQueries };
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -79,6 +87,9 @@ export async function registerModules(
   });
   registerAlertRoutes(app, alerts);
   registerAnalyticsModule(app, ctx, faces);
+  const leaveTypes = new LeaveTypesService(ctx);
+  const leaveRequests = new LeaveRequestsService(ctx, leaveTypes, notifications);
+  registerLeaveRoutes(app, leaveTypes, leaveRequests, new LeaveAttachmentsService(ctx, leaveRequests));
 
   const stoppers: (() => Promise<void>)[] = [];
   return {
@@ -93,6 +104,7 @@ export async function registerModules(
     presence,
     alerts,
     pipeline,
+    leave: { types: leaveTypes, requests: leaveRequests, queries: new LeaveQueries(ctx.db) },
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());

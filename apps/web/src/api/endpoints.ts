@@ -97,7 +97,7 @@ export const usersApi = {
   list: () => api.get('/api/users', undefined, UserList),
   create: (body: { name: string; email: string; password?: string; role: RoleName }) =>
     api.post('/api/users', body, OrgUser),
-  update: (userId: string, body: { role?: RoleName }) =>
+  update: (userId: string, body: { role?: RoleName; employeeId?: string | null }) =>
     api.patch(`/api/users/${encodeURIComponent(userId)}`, body, OrgUser),
   remove: (userId: string) => api.delete<unknown>(`/api/users/${encodeURIComponent(userId)}`),
 };

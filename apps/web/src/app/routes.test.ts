@@ -30,6 +30,8 @@ describe('route table', () => {
     expect(visible).toContain('/');
     expect(visible).not.toContain('/employees/new');
     expect(visible).not.toContain('/settings/users');
+    expect(visible).not.toContain('/leave/approvals');
+    expect(visible).not.toContain('/settings/leave');
     const admin = session([
       'member:view',
       'member:manage',
@@ -41,6 +43,10 @@ describe('route table', () => {
       'camera:view',
       'member:face:view',
       'report:generate',
+      'settings:manage',
+      'leave:request',
+      'leave:approve',
+      'leave:manage',
     ]);
     expect(APP_ROUTES.every((r) => hasPermission(admin, r.permission))).toBe(true);
   });

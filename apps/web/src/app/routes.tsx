@@ -78,6 +78,24 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.unknownFaces', icon: 'userScan', section: 'main' },
   },
   {
+    path: '/leave',
+    component: page(() => import('../pages/leave/my-leave-page'), 'MyLeavePage'),
+    permission: 'leave:request',
+    nav: { label: 'nav.leave', icon: 'file', section: 'main', end: true },
+  },
+  {
+    path: '/leave/approvals',
+    component: page(() => import('../pages/leave/leave-approvals-page'), 'LeaveApprovalsPage'),
+    permission: 'leave:approve',
+    nav: { label: 'nav.leaveApprovals', icon: 'check', section: 'main' },
+  },
+  {
+    path: '/leave/calendar',
+    component: page(() => import('../pages/leave/leave-calendar-page'), 'LeaveCalendarPage'),
+    permission: 'leave:request',
+    nav: { label: 'nav.leaveCalendar', icon: 'list', section: 'main' },
+  },
+  {
     path: '/reports',
     component: page(() => import('../pages/reports/reports-page'), 'ReportsPage'),
     permission: 'report:generate',
@@ -101,6 +119,18 @@ export const APP_ROUTES: AppRoute[] = [
     path: '/settings/organization',
     component: page(() => import('../pages/settings/organization-page'), 'OrganizationPage'),
     nav: { label: 'nav.organization', icon: 'building', section: 'settings' },
+  },
+  {
+    path: '/settings/structure',
+    component: page(() => import('../pages/structure/structure-page'), 'StructurePage'),
+    permission: 'settings:manage',
+    nav: { label: 'nav.structure', icon: 'building', section: 'settings' },
+  },
+  {
+    path: '/settings/leave',
+    component: page(() => import('../pages/leave/leave-admin-page'), 'LeaveAdminPage'),
+    permission: 'leave:manage',
+    nav: { label: 'nav.leaveSettings', icon: 'settings', section: 'settings' },
   },
   {
     path: '/settings/users',

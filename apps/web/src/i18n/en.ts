@@ -5,6 +5,7 @@
 import { dashboardEn, dashboardNavEn } from './dashboard/en';
 import { whatsappEn } from './whatsapp/en';
 import { firstHourEn } from './first-hour/en';
+import { leaveEn, leaveNavEn } from './leave/en';
 
 export const en = {
   app: {
@@ -61,6 +62,7 @@ export const en = {
     openMenu: 'Open menu',
     closeMenu: 'Close menu',
     ...dashboardNavEn,
+    ...leaveNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -404,6 +406,7 @@ export const en = {
   dash: dashboardEn,
   wa: whatsappEn,
   fh: firstHourEn,
+  lv: leaveEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { dashboardId, dashboardNavId } from './dashboard/id';
 import { whatsappId } from './whatsapp/id';
 import { firstHourId } from './first-hour/id';
+import { leaveId, leaveNavId } from './leave/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -59,6 +60,7 @@ export const id: Messages = {
     openMenu: 'Buka menu',
     closeMenu: 'Tutup menu',
     ...dashboardNavId,
+    ...leaveNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -404,4 +406,5 @@ export const id: Messages = {
   dash: dashboardId,
   wa: whatsappId,
   fh: firstHourId,
+  lv: leaveId,
 };

@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { dashboardVi, dashboardNavVi } from './dashboard/vi';
 import { whatsappVi } from './whatsapp/vi';
 import { firstHourVi } from './first-hour/vi';
+import { leaveVi, leaveNavVi } from './leave/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -59,6 +60,7 @@ export const vi: Messages = {
     openMenu: 'Mở menu',
     closeMenu: 'Đóng menu',
     ...dashboardNavVi,
+    ...leaveNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -401,4 +403,5 @@ export const vi: Messages = {
   dash: dashboardVi,
   wa: whatsappVi,
   fh: firstHourVi,
+  lv: leaveVi,
 };

@@ -425,12 +425,18 @@ export class AuthService {
     const rows = await this.ctx.db
       .selectFrom('memberships')
       .innerJoin('users', 'users.id', 'memberships.userId')
+      .leftJoin('employees', (j) =>
+        j
+          .onRef('employees.id', '=', 'memberships.employeeId')
+          .onRef('employees.organizationId', '=', 'memberships.organizationId'),
+      )
       .select([
         'users.id as userId',
         'users.name',
         'users.email',
         'memberships.role',
         'memberships.employeeId',
+        'employees.name as employeeName',
         'memberships.createdAt',
       ])
       .where('memberships.organizationId', '=', orgId)
@@ -513,7 +519,7 @@ export class AuthService {
     input: { role?: RoleName | undefined; employeeId?: string | null | undefined },
   ) {
     const now = this.ctx.clock.nowMs();
-    if (input.employeeId) await this.assertEmployeeInOrg(orgId, input.employeeId);
+    if (input.employeeId) await this.assertEmployeeInOrg(orgId, input.employeeId, userId);
     await this.ctx.db.transaction().execute(async (trx) => {
       const m = await this.membershipOf(trx, orgId, userId);
       if (input.role && input.role !== 'admin' && m.role === 'admin')
@@ -536,7 +542,12 @@ export class AuthService {
           input.role && input.role !== m.role
             ? `Changed role from ${m.role} to ${input.role}`
             : 'Updated membership',
-        changes: { role: { from: m.role, to: input.role ?? m.role } },
+        changes: {
+          role: { from: m.role, to: input.role ?? m.role },
+          ...(input.employeeId !== undefined
+            ? { employeeId: { from: m.employeeId, to: input.employeeId } }
+            : {}),
+        },
       });
     });
     this.changed(userId, null);
@@ -596,7 +607,8 @@ export class AuthService {
     if (Number(admins.n) <= 1) throw conflict('last_admin', 'An organization needs at least one admin');
   }
 
-  private async assertEmployeeInOrg(orgId: string, employeeId: string) {
+  /** The employee exists in this organization and no other user of it is linked to them already. */
+  private async assertEmployeeInOrg(orgId: string, employeeId: string, userId?: string) {
     const e = await this.ctx.db
       .selectFrom('employees')
       .select('id')
@@ -604,6 +616,17 @@ export class AuthService {
       .where('organizationId', '=', orgId)
       .executeTakeFirst();
     if (!e) throw notFound('Employee');
+    let linked = this.ctx.db
+      .selectFrom('memberships')
+      .select('userId')
+      .where('organizationId', '=', orgId)
+      .where('employeeId', '=', employeeId);
+    if (userId) linked = linked.where('userId', '<>', userId);
+    if (await linked.executeTakeFirst()) {
+      throw conflict('employee_linked', 'That employee is already linked to another user account', {
+        field: 'employeeId',
+      });
+    }
   }
 }
 

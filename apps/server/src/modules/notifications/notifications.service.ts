@@ -27,6 +27,7 @@ import { guardedFetch } from '../../platform/net/guarded-fetch.js';
 import { AddressPolicy } from '../../platform/net/outbound-policy.js';
 import { recordAudit } from '../audit/index.js';
 import { getOrganizationSettings } from '../organizations/index.js';
+import { normalizePhone } from '../people/index.js';
 import {
   ChannelError,
   createChannelPlugin,
@@ -999,6 +1000,10 @@ export class NotificationsService {
   ): Promise<ChannelTestResult> {
     const record = await this.channelRecord(this.ctx.db, orgId, id);
     const org = await getOrganizationSettings(this.ctx.db, orgId);
+    // "0812…" typed the local way is read in the organization's country.
+    const number = normalizePhone(input.to, org.country);
+    if (!number.ok) throw badRequest('bad_phone', number.message, [{ path: 'to', message: number.message }]);
+    const to = number.e164;
     const locale: Locale = isLocale(org.locale) ? org.locale : 'id';
     const text = input.text ?? TEST_TEXT[locale];
     const startedMs = Date.now();
@@ -1008,10 +1013,10 @@ export class NotificationsService {
     try {
       const sent = await this.plugin(record).send({
         idempotencyKey: `test:${notificationId}`,
-        to: waDigits(input.to),
+        to: waDigits(to),
         text,
         document: null,
-        lastInboundAtMs: await this.lastInbound(id, input.to),
+        lastInboundAtMs: await this.lastInbound(id, to),
         nowMs: now,
         templateSlot: input.template ?? 'alert',
         templateValues: sampleTemplateValues(text, locale, org.timeZone, now),
@@ -1051,7 +1056,7 @@ export class NotificationsService {
           recipientEmployeeId: null,
           recipientUserId: auth.userId,
           subjectEmployeeId: null,
-          toNumber: input.to,
+          toNumber: to,
           locale: org.locale,
           body: text,
           template: result.template ? JSON.stringify(result.template) : null,

@@ -41,6 +41,8 @@ export function renderMessage(message: NotificationMessage, locale: Locale): str
       return message.text;
     case 'test':
       return message.text;
+    case 'leave':
+      return message.text;
     default: {
       const unreachable: never = message;
       throw new Error(`unknown message ${JSON.stringify(unreachable)}`);

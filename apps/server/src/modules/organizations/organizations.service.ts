@@ -9,9 +9,10 @@ import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
 import type { DB } from '../../platform/db/schema.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
-import { conflict, forbidden, notFound } from '../../platform/http/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { diffFields, recordAudit } from '../audit/index.js';
+import { isPhoneCountry } from '../people/phone.js';
 
 /** Settings stored before a field existed get its default, so old rows always parse. */
 export function parseSettings(json: string): OrganizationSettings {
@@ -116,6 +117,13 @@ export class OrganizationsService {
         .executeTakeFirstOrThrow();
       const before = parseSettings(row.settings);
       const after = OrganizationSettings.parse({ ...before, ...patch });
+      if (patch.country !== undefined && !isPhoneCountry(patch.country)) {
+        throw badRequest(
+          'unknown_country',
+          `"${patch.country}" is not a country code we know (e.g. ID, VN)`,
+          [{ path: 'settings.country', message: 'unknown country code' }],
+        );
+      }
       await trx
         .updateTable('organizations')
         .set({ settings: JSON.stringify(after), updatedAt: now, ...(name ? { name } : {}) })

@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import {
-  EMPLOYEE_IMPORT_COLUMNS,
-  EmployeeCode,
-  EmployeeStatus,
-  PhoneNumber,
-  type ImportRowIssue,
-} from '@hadir/contracts';
+import { EMPLOYEE_IMPORT_COLUMNS, EmployeeCode, EmployeeStatus, type ImportRowIssue } from '@hadir/contracts';
 import { badRequest } from '../../platform/http/errors.js';
+import { normalizePhone } from './phone.js';
 
 /**
  * Pure rules of the employee import: which header means which field, and whether each row is valid
@@ -73,7 +68,20 @@ const ALIASES: Record<ImportField, string[]> = {
     'sodienthoai',
     'dienthoai',
   ],
-  whatsapp: ['whatsapp', 'wa', 'nowa', 'nomorwa', 'nomorwhatsapp', 'whatsappnumber', 'zalo'],
+  whatsapp: [
+    'whatsapp',
+    'wa',
+    'nowa',
+    'nomorwa',
+    'nowhatsapp',
+    'nomorwhatsapp',
+    'whatsappnumber',
+    'whatsappno',
+    'wanumber',
+    'nohpwa',
+    'zalo',
+    'sozalo',
+  ],
   supervisor_code: [
     'supervisorcode',
     'supervisor',
@@ -107,7 +115,25 @@ export interface HeaderMapping {
   /** Column index of each field present in the file. */
   index: Partial<Record<ImportField, number>>;
   columns: { header: string; field: ImportField | null }[];
+  /** Headers that mean nothing to the import (reported, never silently dropped); blank headers excluded. */
+  unrecognized: string[];
+  /** Every field the import understands, the header that supplied it (or null) and names it accepts. */
+  understood: { field: ImportField; header: string | null; accepts: string[] }[];
 }
+
+/** The header spellings shown to people for each field (the normalized aliases, a readable subset). */
+const SHOWN_ALIASES: Record<ImportField, string[]> = {
+  employee_code: ['employee_code', 'Kode Karyawan', 'NIK', 'Mã NV'],
+  badge_id: ['badge_id', 'ID Kartu', 'RFID', 'Mã thẻ'],
+  name: ['name', 'Nama', 'Nama Lengkap', 'Họ tên'],
+  department: ['department', 'Departemen', 'Bagian', 'Phòng ban'],
+  position: ['position', 'Jabatan', 'Posisi', 'Chức vụ'],
+  email: ['email', 'Surel'],
+  phone: ['phone', 'No. HP', 'Telepon', 'Số điện thoại'],
+  whatsapp: ['whatsapp', 'No. WhatsApp', 'No. WA', 'Zalo'],
+  supervisor_code: ['supervisor_code', 'Atasan', 'Kode Atasan', 'Mã quản lý'],
+  status: ['status', 'Trạng thái'],
+};
 
 export function mapHeader(header: string[]): HeaderMapping {
   const index: Partial<Record<ImportField, number>> = {};
@@ -132,7 +158,13 @@ export function mapHeader(header: string[]): HeaderMapping {
       { missing, found: header },
     );
   }
-  return { index, columns };
+  const unrecognized = columns.filter((c) => c.field === null && c.header.trim() !== '').map((c) => c.header);
+  const understood = EMPLOYEE_IMPORT_COLUMNS.map((field) => ({
+    field,
+    header: index[field] === undefined ? null : (header[index[field]] ?? null),
+    accepts: SHOWN_ALIASES[field],
+  }));
+  return { index, columns, unrecognized, understood };
 }
 
 /**
@@ -211,6 +243,8 @@ export function checkImport(
   fields: readonly ImportField[],
   rows: readonly (readonly string[])[],
   existing: readonly ExistingEmployee[],
+  /** Local phone numbers (0812…) are read in this country (the organization's setting). */
+  country = 'ID',
 ): ImportCheck {
   const issues: ImportRowIssue[] = [];
   const at = (f: ImportField) => fields.indexOf(f);
@@ -270,13 +304,9 @@ export function checkImport(
     const phoneOf = (f: 'phone' | 'whatsapp') => {
       const raw = cell(f);
       if (!raw) return raw;
-      const parsed = PhoneNumber.safeParse(raw);
-      if (parsed.success) return parsed.data;
-      fail(
-        f,
-        'bad_phone',
-        `${f} "${raw.slice(0, 30)}" is not a phone number; use the international form like +6281234567890`,
-      );
+      const parsed = normalizePhone(raw, country);
+      if (parsed.ok) return parsed.e164;
+      fail(f, 'bad_phone', `${f}: ${parsed.message}`);
       return undefined;
     };
     const phone = phoneOf('phone');

@@ -9,6 +9,7 @@ import type { AuthContext } from '../../platform/http/auth-context.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { recordAudit } from '../audit/index.js';
+import { getOrganizationSettings } from '../organizations/index.js';
 import {
   checkImport,
   mapHeader,
@@ -66,7 +67,8 @@ export class EmployeeImportService {
     const mapping = mapHeader(file.header);
     const fields = EMPLOYEE_IMPORT_COLUMNS.filter((f) => mapping.index[f] !== undefined);
     const rows = file.rows.map((r) => fields.map((f) => r[mapping.index[f] ?? -1] ?? ''));
-    const check = checkImport(fields, rows, await loadExisting(this.ctx.db, orgId));
+    const { country } = await getOrganizationSettings(this.ctx.db, orgId);
+    const check = checkImport(fields, rows, await loadExisting(this.ctx.db, orgId), country);
 
     const now = this.ctx.clock.nowMs();
     const importId = newId(now);
@@ -98,6 +100,8 @@ export class EmployeeImportService {
       toCreate: check.toCreate,
       toUpdate: check.toUpdate,
       columns: mapping.columns,
+      unrecognizedColumns: mapping.unrecognized,
+      understood: mapping.understood,
       issues: check.issues.slice(0, IMPORT_LIMITS.issuesShown),
       sample: rows
         .slice(0, IMPORT_LIMITS.sampleRows)
@@ -132,7 +136,8 @@ export class EmployeeImportService {
       }
       const stored = JSON.parse(batch.rows) as StoredImport;
       const existing = await loadExisting(trx, orgId);
-      const check = checkImport(stored.fields, stored.rows, existing);
+      const { country } = await getOrganizationSettings(trx, orgId);
+      const check = checkImport(stored.fields, stored.rows, existing, country);
       if (check.issues.length > 0 && !onlyValidRows) throw importHasErrors(check.issues);
 
       const applied = await applyRows(trx, this.ctx.dialect, orgId, now, check.valid, existing);

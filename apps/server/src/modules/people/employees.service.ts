@@ -10,9 +10,11 @@ import { orgChartFrom, supervisorChain, validateSupervisorChange } from '@hadir/
 import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
-import { AppError, conflict, forbidden, notFound } from '../../platform/http/errors.js';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { diffFields, recordAudit } from '../audit/index.js';
+import { getOrganizationSettings } from '../organizations/index.js';
+import { normalizePhone } from './phone.js';
 import { employeeTable, toCsv, toXlsx } from './employee-export.writer.js';
 import {
   catalogInOrg,
@@ -141,7 +143,30 @@ export class EmployeesService {
     });
   }
 
-  async create(auth: AuthContext, orgId: string, input: EmployeeInput): Promise<Employee> {
+  /**
+   * Phone numbers as typed (`0812…`) become E.164 in the organization's country; an invalid one is a 400
+   * naming the field, and nothing is written.
+   */
+  private async normalizePhones<T extends { phone?: string | null; whatsapp?: string | null }>(
+    orgId: string,
+    input: T,
+  ): Promise<T> {
+    const { country } = await getOrganizationSettings(this.ctx.db, orgId);
+    const out = { ...input };
+    const details: { path: string; message: string }[] = [];
+    for (const field of ['phone', 'whatsapp'] as const) {
+      const raw = input[field];
+      if (!raw) continue;
+      const r = normalizePhone(raw, country);
+      if (r.ok) out[field] = r.e164;
+      else details.push({ path: field, message: r.message });
+    }
+    if (details.length) throw badRequest('bad_phone', details.map((d) => d.message).join('; '), details);
+    return out;
+  }
+
+  async create(auth: AuthContext, orgId: string, raw: EmployeeInput): Promise<Employee> {
+    const input = await this.normalizePhones(orgId, raw);
     const now = this.ctx.clock.nowMs();
     const id = newId(now);
     await this.write(async (trx) => {
@@ -184,7 +209,8 @@ export class EmployeesService {
     return this.present(orgId, await this.require(this.ctx.db, orgId, id));
   }
 
-  async update(auth: AuthContext, orgId: string, id: string, patch: EmployeeUpdate): Promise<Employee> {
+  async update(auth: AuthContext, orgId: string, id: string, raw: EmployeeUpdate): Promise<Employee> {
+    const patch = await this.normalizePhones(orgId, raw);
     const now = this.ctx.clock.nowMs();
     let changed = false;
     await this.write(async (trx) => {

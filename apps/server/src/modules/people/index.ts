@@ -2,3 +2,5 @@ export { EmployeesService, presentEmployee } from './employees.service.js';
 export { EmployeeImportService, IMPORT_LIMITS } from './employee-import.service.js';
 export { registerEmployeeRoutes } from './employees.routes.js';
 export { faceSampleCounts } from './employees.repository.js';
+export { TeamQueries } from './team.queries.js';
+export { normalizePhone, isPhoneCountry } from './phone.js';

@@ -14,6 +14,7 @@ import { Field, FormError } from '../../ui/field';
 import { Icon } from '../../ui/icons';
 import { PageHeader } from '../../ui/page';
 import { useToast } from '../../ui/toast';
+import { ImportColumnsReport } from './import-columns-report';
 
 const KNOWN_ISSUE_CODES = new Set<string>(Object.keys(en.import.issueCodes));
 
@@ -153,6 +154,8 @@ export function EmployeeImportPage() {
                   <Stat label={t('import.toCreate')} value={preview.toCreate} />
                   <Stat label={t('import.toUpdate')} value={preview.toUpdate} />
                 </dl>
+
+                <ImportColumnsReport preview={preview} />
 
                 <section aria-labelledby="import-issues">
                   <h3 id="import-issues" className="mb-2 text-sm font-semibold text-fg">

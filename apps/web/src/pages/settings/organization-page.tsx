@@ -13,6 +13,7 @@ import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { LOCALES, LOCALE_NAMES } from '../../i18n';
 import { COMMON_TIME_ZONES, zoneOffsetLabel } from '../../i18n/format';
+import { CountryField } from './country-field';
 import { Button } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import { Checkbox, FormError, Input, SelectField, TextField } from '../../ui/field';
@@ -27,6 +28,7 @@ type FormState = {
   name: string;
   timeZone: string;
   locale: Locale;
+  country: string;
   workingHours: WeeklySchedule;
   absentAfterMinutes: string;
   lateGraceMinutes: string;
@@ -43,6 +45,7 @@ function fromOrg(org: Organization): FormState {
     name: org.name,
     timeZone: s.timeZone,
     locale: s.locale,
+    country: s.country,
     workingHours: s.workingHours,
     absentAfterMinutes: String(s.absentAfterMinutes),
     lateGraceMinutes: String(s.lateGraceMinutes),
@@ -105,6 +108,7 @@ function OrganizationForm({ org }: { org: Organization }) {
     const settings = {
       timeZone: form.timeZone,
       locale: form.locale,
+      country: form.country,
       workingHours: form.workingHours,
       absentAfterMinutes: Number(form.absentAfterMinutes),
       lateGraceMinutes: Number(form.lateGraceMinutes),
@@ -176,6 +180,7 @@ function OrganizationForm({ org }: { org: Organization }) {
                   </option>
                 ))}
               </SelectField>
+              <CountryField value={form.country} onChange={(c) => set('country', c)} />
             </CardBody>
           </Card>
 

@@ -14,6 +14,7 @@ import { EmptyState } from '../../ui/empty-state';
 import { FormError, Select, SelectField, TextField } from '../../ui/field';
 import { Icon } from '../../ui/icons';
 import { ConfirmDialog, FormModal } from '../../ui/modal';
+import { EmployeeLinkCell } from './user-employee-link';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
 import { useToast } from '../../ui/toast';
@@ -96,6 +97,7 @@ export function UsersPage() {
       ),
     },
     { key: 'role', header: t('users.role'), cell: roleSelect },
+    { key: 'employee', header: t('lv.link.employee'), cell: (u) => <EmployeeLinkCell user={u} /> },
     {
       key: 'since',
       header: t('users.since'),
@@ -138,6 +140,7 @@ export function UsersPage() {
                   {removeButton(u)}
                 </div>
                 {roleSelect(u)}
+                <EmployeeLinkCell user={u} />
               </div>
             )}
           />

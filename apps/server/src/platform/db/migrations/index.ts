@@ -8,6 +8,7 @@ import { alertSnapshot } from './0021-alert-snapshot.js';
 import { authHardening } from './0035-auth-hardening.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
+import { leave } from './0050-leave.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: HadirMigration[] = [
   authHardening,
   notificationTemplateValues,
   presenceStayCameras,
+  leave,
 ];
