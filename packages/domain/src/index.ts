@@ -9,3 +9,6 @@ export * from './alerts.js';
 export * from './attendance.js';
 export * from './report.js';
 export * from './recognition.js';
+export * from './shifts.js';
+export * from './attendance-day.js';
+export * from './attendance-reason.js';
