@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'leave:request',
   'leave:approve',
   'face:own:register',
+  // Shift types, rosters, holiday calendars and recomputing attendance periods (admin by default).
+  'shift:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -25,6 +25,7 @@ import {
 } from './presence/index.js';
 import { PipelineService, probeCameraSource } from './pipeline/index.js';
 import { registerAnalyticsModule } from './analytics/index.js';
+import { registerAttendanceModule, type AttendanceModule } from './attendance/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -39,6 +40,8 @@ export interface Modules {
   presence: PresenceService;
   alerts: AlertsService;
   pipeline: PipelineService;
+  /** Attendance events, days, shifts, holidays and corrections. */
+  attendance: AttendanceModule;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -68,6 +71,7 @@ export async function registerModules(
   registerReportRoutes(app, ctx, reports);
   const cameras = new CameraRegistry(ctx);
   const alerts = new AlertsService(ctx, notifications);
+  const attendance = registerAttendanceModule(ctx);
   const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv(ctx.env));
   const pipeline = new PipelineService(ctx, cameras, presence, faces);
   pipeline.registerReadiness(readiness);
@@ -89,6 +93,7 @@ export async function registerModules(
     presence,
     alerts,
     pipeline,
+    attendance,
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());

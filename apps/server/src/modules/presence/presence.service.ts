@@ -174,7 +174,8 @@ export class PresenceService {
         });
       }
       const now = this.ctx.clock.nowMs();
-      await this.ctx.db.transaction().execute(async (trx) => {
+      const stay = await this.ctx.db.transaction().execute(async (trx) => {
+        let recorded: Omit<PresenceStayRecorded, 'organizationId' | 'employeeId' | 'cameraName'>;
         if (extend) {
           const cur = await trx
             .selectFrom('presenceIntervals')
@@ -190,11 +191,25 @@ export class PresenceService {
             })
             .where('id', '=', last.id)
             .execute();
+          const stayRow = await trx
+            .selectFrom('presenceIntervals')
+            .select(['startedAt', 'lastSeenTs', 'bestSimilarity', 'snapshotId'])
+            .where('id', '=', last.id)
+            .executeTakeFirstOrThrow();
+          recorded = { intervalId: last.id, ...stayRow };
         } else {
+          const intervalId = newId(p.firstMs);
+          recorded = {
+            intervalId,
+            startedAt: p.firstMs,
+            lastSeenTs: p.lastMs,
+            bestSimilarity: p.bestSimilarity,
+            snapshotId,
+          };
           await trx
             .insertInto('presenceIntervals')
             .values({
-              id: newId(p.firstMs),
+              id: intervalId,
               organizationId: p.organizationId,
               employeeId: p.employeeId,
               cameraId: p.cameraId,
@@ -240,6 +255,14 @@ export class PresenceService {
             .where('employeeId', '=', p.employeeId)
             .execute();
         }
+        return recorded;
+      });
+      // After commit: attendance turns the stay's first and last sighting into events.
+      this.ctx.events.publish('presence.stay.recorded', {
+        ...stay,
+        organizationId: p.organizationId,
+        employeeId: p.employeeId,
+        cameraName: p.cameraName,
       });
     }
     return batch.length;
@@ -539,8 +562,22 @@ function explicitAbsentMinutes(configJson: string): number | null {
   }
 }
 
+/** A presence interval as it stands after a flush. */
+export interface PresenceStayRecorded {
+  organizationId: string;
+  employeeId: string;
+  intervalId: string;
+  cameraName: string;
+  startedAt: number;
+  lastSeenTs: number;
+  bestSimilarity: number;
+  snapshotId: string | null;
+}
+
 declare module '../../platform/events/event-bus.js' {
   interface HadirEvents {
     'presence.changed': { organizationId: string; presence: PresenceChange };
+    /** A stay was opened or extended (one per flushed batch entry). */
+    'presence.stay.recorded': PresenceStayRecorded;
   }
 }
