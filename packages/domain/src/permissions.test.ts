@@ -35,6 +35,7 @@ const TABLE: Record<Permission, readonly [boolean, boolean, boolean, boolean, bo
   'leave:request': [Y, Y, Y, Y, Y],
   'leave:approve': [Y, Y, N, N, N],
   'face:own:register': [Y, Y, Y, Y, Y],
+  'shift:manage': [Y, N, N, N, N],
 };
 
 const rows = PERMISSIONS.flatMap((permission) =>
