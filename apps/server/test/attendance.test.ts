@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttendanceDay } from '@hadir/domain';
 import type { HadirServer } from '../src/roles/compose.js';
 import type { ApprovedLeaveDay, LeaveSource } from '../src/modules/attendance/index.js';
-import { dialects, setupOrganization, startTestServer, ADMIN, type TestServer } from './support.js';
+import {
+  dialects,
+  setupOrganization,
+  startTestServer,
+  userWithRole,
+  ADMIN,
+  type Client,
+  type TestServer,
+} from './support.js';
 import { addEmployee } from './fixtures/employee-row.js';
 
 /** Asia/Jakarta wall time → epoch ms. 2026-01-05 is a Monday. */
@@ -36,18 +44,19 @@ describe.each(await dialects())('attendance records on %s', (dialect) => {
   let t: TestServer;
   let orgId: string;
   let adminUserId: string;
+  let admin: Client;
   const leave = new InTestLeave();
 
   beforeAll(async () => {
     t = await startTestServer(dialect);
-    ({ orgId } = await setupOrganization(t.app));
+    ({ orgId, client: admin } = await setupOrganization(t.app));
     t.server.modules.attendance.setLeaveSource(leave);
-    const admin = await t.server.ctx.db
+    const adminUser = await t.server.ctx.db
       .selectFrom('users')
       .select('id')
       .where('email', '=', ADMIN.email)
       .executeTakeFirstOrThrow();
-    adminUserId = admin.id;
+    adminUserId = adminUser.id;
   }, 60_000);
   afterAll(async () => t.close());
 
@@ -464,5 +473,90 @@ describe.each(await dialects())('attendance records on %s', (dialect) => {
       .where('organizationId', '=', 'org-other')
       .execute();
     expect(rows).toEqual([]);
+  });
+
+  it('the HTTP API lists days with the reason sentence, shows a day, corrects it and previews a recompute', async () => {
+    const { server, clock } = t;
+    const wati = await addEmployee(server, orgId, { code: 'E7', name: 'Wati' });
+    clock.set(wib('2026-04-06', '08:30'));
+    // earlier tests moved the clock by months: the setup session has expired
+    await admin.login(ADMIN.email, ADMIN.password);
+    const post = await admin.request(
+      'POST',
+      '/api/attendance/events',
+      {
+        employeeId: wati,
+        occurredAt: '2026-04-06T08:17:00+07:00',
+        kind: 'check_in',
+        source: 'badge',
+        label: 'Lobby',
+      },
+      { 'idempotency-key': 'kiosk-77' },
+    );
+    expect(post.statusCode).toBe(200);
+    const repeat = await admin.request(
+      'POST',
+      '/api/attendance/events',
+      {
+        employeeId: wati,
+        occurredAt: '2026-04-06T08:17:00+07:00',
+        kind: 'check_in',
+        source: 'badge',
+        label: 'Lobby',
+      },
+      { 'idempotency-key': 'kiosk-77' },
+    );
+    expect(repeat.json()).toEqual({ id: post.json<{ id: string }>().id, created: false });
+    clock.set(wib('2026-04-07', '09:00'));
+    await server.ctx.jobs.drain();
+
+    const list = await admin.get(
+      `/api/attendance/days?from=2026-04-06&to=2026-04-06&employeeId=${wati}&locale=en`,
+    );
+    expect(list.statusCode).toBe(200);
+    const [day] = list.json<{ items: { status: string; reasonText: string }[] }>().items;
+    expect(day?.status).toBe('late');
+    expect(day?.reasonText).toBe('late: checked in 08:17 at Lobby, shift starts 08:00, grace 5 min');
+    const detail = await admin.get(`/api/attendance/days/${wati}/2026-04-06?locale=id`);
+    expect(detail.json<{ events: { source: string }[]; day: { reasonText: string } }>()).toMatchObject({
+      events: [{ source: 'badge' }],
+      day: { reasonText: 'terlambat: masuk 08:17 di Lobby, shift mulai 08:00, toleransi 5 menit' },
+    });
+
+    const corr = await admin.post('/api/attendance/corrections', {
+      employeeId: wati,
+      date: '2026-04-06',
+      checkInAt: '2026-04-06T07:58:00+07:00',
+      note: 'Reader clock was wrong',
+    });
+    expect(corr.statusCode).toBe(201);
+    const fixed = await admin.get(
+      `/api/attendance/days?from=2026-04-06&to=2026-04-06&employeeId=${wati}&locale=en`,
+    );
+    expect(fixed.json<{ items: { status: string; checkInAt: string }[] }>().items[0]).toMatchObject({
+      status: 'present',
+      checkInAt: '2026-04-06T00:58:00.000Z',
+    });
+    const bad = await admin.post('/api/attendance/corrections', {
+      employeeId: wati,
+      date: '2026-04-06',
+      note: 'x',
+    });
+    expect(bad.statusCode).toBe(400);
+
+    const preview = await admin.post('/api/attendance/recompute', { from: '2026-04-06', to: '2026-04-07' });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.json<{ applied: boolean }>().applied).toBe(false);
+
+    // someone whose user is not linked to this employee may not ask for a correction of the day
+    const member = await userWithRole(t.app, admin, 'member');
+    const own = await member.post('/api/attendance/regularizations', {
+      employeeId: wati,
+      date: '2026-04-06',
+      status: 'excused',
+      note: 'mine?',
+    });
+    expect(own.statusCode).toBe(403);
+    expect((await member.get('/api/attendance/days?from=2026-04-06&to=2026-04-06')).statusCode).toBe(403);
   });
 });

@@ -55,7 +55,7 @@ export interface ShiftType {
 
 export type RosterPattern =
   | { kind: 'weekly'; days: Partial<Record<Weekday, string | null>> }
-  | { kind: 'rotation'; anchorDate: LocalDate; cycle: readonly (string | null)[] };
+  | { kind: 'rotation'; anchorDate: LocalDate; cycle: (string | null)[] };
 
 export interface ShiftAssignment {
   id: string;

@@ -71,7 +71,7 @@ export async function registerModules(
   registerReportRoutes(app, ctx, reports);
   const cameras = new CameraRegistry(ctx);
   const alerts = new AlertsService(ctx, notifications);
-  const attendance = registerAttendanceModule(ctx);
+  const attendance = registerAttendanceModule(app, ctx);
   const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv(ctx.env));
   const pipeline = new PipelineService(ctx, cameras, presence, faces);
   pipeline.registerReadiness(readiness);

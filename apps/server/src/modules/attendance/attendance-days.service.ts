@@ -100,6 +100,17 @@ export class AttendanceDaysService {
     return this.apply(organizationId, fromDate, toDate, [employeeId]);
   }
 
+  /** 404 unless the employee belongs to the organization. */
+  async assertEmployee(organizationId: string, employeeId: string): Promise<void> {
+    const row = await this.ctx.db
+      .selectFrom('employees')
+      .select('id')
+      .where('organizationId', '=', organizationId)
+      .where('id', '=', employeeId)
+      .executeTakeFirst();
+    if (!row) throw notFound('Employee');
+  }
+
   /** What a recompute would change, without writing. */
   async preview(
     organizationId: string,

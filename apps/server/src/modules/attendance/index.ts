@@ -1,4 +1,7 @@
 import type { ServerContext } from '../../context.js';
+import type { HttpApp } from '../../platform/http/app.js';
+import { AttendanceQueries } from './attendance-queries.service.js';
+import { registerAttendanceRoutes } from './attendance.routes.js';
 import { AttendanceDaysService } from './attendance-days.service.js';
 import { AttendanceEventsService } from './attendance-events.service.js';
 import { registerAttendanceJobs } from './attendance.jobs.js';
@@ -42,12 +45,14 @@ export class AttendanceModule {
   }
 }
 
-/** Builds the slice, registers its job and turns presence stays into attendance events. */
+/** Builds the slice, registers its routes and job, and turns presence stays into attendance events. */
 export function registerAttendanceModule(
+  app: HttpApp,
   ctx: ServerContext,
   leave: LeaveSource = NO_LEAVE,
 ): AttendanceModule {
   const attendance = new AttendanceModule(ctx, leave);
+  registerAttendanceRoutes(app, ctx, attendance, new AttendanceQueries(ctx, attendance.events));
   registerAttendanceJobs(ctx, attendance.days);
   ctx.events.subscribe('presence.stay.recorded', (stay) => {
     attendance.events.recordCameraStay(stay).catch((err: unknown) => {
