@@ -30,6 +30,7 @@ describe('route table', () => {
     expect(visible).toContain('/');
     expect(visible).not.toContain('/employees/new');
     expect(visible).not.toContain('/settings/users');
+    expect(visible).not.toContain('/attendance');
     const admin = session([
       'member:view',
       'member:manage',
@@ -41,6 +42,7 @@ describe('route table', () => {
       'camera:view',
       'member:face:view',
       'report:generate',
+      'attendance:record:view',
     ]);
     expect(APP_ROUTES.every((r) => hasPermission(admin, r.permission))).toBe(true);
   });

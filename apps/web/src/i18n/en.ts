@@ -3,6 +3,7 @@
  * the type `Messages` and by i18n.test.ts). Interpolation uses {{name}}; plurals use _one/_other.
  */
 import { dashboardEn, dashboardNavEn } from './dashboard/en';
+import { attendanceEn, attendanceNavEn } from './attendance/en';
 
 export const en = {
   app: {
@@ -59,6 +60,7 @@ export const en = {
     openMenu: 'Open menu',
     closeMenu: 'Close menu',
     ...dashboardNavEn,
+    ...attendanceNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -400,6 +402,7 @@ export const en = {
     empty: 'Nothing recorded yet',
   },
   dash: dashboardEn,
+  att: attendanceEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

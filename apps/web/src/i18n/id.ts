@@ -1,5 +1,6 @@
 import type { Messages } from './en';
 import { dashboardId, dashboardNavId } from './dashboard/id';
+import { attendanceId, attendanceNavId } from './attendance/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -57,6 +58,7 @@ export const id: Messages = {
     openMenu: 'Buka menu',
     closeMenu: 'Tutup menu',
     ...dashboardNavId,
+    ...attendanceNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -400,4 +402,5 @@ export const id: Messages = {
     empty: 'Belum ada catatan',
   },
   dash: dashboardId,
+  att: attendanceId,
 };

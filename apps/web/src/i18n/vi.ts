@@ -1,5 +1,6 @@
 import type { Messages } from './en';
 import { dashboardVi, dashboardNavVi } from './dashboard/vi';
+import { attendanceVi, attendanceNavVi } from './attendance/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -57,6 +58,7 @@ export const vi: Messages = {
     openMenu: 'Mở menu',
     closeMenu: 'Đóng menu',
     ...dashboardNavVi,
+    ...attendanceNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -397,4 +399,5 @@ export const vi: Messages = {
     empty: 'Chưa có bản ghi nào',
   },
   dash: dashboardVi,
+  att: attendanceVi,
 };
