@@ -16,13 +16,7 @@ import type { ServerContext } from '../../context.js';
 import { badRequest, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { getOrganizationSettings } from '../organizations/index.js';
-import {
-  loadCorrections,
-  loadHolidays,
-  loadRoster,
-  nextSeq,
-  type Executor,
-} from './attendance.repository.js';
+import { loadCorrections, loadHolidays, loadRoster, reserveSeqs } from './attendance.repository.js';
 import { NO_LEAVE, type LeaveSource } from './leave-source.js';
 
 /** The longest period one recompute may cover (a preview of a year for everyone is not a request). */
@@ -130,11 +124,35 @@ export class AttendanceDaysService {
     const changes = await this.derive(organizationId, fromDate, toDate, employeeIds);
     if (changes.length === 0) return changes;
     const now = this.ctx.clock.nowMs();
-    // Chunks keep a month for thousands of employees from holding one giant transaction.
-    for (let i = 0; i < changes.length; i += 500) {
-      const chunk = changes.slice(i, i + 500);
+    // Chunks keep a month for thousands of employees from holding one giant transaction; new days are
+    // inserted in bulk, existing ones updated one by one (only those that changed).
+    for (let i = 0; i < changes.length; i += 400) {
+      const chunk = changes.slice(i, i + 400);
       await this.ctx.db.transaction().execute(async (trx) => {
-        for (const change of chunk) await this.store(trx, organizationId, change, now);
+        const firstSeq = await reserveSeqs(trx, organizationId, chunk.length);
+        const fresh = [];
+        for (const [k, change] of chunk.entries()) {
+          const values = this.rowValues(change.after, firstSeq + k, now);
+          if (change.before === null) {
+            fresh.push({
+              id: newId(now),
+              organizationId,
+              employeeId: change.after.employeeId,
+              workDate: change.after.date,
+              version: 1,
+              ...values,
+            });
+          } else {
+            await trx
+              .updateTable('attendanceDays')
+              .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
+              .where('organizationId', '=', organizationId)
+              .where('employeeId', '=', change.after.employeeId)
+              .where('workDate', '=', change.after.date)
+              .execute();
+          }
+        }
+        if (fresh.length > 0) await trx.insertInto('attendanceDays').values(fresh).execute();
       });
     }
     for (const change of changes) {
@@ -149,10 +167,8 @@ export class AttendanceDaysService {
     return changes;
   }
 
-  private async store(trx: Executor, organizationId: string, change: DayChange, now: number): Promise<void> {
-    const seq = await nextSeq(trx, organizationId);
-    const a = change.after;
-    const values = {
+  private rowValues(a: AttendanceDay, seq: number, now: number) {
+    return {
       shiftTypeId: a.shiftTypeId,
       checkIn: a.checkInMs,
       checkOut: a.checkOutMs,
@@ -166,26 +182,6 @@ export class AttendanceDaysService {
       changedSeq: seq,
       computedAt: now,
     };
-    const updated = await trx
-      .updateTable('attendanceDays')
-      .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
-      .where('organizationId', '=', organizationId)
-      .where('employeeId', '=', a.employeeId)
-      .where('workDate', '=', a.date)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) {
-      await trx
-        .insertInto('attendanceDays')
-        .values({
-          id: newId(now),
-          organizationId,
-          employeeId: a.employeeId,
-          workDate: a.date,
-          version: 1,
-          ...values,
-        })
-        .execute();
-    }
   }
 
   private async derive(

@@ -30,6 +30,21 @@ export async function nextSeq(trx: Executor, organizationId: string): Promise<nu
   return Number(row.lastSeq);
 }
 
+/** Reserves `count` sequences at once; returns the first. Same locking as nextSeq. */
+export async function reserveSeqs(trx: Executor, organizationId: string, count: number): Promise<number> {
+  const row = await trx
+    .insertInto('attendanceSequences')
+    .values({ organizationId, lastSeq: count })
+    .onConflict((oc) =>
+      oc
+        .column('organizationId')
+        .doUpdateSet({ lastSeq: sql<number>`attendance_sequences.last_seq + ${count}` }),
+    )
+    .returning('lastSeq')
+    .executeTakeFirstOrThrow();
+  return Number(row.lastSeq) - count + 1;
+}
+
 export function shiftTypeFromRow(row: Pick<ShiftTypesTable, 'id' | 'name' | 'definition'>): ShiftType {
   const def = JSON.parse(row.definition) as Omit<ShiftType, 'id' | 'name'>;
   return { ...def, id: row.id, name: row.name };
