@@ -10,3 +10,4 @@ export * from './reports.js';
 export * from './faces.js';
 export * from './analytics.js';
 export * from './leave.js';
+export * from './attendance.js';

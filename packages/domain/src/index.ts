@@ -10,3 +10,6 @@ export * from './attendance.js';
 export * from './report.js';
 export * from './recognition.js';
 export * from './leave.js';
+export * from './shifts.js';
+export * from './attendance-day.js';
+export * from './attendance-reason.js';

@@ -36,6 +36,7 @@ const TABLE: Record<Permission, readonly [boolean, boolean, boolean, boolean, bo
   'leave:approve': [Y, Y, N, N, N],
   'face:own:register': [Y, Y, Y, Y, Y],
   'leave:manage': [Y, N, N, N, N],
+  'shift:manage': [Y, N, N, N, N],
 };
 
 const rows = PERMISSIONS.flatMap((permission) =>

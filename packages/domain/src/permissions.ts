@@ -30,6 +30,8 @@ export const PERMISSIONS = [
   'face:own:register',
   /** Leave types and yearly allocations; sees every request of the organization. */
   'leave:manage',
+  // Shift types, rosters, holiday calendars and recomputing attendance periods (admin by default).
+  'shift:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

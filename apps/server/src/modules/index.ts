@@ -33,6 +33,7 @@ import {
   LeaveTypesService,
   registerLeaveRoutes,
 } from './leave/index.js';
+import { registerAttendanceModule, type AttendanceModule } from './attendance/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -48,6 +49,8 @@ export interface Modules {
   alerts: AlertsService;
   pipeline: PipelineService;
   leave: { types: LeaveTypesService; requests: LeaveRequestsService; queries: LeaveQueries };
+  /** Attendance events, days, shifts, holidays and corrections. */
+  attendance: AttendanceModule;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -77,6 +80,7 @@ export async function registerModules(
   registerReportRoutes(app, ctx, reports);
   const cameras = new CameraRegistry(ctx);
   const alerts = new AlertsService(ctx, notifications);
+  const attendance = registerAttendanceModule(app, ctx);
   const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv(ctx.env));
   const pipeline = new PipelineService(ctx, cameras, presence, faces);
   pipeline.registerReadiness(readiness);
@@ -105,6 +109,7 @@ export async function registerModules(
     alerts,
     pipeline,
     leave: { types: leaveTypes, requests: leaveRequests, queries: new LeaveQueries(ctx.db) },
+    attendance,
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());

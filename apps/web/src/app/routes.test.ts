@@ -32,6 +32,7 @@ describe('route table', () => {
     expect(visible).not.toContain('/settings/users');
     expect(visible).not.toContain('/leave/approvals');
     expect(visible).not.toContain('/settings/leave');
+    expect(visible).not.toContain('/attendance');
     const admin = session([
       'member:view',
       'member:manage',
@@ -47,6 +48,7 @@ describe('route table', () => {
       'leave:request',
       'leave:approve',
       'leave:manage',
+      'attendance:record:view',
     ]);
     expect(APP_ROUTES.every((r) => hasPermission(admin, r.permission))).toBe(true);
   });

@@ -34,6 +34,12 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.presenceLog', icon: 'clipboard', section: 'main' },
   },
   {
+    path: '/attendance',
+    component: page(() => import('../pages/attendance/attendance-page'), 'AttendancePage'),
+    permission: 'attendance:record:view',
+    nav: { label: 'nav.attendance', icon: 'clipboard', section: 'main' },
+  },
+  {
     path: '/alerts',
     component: page(() => import('../pages/alerts/alerts-page'), 'AlertsPage'),
     permission: 'alert:view',

@@ -6,6 +6,7 @@ import { dashboardEn, dashboardNavEn } from './dashboard/en';
 import { whatsappEn } from './whatsapp/en';
 import { firstHourEn } from './first-hour/en';
 import { leaveEn, leaveNavEn } from './leave/en';
+import { attendanceEn, attendanceNavEn } from './attendance/en';
 
 export const en = {
   app: {
@@ -63,6 +64,7 @@ export const en = {
     closeMenu: 'Close menu',
     ...dashboardNavEn,
     ...leaveNavEn,
+    ...attendanceNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -407,6 +409,7 @@ export const en = {
   wa: whatsappEn,
   fh: firstHourEn,
   lv: leaveEn,
+  att: attendanceEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

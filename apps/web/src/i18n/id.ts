@@ -3,6 +3,7 @@ import { dashboardId, dashboardNavId } from './dashboard/id';
 import { whatsappId } from './whatsapp/id';
 import { firstHourId } from './first-hour/id';
 import { leaveId, leaveNavId } from './leave/id';
+import { attendanceId, attendanceNavId } from './attendance/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -61,6 +62,7 @@ export const id: Messages = {
     closeMenu: 'Tutup menu',
     ...dashboardNavId,
     ...leaveNavId,
+    ...attendanceNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -407,4 +409,5 @@ export const id: Messages = {
   wa: whatsappId,
   fh: firstHourId,
   lv: leaveId,
+  att: attendanceId,
 };

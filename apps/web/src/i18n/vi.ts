@@ -3,6 +3,7 @@ import { dashboardVi, dashboardNavVi } from './dashboard/vi';
 import { whatsappVi } from './whatsapp/vi';
 import { firstHourVi } from './first-hour/vi';
 import { leaveVi, leaveNavVi } from './leave/vi';
+import { attendanceVi, attendanceNavVi } from './attendance/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -61,6 +62,7 @@ export const vi: Messages = {
     closeMenu: 'Đóng menu',
     ...dashboardNavVi,
     ...leaveNavVi,
+    ...attendanceNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -404,4 +406,5 @@ export const vi: Messages = {
   wa: whatsappVi,
   fh: firstHourVi,
   lv: leaveVi,
+  att: attendanceVi,
 };

@@ -1,4 +1,9 @@
-export { PresenceService, type Sighting, type PresenceOptions } from './presence.service.js';
+export {
+  PresenceService,
+  type Sighting,
+  type PresenceOptions,
+  type PresenceStayRecorded,
+} from './presence.service.js';
 export { PresenceQueries } from './presence-queries.service.js';
 export { registerPresenceRoutes } from './presence.routes.js';
 export { presenceOptionsFromEnv } from './presence-options.js';

@@ -188,8 +188,9 @@ export class PresenceService {
         });
       }
       const now = this.ctx.clock.nowMs();
-      await this.ctx.db.transaction().execute(async (trx) => {
+      const stay = await this.ctx.db.transaction().execute(async (trx) => {
         let intervalId: string;
+        let recorded: Omit<PresenceStayRecorded, 'organizationId' | 'employeeId' | 'cameraName'>;
         if (extend) {
           intervalId = last.id;
           const cur = await trx
@@ -207,8 +208,21 @@ export class PresenceService {
             })
             .where('id', '=', last.id)
             .execute();
+          const stayRow = await trx
+            .selectFrom('presenceIntervals')
+            .select(['startedAt', 'lastSeenTs', 'bestSimilarity', 'snapshotId'])
+            .where('id', '=', last.id)
+            .executeTakeFirstOrThrow();
+          recorded = { intervalId: last.id, ...stayRow };
         } else {
           intervalId = newId(p.firstMs);
+          recorded = {
+            intervalId,
+            startedAt: p.firstMs,
+            lastSeenTs: p.lastMs,
+            bestSimilarity: p.bestSimilarity,
+            snapshotId,
+          };
           await trx
             .insertInto('presenceIntervals')
             .values({
@@ -267,6 +281,14 @@ export class PresenceService {
             .where('employeeId', '=', p.employeeId)
             .execute();
         }
+        return recorded;
+      });
+      // After commit: attendance turns the stay's first and last sighting into events.
+      this.ctx.events.publish('presence.stay.recorded', {
+        ...stay,
+        organizationId: p.organizationId,
+        employeeId: p.employeeId,
+        cameraName: p.cameraName,
       });
     }
     return batch.length;
@@ -570,8 +592,22 @@ function explicitAbsentMinutes(configJson: string): number | null {
   }
 }
 
+/** A presence interval as it stands after a flush. */
+export interface PresenceStayRecorded {
+  organizationId: string;
+  employeeId: string;
+  intervalId: string;
+  cameraName: string;
+  startedAt: number;
+  lastSeenTs: number;
+  bestSimilarity: number;
+  snapshotId: string | null;
+}
+
 declare module '../../platform/events/event-bus.js' {
   interface HadirEvents {
     'presence.changed': { organizationId: string; presence: PresenceChange };
+    /** A stay was opened or extended (one per flushed batch entry). */
+    'presence.stay.recorded': PresenceStayRecorded;
   }
 }

@@ -5,6 +5,7 @@ import type { NotificationTables } from './tables/notifications.js';
 import type { AuthTables } from './tables/auth.js';
 import type { PresenceStayTables } from './tables/presence-stays.js';
 import type { LeaveTables } from './tables/leave.js';
+import type { AttendanceTables } from './tables/attendance.js';
 
 /** The whole database, composed from each slice's tables (add yours with `&`). */
-export type DB = FoundationTables & PresenceTables & FacesTables & NotificationTables & AuthTables & PresenceStayTables & LeaveTables;
+export type DB = FoundationTables & PresenceTables & FacesTables & NotificationTables & AuthTables & PresenceStayTables & LeaveTables & AttendanceTables;

@@ -9,6 +9,7 @@ import { authHardening } from './0035-auth-hardening.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 import { leave } from './0050-leave.js';
+import { attendance } from './0040-attendance.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: HadirMigration[] = [
   notificationTemplateValues,
   presenceStayCameras,
   leave,
+  attendance,
 ];

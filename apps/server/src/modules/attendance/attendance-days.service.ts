@@ -1,0 +1,312 @@
+import {
+  addDays,
+  attendanceDayChanged,
+  deriveAttendanceDay,
+  isValidLocalDate,
+  rosterDayFor,
+  zonedDayBounds,
+  type AttendanceDay,
+  type AttendanceDayStatus,
+  type AttendanceEventInput,
+  type AttendanceReason,
+  type AttendanceSource,
+  type LeaveForDay,
+} from '@hadir/domain';
+import type { ServerContext } from '../../context.js';
+import { badRequest, notFound } from '../../platform/http/errors.js';
+import { newId } from '../../platform/ids/ids.js';
+import { getOrganizationSettings } from '../organizations/index.js';
+import { loadCorrections, loadHolidays, loadRoster, reserveSeqs } from './attendance.repository.js';
+import { NO_LEAVE, type LeaveSource } from './leave-source.js';
+
+/** The longest period one recompute may cover (a preview of a year for everyone is not a request). */
+export const MAX_RECOMPUTE_DAYS = 62;
+
+export interface DayChange {
+  employeeId: string;
+  date: string;
+  before: AttendanceDay | null;
+  after: AttendanceDay;
+}
+
+interface StoredRow {
+  id: string;
+  employeeId: string;
+  workDate: string;
+  shiftTypeId: string | null;
+  checkIn: number | null;
+  checkOut: number | null;
+  workedMinutes: number;
+  breakMinutes: number;
+  lateMinutes: number;
+  earlyLeaveMinutes: number;
+  status: string;
+  reason: string;
+  sources: string;
+  version: number;
+}
+
+export function dayFromRow(r: StoredRow): AttendanceDay {
+  return {
+    employeeId: r.employeeId,
+    date: r.workDate,
+    status: r.status as AttendanceDayStatus,
+    reason: JSON.parse(r.reason) as AttendanceReason,
+    shiftTypeId: r.shiftTypeId,
+    checkInMs: r.checkIn,
+    checkOutMs: r.checkOut,
+    workedMinutes: r.workedMinutes,
+    breakMinutes: r.breakMinutes,
+    lateMinutes: r.lateMinutes,
+    earlyLeaveMinutes: r.earlyLeaveMinutes,
+    sources: JSON.parse(r.sources) as AttendanceSource[],
+  };
+}
+
+function datesBetween(fromDate: string, toDate: string): string[] {
+  const out: string[] = [];
+  for (let d = fromDate; d <= toDate; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/**
+ * Derives attendance days from stored events and rules, and stores the ones that changed. Idempotent:
+ * a second run over the same inputs writes nothing and publishes nothing.
+ */
+export class AttendanceDaysService {
+  constructor(
+    private readonly ctx: ServerContext,
+    private leave: LeaveSource = NO_LEAVE,
+  ) {}
+
+  /** Wired by the composition root once the leave module exists. */
+  setLeaveSource(source: LeaveSource): void {
+    this.leave = source;
+  }
+
+  /** Re-derives one employee's days and stores what changed; the public seam for other modules. */
+  async recomputeEmployeeRange(
+    organizationId: string,
+    employeeId: string,
+    fromDate: string,
+    toDate: string,
+  ): Promise<DayChange[]> {
+    return this.apply(organizationId, fromDate, toDate, [employeeId]);
+  }
+
+  /** 404 unless the employee belongs to the organization. */
+  async assertEmployee(organizationId: string, employeeId: string): Promise<void> {
+    const row = await this.ctx.db
+      .selectFrom('employees')
+      .select('id')
+      .where('organizationId', '=', organizationId)
+      .where('id', '=', employeeId)
+      .executeTakeFirst();
+    if (!row) throw notFound('Employee');
+  }
+
+  /** What a recompute would change, without writing. */
+  async preview(
+    organizationId: string,
+    fromDate: string,
+    toDate: string,
+    employeeIds: readonly string[] | null = null,
+  ): Promise<DayChange[]> {
+    return this.derive(organizationId, fromDate, toDate, employeeIds);
+  }
+
+  async apply(
+    organizationId: string,
+    fromDate: string,
+    toDate: string,
+    employeeIds: readonly string[] | null = null,
+  ): Promise<DayChange[]> {
+    const changes = await this.derive(organizationId, fromDate, toDate, employeeIds);
+    if (changes.length === 0) return changes;
+    const now = this.ctx.clock.nowMs();
+    // Chunks keep a month for thousands of employees from holding one giant transaction; new days are
+    // inserted in bulk, existing ones updated one by one (only those that changed).
+    for (let i = 0; i < changes.length; i += 400) {
+      const chunk = changes.slice(i, i + 400);
+      await this.ctx.db.transaction().execute(async (trx) => {
+        const firstSeq = await reserveSeqs(trx, organizationId, chunk.length);
+        const fresh = [];
+        for (const [k, change] of chunk.entries()) {
+          const values = this.rowValues(change.after, firstSeq + k, now);
+          if (change.before === null) {
+            fresh.push({
+              id: newId(now),
+              organizationId,
+              employeeId: change.after.employeeId,
+              workDate: change.after.date,
+              version: 1,
+              ...values,
+            });
+          } else {
+            await trx
+              .updateTable('attendanceDays')
+              .set((eb) => ({ ...values, version: eb('version', '+', 1) }))
+              .where('organizationId', '=', organizationId)
+              .where('employeeId', '=', change.after.employeeId)
+              .where('workDate', '=', change.after.date)
+              .execute();
+          }
+        }
+        if (fresh.length > 0) await trx.insertInto('attendanceDays').values(fresh).execute();
+      });
+    }
+    for (const change of changes) {
+      this.ctx.events.publish('attendance.day.changed', {
+        organizationId,
+        employeeId: change.employeeId,
+        date: change.date,
+        status: change.after.status,
+        previousStatus: change.before?.status ?? null,
+      });
+    }
+    return changes;
+  }
+
+  private rowValues(a: AttendanceDay, seq: number, now: number) {
+    return {
+      shiftTypeId: a.shiftTypeId,
+      checkIn: a.checkInMs,
+      checkOut: a.checkOutMs,
+      workedMinutes: a.workedMinutes,
+      breakMinutes: a.breakMinutes,
+      lateMinutes: a.lateMinutes,
+      earlyLeaveMinutes: a.earlyLeaveMinutes,
+      status: a.status,
+      reason: JSON.stringify(a.reason),
+      sources: JSON.stringify(a.sources),
+      changedSeq: seq,
+      computedAt: now,
+    };
+  }
+
+  private async derive(
+    organizationId: string,
+    fromDate: string,
+    toDate: string,
+    employeeIds: readonly string[] | null,
+  ): Promise<DayChange[]> {
+    if (!isValidLocalDate(fromDate) || !isValidLocalDate(toDate))
+      throw badRequest('invalid_date', 'Dates must be valid YYYY-MM-DD');
+    if (toDate < fromDate) throw badRequest('invalid_range', 'The end date is before the start date');
+    const dates = datesBetween(fromDate, toDate);
+    if (dates.length > MAX_RECOMPUTE_DAYS)
+      throw badRequest('range_too_long', `At most ${MAX_RECOMPUTE_DAYS} days at a time`);
+    const db = this.ctx.db;
+    const settings = await getOrganizationSettings(db, organizationId);
+    const tz = settings.timeZone;
+
+    let employeesQuery = db
+      .selectFrom('employees')
+      .leftJoin('areas', 'areas.id', 'employees.areaId')
+      .select(['employees.id', 'employees.departmentId', 'areas.siteId'])
+      .where('employees.organizationId', '=', organizationId)
+      .orderBy('employees.id');
+    if (employeeIds !== null) {
+      if (employeeIds.length === 0) return [];
+      employeesQuery = employeesQuery.where('employees.id', 'in', [...employeeIds]);
+    } else {
+      employeesQuery = employeesQuery.where('employees.status', '=', 'active');
+    }
+    const employees = await employeesQuery.execute();
+    if (employeeIds !== null && employees.length !== new Set(employeeIds).size) throw notFound('Employee');
+    if (employees.length === 0) return [];
+    const ids = employees.map((e) => e.id);
+
+    const { shiftTypes, assignments } = await loadRoster(db, organizationId, settings);
+    const holidays = await loadHolidays(db, organizationId, fromDate, toDate);
+    const corrections = await loadCorrections(db, organizationId, fromDate, toDate, employeeIds);
+    const leave = new Map<string, LeaveForDay>();
+    for (const l of await this.leave.approvedLeave(
+      organizationId,
+      fromDate,
+      toDate,
+      employeeIds ?? undefined,
+    )) {
+      const key = `${l.employeeId}|${l.date}`;
+      // A full day wins over a half day recorded for the same date.
+      if (!leave.has(key) || l.portion === 'full') leave.set(key, l);
+    }
+
+    // Night shifts and ±windows reach a day either side of the range.
+    const fromMs = zonedDayBounds(tz, addDays(fromDate, -1)).startMs;
+    const toMs = zonedDayBounds(tz, addDays(toDate, 2)).endMs;
+    const eventsByEmployee = new Map<string, AttendanceEventInput[]>();
+    const storedByKey = new Map<string, AttendanceDay>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const slice = ids.slice(i, i + 500);
+      const events = await db
+        .selectFrom('attendanceEvents')
+        .select(['id', 'employeeId', 'occurredAt', 'kind', 'source', 'label'])
+        .where('organizationId', '=', organizationId)
+        .where('employeeId', 'in', slice)
+        .where('occurredAt', '>=', fromMs)
+        .where('occurredAt', '<', toMs)
+        .execute();
+      for (const e of events) {
+        const list = eventsByEmployee.get(e.employeeId) ?? [];
+        list.push({
+          id: e.id,
+          occurredAtMs: e.occurredAt,
+          kind: e.kind as AttendanceEventInput['kind'],
+          source: e.source as AttendanceEventInput['source'],
+          label: e.label,
+        });
+        eventsByEmployee.set(e.employeeId, list);
+      }
+      const stored = await db
+        .selectFrom('attendanceDays')
+        .selectAll()
+        .where('organizationId', '=', organizationId)
+        .where('employeeId', 'in', slice)
+        .where('workDate', '>=', fromDate)
+        .where('workDate', '<=', toDate)
+        .execute();
+      for (const row of stored) storedByKey.set(`${row.employeeId}|${row.workDate}`, dayFromRow(row));
+    }
+
+    const asOfMs = this.ctx.clock.nowMs();
+    const changes: DayChange[] = [];
+    for (const employee of employees) {
+      const events = eventsByEmployee.get(employee.id) ?? [];
+      for (const date of dates) {
+        const key = `${employee.id}|${date}`;
+        const roster = rosterDayFor(assignments, shiftTypes, employee, date);
+        const holiday =
+          holidays.find((h) => h.date === date && (h.siteId === null || h.siteId === employee.siteId)) ??
+          null;
+        const after = deriveAttendanceDay({
+          employeeId: employee.id,
+          date,
+          timeZone: tz,
+          shiftType: roster.kind === 'shift' ? roster.shiftType : null,
+          holiday: holiday && { name: holiday.name },
+          leave: leave.get(key) ?? null,
+          events,
+          correction: corrections.get(key) ?? null,
+          asOfMs,
+        });
+        const before = storedByKey.get(key) ?? null;
+        if (attendanceDayChanged(before, after))
+          changes.push({ employeeId: employee.id, date, before, after });
+      }
+    }
+    return changes;
+  }
+}
+
+declare module '../../platform/events/event-bus.js' {
+  interface HadirEvents {
+    'attendance.day.changed': {
+      organizationId: string;
+      employeeId: string;
+      date: string;
+      status: AttendanceDayStatus;
+      previousStatus: AttendanceDayStatus | null;
+    };
+  }
+}

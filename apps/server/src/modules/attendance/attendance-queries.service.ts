@@ -1,0 +1,122 @@
+import type { AttendanceDayView, AttendanceDaysPage, AttendanceDaysQuery } from '@hadir/contracts';
+import {
+  describeAttendanceReason,
+  isValidLocalDate,
+  zonedDayBounds,
+  addDays,
+  type Locale,
+} from '@hadir/domain';
+import type { ServerContext } from '../../context.js';
+import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
+import { badRequest } from '../../platform/http/errors.js';
+import { getOrganizationSettings } from '../organizations/index.js';
+import { dayFromRow } from './attendance-days.service.js';
+import type { AttendanceEventsService } from './attendance-events.service.js';
+
+function encodeCursor(date: string, employeeId: string): string {
+  return Buffer.from(`${date}|${employeeId}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { date: string; employeeId: string } {
+  const [date = '', employeeId = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!isValidLocalDate(date) || employeeId === '')
+    throw badRequest('invalid_cursor', 'The cursor is not valid');
+  return { date, employeeId };
+}
+
+/** Reads for the attendance pages: the list (keyset by date, employee) and one day with its events. */
+export class AttendanceQueries {
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly events: AttendanceEventsService,
+  ) {}
+
+  async list(organizationId: string, q: AttendanceDaysQuery): Promise<AttendanceDaysPage> {
+    if (!isValidLocalDate(q.from) || !isValidLocalDate(q.to))
+      throw badRequest('invalid_date', 'Invalid date');
+    if (q.to < q.from) throw badRequest('invalid_range', 'The end date is before the start date');
+    const settings = await getOrganizationSettings(this.ctx.db, organizationId);
+    const locale: Locale = q.locale ?? settings.locale;
+    let query = this.ctx.db
+      .selectFrom('attendanceDays as d')
+      .innerJoin('employees as e', 'e.id', 'd.employeeId')
+      .selectAll('d')
+      .select(['e.employeeCode', 'e.name as employeeName'])
+      .where('d.organizationId', '=', organizationId)
+      .where('e.organizationId', '=', organizationId)
+      .where('d.workDate', '>=', q.from)
+      .where('d.workDate', '<=', q.to)
+      .orderBy('d.workDate', 'desc')
+      .orderBy('d.employeeId')
+      .limit(q.limit + 1);
+    if (q.status) query = query.where('d.status', '=', q.status);
+    if (q.employeeId) query = query.where('d.employeeId', '=', q.employeeId);
+    if (q.departmentId) query = query.where('e.departmentId', '=', q.departmentId);
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      query = query.where((eb) =>
+        eb.or([
+          eb('d.workDate', '<', c.date),
+          eb.and([eb('d.workDate', '=', c.date), eb('d.employeeId', '>', c.employeeId)]),
+        ]),
+      );
+    }
+    const rows = await query.execute();
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => this.present(r, locale, settings.timeZone)),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.workDate, last.employeeId) : null,
+    };
+  }
+
+  async detail(organizationId: string, employeeId: string, date: string, localeIn?: Locale) {
+    const settings = await getOrganizationSettings(this.ctx.db, organizationId);
+    const page = await this.list(organizationId, {
+      from: date,
+      to: date,
+      employeeId,
+      limit: 1,
+      locale: localeIn,
+    });
+    const fromMs = zonedDayBounds(settings.timeZone, addDays(date, -1)).startMs;
+    const toMs = zonedDayBounds(settings.timeZone, addDays(date, 1)).endMs;
+    const events = await this.events.listForEmployee(organizationId, employeeId, fromMs, toMs);
+    return {
+      day: page.items[0] ?? null,
+      events: events.map((e) => ({
+        id: e.id,
+        occurredAt: toIso(e.occurredAtMs),
+        kind: e.kind,
+        source: e.source,
+        label: e.label,
+      })),
+    };
+  }
+
+  present(
+    r: Parameters<typeof dayFromRow>[0] & { employeeCode: string; employeeName: string },
+    locale: Locale,
+    timeZone: string,
+  ): AttendanceDayView {
+    const day = dayFromRow(r);
+    return {
+      employeeId: r.employeeId,
+      employeeCode: r.employeeCode,
+      employeeName: r.employeeName,
+      date: r.workDate,
+      status: day.status,
+      reason: day.reason,
+      reasonText: describeAttendanceReason(day.reason, locale, timeZone),
+      shiftTypeId: day.shiftTypeId,
+      checkInAt: toIsoOrNull(day.checkInMs),
+      checkOutAt: toIsoOrNull(day.checkOutMs),
+      workedMinutes: day.workedMinutes,
+      breakMinutes: day.breakMinutes,
+      lateMinutes: day.lateMinutes,
+      earlyLeaveMinutes: day.earlyLeaveMinutes,
+      sources: day.sources,
+      version: r.version,
+    };
+  }
+}

@@ -1,0 +1,368 @@
+import {
+  AttendanceCorrectionCreate,
+  AttendanceCorrectionDecision,
+  AttendanceCorrectionList,
+  AttendanceCorrectionsQuery,
+  AttendanceDayDetail,
+  AttendanceDayDetailQuery,
+  AttendanceDayParams,
+  AttendanceDaysPage,
+  AttendanceDaysQuery,
+  AttendanceEventCreate,
+  AttendanceEventCreated,
+  AttendanceIdParam,
+  HolidayCalendarCreate,
+  HolidayCalendarList,
+  HolidayImport,
+  HolidaysAdded,
+  NationalHolidayLoad,
+  RecomputeRequest,
+  RecomputeResult,
+  ShiftAssignmentInput,
+  ShiftAssignmentList,
+  ShiftTypeInput,
+  ShiftTypeList,
+  ShiftTypeView,
+} from '@hadir/contracts';
+import { describeAttendanceReason } from '@hadir/domain';
+import { z } from 'zod';
+import type { ServerContext } from '../../context.js';
+import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
+import type { HttpApp } from '../../platform/http/app.js';
+import { forbidden } from '../../platform/http/errors.js';
+import { authOf, orgOf } from '../auth/index.js';
+import { getOrganizationSettings } from '../organizations/index.js';
+import type { AttendanceQueries } from './attendance-queries.service.js';
+import type { AttendanceModule } from './index.js';
+import type { CorrectionView } from './corrections.service.js';
+
+const Created = z.object({ id: z.string() });
+const tags = ['attendance'];
+
+function actorOf(req: Parameters<typeof authOf>[0]) {
+  const auth = authOf(req);
+  return { userId: auth.userId ?? `token:${auth.tokenId ?? 'unknown'}`, tokenId: auth.tokenId };
+}
+
+const presentCorrection = (c: CorrectionView) => ({
+  id: c.id,
+  employeeId: c.employeeId,
+  date: c.date,
+  checkInAt: toIsoOrNull(c.checkInMs),
+  checkOutAt: toIsoOrNull(c.checkOutMs),
+  status: c.status,
+  note: c.note,
+  kind: c.kind,
+  state: c.state,
+  createdAt: toIso(c.createdAtMs),
+  decidedAt: toIsoOrNull(c.decidedAtMs),
+  decisionComment: c.decisionComment,
+});
+
+export function registerAttendanceRoutes(
+  app: HttpApp,
+  ctx: ServerContext,
+  attendance: AttendanceModule,
+  queries: AttendanceQueries,
+): void {
+  app.get(
+    '/api/attendance/days',
+    {
+      config: { auth: 'attendance:record:view' },
+      schema: {
+        tags,
+        summary: 'Attendance days (newest date first, keyset paging) with status and reason',
+        querystring: AttendanceDaysQuery,
+        response: { 200: AttendanceDaysPage },
+      },
+    },
+    async (req) => queries.list(orgOf(req), req.query),
+  );
+  app.get(
+    '/api/attendance/days/:employeeId/:date',
+    {
+      config: { auth: 'attendance:record:view' },
+      schema: {
+        tags,
+        summary: 'One attendance day with the raw events it was derived from',
+        params: AttendanceDayParams,
+        querystring: AttendanceDayDetailQuery,
+        response: { 200: AttendanceDayDetail },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      await attendance.days.assertEmployee(orgId, req.params.employeeId);
+      return queries.detail(orgId, req.params.employeeId, req.params.date, req.query.locale);
+    },
+  );
+  app.post(
+    '/api/attendance/events',
+    {
+      config: { auth: 'attendance:record:create' },
+      schema: {
+        tags,
+        summary: 'Record a check-in/out (officer or manual); an Idempotency-Key header stores it once',
+        body: AttendanceEventCreate,
+        response: { 200: AttendanceEventCreated },
+      },
+    },
+    async (req) => {
+      const key = req.headers['idempotency-key'];
+      const auth = authOf(req);
+      const { event, created } = await attendance.events.record(orgOf(req), {
+        employeeId: req.body.employeeId,
+        occurredAtMs: Date.parse(req.body.occurredAt),
+        kind: req.body.kind,
+        source: req.body.source,
+        label: req.body.label ?? null,
+        recordedBy: auth.userId,
+        ...(typeof key === 'string' && key.length > 0
+          ? { idempotencyKey: `client:${key.slice(0, 200)}` }
+          : {}),
+      });
+      return { id: event.id, created };
+    },
+  );
+
+  app.get(
+    '/api/attendance/corrections',
+    {
+      config: { auth: 'attendance:approve' },
+      schema: {
+        tags,
+        summary: 'Corrections and regularization requests (the approvals inbox with state=pending)',
+        querystring: AttendanceCorrectionsQuery,
+        response: { 200: AttendanceCorrectionList },
+      },
+    },
+    async (req) => ({
+      items: (await attendance.corrections.list(orgOf(req), req.query)).map(presentCorrection),
+    }),
+  );
+  app.post(
+    '/api/attendance/corrections',
+    {
+      config: { auth: 'attendance:approve' },
+      schema: {
+        tags,
+        summary: 'Correct a day (manager/HR): new times and/or a status, with a reason; audited',
+        body: AttendanceCorrectionCreate,
+        response: { 201: Created },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const { id } = await attendance.corrections.correct(
+        orgOf(req),
+        {
+          employeeId: b.employeeId,
+          date: b.date,
+          checkInMs: b.checkInAt ? Date.parse(b.checkInAt) : null,
+          checkOutMs: b.checkOutAt ? Date.parse(b.checkOutAt) : null,
+          status: b.status ?? null,
+          note: b.note,
+        },
+        actorOf(req),
+      );
+      return reply.code(201).send({ id });
+    },
+  );
+  app.post(
+    '/api/attendance/regularizations',
+    {
+      config: { auth: 'attendance:record:view:own' },
+      schema: {
+        tags,
+        summary: 'Ask for a correction of your own day (needs your user linked to your employee record)',
+        body: AttendanceCorrectionCreate,
+        response: { 201: Created },
+      },
+    },
+    async (req, reply) => {
+      const auth = authOf(req);
+      if (auth.employeeId === null || auth.employeeId !== req.body.employeeId)
+        throw forbidden('You can only ask for corrections of your own attendance');
+      const b = req.body;
+      const { id } = await attendance.corrections.request(
+        orgOf(req),
+        {
+          employeeId: b.employeeId,
+          date: b.date,
+          checkInMs: b.checkInAt ? Date.parse(b.checkInAt) : null,
+          checkOutMs: b.checkOutAt ? Date.parse(b.checkOutAt) : null,
+          status: b.status ?? null,
+          note: b.note,
+        },
+        actorOf(req),
+      );
+      return reply.code(201).send({ id });
+    },
+  );
+  app.post(
+    '/api/attendance/corrections/:id/decision',
+    {
+      config: { auth: 'attendance:approve' },
+      schema: {
+        tags,
+        summary: 'Approve or reject a regularization request',
+        params: AttendanceIdParam,
+        body: AttendanceCorrectionDecision,
+        response: { 200: z.object({ changed: z.number().int() }) },
+      },
+    },
+    async (req) => {
+      const { changes } = await attendance.corrections.decide(
+        orgOf(req),
+        req.params.id,
+        req.body.decision,
+        req.body.comment,
+        actorOf(req),
+      );
+      return { changed: changes.length };
+    },
+  );
+
+  app.get(
+    '/api/attendance/shift-types',
+    {
+      config: { auth: 'attendance:record:view' },
+      schema: { tags, summary: 'Shift types', response: { 200: ShiftTypeList } },
+    },
+    async (req) => ({ items: await attendance.shifts.listTypes(orgOf(req)) }),
+  );
+  app.post(
+    '/api/attendance/shift-types',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Create a shift type',
+        body: ShiftTypeInput,
+        response: { 201: ShiftTypeView },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await attendance.shifts.saveType(orgOf(req), null, req.body, actorOf(req))),
+  );
+  app.put(
+    '/api/attendance/shift-types/:id',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Change a shift type (recompute a period to apply it to past days)',
+        params: AttendanceIdParam,
+        body: ShiftTypeInput,
+        response: { 200: ShiftTypeView },
+      },
+    },
+    async (req) => attendance.shifts.saveType(orgOf(req), req.params.id, req.body, actorOf(req)),
+  );
+  app.get(
+    '/api/attendance/assignments',
+    {
+      config: { auth: 'attendance:record:view' },
+      schema: { tags, summary: 'Shift assignments and rosters', response: { 200: ShiftAssignmentList } },
+    },
+    async (req) => ({ items: await attendance.shifts.listAssignments(orgOf(req)) }),
+  );
+  app.post(
+    '/api/attendance/assignments',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Assign a weekly pattern or a rotation to an employee, a department or everyone',
+        body: ShiftAssignmentInput,
+        response: { 201: Created },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await attendance.shifts.createAssignment(orgOf(req), req.body, actorOf(req))),
+  );
+
+  app.get(
+    '/api/attendance/holiday-calendars',
+    {
+      config: { auth: 'attendance:record:view' },
+      schema: { tags, summary: 'Holiday calendars with their days', response: { 200: HolidayCalendarList } },
+    },
+    async (req) => ({ items: await attendance.holidays.list(orgOf(req)) }),
+  );
+  app.post(
+    '/api/attendance/holiday-calendars',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Create a holiday calendar for the organization or one site',
+        body: HolidayCalendarCreate,
+        response: { 201: Created },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await attendance.holidays.createCalendar(orgOf(req), req.body, actorOf(req))),
+  );
+  app.post(
+    '/api/attendance/holiday-calendars/:id/import',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Import holidays from CSV (date,name) or iCalendar; any bad line refuses the file',
+        params: AttendanceIdParam,
+        body: HolidayImport,
+        response: { 200: HolidaysAdded },
+      },
+    },
+    async (req) => attendance.holidays.importFile(orgOf(req), req.params.id, req.body, actorOf(req)),
+  );
+  app.post(
+    '/api/attendance/holiday-calendars/:id/national',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: "Load a country's national holidays (Indonesia, Vietnam 2026)",
+        params: AttendanceIdParam,
+        body: NationalHolidayLoad,
+        response: { 200: HolidaysAdded },
+      },
+    },
+    async (req) => attendance.holidays.loadNational(orgOf(req), req.params.id, req.body.set, actorOf(req)),
+  );
+
+  app.post(
+    '/api/attendance/recompute',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Re-derive a period after a rule change: preview (apply=false) or apply',
+        body: RecomputeRequest,
+        response: { 200: RecomputeResult },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      const { from, to, employeeId, apply } = req.body;
+      const ids = employeeId ? [employeeId] : null;
+      const changes = apply
+        ? await attendance.days.apply(orgId, from, to, ids)
+        : await attendance.days.preview(orgId, from, to, ids);
+      const { locale, timeZone } = await getOrganizationSettings(ctx.db, orgId);
+      return {
+        applied: apply,
+        changes: changes.slice(0, 5000).map((c) => ({
+          employeeId: c.employeeId,
+          date: c.date,
+          before: c.before?.status ?? null,
+          after: c.after.status,
+          reasonBefore: c.before ? describeAttendanceReason(c.before.reason, locale, timeZone) : null,
+          reasonAfter: describeAttendanceReason(c.after.reason, locale, timeZone),
+        })),
+      };
+    },
+  );
+}

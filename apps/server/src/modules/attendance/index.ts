@@ -1,0 +1,63 @@
+import type { ServerContext } from '../../context.js';
+import type { HttpApp } from '../../platform/http/app.js';
+import { AttendanceQueries } from './attendance-queries.service.js';
+import { registerAttendanceRoutes } from './attendance.routes.js';
+import { AttendanceDaysService } from './attendance-days.service.js';
+import { AttendanceEventsService } from './attendance-events.service.js';
+import { registerAttendanceJobs } from './attendance.jobs.js';
+import { CorrectionsService } from './corrections.service.js';
+import { HolidaysService } from './holidays.service.js';
+import { NO_LEAVE, type LeaveSource } from './leave-source.js';
+import { ShiftsService } from './shifts.service.js';
+
+export type { LeaveSource, ApprovedLeaveDay } from './leave-source.js';
+export { NO_LEAVE } from './leave-source.js';
+export type { DayChange } from './attendance-days.service.js';
+export type { RecordEventInput, StoredEvent, CameraStay } from './attendance-events.service.js';
+export { NATIONAL_HOLIDAY_SETS, type NationalHolidaySetId } from './national-holidays.js';
+export { parseHolidayCsv, parseHolidayIcs } from './holiday-files.js';
+export { AttendanceDaysService, AttendanceEventsService, CorrectionsService, HolidaysService, ShiftsService };
+
+/** The attendance slice: events in, days derived, rules (shifts, holidays, corrections) around them. */
+export class AttendanceModule {
+  readonly days: AttendanceDaysService;
+  readonly events: AttendanceEventsService;
+  readonly shifts: ShiftsService;
+  readonly holidays: HolidaysService;
+  readonly corrections: CorrectionsService;
+
+  constructor(ctx: ServerContext, leave: LeaveSource = NO_LEAVE) {
+    this.days = new AttendanceDaysService(ctx, leave);
+    this.events = new AttendanceEventsService(ctx);
+    this.shifts = new ShiftsService(ctx);
+    this.holidays = new HolidaysService(ctx);
+    this.corrections = new CorrectionsService(ctx, this.days);
+  }
+
+  /** Re-derives and stores one employee's days (inclusive dates); publishes `attendance.day.changed`. */
+  recomputeEmployeeRange(organizationId: string, employeeId: string, fromDate: string, toDate: string) {
+    return this.days.recomputeEmployeeRange(organizationId, employeeId, fromDate, toDate);
+  }
+
+  /** The leave module's approved leave; until wired, nobody is on leave. */
+  setLeaveSource(source: LeaveSource): void {
+    this.days.setLeaveSource(source);
+  }
+}
+
+/** Builds the slice, registers its routes and job, and turns presence stays into attendance events. */
+export function registerAttendanceModule(
+  app: HttpApp,
+  ctx: ServerContext,
+  leave: LeaveSource = NO_LEAVE,
+): AttendanceModule {
+  const attendance = new AttendanceModule(ctx, leave);
+  registerAttendanceRoutes(app, ctx, attendance, new AttendanceQueries(ctx, attendance.events));
+  registerAttendanceJobs(ctx, attendance.days);
+  ctx.events.subscribe('presence.stay.recorded', (stay) => {
+    attendance.events.recordCameraStay(stay).catch((err: unknown) => {
+      ctx.log.error({ err, employeeId: stay.employeeId }, 'attendance: camera stay not recorded');
+    });
+  });
+  return attendance;
+}
