@@ -80,7 +80,17 @@ export async function registerModules(
   registerReportRoutes(app, ctx, reports);
   const cameras = new CameraRegistry(ctx);
   const alerts = new AlertsService(ctx, notifications);
-  const attendance = registerAttendanceModule(app, ctx);
+  // Approved leave makes a day `excused` and suppresses absence alerts: attendance reads it through its
+  // LeaveSource port, and a decision (approve, cancel) re-derives the days it covers.
+  const leaveQueries = new LeaveQueries(ctx.db);
+  const attendance = registerAttendanceModule(app, ctx, leaveQueries);
+  ctx.events.subscribe('leave.changed', (change) => {
+    attendance
+      .recomputeEmployeeRange(change.organizationId, change.employeeId, change.fromDate, change.toDate)
+      .catch((err: unknown) => {
+        ctx.log.error({ err, employeeId: change.employeeId }, 'attendance: recompute after leave failed');
+      });
+  });
   const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv(ctx.env));
   const pipeline = new PipelineService(ctx, cameras, presence, faces);
   pipeline.registerReadiness(readiness);
@@ -108,7 +118,7 @@ export async function registerModules(
     presence,
     alerts,
     pipeline,
-    leave: { types: leaveTypes, requests: leaveRequests, queries: new LeaveQueries(ctx.db) },
+    leave: { types: leaveTypes, requests: leaveRequests, queries: leaveQueries },
     attendance,
     async start(roles) {
       await faces.start(roles);
