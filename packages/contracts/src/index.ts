@@ -9,3 +9,4 @@ export * from './notifications.js';
 export * from './reports.js';
 export * from './faces.js';
 export * from './analytics.js';
+export * from './videos.js';

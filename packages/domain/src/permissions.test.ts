@@ -35,6 +35,8 @@ const TABLE: Record<Permission, readonly [boolean, boolean, boolean, boolean, bo
   'leave:request': [Y, Y, Y, Y, Y],
   'leave:approve': [Y, Y, N, N, N],
   'face:own:register': [Y, Y, Y, Y, Y],
+  'video:view': [Y, Y, Y, N, N],
+  'video:manage': [Y, N, N, N, N],
 };
 
 const rows = PERMISSIONS.flatMap((permission) =>

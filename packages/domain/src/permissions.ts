@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'leave:request',
   'leave:approve',
   'face:own:register',
+  'video:view',
+  'video:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -53,9 +55,10 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   // Manager acts on their team: acknowledges absence alerts and approves leave. Approving attendance
   // corrections, settings, cameras, users and tokens stay with admin.
-  manager: [...SELF_SERVICE, ...OVERSIGHT, 'alert:acknowledge', 'leave:approve'],
+  // The video library keeps whole recordings: managers and support may watch, only admins upload/delete.
+  manager: [...SELF_SERVICE, ...OVERSIGHT, 'alert:acknowledge', 'leave:approve', 'video:view'],
   // Support sees what a manager sees and changes nothing.
-  support: [...SELF_SERVICE, ...OVERSIGHT],
+  support: [...SELF_SERVICE, ...OVERSIGHT, 'video:view'],
   // Officer runs the capture desk: finds members, registers faces, records attendance, sees face status.
   officer: [
     ...SELF_SERVICE,

@@ -25,6 +25,7 @@ import {
 } from './presence/index.js';
 import { PipelineService, probeCameraSource } from './pipeline/index.js';
 import { registerAnalyticsModule } from './analytics/index.js';
+import { registerVideoModules, type VideoModules } from './videos/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -39,6 +40,8 @@ export interface Modules {
   presence: PresenceService;
   alerts: AlertsService;
   pipeline: PipelineService;
+  /** The video library. */
+  videos: VideoModules;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -75,6 +78,7 @@ export async function registerModules(
   registerPresenceRoutes(app, ctx, new PresenceQueries(ctx));
   registerAlertRoutes(app, alerts);
   registerAnalyticsModule(app, ctx, faces);
+  const videos = registerVideoModules(app, ctx, faces);
 
   const stoppers: (() => Promise<void>)[] = [];
   return {
@@ -89,6 +93,7 @@ export async function registerModules(
     presence,
     alerts,
     pipeline,
+    videos,
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());
@@ -97,6 +102,8 @@ export async function registerModules(
       await cameras.start();
       stoppers.push(() => cameras.stop());
       stoppers.push(await pipeline.start(roles));
+      videos.start(roles);
+      stoppers.push(() => videos.stop());
     },
     async stop() {
       for (const s of stoppers.reverse()) await s();

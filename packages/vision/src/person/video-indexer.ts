@@ -205,7 +205,10 @@ export async function indexVideo(o: IndexVideoOptions): Promise<IndexVideoResult
     persons.push({
       trackIds: members.map((t) => t.id),
       ranges,
-      embedding: centroid(allFaces.filter((f) => f.quality >= minQuality).map((f) => f.embedding)),
+      // Good faces when there are any; else every face (a small or turned face still says something).
+      embedding:
+        centroid(allFaces.filter((f) => f.quality >= minQuality).map((f) => f.embedding)) ??
+        centroid(allFaces.map((f) => f.embedding)),
       faces: allFaces,
       boxes,
       thumbnail: best ? cropRgb(best.frame, best.box) : { data: new Uint8Array(3), width: 1, height: 1 },

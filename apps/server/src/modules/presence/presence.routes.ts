@@ -3,7 +3,7 @@ import { PresenceIntervalsPage, PresenceIntervalsQuery, PresenceList, PresenceQu
 import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
 import type { HttpApp } from '../../platform/http/app.js';
-import { orgOf } from '../auth/index.js';
+import { authOf, orgOf } from '../auth/index.js';
 import type { PresenceQueries } from './presence-queries.service.js';
 
 export function registerPresenceRoutes(app: HttpApp, ctx: ServerContext, queries: PresenceQueries): void {
@@ -69,6 +69,11 @@ export function registerPresenceRoutes(app: HttpApp, ctx: ServerContext, queries
       }),
       ctx.events.subscribe('alert.resolved', (e) => {
         if (e.organizationId === orgId) send({ type: 'alert.resolved', alert: e.alert });
+      }),
+      // Video processing progress only to callers who may see the video library.
+      ctx.events.subscribe('video.progress', ({ organizationId, ...progress }) => {
+        if (organizationId === orgId && authOf(req).permissions.has('video:view'))
+          send({ type: 'video.progress', ...progress });
       }),
     ];
     socket.on('close', () => unsubscribe.forEach((u) => u()));

@@ -5,6 +5,7 @@ import { presence } from './0010-presence.js';
 import { faces } from './0011-faces.js';
 import { notifications } from './0020-notifications.js';
 import { alertSnapshot } from './0021-alert-snapshot.js';
+import { videos } from './0060-videos.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: HadirMigration[] = [
   faces,
   notifications,
   alertSnapshot,
+  videos,
 ];
