@@ -1,13 +1,14 @@
 /**
  * `npm run bench -- <suite> [args]`: runs one benchmark suite and prints its figures.
  * Suites: vision (face engine stages and 1:N matching), api (employee list under load),
- * cameras (N simulated RTSP cameras on one box).
+ * cameras (N simulated RTSP cameras on one box), videos (video library processing, × real time).
  */
 const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   vision: () => import('./bench-vision.js'),
   api: () => import('./bench-api.js'),
   cameras: () => import('./bench-cameras.js'),
   dashboard: () => import('./bench-dashboard.js'),
+  videos: () => import('./bench-videos.js'),
 };
 
 const [suite, ...rest] = process.argv.slice(2);

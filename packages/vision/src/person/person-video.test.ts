@@ -89,3 +89,65 @@ describe.skipIf(!ready)('person tracking on real clips (hand-made ground truth)'
     240_000,
   );
 });
+
+describe.skipIf(!ready)('npm run index-video', () => {
+  it('prints one JSON object as its last line, naming the enrolled person', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const run = promisify(execFile);
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'hadir-index-video-'));
+    try {
+      const gif = path.join(dataDir, 'videos', 'face-demographics-walking-and-pause.gif');
+      // The bald man in the centre, cut from frame 20 of the clip as an enrolment photo.
+      const photo = path.join(tmp, 'man.png');
+      await run(ff!.ffmpeg, [
+        '-v',
+        'error',
+        '-y',
+        '-i',
+        gif,
+        '-vf',
+        'select=eq(n\\,20),crop=140:160:145:10',
+        '-frames:v',
+        '1',
+        photo,
+      ]);
+      const cli = path.join(import.meta.dirname, '../cli/index-video-cli.ts');
+      const { stdout: out } = await run(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          cli,
+          '--video',
+          gif,
+          '--enrol',
+          `Budi=${photo}`,
+          '--models',
+          modelsDir,
+          '--pack',
+          'mobilefacenet',
+          '--json',
+        ],
+        { timeout: 120_000 },
+      );
+      const last = JSON.parse(out.trim().split('\n').at(-1)!) as {
+        persons: { code: string; name?: string; ranges: [number, number][]; faces: number }[];
+        framesAnalyzed: number;
+        durationSec: number;
+        realtimeFactor: number;
+      };
+      expect(last.persons).toHaveLength(3);
+      expect(last.persons.filter((p) => p.name === 'Budi')).toHaveLength(1);
+      expect(last.persons.map((p) => p.code)).toEqual(['PERSON-0001', 'PERSON-0002', 'PERSON-0003']);
+      for (const p of last.persons) expect(p.ranges[0]![1]).toBeGreaterThan(3);
+      expect(last.framesAnalyzed).toBe(17);
+      expect(last.durationSec).toBeCloseTo(3.41, 2);
+      expect(last.realtimeFactor).toBeGreaterThan(0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
