@@ -317,3 +317,72 @@ describe.each(await dialects())('video upload size limit (%s)', (dialect) => {
     expect(fs.existsSync(dir) ? fs.readdirSync(dir) : []).toEqual([]);
   });
 });
+
+describe.each(await dialects())('video collections and retention (%s)', (dialect) => {
+  let t: TestServer;
+  let admin: Client;
+  let orgId: string;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-video-ret-'));
+  beforeAll(async () => {
+    t = await startTestServer(dialect);
+    ({ client: admin, orgId } = await setupOrganization(t.app));
+  });
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('renames, moves (no cycles), keeps videos when a collection goes, and deletes videos past retention', async () => {
+    const clip = path.join(tmp, 'tiny.mp4');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=128x72:rate=10',
+      '-t',
+      '1',
+      '-pix_fmt',
+      'yuv420p',
+      clip,
+    ]);
+    const parent = (await admin.post('/api/video-collections', { name: 'Site A' })).json<
+      z.infer<typeof VideoCollection>
+    >();
+    const child = (
+      await admin.post('/api/video-collections', { name: 'Lobby', parentId: parent.id, retentionDays: 1 })
+    ).json<z.infer<typeof VideoCollection>>();
+    expect(
+      (await admin.patch(`/api/video-collections/${parent.id}`, { parentId: child.id })).statusCode,
+    ).toBe(400);
+    expect(
+      (await admin.patch(`/api/video-collections/${child.id}`, { name: 'Front lobby' })).json(),
+    ).toMatchObject({ name: 'Front lobby', parentId: parent.id });
+    const m = multipartFiles([{ name: 'tiny.mp4', bytes: fs.readFileSync(clip) }], {
+      collectionId: child.id,
+    });
+    const up = await admin.request('POST', '/api/videos', m.body, m.headers);
+    expect(up.statusCode, up.body).toBe(200);
+    const id = up.json<Upload>().videos[0]!.id;
+    const kept = multipartFiles([{ name: 'kept.mp4', bytes: fs.readFileSync(clip) }], {
+      collectionId: parent.id,
+    });
+    const keptId = (await admin.request('POST', '/api/videos', kept.body, kept.headers)).json<Upload>()
+      .videos[0]!.id;
+    // Not yet expired.
+    expect(await t.server.modules.videos.collections.purgeExpired()).toBe(0);
+    t.clock.advance(2 * 86_400_000);
+    expect(await t.server.modules.videos.collections.purgeExpired()).toBe(1);
+    expect((await admin.get(`/api/videos/${id}`)).statusCode).toBe(404);
+    expect(fs.existsSync(path.join(t.dataDir, 'videos', orgId, id))).toBe(false);
+    // Deleting a collection keeps its videos (now in no collection).
+    expect((await admin.delete(`/api/video-collections/${parent.id}`)).statusCode).toBe(200);
+    expect((await admin.get(`/api/videos/${keptId}`)).json<VideoDetail>().collectionId).toBeNull();
+    const cols = (await admin.get('/api/video-collections')).json<{
+      items: z.infer<typeof VideoCollection>[];
+    }>().items;
+    expect(cols.map((c) => [c.name, c.parentId])).toEqual([['Front lobby', null]]);
+  });
+});
