@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- <suite> [args]`: runs one benchmark suite and prints its figures.
  * Suites: vision (face engine stages and 1:N matching), api (employee list under load),
- * cameras (N simulated RTSP cameras on one box), attendance (derive a month for N employees).
+ * cameras (N simulated RTSP cameras on one box), attendance (derive a month for N employees),
+ * videos (video library processing, × real time).
  */
 const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   vision: () => import('./bench-vision.js'),
@@ -9,6 +10,7 @@ const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<v
   cameras: () => import('./bench-cameras.js'),
   dashboard: () => import('./bench-dashboard.js'),
   attendance: () => import('./bench-attendance.js'),
+  videos: () => import('./bench-videos.js'),
 };
 
 const [suite, ...rest] = process.argv.slice(2);

@@ -52,6 +52,8 @@ function idsIn(m: WsServerMessage): string[] {
     case 'alert.updated':
     case 'alert.resolved':
       return [m.alert.id, m.alert.cameraId ?? '', m.alert.employeeId ?? ''];
+    case 'video.progress':
+      return [m.videoId];
     default: {
       const never: never = m;
       throw new Error(`unknown message ${JSON.stringify(never)}`);

@@ -11,3 +11,4 @@ export * from './faces.js';
 export * from './analytics.js';
 export * from './leave.js';
 export * from './attendance.js';
+export * from './videos.js';

@@ -9,6 +9,7 @@ import {
 } from './camera.js';
 import { Id, IsoDateTime } from './common.js';
 import { Alert } from './alerts.js';
+import { VideoProgressMessage } from './videos.js';
 
 // ---- cameras ----
 
@@ -178,5 +179,6 @@ export const WsServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alert.opened'), alert: Alert }),
   z.object({ type: z.literal('alert.updated'), alert: Alert }),
   z.object({ type: z.literal('alert.resolved'), alert: Alert }),
+  VideoProgressMessage,
 ]);
 export type WsServerMessage = z.infer<typeof WsServerMessage>;

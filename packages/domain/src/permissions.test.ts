@@ -37,6 +37,8 @@ const TABLE: Record<Permission, readonly [boolean, boolean, boolean, boolean, bo
   'face:own:register': [Y, Y, Y, Y, Y],
   'leave:manage': [Y, N, N, N, N],
   'shift:manage': [Y, N, N, N, N],
+  'video:view': [Y, Y, Y, N, N],
+  'video:manage': [Y, N, N, N, N],
 };
 
 const rows = PERMISSIONS.flatMap((permission) =>

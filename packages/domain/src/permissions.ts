@@ -32,6 +32,8 @@ export const PERMISSIONS = [
   'leave:manage',
   // Shift types, rosters, holiday calendars and recomputing attendance periods (admin by default).
   'shift:manage',
+  'video:view',
+  'video:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -57,9 +59,10 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
   // Manager acts on their team: acknowledges absence alerts and approves leave. Approving attendance
   // corrections, settings, cameras, users and tokens stay with admin.
-  manager: [...SELF_SERVICE, ...OVERSIGHT, 'alert:acknowledge', 'leave:approve'],
+  // The video library keeps whole recordings: managers and support may watch, only admins upload/delete.
+  manager: [...SELF_SERVICE, ...OVERSIGHT, 'alert:acknowledge', 'leave:approve', 'video:view'],
   // Support sees what a manager sees and changes nothing.
-  support: [...SELF_SERVICE, ...OVERSIGHT],
+  support: [...SELF_SERVICE, ...OVERSIGHT, 'video:view'],
   // Officer runs the capture desk: finds members, registers faces, records attendance, sees face status.
   officer: [
     ...SELF_SERVICE,

@@ -99,3 +99,4 @@ export * from './capture/index.js';
 export { pullPack, packUrl, type PullOptions } from './packs/pull.js';
 export { readZip } from './packs/zip.js';
 export * from './track/index.js';
+export * from './person/index.js';

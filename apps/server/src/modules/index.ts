@@ -34,6 +34,7 @@ import {
   registerLeaveRoutes,
 } from './leave/index.js';
 import { registerAttendanceModule, type AttendanceModule } from './attendance/index.js';
+import { registerVideoModules, type VideoModules } from './videos/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -51,6 +52,8 @@ export interface Modules {
   leave: { types: LeaveTypesService; requests: LeaveRequestsService; queries: LeaveQueries };
   /** Attendance events, days, shifts, holidays and corrections. */
   attendance: AttendanceModule;
+  /** The video library. */
+  videos: VideoModules;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -104,6 +107,7 @@ export async function registerModules(
   const leaveTypes = new LeaveTypesService(ctx);
   const leaveRequests = new LeaveRequestsService(ctx, leaveTypes, notifications);
   registerLeaveRoutes(app, leaveTypes, leaveRequests, new LeaveAttachmentsService(ctx, leaveRequests));
+  const videos = registerVideoModules(app, ctx, faces);
 
   const stoppers: (() => Promise<void>)[] = [];
   return {
@@ -120,6 +124,7 @@ export async function registerModules(
     pipeline,
     leave: { types: leaveTypes, requests: leaveRequests, queries: leaveQueries },
     attendance,
+    videos,
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());
@@ -128,6 +133,8 @@ export async function registerModules(
       await cameras.start();
       stoppers.push(() => cameras.stop());
       stoppers.push(await pipeline.start(roles));
+      videos.start(roles);
+      stoppers.push(() => videos.stop());
     },
     async stop() {
       for (const s of stoppers.reverse()) await s();

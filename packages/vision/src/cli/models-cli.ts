@@ -6,7 +6,10 @@ import { parseArgs } from 'node:util';
 import { ModelError } from '../errors.js';
 import { defaultModelsDir } from '../packs/models-dir.js';
 import { pullPack } from '../packs/pull.js';
-import { findPack, listPacks, packStatus, selectBestPack } from '../packs/registry.js';
+import { findPack, listPacks, packStatus, selectBestPack, sha256File } from '../packs/registry.js';
+import { PERSON_DETECTOR_MANIFESTS, personDetectorStatus } from '../person/person-packs.js';
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
 
 const USAGE =
   'usage: npm run models -- list | verify [PACK] | pull PACK [--url URL] [--from-file ZIP] [--models DIR]';
@@ -33,9 +36,25 @@ export async function main(argv: string[]): Promise<number> {
       }
       const best = await selectBestPack(modelsDir);
       console.log(`\n${best.reason}`);
+      console.log('\n| person detector | installed | file | commercial use | default |');
+      console.log('|---|---|---|---|---|');
+      for (const d of await personDetectorStatus(modelsDir)) {
+        const m = d.manifest;
+        console.log(
+          `| ${m.name} | ${d.available ? 'yes' : 'no'} | ${m.file.path} (${d.file.state}) | ${m.license.commercialUse ? 'yes' : 'no'} | ${m.isDefault ? 'yes' : ''} |`,
+        );
+      }
       return 0;
     }
     case 'verify': {
+      const persons = await personDetectorStatus(modelsDir, packName);
+      if (packName && persons.length > 0) {
+        const d = persons[0]!;
+        console.log(
+          `${d.manifest.name}: ${d.manifest.file.path} ${d.file.state}${d.file.foundAt ? ` (${d.file.foundAt})` : ''}`,
+        );
+        return d.available ? 0 : 1;
+      }
       const packs = packName
         ? [await packStatus(modelsDir, await findPack(modelsDir, packName), 'builtin')]
         : await listPacks(modelsDir);
@@ -48,12 +67,39 @@ export async function main(argv: string[]): Promise<number> {
         }
         if (packName && !p.available) bad++;
       }
+      for (const d of persons) {
+        console.log(
+          `${d.manifest.name}: ${d.manifest.file.path} ${d.file.state}${d.file.foundAt ? ` (${d.file.foundAt})` : ''}`,
+        );
+        if (d.file.state === 'checksum_mismatch') bad++;
+      }
       return bad > 0 ? 1 : 0;
     }
     case 'pull': {
       if (!packName) {
         console.error(USAGE);
         return 2;
+      }
+      const person = PERSON_DETECTOR_MANIFESTS.find((m) => m.name === packName);
+      if (person) {
+        // No official single-file download: install a copy given with --from-file, checked by sha256.
+        const from = values['from-file'];
+        if (!from) {
+          console.error(
+            `${packName} has no download URL; use --from-file path/to/${path.basename(person.file.path)}`,
+          );
+          return 2;
+        }
+        const actual = await sha256File(from);
+        if (actual !== person.file.sha256) {
+          console.error(`${from}: sha256 ${actual} is not the expected ${person.file.sha256}`);
+          return 1;
+        }
+        const dest = path.join(modelsDir, person.file.path);
+        await mkdir(path.dirname(dest), { recursive: true });
+        await copyFile(from, dest);
+        console.log(`person detector ${packName} installed at ${dest}`);
+        return 0;
       }
       const manifest = await findPack(modelsDir, packName);
       await pullPack(manifest, {

@@ -150,6 +150,11 @@ export function serveLiveSocket(
       if (e.organizationId !== orgId || !can('alert:view')) return;
       enqueue(`alert:${e.alert.id}`, { type: 'alert.resolved', alert: e.alert });
     }),
+    // Video processing progress only to callers who may see the video library.
+    ctx.events.subscribe('video.progress', ({ organizationId, ...progress }) => {
+      if (organizationId !== orgId || !can('video:view')) return;
+      enqueue(`video:${progress.videoId}`, { type: 'video.progress', ...progress });
+    }),
   ];
   function cleanup() {
     unsubscribe.forEach((u) => u());

@@ -153,6 +153,25 @@ const EnvSchema = z.object({
     .max(64)
     .optional()
     .describe('Camera inference worker threads (default: 1 on ≤ 2 cores, else half the cores)'),
+  HADIR_VIDEO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(2 * 1024 ** 3)
+    .describe('Largest video file the library accepts (bytes, default 2 GiB)'),
+  HADIR_VIDEO_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(1)
+    .describe('Videos processed at once per worker (default 1, so live cameras keep their CPU)'),
+  HADIR_VIDEO_ANALYSED_FPS: z.coerce
+    .number()
+    .min(0.5)
+    .max(30)
+    .default(5)
+    .describe('Frames per second of video analysed for people'),
 });
 
 export type Env = Omit<z.infer<typeof EnvSchema>, 'DATABASE_URL'> & {

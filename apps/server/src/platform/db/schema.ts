@@ -6,6 +6,7 @@ import type { AuthTables } from './tables/auth.js';
 import type { PresenceStayTables } from './tables/presence-stays.js';
 import type { LeaveTables } from './tables/leave.js';
 import type { AttendanceTables } from './tables/attendance.js';
+import type { VideoTables } from './tables/videos.js';
 
 /** The whole database, composed from each slice's tables (add yours with `&`). */
-export type DB = FoundationTables & PresenceTables & FacesTables & NotificationTables & AuthTables & PresenceStayTables & LeaveTables & AttendanceTables;
+export type DB = FoundationTables & PresenceTables & FacesTables & NotificationTables & AuthTables & PresenceStayTables & LeaveTables & AttendanceTables & VideoTables;

@@ -10,6 +10,7 @@ import { notificationTemplateValues } from './0070-notification-template-values.
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 import { leave } from './0050-leave.js';
 import { attendance } from './0040-attendance.js';
+import { videos } from './0060-videos.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: HadirMigration[] = [
   presenceStayCameras,
   leave,
   attendance,
+  videos,
 ];
