@@ -18,6 +18,7 @@
  * start (first half) or end (second half) to the shift's midpoint.
  */
 import { MS_PER_MINUTE, wholeMinutes } from './duration.js';
+import type { LeavePortion } from './leave.js';
 import type { LocalDate } from './schedule.js';
 import { shiftInstance, type ShiftInstance, type ShiftType } from './shifts.js';
 
@@ -47,8 +48,6 @@ export const ATTENDANCE_DAY_STATUSES = [
   'pending',
 ] as const;
 export type AttendanceDayStatus = (typeof ATTENDANCE_DAY_STATUSES)[number];
-
-export type LeavePortion = 'full' | 'first_half' | 'second_half';
 
 export interface AttendanceEventInput {
   id: string;

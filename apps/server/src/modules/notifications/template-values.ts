@@ -45,6 +45,7 @@ export function templateValuesOf(
       };
     case 'daily_report':
     case 'test':
+    case 'leave':
       return values;
     default: {
       const unreachable: never = message;

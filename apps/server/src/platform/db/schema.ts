@@ -9,4 +9,12 @@ import type { AttendanceTables } from './tables/attendance.js';
 import type { VideoTables } from './tables/videos.js';
 
 /** The whole database, composed from each slice's tables (add yours with `&`). */
-export type DB = FoundationTables & PresenceTables & FacesTables & NotificationTables & AuthTables & PresenceStayTables & LeaveTables & AttendanceTables & VideoTables;
+export type DB = FoundationTables &
+  PresenceTables &
+  FacesTables &
+  NotificationTables &
+  AuthTables &
+  PresenceStayTables &
+  LeaveTables &
+  AttendanceTables &
+  VideoTables;

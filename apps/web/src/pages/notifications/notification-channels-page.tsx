@@ -13,6 +13,7 @@ import { TEMPLATE_SLOTS } from '@hadir/contracts';
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
+import { currentLocale } from '../../i18n';
 import { useOrgTime } from '../../i18n/org-time';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
