@@ -500,7 +500,8 @@ export function presentCamera(row: {
     maxWidth: num(cfg.maxWidth),
     valid: (issues ?? []).length === 0,
     issues: issues ?? [],
-    status: presentStatus({ ...status, cameraId: row.id }, row.enabled === 1),
+    // An invalid file is "offline" with its issues (it never ran), not "disabled" by the operator.
+    status: presentStatus({ ...status, cameraId: row.id }, row.enabled === 1 || (issues ?? []).length > 0),
     updatedAt: toIso(row.updatedAt),
   };
 }

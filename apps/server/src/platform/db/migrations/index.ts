@@ -6,11 +6,11 @@ import { faces } from './0011-faces.js';
 import { notifications } from './0020-notifications.js';
 import { alertSnapshot } from './0021-alert-snapshot.js';
 import { authHardening } from './0035-auth-hardening.js';
+import { attendance } from './0040-attendance.js';
+import { leave } from './0050-leave.js';
+import { videos } from './0060-videos.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
-import { leave } from './0050-leave.js';
-import { attendance } from './0040-attendance.js';
-import { videos } from './0060-videos.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -21,9 +21,9 @@ export const MIGRATIONS: HadirMigration[] = [
   notifications,
   alertSnapshot,
   authHardening,
+  attendance,
+  leave,
+  videos,
   notificationTemplateValues,
   presenceStayCameras,
-  leave,
-  attendance,
-  videos,
 ];
