@@ -308,7 +308,7 @@ describe.skipIf(!hasChromium)('web app end to end', () => {
       }
     }
     expect(problems).toEqual([]);
-  });
+  }, 360_000);
 
   it('account page: own name and language, a wrong current password, and sign-out clears toasts', async () => {
     await go('/');
