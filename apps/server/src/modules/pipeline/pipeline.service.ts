@@ -123,11 +123,15 @@ class CameraRunner {
     }
   }
 
-  private async process(frame: CapturedFrame): Promise<void> {
+  private async process(captured: CapturedFrame): Promise<void> {
     const pool = this.deps.pool();
     if (!pool) return;
     const orgId = this.entry.organizationId;
-    const faces = await pool.analyze(frame, this.entry.config.minFacePx);
+    // The frame moves to the worker and back (no 6 MB copy); faces of named tracks are not re-embedded.
+    const skipEmbedding = this.analyzer.embeddingSkipRegions(this.ctx.clock.nowMs());
+    const analysed = await pool.analyzeOwned(captured, this.entry.config.minFacePx, { skipEmbedding });
+    const frame: CapturedFrame = { ...captured, data: analysed.data };
+    const faces = analysed.faces;
     const gallery = (await this.deps.faces.galleries.galleryFor(orgId)) as MatchableGallery | null;
     const nowMs = this.ctx.clock.nowMs();
     const result = this.analyzer.analyze(frame, faces, gallery, nowMs);
@@ -159,6 +163,7 @@ class CameraRunner {
     }
     for (const r of result.newlyUnknown) {
       const f = r.face;
+      if (!f.embedding) continue; // never: unknown tracks are reported from an embedded face
       await this.deps.faces.unknownFaces
         .record(orgId, {
           cameraId: this.entry.id,
