@@ -220,6 +220,13 @@ export class FrameAnalyzer {
     return out;
   }
 
+  /** True while a track seen in the latest frame has no name yet: it needs frames to collect votes. */
+  hasUnnamedTracks(): boolean {
+    return (this.tracker?.tracks() ?? []).some(
+      (t) => t.identityId === null && t.lostFrames === 0 && !this.memo.get(t.trackId)?.unknownReported,
+    );
+  }
+
   /** Ends every track (the camera stops, the video ends). */
   flush(): EndedTrack[] {
     const ended = this.tracker ? this.endedFrom(this.tracker.flush()) : [];
