@@ -108,3 +108,4 @@ export { pullPack, packUrl, type PullOptions } from './packs/pull.js';
 export { readZip } from './packs/zip.js';
 export * from './track/index.js';
 export * from './person/index.js';
+export { detectorInputFor } from './detect/detector-input.js';

@@ -84,6 +84,7 @@ export class InferencePool {
       threads: this.opts.threads,
       ...(this.opts.executionProviders ? { executionProviders: this.opts.executionProviders } : {}),
       ...(this.opts.detectorInputSizePx ? { detectorInputSizePx: this.opts.detectorInputSizePx } : {}),
+      ...(this.opts.detectorInputHeightPx ? { detectorInputHeightPx: this.opts.detectorInputHeightPx } : {}),
       ...(this.opts.flipAugment !== undefined ? { flipAugment: this.opts.flipAugment } : {}),
     };
     // The worker is TypeScript. Node 20 does not apply the parent's `--import tsx` hooks to a worker's

@@ -8,6 +8,8 @@ export interface InferenceWorkerData {
   /** Preference order, e.g. ['cuda', 'cpu']; the worker falls back to CPU when a provider cannot load. */
   executionProviders?: string[];
   detectorInputSizePx?: number;
+  /** With detectorInputSizePx as the width: an aspect-matched input such as 480×288. */
+  detectorInputHeightPx?: number;
   /**
    * Flip-averaged embeddings (twice the recognizer cost). Default false on live frames: enrolment keeps
    * the pack's setting; a single pass costs ~0.01 cosine similarity and halves embedding time.

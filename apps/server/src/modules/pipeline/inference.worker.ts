@@ -40,6 +40,7 @@ async function load(): Promise<InferenceWorkerInfo> {
     threads: data.threads,
     flipAugment: data.flipAugment ?? false,
     ...(data.detectorInputSizePx ? { detectorInputSizePx: data.detectorInputSizePx } : {}),
+    ...(data.detectorInputHeightPx ? { detectorInputHeightPx: data.detectorInputHeightPx } : {}),
   };
   let fallbackReason: string | null = null;
   let providers = effectiveProviders(requested);

@@ -390,6 +390,12 @@ export class PipelineService {
       threads: 1,
       workers: this.ctx.env.HADIR_INFERENCE_WORKERS ?? defaultInferenceWorkers(),
       executionProviders: this.ctx.env.HADIR_EXECUTION_PROVIDERS,
+      ...(this.ctx.env.HADIR_DETECTOR_INPUT
+        ? {
+            detectorInputSizePx: this.ctx.env.HADIR_DETECTOR_INPUT[0],
+            detectorInputHeightPx: this.ctx.env.HADIR_DETECTOR_INPUT[1],
+          }
+        : {}),
     });
     this.pendingPool = pool;
     this.poolStarting = pool.ready().then(
