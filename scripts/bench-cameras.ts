@@ -1,6 +1,6 @@
 /*
  * npm run bench -- cameras [--counts 1,2,4,8,16] [--seconds 25] [--fps 2] [--modes main,substream]
- *                          [--models DIR] [--out docs/benchmarks-cameras.md]
+ *                          [--detector-input 480x288] [--models DIR] [--out docs/benchmarks-cameras.md]
  *
  * N cameras on one box. Two real RTSP servers on loopback (packages/testing, gst-rtsp-server, served over
  * TCP without re-encoding) loop the same scene as a camera would offer it: a 1920×1080 15 fps H.264 main
@@ -106,6 +106,7 @@ export async function main(argv: string[]): Promise<void> {
       models: { type: 'string' },
       out: { type: 'string' },
       modes: { type: 'string', default: 'main,substream' },
+      'detector-input': { type: 'string' },
     },
   });
   const modes = values.modes.split(',') as ('main' | 'substream')[];
@@ -142,6 +143,7 @@ export async function main(argv: string[]): Promise<void> {
       HADIR_PRESENCE_TICK_MS: '500',
       // The benchmark's RTSP camera listens on 127.0.0.1: the explicit loopback opt-in.
       HADIR_OUTBOUND_ALLOW_LOOPBACK: 'true',
+      ...(values['detector-input'] ? { HADIR_DETECTOR_INPUT: values['detector-input'] } : {}),
     },
     [],
   );
@@ -200,6 +202,8 @@ export async function main(argv: string[]): Promise<void> {
           name: `Bench ${i}`,
           source: camera.url,
           analysisFps: fps,
+          // Worst case: every frame analysed (a busy scene); motion gating only lowers the load.
+          motionKeepAliveMs: 0,
           ...(mode === 'substream' ? { detectSource: substream.url, maxWidth: 640 } : {}),
         });
       }
@@ -274,7 +278,7 @@ export async function main(argv: string[]): Promise<void> {
   ].join('\n');
   console.log(`\n${table}\n\nload average at the end: ${load}`);
   if (values.out) {
-    const cmd = `npm run bench -- cameras --counts ${values.counts} --seconds ${seconds} --fps ${fps} --modes ${values.modes}`;
+    const cmd = `npm run bench -- cameras --counts ${values.counts} --seconds ${seconds} --fps ${fps} --modes ${values.modes}${values['detector-input'] ? ` --detector-input ${values['detector-input']}` : ''}`;
     fs.writeFileSync(
       values.out,
       `# Camera scale benchmark\n\nCommand: \`${cmd}\` (${new Date().toISOString()}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, load average at the end ${load}).\n\n${table}\n`,

@@ -2,7 +2,7 @@
  * The smallest aspect-matched SCRFD input that still finds the camera's smallest faces. SCRFD's finest
  * anchors (stride 8) find faces from about 16 px of network input; a face of `minFacePx` in a frame of
  * `frameWidthPx` shrinks by inputWidth / frameWidthPx. Sides are multiples of 32, width 160–640.
- * E.g. a 640×360 detect stream with minFacePx 40 → 288×160; a 1280×720 frame with 40 px faces → 512×288.
+ * E.g. a 640×360 detect stream with minFacePx 40 → 256×160; a 1280×720 frame with 40 px faces → 512×288.
  */
 export function detectorInputFor(
   frameWidthPx: number,
