@@ -1,13 +1,17 @@
 /*
- * npm run bench -- cameras [--counts 1,2,4,8,16] [--seconds 25] [--fps 2] [--models DIR] [--out docs/benchmarks-cameras.md]
+ * npm run bench -- cameras [--counts 1,2,4,8,16] [--seconds 25] [--fps 2] [--modes main,substream]
+ *                          [--detector-input 480x288] [--models DIR] [--out docs/benchmarks-cameras.md]
  *
- * N simulated 1080p cameras: one real RTSP server on loopback (packages/testing, gst-rtsp-server) loops a
- * 1920×1080 H.264 video made from LFW photos of one enrolled person; N Hadir cameras pull it (each decodes
- * its own stream, as real cameras would). The real pipeline runs in this process (roles pipeline+worker):
- * ffmpeg capture, worker-thread inference, tracker, presence writes. For each N it reports sustained
- * analysis fps per camera, frames dropped, CPU (this process incl. workers, and ffmpeg children via the
- * whole machine), memory, and the time from cameras starting to the first recognition stored (capture
- * connect + 2 consensus frames + 1 s presence flush).
+ * N cameras on one box. Two real RTSP servers on loopback (packages/testing, gst-rtsp-server, served over
+ * TCP without re-encoding) loop the same scene as a camera would offer it: a 1920×1080 15 fps H.264 main
+ * stream at ~4 Mbit/s and a 640×360 substream at ~0.5 Mbit/s. The scene is made from LFW photos of one
+ * enrolled person with temporal sensor-like noise added, so the encoder really spends its bitrate (a
+ * clean slideshow decodes ~2× cheaper than camera footage). N Hadir cameras pull it (each decodes its own
+ * stream). Mode `main`: detection on the main stream (maxWidth 1280, the default); mode `substream`: the
+ * camera names the substream as detectSource. The real pipeline runs in this process (roles
+ * pipeline+worker). Reported per N: analysed fps per camera, drops, CPU of this process (incl. inference
+ * workers) and of its ffmpeg children, read per process from /proc, CPU ms per analysed frame, RSS, and
+ * the time from cameras starting to the first recognition stored.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +27,66 @@ import { newId } from '../apps/server/src/platform/ids/ids.js';
 import { addEmployee } from '../apps/server/test/fixtures/employee-row.js';
 import { PERMISSIONS } from '@hadir/domain';
 import { DEFAULT_ORGANIZATION_SETTINGS } from '@hadir/contracts';
+
+const CLOCK_TICKS_PER_S = 100;
+
+/** utime + stime (seconds) of this process's ffmpeg children, from /proc/<pid>/stat. */
+function ffmpegChildrenCpuS(): { cpuS: number; pids: Map<number, number> } {
+  const pids = new Map<number, number>();
+  let cpuS = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const f = stat.slice(close + 2).split(' ');
+    if (Number(f[1]) !== process.pid || comm !== 'ffmpeg') continue;
+    const s = (Number(f[11]) + Number(f[12])) / CLOCK_TICKS_PER_S;
+    pids.set(Number(entry), s);
+    cpuS += s;
+  }
+  return { cpuS, pids };
+}
+
+/** CPU seconds the ffmpeg children spent between two readings (children present in both). */
+function ffmpegDelta(a: Map<number, number>, b: Map<number, number>): number {
+  let d = 0;
+  for (const [pid, s] of b) d += s - (a.get(pid) ?? s);
+  return d;
+}
+
+/** Encode the scene as a camera's stream: H.264, `bitrate`, 15 fps, a keyframe every 2 s, sensor noise. */
+function encodeStream(input: string, out: string, width: number, height: number, bitrate: string): void {
+  execFileSync('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    input,
+    '-vf',
+    `scale=${width}:${height},fps=15,noise=alls=10:allf=t`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-b:v',
+    bitrate,
+    '-maxrate',
+    bitrate,
+    '-bufsize',
+    bitrate,
+    '-g',
+    '30',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+}
 
 function systemCpuTimes(): { busy: number; total: number } {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
@@ -41,8 +105,11 @@ export async function main(argv: string[]): Promise<void> {
       fps: { type: 'string', default: '2' },
       models: { type: 'string' },
       out: { type: 'string' },
+      modes: { type: 'string', default: 'main,substream' },
+      'detector-input': { type: 'string' },
     },
   });
+  const modes = values.modes.split(',') as ('main' | 'substream')[];
   const counts = values.counts.split(',').map(Number);
   const seconds = Number(values.seconds);
   const fps = Number(values.fps);
@@ -59,7 +126,12 @@ export async function main(argv: string[]): Promise<void> {
     fps: 10,
     fit: 'pad',
   });
-  const camera = await startRtspCamera({ video: video.path });
+  const mainFile = path.join(work, 'main-1080p15.mp4');
+  const subFile = path.join(work, 'sub-360p15.mp4');
+  encodeStream(video.path, mainFile, 1920, 1080, '4M');
+  encodeStream(video.path, subFile, 640, 360, '500k');
+  const camera = await startRtspCamera({ video: mainFile, path: '/main' });
+  const substream = await startRtspCamera({ video: subFile, path: '/sub' });
   const env = parseEnv(
     {
       HADIR_DATA_DIR: path.join(work, 'data'),
@@ -71,6 +143,7 @@ export async function main(argv: string[]): Promise<void> {
       HADIR_PRESENCE_TICK_MS: '500',
       // The benchmark's RTSP camera listens on 127.0.0.1: the explicit loopback opt-in.
       HADIR_OUTBOUND_ALLOW_LOOPBACK: 'true',
+      ...(values['detector-input'] ? { HADIR_DETECTOR_INPUT: values['detector-input'] } : {}),
     },
     [],
   );
@@ -116,83 +189,96 @@ export async function main(argv: string[]): Promise<void> {
   await server.modules.pipeline.whenReady();
 
   const rows: string[] = [];
-  for (const n of counts) {
-    for (const f of fs.readdirSync(env.cameraConfigDir))
-      fs.rmSync(path.join(env.cameraConfigDir, f), { recursive: true });
-    await server.modules.cameras.rescan();
-    await new Promise((r) => setTimeout(r, 1000));
-    const startedAt = Date.now();
-    for (let i = 1; i <= n; i++) {
-      server.modules.cameras.files.write(`n${n}-cam-${i}`, {
-        organizationId: orgId,
-        name: `Bench ${i}`,
-        source: camera.url,
-        analysisFps: fps,
-        maxWidth: 1920,
+  for (const mode of modes)
+    for (const n of counts) {
+      for (const f of fs.readdirSync(env.cameraConfigDir))
+        fs.rmSync(path.join(env.cameraConfigDir, f), { recursive: true });
+      await server.modules.cameras.rescan();
+      await new Promise((r) => setTimeout(r, 1000));
+      const startedAt = Date.now();
+      for (let i = 1; i <= n; i++) {
+        server.modules.cameras.files.write(`n${n}-cam-${i}`, {
+          organizationId: orgId,
+          name: `Bench ${i}`,
+          source: camera.url,
+          analysisFps: fps,
+          // Worst case: every frame analysed (a busy scene); motion gating only lowers the load.
+          motionKeepAliveMs: 0,
+          ...(mode === 'substream' ? { detectSource: substream.url, maxWidth: 640 } : {}),
+        });
+      }
+      await server.modules.cameras.rescan();
+      // Time to recognition: cameras written → the first presence interval of this round is in the database.
+      let firstAvailableMs: number | null = null;
+      await waitFor(
+        async () => {
+          const p = await db
+            .selectFrom('presenceIntervals')
+            .select('id')
+            .where('cameraId', 'like', `n${n}-cam-%`)
+            .executeTakeFirst();
+          if (p) firstAvailableMs = Date.now() - startedAt;
+          return firstAvailableMs;
+        },
+        { timeoutMs: 60_000, intervalMs: 200 },
+      ).catch(() => null);
+      // Let every stream settle, then measure a steady window.
+      await new Promise((r) => setTimeout(r, 4000));
+      const list = () => server.modules.cameras.list().filter((c) => c.id.startsWith(`n${n}-cam-`));
+      const before = new Map(list().map((c) => [c.id, { ...c.status }]));
+      const cpu0 = process.cpuUsage();
+      const ff0 = ffmpegChildrenCpuS();
+      const sys0 = systemCpuTimes();
+      const t0 = Date.now();
+      let rssMax = 0;
+      const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 500);
+      await new Promise((r) => setTimeout(r, seconds * 1000));
+      clearInterval(sampler);
+      const wallS = (Date.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const ff1 = ffmpegChildrenCpuS();
+      const sys1 = systemCpuTimes();
+      const after = list();
+      const perCam = after.map((c) => {
+        const b = before.get(c.id);
+        return {
+          fps: (c.status.framesAnalyzed - (b?.framesAnalyzed ?? 0)) / wallS,
+          dropped: c.status.framesDropped - (b?.framesDropped ?? 0),
+          state: c.status.state,
+        };
       });
+      const avgFps = perCam.reduce((a, c) => a + c.fps, 0) / Math.max(1, perCam.length);
+      const minFps = Math.min(...perCam.map((c) => c.fps));
+      const dropped = perCam.reduce((a, c) => a + c.dropped, 0);
+      const procCpuS = (cpu.user + cpu.system) / 1e6;
+      const ffmpegCpuS = ffmpegDelta(ff0.pids, ff1.pids);
+      const procCpu = (procCpuS / wallS) * 100;
+      const ffmpegCpu = (ffmpegCpuS / wallS) * 100;
+      const framesTotal = perCam.reduce((a, c) => a + c.fps, 0) * wallS;
+      const msPerFrame = framesTotal > 0 ? ((procCpuS + ffmpegCpuS) * 1000) / framesTotal : 0;
+      const hadirTotal = procCpu + ffmpegCpu;
+      const sysCpu =
+        ((sys1.busy - sys0.busy) / Math.max(1, sys1.total - sys0.total)) * 100 * os.cpus().length;
+      const online = perCam.filter((c) => c.state === 'online').length;
+      const row = `| ${mode} | ${n} | ${avgFps.toFixed(2)} | ${minFps.toFixed(2)} | ${dropped} | ${online}/${n} | ${procCpu.toFixed(0)} % | ${ffmpegCpu.toFixed(0)} % | ${hadirTotal.toFixed(0)} % (${(hadirTotal / os.cpus().length).toFixed(0)} % of box) | ${msPerFrame.toFixed(0)} | ${sysCpu.toFixed(0)} % | ${(rssMax / 1024 / 1024).toFixed(0)} MiB | ${firstAvailableMs === null ? 'n/a' : (firstAvailableMs / 1000).toFixed(1) + ' s'} |`;
+      console.log(row);
+      rows.push(row);
     }
-    await server.modules.cameras.rescan();
-    // Time to recognition: cameras written → the first presence interval of this round is in the database.
-    let firstAvailableMs: number | null = null;
-    await waitFor(
-      async () => {
-        const p = await db
-          .selectFrom('presenceIntervals')
-          .select('id')
-          .where('cameraId', 'like', `n${n}-cam-%`)
-          .executeTakeFirst();
-        if (p) firstAvailableMs = Date.now() - startedAt;
-        return firstAvailableMs;
-      },
-      { timeoutMs: 60_000, intervalMs: 200 },
-    ).catch(() => null);
-    // Let every stream settle, then measure a steady window.
-    await new Promise((r) => setTimeout(r, 4000));
-    const list = () => server.modules.cameras.list().filter((c) => c.id.startsWith(`n${n}-cam-`));
-    const before = new Map(list().map((c) => [c.id, { ...c.status }]));
-    const cpu0 = process.cpuUsage();
-    const sys0 = systemCpuTimes();
-    const t0 = Date.now();
-    let rssMax = 0;
-    const sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 500);
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    clearInterval(sampler);
-    const wallS = (Date.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const sys1 = systemCpuTimes();
-    const after = list();
-    const perCam = after.map((c) => {
-      const b = before.get(c.id);
-      return {
-        fps: (c.status.framesAnalyzed - (b?.framesAnalyzed ?? 0)) / wallS,
-        dropped: c.status.framesDropped - (b?.framesDropped ?? 0),
-        state: c.status.state,
-      };
-    });
-    const avgFps = perCam.reduce((a, c) => a + c.fps, 0) / Math.max(1, perCam.length);
-    const minFps = Math.min(...perCam.map((c) => c.fps));
-    const dropped = perCam.reduce((a, c) => a + c.dropped, 0);
-    const procCpu = ((cpu.user + cpu.system) / 1e6 / wallS) * 100;
-    const sysCpu = ((sys1.busy - sys0.busy) / Math.max(1, sys1.total - sys0.total)) * 100 * os.cpus().length;
-    const online = perCam.filter((c) => c.state === 'online').length;
-    const row = `| ${n} | ${avgFps.toFixed(2)} | ${minFps.toFixed(2)} | ${dropped} | ${online}/${n} | ${procCpu.toFixed(0)} % | ${sysCpu.toFixed(0)} % | ${(rssMax / 1024 / 1024).toFixed(0)} MiB | ${firstAvailableMs === null ? 'n/a' : (firstAvailableMs / 1000).toFixed(1) + ' s'} |`;
-    console.log(row);
-    rows.push(row);
-  }
   await server.stop();
   await camera.stop();
+  await substream.stop();
   const load = os
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' / ');
   const table = [
-    `| cameras | analysis fps per camera (mean) | (min) | frames dropped | online | CPU Hadir process | CPU whole box (of ${os.cpus().length * 100} %) | RSS peak | cameras start → first recognition stored |`,
-    '|---|---|---|---|---|---|---|---|---|',
+    `| detect on | cameras | analysed fps per camera (mean) | (min) | frames dropped | online | CPU Hadir process (incl. workers) | CPU its ffmpeg children | Hadir + ffmpeg (of ${os.cpus().length * 100} %) | CPU ms per analysed frame | CPU whole box, other users included | RSS peak | cameras start → first recognition stored |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
   console.log(`\n${table}\n\nload average at the end: ${load}`);
   if (values.out) {
-    const cmd = `npm run bench -- cameras --counts ${values.counts} --seconds ${seconds} --fps ${fps}`;
+    const cmd = `npm run bench -- cameras --counts ${values.counts} --seconds ${seconds} --fps ${fps} --modes ${values.modes}${values['detector-input'] ? ` --detector-input ${values['detector-input']}` : ''}`;
     fs.writeFileSync(
       values.out,
       `# Camera scale benchmark\n\nCommand: \`${cmd}\` (${new Date().toISOString()}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, load average at the end ${load}).\n\n${table}\n`,

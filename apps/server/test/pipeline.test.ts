@@ -12,6 +12,7 @@ import {
   InferencePool,
   RecentFaces,
   defaultInferenceWorkers,
+  facesNeedingEmbedding,
   type MatchableGallery,
 } from '../src/modules/pipeline/index.js';
 import type { InferredFace } from '../src/modules/pipeline/inference-protocol.js';
@@ -132,6 +133,55 @@ describe('FrameAnalyzer on the vision tracker', () => {
   });
 });
 
+describe('embed once per track', () => {
+  /** The face as the worker returns it when it was not embedded. */
+  const followed = (f: InferredFace): InferredFace => ({ ...f, embedding: null });
+
+  it('skips only a face alone in a named track region, and not a clearly better one', () => {
+    const region = { box: at(100), embeddedQuality: 0.6 };
+    const q = (box: FaceBox, quality: number) => ({ box, quality });
+    expect(facesNeedingEmbedding([q(at(105), 0.6)], [region])).toEqual([false]);
+    expect(facesNeedingEmbedding([q(at(105), 0.65)], [region])).toEqual([false]);
+    expect(facesNeedingEmbedding([q(at(105), 0.8)], [region])).toEqual([true]); // best-quality face
+    expect(facesNeedingEmbedding([q(at(160), 0.6)], [region])).toEqual([true]); // moved too far
+    // Two faces near one region (people crossing): both embedded, so a swap is caught.
+    expect(facesNeedingEmbedding([q(at(105), 0.6), q(at(150), 0.6)], [region])).toEqual([true, true]);
+    expect(facesNeedingEmbedding([q(at(105), 0.6), q(at(400), 0.6)], [region])).toEqual([false, true]);
+    expect(facesNeedingEmbedding([q(at(105), 0.6)], [])).toEqual([true]);
+  });
+
+  it('keeps a named track named without embeddings, and asks for a re-check after recheckMs', () => {
+    const a = new FrameAnalyzer({ minFacePx: 40, minQuality: 0.2, recheckMs: 2000 }, 'cam:');
+    expect(a.embeddingSkipRegions(0)).toEqual([]);
+    a.analyze(FRAME, [face(0, at(100))], gallery, 0);
+    // Not named yet (one vote): nothing skipped.
+    expect(a.embeddingSkipRegions(500)).toEqual([]);
+    a.analyze(FRAME, [face(0, at(105))], gallery, 500);
+    expect(a.embeddingSkipRegions(1000)).toEqual([{ box: at(105), embeddedQuality: 0.8 }]);
+    // Followed without embedding: still ana, with her best similarity so far.
+    const r = a.analyze(FRAME, [followed(face(0, at(110)))], gallery, 1000);
+    expect(r.recognized).toMatchObject([{ trackId: 'cam:1', identityId: 'ana', cosineSimilarity: 0.9 }]);
+    a.analyze(FRAME, [followed(face(0, at(115)))], gallery, 2000);
+    expect(a.embeddingSkipRegions(2400)).toHaveLength(1);
+    // 2 s after the last embedding the track must be embedded again.
+    expect(a.embeddingSkipRegions(2600)).toEqual([]);
+    expect(a).toMatchObject({ facesEmbedded: 2, facesSkipped: 2 });
+  });
+
+  it('a re-check that finds someone else renames the track (swap), recheckMs 0 never skips', () => {
+    const a = new FrameAnalyzer({ minFacePx: 40, minQuality: 0.2 }, 'cam:');
+    for (let i = 0; i < 2; i++) a.analyze(FRAME, [face(0, at(100))], gallery, i * 500);
+    let last = a.analyze(FRAME, [followed(face(0, at(100)))], gallery, 1000);
+    expect(last.recognized[0]?.identityId).toBe('ana');
+    // Budi now stands where ana stood: embedded faces vote budi until the consensus turns.
+    for (let i = 0; i < 6; i++) last = a.analyze(FRAME, [face(1, at(100))], gallery, 1500 + i * 500);
+    expect(last.recognized[0]?.identityId).toBe('budi');
+    const never = new FrameAnalyzer({ minFacePx: 40, minQuality: 0.2, recheckMs: 0 });
+    for (let i = 0; i < 3; i++) never.analyze(FRAME, [face(0, at(100))], gallery, i * 500);
+    expect(never.embeddingSkipRegions(1500)).toEqual([]);
+  });
+});
+
 describe('RecentFaces', () => {
   it('keeps the newest face per person, bounded, and only for their organization', () => {
     const faces = new RecentFaces(2);
@@ -211,10 +261,33 @@ describe.skipIf(skipPool !== null)('InferencePool with real models', () => {
         const a = alone[0] as InferredFace;
         const b = faces[0] as InferredFace;
         expect(b.box.x).toBeCloseTo(a.box.x, 3);
+        const ea = a.embedding as Float32Array;
+        const eb = b.embedding as Float32Array;
         let dot = 0;
-        for (let i = 0; i < a.embedding.length; i++) dot += (a.embedding[i] ?? 0) * (b.embedding[i] ?? 0);
+        for (let i = 0; i < ea.length; i++) dot += (ea[i] ?? 0) * (eb[i] ?? 0);
         expect(dot).toBeGreaterThan(0.999);
       }
+
+      // Embed once per track: a face alone in a named track's region is detected but not embedded,
+      // unless it is clearly better than the track's best embedded face.
+      const face = alone[0] as InferredFace;
+      const region = { box: face.box, embeddedQuality: face.quality };
+      const skipped = await pool.analyze(frame, 40, { skipEmbedding: [region] });
+      expect(skipped).toHaveLength(1);
+      expect(skipped[0]?.embedding).toBeNull();
+      expect(skipped[0]?.box.x).toBeCloseTo(face.box.x, 3);
+      const better = await pool.analyze(frame, 40, {
+        skipEmbedding: [{ ...region, embeddedQuality: face.quality - 0.5 }],
+      });
+      expect(better[0]?.embedding).not.toBeNull();
+
+      // The frame travels to the worker and back without a copy: same bytes, buffer handed back.
+      const owned = Uint8Array.from(frame.data);
+      const before = owned.buffer;
+      const r = await pool.analyzeOwned({ ...frame, data: owned }, 40);
+      expect(before.byteLength).toBe(0); // transferred away
+      expect(r.faces).toHaveLength(1);
+      expect(Buffer.compare(Buffer.from(r.data), Buffer.from(frame.data))).toBe(0);
     } finally {
       await pool.close();
     }

@@ -33,6 +33,25 @@ describe('camera config', () => {
     expect(r.config.recognitionThreshold).toBeUndefined();
   });
 
+  it('takes an optional detect stream and motion keep-alive, and stays compatible without them', () => {
+    const plain = parseCameraConfigFile('gudang-a', minimal);
+    expect(plain.ok && 'detectSource' in plain.config).toBe(false);
+    const r = parseCameraConfigFile('gudang-a', {
+      ...minimal,
+      detectSource: 'rtsp://10.0.0.5:554/stream2',
+      motionKeepAliveMs: 0,
+    });
+    expect(r.ok && r.config).toMatchObject({
+      source: minimal.source,
+      detectSource: 'rtsp://10.0.0.5:554/stream2',
+      motionKeepAliveMs: 0,
+    });
+    expect(issuesFor({ ...minimal, detectSource: 'ftp://x/y' })[0]).toMatch(
+      /^camera "gudang-a": detectSource: must be rtsp/,
+    );
+    expect(issuesFor({ ...minimal, motionKeepAliveMs: -1 })[0]).toMatch(/motionKeepAliveMs/);
+  });
+
   it('inherits global defaults field by field', () => {
     const file = CameraConfigFileSchema.parse({ ...minimal, minFacePx: 60 });
     const cfg = resolveCameraConfig(

@@ -175,7 +175,22 @@ const cameraCommon = {
     .optional()
     .describe('Area or site the camera watches (an area id or name), e.g. "gudang".'),
   source: CameraSourceSchema,
+  detectSource: CameraSourceSchema.optional().describe(
+    'Optional low-resolution stream of the same camera (most IP cameras offer a substream, e.g. 640×360) ' +
+      'that detection and tracking run on instead of `source`: decoding it costs a fraction of the main ' +
+      'stream. minFacePx and regionOfInterest then apply to this stream. Leave out to use `source`.',
+  ),
   regionOfInterest: CameraRegionOfInterestSchema.optional(),
+  motionKeepAliveMs: z
+    .number()
+    .int({ message: 'must be a whole number' })
+    .min(0)
+    .max(60_000)
+    .optional()
+    .describe(
+      'Motion gating: frames without motion are not analysed, except one every this many ms so that people ' +
+        'sitting still stay "seen" (default 2000, below the 3 s track age). 0 analyses every frame.',
+    ),
   organizationId: z
     .string()
     .trim()
@@ -236,6 +251,8 @@ export function resolveCameraConfig(
     ...(f.organizationId !== undefined ? { organizationId: f.organizationId } : {}),
     ...(f.area !== undefined ? { area: f.area } : {}),
     source: f.source,
+    ...(f.detectSource !== undefined ? { detectSource: f.detectSource } : {}),
+    ...(f.motionKeepAliveMs !== undefined ? { motionKeepAliveMs: f.motionKeepAliveMs } : {}),
     ...(f.regionOfInterest !== undefined ? { regionOfInterest: f.regionOfInterest } : {}),
     enabled: f.enabled ?? d.enabled,
     analysisFps: f.analysisFps ?? d.analysisFps,

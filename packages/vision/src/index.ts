@@ -78,7 +78,15 @@ export {
   type FileStatus,
 } from './packs/registry.js';
 export { defaultModelsDir } from './packs/models-dir.js';
-export { Gallery, TopK, type GalleryHit, type GalleryMatch, type MatchOptions } from './gallery/gallery.js';
+export {
+  Gallery,
+  TopK,
+  type GalleryHit,
+  type GalleryMatch,
+  type GallerySearchStats,
+  type GallerySearchStrategy,
+  type MatchOptions,
+} from './gallery/gallery.js';
 export {
   accuracyAt,
   bestThreshold,
@@ -100,3 +108,4 @@ export { pullPack, packUrl, type PullOptions } from './packs/pull.js';
 export { readZip } from './packs/zip.js';
 export * from './track/index.js';
 export * from './person/index.js';
+export { detectorInputFor } from './detect/detector-input.js';

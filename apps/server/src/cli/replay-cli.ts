@@ -18,6 +18,7 @@ import {
   probeSource,
 } from '@hadir/vision';
 import {
+  DEFAULT_RECHECK_MS,
   FrameAnalyzer,
   InferencePool,
   MIN_FACE_QUALITY,
@@ -34,10 +35,14 @@ interface Args {
   minFacePx: number;
   maxWidth: number;
   workers: number | null;
+  /** FrameAnalyzer.recheckMs: 0 embeds every face of every frame (the behaviour before embed-once). */
+  recheckMs: number;
+  /** Flip-averaged embeddings on video frames (default off, like live cameras). */
+  flip: boolean;
 }
 
 const USAGE =
-  'usage: npm run replay -- --video FILE --enrol "Name=photo.jpg" [--enrol …] [--fps 2] [--pack NAME] [--models DIR] [--min-face-px 40] [--workers N] [--json]';
+  'usage: npm run replay -- --video FILE --enrol "Name=photo.jpg" [--enrol …] [--fps 2] [--pack NAME] [--models DIR] [--min-face-px 40] [--workers N] [--recheck-ms 5000] [--flip] [--json]';
 
 export function parseArgs(argv: string[]): Args {
   const out: Args = {
@@ -50,6 +55,8 @@ export function parseArgs(argv: string[]): Args {
     minFacePx: 40,
     maxWidth: 1280,
     workers: null,
+    recheckMs: DEFAULT_RECHECK_MS,
+    flip: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -69,12 +76,15 @@ export function parseArgs(argv: string[]): Args {
     else if (a === '--models') out.modelsDir = path.resolve(next());
     else if (a === '--min-face-px') out.minFacePx = Number(next());
     else if (a === '--workers') out.workers = Number(next());
+    else if (a === '--recheck-ms') out.recheckMs = Number(next());
+    else if (a === '--flip') out.flip = true;
     else if (a === '--json') out.json = true;
     else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
   if (!out.video) throw new Error(`--video is required\n${USAGE}`);
   if (!(out.fps > 0 && out.fps <= 30)) throw new Error('--fps must be in (0, 30]');
+  if (!(out.recheckMs >= 0)) throw new Error('--recheck-ms must be ≥ 0');
   return out;
 }
 
@@ -142,6 +152,9 @@ export interface ReplayReport {
   unknownTracks: number;
   framesAnalyzed: number;
   realtimeFactor: number;
+  /** Faces embedded, and faces that only followed their named track (embed once per track). */
+  facesEmbedded: number;
+  facesSkipped: number;
   pack: string;
   videoSeconds: number;
   wallSeconds: number;
@@ -175,6 +188,7 @@ export async function replay(args: Args, log: (line: string) => void = console.l
     modelsDir: args.modelsDir,
     pack,
     threads: 1,
+    flipAugment: args.flip,
     ...(args.workers ? { workers: args.workers } : {}),
   });
   await pool.ready();
@@ -182,6 +196,7 @@ export async function replay(args: Args, log: (line: string) => void = console.l
     minFacePx: args.minFacePx,
     minQuality: MIN_FACE_QUALITY,
     maxTrackAgeMs: 3000,
+    recheckMs: args.recheckMs,
   });
   const matchable = galleryAdapter(gallery, engine.info.defaultThreshold);
   const seen = new Map<string, { first: number; last: number; sightings: number; best: number }>();
@@ -211,7 +226,11 @@ export async function replay(args: Args, log: (line: string) => void = console.l
   for await (const data of rawFrames(args.video, args.fps, width, height)) {
     const index = frames++;
     inFlight.push(
-      pool.analyze({ data, width, height }, args.minFacePx).then((faces) => ({ index, frame: data, faces })),
+      pool
+        .analyzeOwned({ data, width, height }, args.minFacePx, {
+          skipEmbedding: analyzer.embeddingSkipRegions((index / args.fps) * 1000),
+        })
+        .then((r) => ({ index, frame: r.data, faces: r.faces })),
     );
     if (inFlight.length >= pool.size + 1) handle(await (inFlight.shift() as (typeof inFlight)[number]));
   }
@@ -231,6 +250,8 @@ export async function replay(args: Args, log: (line: string) => void = console.l
     unknownTracks,
     framesAnalyzed: frames,
     realtimeFactor: round(wallSeconds > 0 ? videoSeconds / wallSeconds : 0),
+    facesEmbedded: analyzer.facesEmbedded,
+    facesSkipped: analyzer.facesSkipped,
     pack,
     videoSeconds: round(videoSeconds),
     wallSeconds: round(wallSeconds),
@@ -255,6 +276,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(`unknown tracks: ${report.unknownTracks}`);
+  console.log(`faces embedded: ${report.facesEmbedded}, followed without embedding: ${report.facesSkipped}`);
   if (args.json) console.log(JSON.stringify(report));
 }
 

@@ -238,11 +238,17 @@ describe.skipIf(skip !== null)('presence end to end (RTSP → recognition → ab
       db.close();
     }
 
-    // The inference workers say which execution providers they really run on.
-    const ready = await http.req<{ checks: { pipeline?: { detail: { executionProviders: string[] } } } }>(
-      'GET',
-      '/readyz',
+    // The inference workers say which execution providers they really run on (once they have loaded:
+    // after the second restart they may still be loading on a busy machine).
+    const providers = await waitFor(
+      async () => {
+        const ready = await http.req<{
+          checks: { pipeline?: { detail: { executionProviders: string[] | null } } };
+        }>('GET', '/readyz');
+        return ready.json.checks.pipeline?.detail.executionProviders ?? null;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
     );
-    expect(ready.json.checks.pipeline?.detail.executionProviders).toEqual(['cpu']);
+    expect(providers).toEqual(['cpu']);
   });
 });

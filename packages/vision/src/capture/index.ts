@@ -25,3 +25,4 @@ export { LatestFrameQueue } from './latest-frame-queue.js';
 export { FrameSplitter } from './frame-splitter.js';
 export { LineRing, summarizeFfmpegError, redactUrlCredentials } from './stderr-ring.js';
 export { FpsMeter } from './fps-meter.js';
+export { MotionGate, DEFAULT_MOTION_GATE, type MotionGateOptions } from './motion-gate.js';

@@ -68,6 +68,8 @@ export type LoadFaceEngineOptions = {
   executionProviders?: string[];
   /** Override the pack's SCRFD input side (multiple of 32); 320 is ~4× faster for faces > 40 px. */
   detectorInputSizePx?: number;
+  /** With detectorInputSizePx as the width: a non-square SCRFD input (e.g. 480×288 for 16:9 frames). */
+  detectorInputHeightPx?: number;
   /** Override the pack's flip-averaging choice. */
   flipAugment?: boolean;
 };
@@ -111,7 +113,7 @@ export async function createDetector(
       const size = opts.detectorInputSizePx ?? d.inputSizePx;
       return ScrfdDetector.load(file, d.name, {
         inputWidth: size,
-        inputHeight: size,
+        inputHeight: opts.detectorInputHeightPx ?? size,
         threads: opts.threads ?? 1,
         ...(opts.executionProviders ? { executionProviders: opts.executionProviders } : {}),
         ...(d.scoreThreshold !== undefined ? { scoreThreshold: d.scoreThreshold } : {}),

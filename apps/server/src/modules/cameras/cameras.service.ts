@@ -296,6 +296,7 @@ export class CameraRegistry {
       // The outbound-target policy: a source it refuses never starts (checked again before ffmpeg runs).
       try {
         await this.checkSource(organizationId, result.config.source);
+        if (result.config.detectSource) await this.checkSource(organizationId, result.config.detectSource);
       } catch (error) {
         if (!(error instanceof OutboundRefused)) throw error;
         // A name that does not resolve right now is an offline camera, not an invalid config.
@@ -403,6 +404,7 @@ export class CameraRegistry {
     const json: Record<string, unknown> = { ...input, organizationId: orgId };
     this.validateOrThrow(input.id, json);
     await this.checkSourceOrThrow(orgId, json.source);
+    if (json.detectSource !== undefined) await this.checkSourceOrThrow(orgId, json.detectSource);
     this.files.write(input.id, json);
     await this.auditChange(auth, orgId, 'camera.created', input.id, `Added camera "${input.name}"`);
     await this.rescan();
@@ -420,6 +422,7 @@ export class CameraRegistry {
     }
     this.validateOrThrow(id, next);
     await this.checkSourceOrThrow(orgId, next.source);
+    if (next.detectSource !== undefined) await this.checkSourceOrThrow(orgId, next.detectSource);
     this.files.write(id, next);
     await this.auditChange(auth, orgId, 'camera.updated', id, updateSummary(id, patch));
     await this.rescan();

@@ -3,6 +3,7 @@ import { insideRegion } from './region-of-interest.js';
 import { assignUniqueIdentities, type IdentityCandidate } from '@hadir/domain';
 import { FaceTracker, type RgbFrame, type TrackEvent } from '@hadir/vision';
 import type { InferredFace } from './inference-protocol.js';
+import type { EmbeddingSkipRegion } from './embed-policy.js';
 
 /** What the pipeline needs of a gallery: the faces module's OrgGallery fits it. */
 export interface MatchableGallery {
@@ -28,7 +29,15 @@ export interface FrameAnalyzerOptions {
   minObservations?: number;
   /** A track unseen this long ends (default 3 s). */
   maxTrackAgeMs?: number;
+  /**
+   * A named track is embedded again at most this often (default 5000 ms); in between its faces are
+   * followed by the tracker without embedding. 0 embeds every face of every frame.
+   */
+  recheckMs?: number;
 }
+
+/** Default for FrameAnalyzerOptions.recheckMs. */
+export const DEFAULT_RECHECK_MS = 5000;
 
 /** One face of this frame with the track it belongs to and the track's consensus identity. */
 export interface TrackedFace {
@@ -63,6 +72,9 @@ interface TrackMemo {
   bestSimilarity: number;
   bestFor: string | null;
   unknownReported: boolean;
+  /** When a face of this track was last embedded (and matched), and the best quality embedded. */
+  lastEmbeddedMs: number;
+  embeddedQuality: number;
 }
 
 /**
@@ -76,6 +88,9 @@ export class FrameAnalyzer {
   private trackerThreshold = Number.NaN;
   private readonly memo = new Map<number, TrackMemo>();
   private lastAtMs = Number.NEGATIVE_INFINITY;
+  /** Faces embedded and faces followed without embedding, since start (for health and benchmarks). */
+  facesEmbedded = 0;
+  facesSkipped = 0;
 
   constructor(
     readonly opts: FrameAnalyzerOptions,
@@ -112,7 +127,9 @@ export class FrameAnalyzer {
     const atMs = Math.max(nowMs, this.lastAtMs);
     this.lastAtMs = atMs;
 
-    const matches = usable.map((f) => gallery?.match(f.embedding, threshold) ?? null);
+    const matches = usable.map((f) =>
+      f.embedding ? (gallery?.match(f.embedding, threshold) ?? null) : null,
+    );
     const assignment = assignUniqueIdentities(
       usable.map((_, i) => ({ trackId: String(i).padStart(4, '0'), candidates: candidatesOf(matches[i]) })),
       { threshold },
@@ -126,12 +143,16 @@ export class FrameAnalyzer {
           box: f.box,
           embedding: f.embedding,
           quality: f.quality,
+          // A face not embedded (it continues a named track) does not vote: the track keeps its consensus.
           // Unknown faces vote "unknown" with their best similarity (it weighs nothing, but is reported).
-          match: {
-            identityId,
-            cosineSimilarity:
-              identityId !== null ? (a?.cosineSimilarity ?? 0) : (matches[i]?.cosineSimilarity ?? 0),
-          },
+          match:
+            f.embedding === null
+              ? null
+              : {
+                  identityId,
+                  cosineSimilarity:
+                    identityId !== null ? (a?.cosineSimilarity ?? 0) : (matches[i]?.cosineSimilarity ?? 0),
+                },
         };
       }),
     });
@@ -142,8 +163,19 @@ export class FrameAnalyzer {
     usable.forEach((face, i) => {
       const id = update.trackIds[i] as number;
       const snap = snapshots.get(id);
-      const memo = this.memo.get(id) ?? { bestSimilarity: 0, bestFor: null, unknownReported: false };
+      const memo = this.memo.get(id) ?? {
+        bestSimilarity: 0,
+        bestFor: null,
+        unknownReported: false,
+        lastEmbeddedMs: Number.NEGATIVE_INFINITY,
+        embeddedQuality: 0,
+      };
       this.memo.set(id, memo);
+      if (face.embedding) {
+        this.facesEmbedded++;
+        memo.lastEmbeddedMs = atMs;
+        memo.embeddedQuality = Math.max(memo.embeddedQuality, face.quality);
+      } else this.facesSkipped++;
       const identityId = snap?.identityId ?? null;
       const frameIdentity = assignment[i]?.identityId ?? null;
       const frameSimilarity = assignment[i]?.cosineSimilarity ?? 0;
@@ -162,13 +194,37 @@ export class FrameAnalyzer {
       };
       if (identityId !== null) recognized.push(tracked);
       // Decided "unknown" (not merely undecided, not a conflict loser): the tracker gives it confidence.
-      else if (snap && snap.confidence > 0 && !memo.unknownReported) {
+      else if (snap && snap.confidence > 0 && !memo.unknownReported && face.embedding) {
         memo.unknownReported = true;
         newlyUnknown.push(tracked);
       }
     });
     ended.push(...this.endedFrom(update.events));
     return { recognized, newlyUnknown, ended, facesDetected: faces.length, facesUsed: usable.length };
+  }
+
+  /**
+   * Where the next frame's faces need no embedding: the boxes of named tracks seen in the latest frame
+   * and embedded within recheckMs. Faces there only follow their track (see embed-policy.ts).
+   */
+  embeddingSkipRegions(nowMs: number): EmbeddingSkipRegion[] {
+    const recheckMs = this.opts.recheckMs ?? DEFAULT_RECHECK_MS;
+    if (!this.tracker || recheckMs <= 0) return [];
+    const out: EmbeddingSkipRegion[] = [];
+    for (const t of this.tracker.tracks()) {
+      if (t.identityId === null || t.lostFrames > 0) continue;
+      const memo = this.memo.get(t.trackId);
+      if (!memo || memo.bestFor !== t.identityId || nowMs - memo.lastEmbeddedMs > recheckMs) continue;
+      out.push({ box: t.box, embeddedQuality: memo.embeddedQuality });
+    }
+    return out;
+  }
+
+  /** True while a track seen in the latest frame has no name yet: it needs frames to collect votes. */
+  hasUnnamedTracks(): boolean {
+    return (this.tracker?.tracks() ?? []).some(
+      (t) => t.identityId === null && t.lostFrames === 0 && !this.memo.get(t.trackId)?.unknownReported,
+    );
   }
 
   /** Ends every track (the camera stops, the video ends). */

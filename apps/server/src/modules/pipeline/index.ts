@@ -1,5 +1,6 @@
 export { PipelineService, probeCameraSource, toCameraStatus, MIN_FACE_QUALITY } from './pipeline.service.js';
 export {
+  DEFAULT_RECHECK_MS,
   FrameAnalyzer,
   type MatchableGallery,
   type FrameAnalysis,
@@ -8,3 +9,4 @@ export {
 } from './frame-analyzer.js';
 export { InferencePool, FrameDroppedError, defaultInferenceWorkers } from './inference-pool.js';
 export { RecentFaces, type RecentFace } from './recent-faces.js';
+export { facesNeedingEmbedding, type EmbeddingSkipRegion } from './embed-policy.js';

@@ -8,6 +8,7 @@ import type {
   InferenceWorkerInfo,
   InferredFace,
 } from './inference-protocol.js';
+import type { EmbeddingSkipRegion } from './embed-policy.js';
 
 export interface InferencePoolOptions extends InferenceWorkerData {
   /** Worker threads (default: defaultInferenceWorkers()). */
@@ -31,7 +32,8 @@ interface Job {
   width: number;
   height: number;
   minFacePx: number;
-  resolve: (faces: InferredFace[]) => void;
+  skipEmbedding: EmbeddingSkipRegion[] | undefined;
+  resolve: (r: { faces: InferredFace[]; data: Uint8Array }) => void;
   reject: (err: Error) => void;
 }
 
@@ -82,6 +84,8 @@ export class InferencePool {
       threads: this.opts.threads,
       ...(this.opts.executionProviders ? { executionProviders: this.opts.executionProviders } : {}),
       ...(this.opts.detectorInputSizePx ? { detectorInputSizePx: this.opts.detectorInputSizePx } : {}),
+      ...(this.opts.detectorInputHeightPx ? { detectorInputHeightPx: this.opts.detectorInputHeightPx } : {}),
+      ...(this.opts.flipAugment !== undefined ? { flipAugment: this.opts.flipAugment } : {}),
     };
     // The worker is TypeScript. Node 20 does not apply the parent's `--import tsx` hooks to a worker's
     // entry file, so a tiny bootstrap registers tsx inside the worker and then imports the real file.
@@ -118,7 +122,10 @@ export class InferencePool {
           this.inferences++;
           this.framesInferred += jobs.length;
         }
-        jobs.forEach((j, i) => j.resolve(m.results?.[i] ?? []));
+        jobs.forEach((j, i) => {
+          const back = m.frames?.[i];
+          j.resolve({ faces: m.results?.[i] ?? [], data: new Uint8Array(back ?? new ArrayBuffer(0)) });
+        });
       }
       this.pump();
     });
@@ -140,17 +147,40 @@ export class InferencePool {
     return infos[0] as InferenceWorkerInfo;
   }
 
-  analyze(frame: RgbFrame, minFacePx: number): Promise<InferredFace[]> {
-    if (this.closed) return Promise.reject(new Error('inference pool closed'));
-    // Copy into a transferable buffer: the capture layer may reuse its own.
+  /**
+   * Detects and embeds the faces of one frame, which is copied (the caller keeps using its buffer).
+   * `skipEmbedding`: regions of named tracks whose faces need no embedding.
+   */
+  async analyze(
+    frame: RgbFrame,
+    minFacePx: number,
+    opts: { skipEmbedding?: EmbeddingSkipRegion[] } = {},
+  ): Promise<InferredFace[]> {
     const copy = new Uint8Array(frame.data.byteLength);
     copy.set(frame.data);
+    return (await this.analyzeOwned({ ...frame, data: copy }, minFacePx, opts)).faces;
+  }
+
+  /**
+   * Like analyze(), without the copy: `frame.data` moves to the worker and comes back with the answer
+   * (transferred both ways), so a 6 MB frame is never cloned. The caller must not touch `frame.data`
+   * until then and uses the returned `data` instead. A view on part of a buffer is copied first.
+   */
+  analyzeOwned(
+    frame: RgbFrame,
+    minFacePx: number,
+    opts: { skipEmbedding?: EmbeddingSkipRegion[] } = {},
+  ): Promise<{ faces: InferredFace[]; data: Uint8Array }> {
+    if (this.closed) return Promise.reject(new Error('inference pool closed'));
+    let data = frame.data;
+    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) data = Uint8Array.from(data);
     return new Promise((resolve, reject) => {
       this.queue.push({
-        frame: copy.buffer,
+        frame: data.buffer as ArrayBuffer,
         width: frame.width,
         height: frame.height,
         minFacePx,
+        skipEmbedding: opts.skipEmbedding,
         resolve,
         reject,
       });
@@ -176,6 +206,7 @@ export class InferencePool {
           width: j.width,
           height: j.height,
           minFacePx: j.minFacePx,
+          ...(j.skipEmbedding?.length ? { skipEmbedding: j.skipEmbedding } : {}),
         })),
       };
       slot.worker.postMessage(

@@ -1,4 +1,5 @@
 import type { FaceBox, Landmarks5 } from '@hadir/vision';
+import type { EmbeddingSkipRegion } from './embed-policy.js';
 
 export interface InferenceWorkerData {
   modelsDir: string;
@@ -7,6 +8,13 @@ export interface InferenceWorkerData {
   /** Preference order, e.g. ['cuda', 'cpu']; the worker falls back to CPU when a provider cannot load. */
   executionProviders?: string[];
   detectorInputSizePx?: number;
+  /** With detectorInputSizePx as the width: an aspect-matched input such as 480×288. */
+  detectorInputHeightPx?: number;
+  /**
+   * Flip-averaged embeddings (twice the recognizer cost). Default false on live frames: enrolment keeps
+   * the pack's setting; a single pass costs ~0.01 cosine similarity and halves embedding time.
+   */
+  flipAugment?: boolean;
 }
 
 /** One frame of a request; several frames (from several cameras) may travel in one request. */
@@ -15,6 +23,8 @@ export interface InferenceFrame {
   width: number;
   height: number;
   minFacePx: number;
+  /** Faces in these regions belong to named, recently verified tracks and are not embedded again. */
+  skipEmbedding?: EmbeddingSkipRegion[];
 }
 
 export interface InferenceRequest {
@@ -28,7 +38,8 @@ export interface InferredFace {
   landmarks: Landmarks5;
   /** Combined usability score 0..1 (size, sharpness, pose, light). */
   quality: number;
-  embedding: Float32Array;
+  /** Null when the face was not embedded (it continues a named track; see embed-policy.ts). */
+  embedding: Float32Array | null;
 }
 
 /** What a worker reports once its engine is loaded (id -1). */
@@ -49,4 +60,6 @@ export interface InferenceResponse {
   inferenceMs?: number;
   /** One list of faces per request frame, in order. */
   results?: InferredFace[][];
+  /** The request's frame buffers, transferred back so the caller reuses them (no copy either way). */
+  frames?: ArrayBuffer[];
 }

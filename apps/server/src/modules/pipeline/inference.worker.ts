@@ -18,6 +18,7 @@ import type {
   InferenceWorkerInfo,
   InferredFace,
 } from './inference-protocol.js';
+import { facesNeedingEmbedding, type EmbeddingSkipRegion } from './embed-policy.js';
 
 const data = workerData as InferenceWorkerData;
 const MAX_FACES_PER_FRAME = 20;
@@ -37,7 +38,9 @@ async function load(): Promise<InferenceWorkerInfo> {
     modelsDir: data.modelsDir,
     pack: data.pack,
     threads: data.threads,
+    flipAugment: data.flipAugment ?? false,
     ...(data.detectorInputSizePx ? { detectorInputSizePx: data.detectorInputSizePx } : {}),
+    ...(data.detectorInputHeightPx ? { detectorInputHeightPx: data.detectorInputHeightPx } : {}),
   };
   let fallbackReason: string | null = null;
   let providers = effectiveProviders(requested);
@@ -74,22 +77,41 @@ async function analyzeFrames(
   e: FaceEngine,
   frames: RgbFrame[],
   minFacePx: number[],
+  skip: (EmbeddingSkipRegion[] | undefined)[],
 ): Promise<InferredFace[][]> {
   const detected: DetectedFace[][] = [];
   for (const [i, frame] of frames.entries()) {
     detected.push(await e.detect(frame, { minFacePx: minFacePx[i] ?? 0, maxFaces: MAX_FACES_PER_FRAME }));
   }
-  let embeddings: Float32Array[][];
+  // Only faces that need it are aligned and embedded: new and unnamed tracks, better faces, re-checks.
+  const needs = detected.map((faces, i) =>
+    facesNeedingEmbedding(
+      faces.map((f) => ({ box: f.box, quality: f.quality.score })),
+      skip[i],
+    ),
+  );
+  const embeddings: (Float32Array | null)[][] = detected.map((faces) => faces.map(() => null));
   if (e instanceof ComposedFaceEngine) {
-    const crops = frames.flatMap((frame, i) =>
-      (detected[i] ?? []).map((f) => e.recognizerCrop(frame, f.landmarks)),
+    const crops: RgbFrame[] = [];
+    const at: [number, number][] = [];
+    frames.forEach((frame, i) =>
+      (detected[i] ?? []).forEach((f, j) => {
+        if (!needs[i]?.[j]) return;
+        crops.push(e.recognizerCrop(frame, f.landmarks));
+        at.push([i, j]);
+      }),
     );
-    const flat = await e.embedCrops(crops);
-    let k = 0;
-    embeddings = detected.map((faces) => faces.map(() => flat[k++] as Float32Array));
+    const flat = crops.length > 0 ? await e.embedCrops(crops) : [];
+    at.forEach(([i, j], k) => (embeddings[i]![j] = flat[k] ?? null));
   } else {
-    embeddings = [];
-    for (const [i, frame] of frames.entries()) embeddings.push(await e.embed(frame, detected[i] ?? []));
+    for (const [i, frame] of frames.entries()) {
+      const wanted = (detected[i] ?? []).filter((_, j) => needs[i]?.[j]);
+      const out = wanted.length > 0 ? await e.embed(frame, wanted) : [];
+      let k = 0;
+      (detected[i] ?? []).forEach((_, j) => {
+        if (needs[i]?.[j]) embeddings[i]![j] = out[k++] ?? null;
+      });
+    }
   }
   return detected.map((faces, i) =>
     faces.map((f, j) => ({
@@ -97,7 +119,7 @@ async function analyzeFrames(
       score: f.score,
       landmarks: f.landmarks,
       quality: f.quality.score,
-      embedding: embeddings[i]?.[j] as Float32Array,
+      embedding: embeddings[i]?.[j] ?? null,
     })),
   );
 }
@@ -123,10 +145,19 @@ parentPort?.on('message', (req: InferenceRequest) => {
         engine,
         frames,
         req.frames.map((f) => f.minFacePx),
+        req.frames.map((f) => f.skipEmbedding),
       );
-      const out: InferenceResponse = { id: req.id, inferenceMs: performance.now() - t0, results };
-      const transfer = results.flatMap((faces) => faces.map((f) => f.embedding.buffer as ArrayBuffer));
-      parentPort?.postMessage(out, [...new Set(transfer)]);
+      const back = req.frames.map((f) => f.frame);
+      const out: InferenceResponse = {
+        id: req.id,
+        inferenceMs: performance.now() - t0,
+        results,
+        frames: back,
+      };
+      const transfer = results.flatMap((faces) =>
+        faces.flatMap((f) => (f.embedding ? [f.embedding.buffer as ArrayBuffer] : [])),
+      );
+      parentPort?.postMessage(out, [...new Set([...transfer, ...back])]);
     } catch (err) {
       parentPort?.postMessage({
         id: req.id,

@@ -1,5 +1,6 @@
 import {
   FfmpegFrameSource,
+  MotionGate,
   cropFaceJpeg,
   downscaleRgb,
   encodeJpeg,
@@ -27,6 +28,8 @@ const SOURCE_RETRY_MS = 30_000;
 /** Faces below this quality score are not matched (blurred, turned away, too dark). */
 export const MIN_FACE_QUALITY = 0.2;
 const THUMBNAIL_WIDTH_PX = 480;
+/** Motion gating keep-alive when the camera does not set motionKeepAliveMs (below the 3 s track age). */
+export const DEFAULT_MOTION_KEEPALIVE_MS = 2000;
 /** Width of the frame kept with an event snapshot (presence, unknown face, alert). */
 const SNAPSHOT_FRAME_WIDTH_PX = 640;
 
@@ -59,7 +62,11 @@ class CameraRunner {
   private statusTimer: NodeJS.Timeout | null = null;
   private droppedHere = 0;
   private thumb: { atMs: number; jpeg: Uint8Array } | null = null;
+  /** The latest frame back from inference (its buffer travelled to a worker and back). */
+  private lastAnalysed: CapturedFrame | null = null;
   readonly analyzer: FrameAnalyzer;
+  /** Null when the camera analyses every frame (motionKeepAliveMs 0). */
+  readonly motion: MotionGate | null;
   /** Live named tracks: the latest frame showing each (frames are never reused by capture). */
   private readonly lastOfTrack = new Map<
     string,
@@ -69,7 +76,10 @@ class CameraRunner {
   constructor(
     private readonly ctx: ServerContext,
     readonly entry: CameraEntry & { config: CameraConfig; organizationId: string },
-    /** What ffmpeg opens: the source after the outbound-target policy (address pinned, file: path). */
+    /**
+     * What ffmpeg opens: the detect stream (config.detectSource, else config.source) after the
+     * outbound-target policy (address pinned, file: path).
+     */
     input: string,
     private readonly deps: {
       registry: CameraRegistry;
@@ -95,6 +105,8 @@ class CameraRunner {
       },
       `${entry.id}:`,
     );
+    const keepAliveMs = c.motionKeepAliveMs ?? DEFAULT_MOTION_KEEPALIVE_MS;
+    this.motion = keepAliveMs > 0 ? new MotionGate({ keepAliveMs }) : null;
   }
 
   start(): void {
@@ -116,6 +128,9 @@ class CameraRunner {
   private async run(): Promise<void> {
     for await (const frame of this.source.frames()) {
       if (this.stopped) break;
+      // Still scenes are not analysed (keep-alive aside); a track being named gets every frame.
+      if (this.motion && !this.motion.check(frame, this.ctx.clock.nowMs(), this.analyzer.hasUnnamedTracks()))
+        continue;
       await this.process(frame).catch((err: unknown) => {
         if (err instanceof FrameDroppedError) this.droppedHere++;
         else this.ctx.log.warn({ err, cameraId: this.entry.id }, 'frame analysis failed');
@@ -123,11 +138,16 @@ class CameraRunner {
     }
   }
 
-  private async process(frame: CapturedFrame): Promise<void> {
+  private async process(captured: CapturedFrame): Promise<void> {
     const pool = this.deps.pool();
     if (!pool) return;
     const orgId = this.entry.organizationId;
-    const faces = await pool.analyze(frame, this.entry.config.minFacePx);
+    // The frame moves to the worker and back (no 6 MB copy); faces of named tracks are not re-embedded.
+    const skipEmbedding = this.analyzer.embeddingSkipRegions(this.ctx.clock.nowMs());
+    const analysed = await pool.analyzeOwned(captured, this.entry.config.minFacePx, { skipEmbedding });
+    const frame: CapturedFrame = { ...captured, data: analysed.data };
+    this.lastAnalysed = frame;
+    const faces = analysed.faces;
     const gallery = (await this.deps.faces.galleries.galleryFor(orgId)) as MatchableGallery | null;
     const nowMs = this.ctx.clock.nowMs();
     const result = this.analyzer.analyze(frame, faces, gallery, nowMs);
@@ -159,6 +179,7 @@ class CameraRunner {
     }
     for (const r of result.newlyUnknown) {
       const f = r.face;
+      if (!f.embedding) continue; // never: unknown tracks are reported from an embedded face
       await this.deps.faces.unknownFaces
         .record(orgId, {
           cameraId: this.entry.id,
@@ -210,7 +231,11 @@ class CameraRunner {
   }
 
   async thumbnail(): Promise<Uint8Array | null> {
-    const frame = this.source.latestFrame();
+    const latest = this.source.latestFrame();
+    // A frame lent to an inference worker has a detached buffer until it comes back: show the last
+    // analysed frame meanwhile.
+    const intact = latest && latest.data.byteLength === latest.width * latest.height * 3;
+    const frame = intact ? latest : this.lastAnalysed;
     if (!frame) return null;
     if (this.thumb && this.thumb.atMs === frame.capturedAtMs) return this.thumb.jpeg;
     const jpeg = await encodeJpeg(downscaleRgb(frame, THUMBNAIL_WIDTH_PX), { quality: 70 });
@@ -365,6 +390,12 @@ export class PipelineService {
       threads: 1,
       workers: this.ctx.env.HADIR_INFERENCE_WORKERS ?? defaultInferenceWorkers(),
       executionProviders: this.ctx.env.HADIR_EXECUTION_PROVIDERS,
+      ...(this.ctx.env.HADIR_DETECTOR_INPUT
+        ? {
+            detectorInputSizePx: this.ctx.env.HADIR_DETECTOR_INPUT[0],
+            detectorInputHeightPx: this.ctx.env.HADIR_DETECTOR_INPUT[1],
+          }
+        : {}),
     });
     this.pendingPool = pool;
     this.poolStarting = pool.ready().then(
@@ -416,7 +447,11 @@ export class PipelineService {
       // changed since the file was loaded); ffmpeg gets the checked, pinned address.
       let input: string;
       try {
-        input = await this.cameras.checkSource(camera.organizationId, camera.config.source);
+        // Detection runs on the low-resolution detect stream when the camera names one.
+        input = await this.cameras.checkSource(
+          camera.organizationId,
+          camera.config.detectSource ?? camera.config.source,
+        );
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (

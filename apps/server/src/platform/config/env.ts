@@ -153,6 +153,19 @@ const EnvSchema = z.object({
     .max(64)
     .optional()
     .describe('Camera inference worker threads (default: 1 on ≤ 2 cores, else half the cores)'),
+  HADIR_DETECTOR_INPUT: z
+    .string()
+    .trim()
+    .regex(/^\d{2,4}x\d{2,4}$/, 'write WIDTHxHEIGHT, e.g. 480x288')
+    .transform((v) => v.split('x').map(Number) as [number, number])
+    .refine(([w, h]) => w % 32 === 0 && h % 32 === 0 && w >= 96 && h >= 96 && w <= 1280 && h <= 1280, {
+      message: 'width and height must be multiples of 32 between 96 and 1280',
+    })
+    .optional()
+    .describe(
+      'SCRFD detector input of the camera inference workers, WIDTHxHEIGHT (multiples of 32), e.g. 480x288 ' +
+        "for 16:9 detect streams (default: the pack's 640x640 letterbox). See detectorInputFor() in docs/PIPELINE.md",
+    ),
   HADIR_VIDEO_MAX_BYTES: z.coerce
     .number()
     .int()
