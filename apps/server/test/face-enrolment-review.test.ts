@@ -133,7 +133,7 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('face enrolment rev
     member = new Client(t.app);
     await member.login('adrien@maju.test', 'role-password-123');
     manager = await userWithRole(t.app, admin, 'manager');
-    expect((await enrol(admin, ids.gul!, lfw('Abdullah_Gul', 1))).statusCode).toBe(200);
+    expect((await enrol(admin, ids.gul, lfw('Abdullah_Gul', 1))).statusCode).toBe(200);
   });
   afterAll(async () => t?.close());
 

@@ -8,6 +8,7 @@ import { alertSnapshot } from './0021-alert-snapshot.js';
 import { authHardening } from './0035-auth-hardening.js';
 import { invitations } from './0036-invitations.js';
 import { faceSampleReview } from './0038-face-sample-review.js';
+import { searchIndexes } from './0039-search-indexes.js';
 import { attendance } from './0040-attendance.js';
 import { leave } from './0050-leave.js';
 import { videos } from './0060-videos.js';
@@ -25,6 +26,7 @@ export const MIGRATIONS: HadirMigration[] = [
   authHardening,
   invitations,
   faceSampleReview,
+  searchIndexes,
   attendance,
   leave,
   videos,
