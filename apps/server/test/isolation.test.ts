@@ -124,6 +124,9 @@ describe.each(await dialects())('organization isolation (%s)', (dialect) => {
         })
       ).statusCode,
     ).toBe(201);
+    // A pending invitation of B: A may neither list nor revoke it (issue 9, item 12).
+    const invitation = await bob.post('/api/invitations', { email: 'guest@zeta.test', role: 'member' });
+    expect(invitation.statusCode, invitation.body).toBe(201);
     const token = await bob.post('/api/tokens', { name: 'Zeta ERP', scopes: ['member:view'] });
     expect(token.statusCode).toBe(201);
     bTokenSecret = token.json<{ token: string }>().token;

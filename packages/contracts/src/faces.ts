@@ -51,6 +51,33 @@ export const FaceEngineInfo = z.object({
 });
 export type FaceEngineInfo = z.infer<typeof FaceEngineInfo>;
 
+/**
+ * approved: matched by the cameras. pending: a self-enrolment (someone who may enrol only their own
+ * record) waiting for a reviewer; not matched until approved.
+ */
+export const FaceSampleStatus = z.enum(['approved', 'pending']);
+export type FaceSampleStatus = z.infer<typeof FaceSampleStatus>;
+
+/**
+ * The other employee a face already matches above the recognition threshold. `employee` is null when the
+ * caller may not see employees (a member enrolling themselves): they learn only that it matched.
+ */
+export const FaceDuplicate = z.object({
+  employee: z.object({ id: Id, employeeCode: z.string(), name: z.string() }).nullable(),
+  cosineSimilarity: z.number(),
+});
+export type FaceDuplicate = z.infer<typeof FaceDuplicate>;
+
+/**
+ * Details of a 409 `face_matches_other_employee` answer to an enrolment: per photo that matched another
+ * employee. Nothing was stored; send the photos again with the field `allowDuplicate=true` to confirm.
+ */
+export const FaceDuplicateConflict = z.object({
+  threshold: z.number(),
+  matches: z.array(FaceDuplicate.extend({ index: z.number().int() })),
+});
+export type FaceDuplicateConflict = z.infer<typeof FaceDuplicateConflict>;
+
 /** One enrolled embedding of a person, as the UI sees it (never the embedding itself). */
 export const FaceSample = z.object({
   id: Id,
@@ -60,6 +87,10 @@ export const FaceSample = z.object({
   pack: z.string().describe('Model pack the embedding belongs to'),
   activePack: z.boolean().describe('Whether it is usable by the running pack'),
   hasCrop: z.boolean().describe('An aligned 112×112 crop is kept (thumbnail, re-embedding)'),
+  status: FaceSampleStatus,
+  duplicateOf: FaceDuplicate.nullable().describe(
+    'Another employee this face already matched when it was enrolled (the enroller confirmed it)',
+  ),
 });
 export type FaceSample = z.infer<typeof FaceSample>;
 
@@ -81,6 +112,7 @@ export const EnrolPhotoResult = z.object({
   code: EnrolRejectCode.nullable().describe('Why the photo was rejected'),
   message: z.string().describe('A sentence for the person enrolling'),
   quality: z.number().nullable(),
+  status: FaceSampleStatus.nullable().describe('pending: waits for a reviewer before it is matched'),
 });
 export type EnrolPhotoResult = z.infer<typeof EnrolPhotoResult>;
 
@@ -91,6 +123,7 @@ export const EnrolResponse = z.object({
   rejected: z.number().int(),
   results: z.array(EnrolPhotoResult),
   faceSamples: z.number().int().describe('Samples of this person for the active pack, after this upload'),
+  pending: z.number().int().describe('Samples of this upload that wait for a reviewer'),
 });
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
 
@@ -155,3 +188,29 @@ export const AssignUnknownGroupResponse = z.object({
   faceSamples: z.number().int(),
 });
 export const DismissUnknownGroupResponse = z.object({ clusterId: Id, dismissed: z.number().int() });
+
+/** A self-enrolled face sample waiting for review, with whose it is and any look-alike warning. */
+export const PendingFaceSample = z.object({
+  id: Id,
+  employee: z.object({ id: Id, employeeCode: z.string(), name: z.string() }),
+  createdAt: IsoDateTime,
+  quality: z.number(),
+  source: FaceSampleSource,
+  hasCrop: z.boolean(),
+  submittedBy: z.string().nullable().describe('Name of the user who submitted it'),
+  duplicateOf: FaceDuplicate.nullable(),
+});
+export type PendingFaceSample = z.infer<typeof PendingFaceSample>;
+export const PendingFaceSampleList = z.object({ items: z.array(PendingFaceSample) });
+export type PendingFaceSampleList = z.infer<typeof PendingFaceSampleList>;
+
+export const FaceReviewRequest = z.object({
+  decision: z.enum(['approve', 'reject']).describe('approve: matched from now on; reject: deleted'),
+});
+export type FaceReviewRequest = z.infer<typeof FaceReviewRequest>;
+export const FaceReviewResponse = z.object({
+  sampleId: Id,
+  decision: z.enum(['approve', 'reject']),
+  faceSamples: z.number().int(),
+});
+export type FaceReviewResponse = z.infer<typeof FaceReviewResponse>;

@@ -34,6 +34,8 @@ export const PERMISSIONS = [
   'shift:manage',
   'video:view',
   'video:manage',
+  /** Approve or reject self-enrolled face samples (they are not matched until approved). */
+  'member:face:review',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -60,7 +62,15 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // Manager acts on their team: acknowledges absence alerts and approves leave. Approving attendance
   // corrections, settings, cameras, users and tokens stay with admin.
   // The video library keeps whole recordings: managers and support may watch, only admins upload/delete.
-  manager: [...SELF_SERVICE, ...OVERSIGHT, 'alert:acknowledge', 'leave:approve', 'video:view'],
+  // Managers review self-enrolled faces (a member may enrol only themselves, and only through review).
+  manager: [
+    ...SELF_SERVICE,
+    ...OVERSIGHT,
+    'alert:acknowledge',
+    'leave:approve',
+    'video:view',
+    'member:face:review',
+  ],
   // Support sees what a manager sees and changes nothing.
   support: [...SELF_SERVICE, ...OVERSIGHT, 'video:view'],
   // Officer runs the capture desk: finds members, registers faces, records attendance, sees face status.
@@ -69,6 +79,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'member:view',
     'member:face:register',
     'member:face:view',
+    'member:face:review',
     'attendance:record:create',
   ],
   member: [...SELF_SERVICE],

@@ -8,6 +8,10 @@ import {
   EmployeeList,
   ImportCommitResult,
   ImportPreview,
+  InvitationAccepted,
+  InvitationCreated,
+  InvitationList,
+  InvitationPreview,
   Organization,
   OrgUser,
   Position,
@@ -100,6 +104,17 @@ export const usersApi = {
   update: (userId: string, body: { role?: RoleName; employeeId?: string | null }) =>
     api.patch(`/api/users/${encodeURIComponent(userId)}`, body, OrgUser),
   remove: (userId: string) => api.delete<unknown>(`/api/users/${encodeURIComponent(userId)}`),
+};
+
+/** Invitations (issue 9, item 12): the token travels in request bodies only, never in a URL. */
+export const invitationsApi = {
+  list: () => api.get('/api/invitations', undefined, InvitationList),
+  create: (body: { email: string; role: RoleName }) => api.post('/api/invitations', body, InvitationCreated),
+  revoke: (id: string) => api.delete<unknown>(`/api/invitations/${encodeURIComponent(id)}`),
+  preview: (token: string) => api.post('/api/invitations/preview', { token }, InvitationPreview),
+  accept: (token: string) => api.post('/api/invitations/accept', { token }, InvitationAccepted),
+  register: (body: { token: string; name: string; password: string }) =>
+    api.post('/api/invitations/register', body, InvitationAccepted),
 };
 
 export const tokensApi = {

@@ -7,6 +7,7 @@ import { queryKeys } from '../api/endpoints';
 import { hasPermission, SessionProvider, useBoot, type Boot } from '../auth/session';
 import { LoginPage } from '../pages/login-page';
 import { NotFoundPage } from '../pages/not-found-page';
+import { InvitePage } from '../pages/invite/invite-page';
 import { OrganizationPickerPage } from '../pages/organization-picker-page';
 import { SetupPage } from '../pages/setup-page';
 import { AppShell } from '../shell/app-shell';
@@ -67,6 +68,8 @@ function BootError({ error, onRetry }: { error: unknown; onRetry: () => void }) 
 function SignedInRoutes({ boot }: { boot: Extract<Boot, { state: 'signed-in' }> }) {
   const { session } = boot;
   const location = useLocation();
+  // Accepting an invitation comes before choosing an organization: it may be the person's first.
+  if (location.pathname === '/invite') return <InvitePage signedIn />;
   if (!session.activeOrganizationId) {
     // Several memberships and none chosen yet (or none at all): the picker explains.
     return <OrganizationPickerPage />;
@@ -105,6 +108,7 @@ function Gate() {
       return location.pathname === '/setup' ? <SetupPage /> : <Navigate to="/setup" replace />;
     case 'anonymous': {
       if (location.pathname === '/login') return <LoginPage />;
+      if (location.pathname === '/invite') return <InvitePage signedIn={false} />;
       const here = location.pathname + location.search;
       const next = here === '/' || location.pathname === '/setup' ? '' : `?next=${encodeURIComponent(here)}`;
       return <Navigate to={`/login${next}`} replace />;

@@ -6,6 +6,7 @@ import { dashboardEn, dashboardNavEn } from './dashboard/en';
 import { whatsappEn } from './whatsapp/en';
 import { firstHourEn } from './first-hour/en';
 import { leaveEn, leaveNavEn } from './leave/en';
+import { securityEn } from './security/en';
 import { attendanceEn, attendanceNavEn } from './attendance/en';
 
 export const en = {
@@ -409,6 +410,7 @@ export const en = {
   wa: whatsappEn,
   fh: firstHourEn,
   lv: leaveEn,
+  sec: securityEn,
   att: attendanceEn,
 } as const;
 

@@ -3,6 +3,7 @@ import { dashboardId, dashboardNavId } from './dashboard/id';
 import { whatsappId } from './whatsapp/id';
 import { firstHourId } from './first-hour/id';
 import { leaveId, leaveNavId } from './leave/id';
+import { securityId } from './security/id';
 import { attendanceId, attendanceNavId } from './attendance/id';
 
 /** Bahasa Indonesia — the default language for new users. */
@@ -409,5 +410,6 @@ export const id: Messages = {
   wa: whatsappId,
   fh: firstHourId,
   lv: leaveId,
+  sec: securityId,
   att: attendanceId,
 };

@@ -3,6 +3,7 @@ import { dashboardVi, dashboardNavVi } from './dashboard/vi';
 import { whatsappVi } from './whatsapp/vi';
 import { firstHourVi } from './first-hour/vi';
 import { leaveVi, leaveNavVi } from './leave/vi';
+import { securityVi } from './security/vi';
 import { attendanceVi, attendanceNavVi } from './attendance/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
@@ -406,5 +407,6 @@ export const vi: Messages = {
   wa: whatsappVi,
   fh: firstHourVi,
   lv: leaveVi,
+  sec: securityVi,
   att: attendanceVi,
 };

@@ -22,7 +22,8 @@ import type { HttpApp } from '../../platform/http/app.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { AppError, unauthorized } from '../../platform/http/errors.js';
 import { SESSION_COOKIE, type AuthService } from './auth.service.js';
-import { setOperator } from './operators.js';
+import { registerInvitationRoutes } from './invitations.routes.js';
+import { isOperator, setOperator } from './operators.js';
 
 /** The caller, on routes that require one (the preHandler already refused anonymous calls). */
 export function authOf(req: FastifyRequest): AuthContext {
@@ -248,13 +249,22 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
       config: { auth: 'user:manage' },
       schema: {
         tags: ['users'],
-        summary: 'Add a user with a role',
+        summary:
+          'Create a NEW account with a password and add it (operators only); everyone else, and every existing account, goes through POST /api/invitations',
         body: OrgUserCreate,
         response: { 201: z.object({ userId: Id }) },
       },
     },
-    async (req, reply) =>
-      reply.code(201).send({ userId: await auth.addUser(authOf(req), orgOf(req), req.body) }),
+    async (req, reply) => {
+      if (!(await isOperator(ctx.db, authOf(req)))) {
+        throw new AppError(
+          403,
+          'use_invitation',
+          'Invite people by email instead (POST /api/invitations); they accept the invitation to join.',
+        );
+      }
+      return reply.code(201).send({ userId: await auth.addUser(authOf(req), orgOf(req), req.body) });
+    },
   );
   app.patch(
     '/api/users/:userId',
@@ -307,4 +317,5 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
       return { ok: true as const };
     },
   );
+  registerInvitationRoutes(app, ctx, auth);
 }

@@ -465,7 +465,16 @@ export class AuthService {
         .select(['id'])
         .where('email', '=', input.email)
         .executeTakeFirst();
-      if (!user) {
+      // Security issue 9, item 12: an existing account is never added by its email; its owner accepts an
+      // invitation instead. Only operators reach this (the route), so the answer is no account oracle
+      // for an organization's admins.
+      if (user) {
+        throw conflict(
+          'account_exists',
+          'An account with this email exists: invite it instead (POST /api/invitations); its owner accepts.',
+        );
+      }
+      {
         if (!passwordHash) throw new AppError(400, 'password_required', 'A new user needs a password');
         user = { id: newId(now) };
         await trx

@@ -4,7 +4,10 @@ import { activeFacePack } from './face-engine.service.js';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
-/** Embeddings of the active pack for a whole organization (or one person), skipping terminated people. */
+/**
+ * Embeddings of the active pack for a whole organization (or one person), skipping terminated people and
+ * samples still pending review (a self-enrolment is not matched until a reviewer approves it).
+ */
 export function embeddingRows(db: Executor, orgId: string, pack: string, employeeId?: string) {
   let q = db
     .selectFrom('faceSamples')
@@ -13,6 +16,7 @@ export function embeddingRows(db: Executor, orgId: string, pack: string, employe
     .where('faceSamples.organizationId', '=', orgId)
     .where('employees.organizationId', '=', orgId)
     .where('faceSamples.pack', '=', pack)
+    .where('faceSamples.status', '=', 'approved')
     .where('employees.status', '!=', 'terminated');
   if (employeeId) q = q.where('faceSamples.employeeId', '=', employeeId);
   return q.execute();
@@ -35,6 +39,7 @@ export async function countFaceSamples(
       .selectFrom('faceSamples')
       .select(['employeeId', sql<number>`count(*)`.as('n')])
       .where('organizationId', '=', orgId)
+      .where('status', '=', 'approved')
       .where('employeeId', 'in', employeeIds.slice(i, i + 500));
     if (pack) q = q.where('pack', '=', pack);
     for (const row of await q.groupBy('employeeId').execute()) counts.set(row.employeeId, Number(row.n));
@@ -42,7 +47,7 @@ export async function countFaceSamples(
   return counts;
 }
 
-/** Per employee and pack: how many samples, and how many keep an aligned crop (re-embeddable). */
+/** Per employee and pack: how many approved samples, and how many keep an aligned crop (re-embeddable). */
 export async function sampleCountsByPack(db: Executor, orgId: string) {
   const rows = await db
     .selectFrom('faceSamples')
@@ -53,6 +58,7 @@ export async function sampleCountsByPack(db: Executor, orgId: string) {
       sql<number>`sum(case when aligned_crop is not null then 1 else 0 end)`.as('withCrop'),
     ])
     .where('organizationId', '=', orgId)
+    .where('status', '=', 'approved')
     .groupBy(['employeeId', 'pack'])
     .execute();
   return rows.map((r) => ({ ...r, n: Number(r.n), withCrop: Number(r.withCrop) }));

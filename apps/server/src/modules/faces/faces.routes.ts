@@ -7,7 +7,10 @@ import {
   EnrolResponse,
   EnrolSource,
   FaceEngineInfo,
+  FaceReviewRequest,
+  FaceReviewResponse,
   FaceSampleList,
+  PendingFaceSampleList,
   FaceStatusResponse,
   PathId,
   OkBody,
@@ -19,6 +22,7 @@ import type { HttpApp } from '../../platform/http/app.js';
 import { AppError, badRequest, payloadTooLarge } from '../../platform/http/errors.js';
 import { authOf, orgOf } from '../auth/index.js';
 import type { FaceEngineService } from './face-engine.service.js';
+import type { FaceReviewService } from './face-review.service.js';
 import {
   MAX_PHOTO_BYTES,
   MAX_PHOTOS_PER_UPLOAD,
@@ -37,12 +41,13 @@ const ClusterParams = z.object({ clusterId: PathId });
  */
 async function readEnrolUpload(
   req: FastifyRequest,
-): Promise<{ photos: UploadedPhoto[]; source: EnrolSource }> {
+): Promise<{ photos: UploadedPhoto[]; source: EnrolSource; allowDuplicate: boolean }> {
   if (!req.isMultipart()) {
     throw new AppError(415, 'multipart_required', 'Send the photos as multipart/form-data file fields.');
   }
   const photos: UploadedPhoto[] = [];
   let source: EnrolSource = 'upload';
+  let allowDuplicate = false;
   try {
     for await (const part of req.parts({
       limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS_PER_UPLOAD, fields: 10, parts: 30 },
@@ -56,6 +61,11 @@ async function readEnrolUpload(
           throw badRequest('invalid_source', "The field source must be 'upload', 'camera' or 'mobile'.");
         }
         source = parsed.data;
+      } else if (part.fieldname === 'allowDuplicate') {
+        if (part.value !== 'true' && part.value !== 'false') {
+          throw badRequest('invalid_allow_duplicate', "The field allowDuplicate must be 'true' or 'false'.");
+        }
+        allowDuplicate = part.value === 'true';
       }
     }
   } catch (error) {
@@ -75,7 +85,7 @@ async function readEnrolUpload(
     }
     throw error;
   }
-  return { photos, source };
+  return { photos, source, allowDuplicate };
 }
 
 export function registerFaceRoutes(
@@ -83,6 +93,7 @@ export function registerFaceRoutes(
   engine: FaceEngineService,
   faces: FacesService,
   unknown: UnknownFacesService,
+  review: FaceReviewService,
 ): void {
   app.get(
     '/api/faces/engine',
@@ -131,7 +142,7 @@ export function registerFaceRoutes(
       schema: {
         tags: ['faces'],
         summary:
-          "Enrol face photos (multipart, JPEG/PNG/WebP, up to 10; optional field source: 'upload' | 'camera' | 'mobile'); the photos themselves are not kept",
+          "Enrol face photos (multipart, JPEG/PNG/WebP, up to 10; optional fields source: 'upload' | 'camera' | 'mobile' and allowDuplicate: 'true'); the photos themselves are not kept. Self-enrolment is stored pending review; a face matching another employee is a 409 face_matches_other_employee unless allowDuplicate",
         consumes: ['multipart/form-data'],
         params: EmployeeParams,
         response: { 200: EnrolResponse },
@@ -140,8 +151,8 @@ export function registerFaceRoutes(
     async (req) => {
       const auth = authOf(req);
       await faces.authorizeEnrol(auth, orgOf(req), req.params.id);
-      const { photos, source } = await readEnrolUpload(req);
-      return faces.enrol(auth, orgOf(req), req.params.id, photos, source);
+      const { photos, source, allowDuplicate } = await readEnrolUpload(req);
+      return faces.enrol(auth, orgOf(req), req.params.id, photos, source, allowDuplicate);
     },
   );
 
@@ -204,6 +215,35 @@ export function registerFaceRoutes(
       },
     },
     async (req) => faces.eraseAll(authOf(req), orgOf(req), req.params.id),
+  );
+
+  app.get(
+    '/api/face-reviews',
+    {
+      config: { auth: 'member:face:review' },
+      schema: {
+        tags: ['faces'],
+        summary: 'Self-enrolled face samples waiting for review (not matched until approved)',
+        response: { 200: PendingFaceSampleList },
+      },
+    },
+    async (req) => review.pending(authOf(req), orgOf(req)),
+  );
+
+  app.post(
+    '/api/employees/:id/faces/:sampleId/review',
+    {
+      config: { auth: 'member:face:review' },
+      schema: {
+        tags: ['faces'],
+        summary: 'Approve (matched from now on) or reject (deleted) a self-enrolled face sample',
+        params: SampleParams,
+        body: FaceReviewRequest,
+        response: { 200: FaceReviewResponse },
+      },
+    },
+    async (req) =>
+      review.review(authOf(req), orgOf(req), req.params.id, req.params.sampleId, req.body.decision),
   );
 
   app.get(

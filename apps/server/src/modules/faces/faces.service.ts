@@ -20,13 +20,21 @@ import type {
 import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
-import { AppError, badRequest, forbidden, notFound, payloadTooLarge } from '../../platform/http/errors.js';
+import {
+  AppError,
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  payloadTooLarge,
+} from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { recordAudit } from '../audit/index.js';
 import { getOrganizationSettings } from '../organizations/index.js';
 import type { SnapshotService } from '../snapshots/index.js';
 import { embeddingToBytes } from './embedding-bytes.js';
 import type { FaceEngineService } from './face-engine.service.js';
+import { findDuplicate, presentDuplicate, type DuplicateHit } from './face-review.service.js';
 import { countFaceSamples, sampleCountsByPack } from './face-samples.repository.js';
 import type { GalleryService } from './gallery.service.js';
 
@@ -91,20 +99,33 @@ export class FacesService {
     return employee;
   }
 
+  /**
+   * Enrols photos of a person. Someone who may enrol only their own record (no member:face:register)
+   * gets `pending` samples that are not matched until a reviewer approves them. A face that already
+   * matches ANOTHER employee above the threshold is refused with 409 `face_matches_other_employee`
+   * (nothing stored) unless `allowDuplicate` is set, which is audited and remembered on the sample.
+   */
   async enrol(
     auth: AuthContext,
     orgId: string,
     employeeId: string,
     photos: readonly UploadedPhoto[],
     source: EnrolSource = 'upload',
+    allowDuplicate = false,
   ): Promise<EnrolResponse> {
     const employee = await this.requireEmployee(auth, orgId, employeeId, 'member:face:register');
+    const status = auth.permissions.has('member:face:register') ? 'approved' : 'pending';
     if (photos.length === 0) throw badRequest('no_photos', 'Attach at least one photo (JPEG, PNG or WebP).');
     const settings = await getOrganizationSettings(this.ctx.db, orgId);
 
     // One photo at a time: a decoded 12 MP photo is 36 MB, ten at once would be needless memory. A file
     // that is not an image fails the request before anything is stored (and before models load).
-    const judged: { photo: UploadedPhoto; result: EnrolImageResult }[] = [];
+    const judged: {
+      photo: UploadedPhoto;
+      result: EnrolImageResult;
+      duplicate: DuplicateHit | null;
+      threshold: number | null;
+    }[] = [];
     let engine: FaceEngine | null = null;
     for (const [index, photo] of photos.entries()) {
       const frame = await decodeUpload(photo, index);
@@ -112,14 +133,33 @@ export class FacesService {
       const [result] = await this.engine.withInferenceSlot(() =>
         enrolFromImages(e, [frame], { keepAlignedCrops: settings.keepAlignedFaceCrops }),
       );
-      judged.push({ photo, result: result! });
+      const duplicate = result!.ok
+        ? await findDuplicate(this.galleries, orgId, employeeId, result!.embeddings[0]!)
+        : { hit: null, threshold: null };
+      judged.push({ photo, result: result!, duplicate: duplicate.hit, threshold: duplicate.threshold });
+    }
+
+    const duplicates = judged.flatMap((j, index) => (j.duplicate ? [{ index, ...j.duplicate }] : []));
+    if (duplicates.length > 0 && !allowDuplicate) {
+      const matches = [];
+      for (const d of duplicates) {
+        const shown = await presentDuplicate(this.ctx.db, auth, orgId, d.employeeId, d.cosineSimilarity);
+        matches.push({ index: d.index, ...shown! });
+      }
+      throw conflict(
+        'face_matches_other_employee',
+        matches[0]!.employee
+          ? `This face already matches ${matches[0]!.employee.name} (${matches[0]!.employee.employeeCode}). Nothing was stored; confirm to enrol it anyway.`
+          : 'This face already matches another employee. Nothing was stored.',
+        { threshold: judged.find((j) => j.threshold !== null)?.threshold ?? null, matches },
+      );
     }
 
     const now = this.ctx.clock.nowMs();
     const pack = engine!.info.pack;
     const results: EnrolPhotoResult[] = [];
     await this.ctx.db.transaction().execute(async (trx) => {
-      for (const [index, { photo, result }] of judged.entries()) {
+      for (const [index, { photo, result, duplicate }] of judged.entries()) {
         if (!result.ok) {
           results.push({
             index,
@@ -129,6 +169,7 @@ export class FacesService {
             code: result.code,
             message: result.message,
             quality: result.quality?.score ?? null,
+            status: null,
           });
           continue;
         }
@@ -145,6 +186,10 @@ export class FacesService {
             alignedCrop: result.alignedCropsJpeg?.[0] ? Buffer.from(result.alignedCropsJpeg[0]) : null,
             source,
             createdAt: now,
+            status,
+            submittedByUserId: auth.userId,
+            duplicateEmployeeId: duplicate?.employeeId ?? null,
+            duplicateSimilarity: duplicate?.cosineSimilarity ?? null,
           })
           .execute();
         results.push({
@@ -153,11 +198,30 @@ export class FacesService {
           accepted: true,
           sampleId: id,
           code: null,
-          message: 'Face enrolled.',
+          message: status === 'pending' ? 'Face saved; a manager must approve it.' : 'Face enrolled.',
           quality: result.quality.score,
+          status,
         });
       }
       const accepted = results.filter((r) => r.accepted).length;
+      const confirmed = judged.filter((j) => j.duplicate && j.result.ok);
+      if (confirmed.length > 0) {
+        await recordAudit(trx, now, {
+          organizationId: orgId,
+          actor: auth,
+          action: 'biometric.duplicate_confirmed',
+          entityType: 'employee',
+          entityId: employeeId,
+          summary: `Enrolled a face for ${employee.employeeCode} that already matches another employee (confirmed)`,
+          changes: {
+            matches: confirmed.map((j) => ({
+              employeeId: j.duplicate!.employeeId,
+              cosineSimilarity: j.duplicate!.cosineSimilarity,
+            })),
+            status,
+          },
+        });
+      }
       await recordAudit(trx, now, {
         organizationId: orgId,
         actor: auth,
@@ -170,11 +234,15 @@ export class FacesService {
           accepted,
           rejected: results.filter((r) => !r.accepted).map((r) => r.code),
           cropsKept: settings.keepAlignedFaceCrops,
+          status,
         },
       });
     });
     const accepted = results.filter((r) => r.accepted).length;
-    if (accepted > 0) await this.changed(orgId, employeeId);
+    if (accepted > 0 && status === 'approved') await this.changed(orgId, employeeId);
+    else if (accepted > 0) {
+      this.ctx.events.publish('faceSamples.changed', { organizationId: orgId, employeeId });
+    }
     const counts = await countFaceSamples(this.ctx.db, orgId, [employeeId]);
     return {
       employeeId,
@@ -183,6 +251,7 @@ export class FacesService {
       rejected: results.length - accepted,
       results,
       faceSamples: counts.get(employeeId) ?? 0,
+      pending: status === 'pending' ? accepted : 0,
     };
   }
 
@@ -197,6 +266,9 @@ export class FacesService {
         'quality',
         'source',
         'pack',
+        'status',
+        'duplicateEmployeeId',
+        'duplicateSimilarity',
         eb('alignedCrop', 'is not', null).as('hasCrop'),
       ])
       .where('organizationId', '=', orgId)
@@ -204,10 +276,9 @@ export class FacesService {
       .orderBy('createdAt')
       .orderBy('id')
       .execute();
-    return {
-      employeeId,
-      activePack: pack,
-      items: rows.map((r) => ({
+    const items = [];
+    for (const r of rows) {
+      items.push({
         id: r.id,
         createdAt: toIso(r.createdAt),
         quality: r.quality,
@@ -215,8 +286,17 @@ export class FacesService {
         pack: r.pack,
         activePack: r.pack === pack,
         hasCrop: Boolean(r.hasCrop),
-      })),
-    };
+        status: r.status,
+        duplicateOf: await presentDuplicate(
+          this.ctx.db,
+          auth,
+          orgId,
+          r.duplicateEmployeeId,
+          r.duplicateSimilarity,
+        ),
+      });
+    }
+    return { employeeId, activePack: pack, items };
   }
 
   /** The aligned 112×112 crop as JPEG, when the organization keeps crops. */

@@ -26,6 +26,7 @@ import {
   startSnapshotRetention,
 } from '../snapshots/index.js';
 import { FaceEngineService, type FaceEngineServiceOptions } from './face-engine.service.js';
+import { FaceReviewService } from './face-review.service.js';
 import { registerFaceJobs } from './faces.jobs.js';
 import { registerFaceRoutes } from './faces.routes.js';
 import { FacesService } from './faces.service.js';
@@ -79,7 +80,8 @@ export function registerFaceModules(
   const galleries = new GalleryService(ctx, engine);
   const faces = new FacesService(ctx, engine, galleries, snapshots);
   const unknownFaces = new UnknownFacesService(ctx, engine, galleries, snapshots);
-  registerFaceRoutes(app, engine, faces, unknownFaces);
+  const review = new FaceReviewService(ctx, galleries);
+  registerFaceRoutes(app, engine, faces, unknownFaces, review);
   registerSnapshotRoutes(app, snapshots);
   registerFaceJobs(ctx, faces);
   registerSnapshotJobs(ctx, snapshots);

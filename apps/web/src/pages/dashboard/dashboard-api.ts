@@ -11,7 +11,9 @@ import {
   EnrolResponse,
   FaceDetectResponse,
   FaceEngineInfo,
+  FaceReviewResponse,
   FaceSampleList,
+  PendingFaceSampleList,
   NotificationChannel,
   Notification,
   NotificationPage,
@@ -101,10 +103,16 @@ export const camerasApi = {
 export const facesApi = {
   engine: () => api.get('/api/faces/engine', undefined, FaceEngineInfo),
   list: (employeeId: string) => api.get(`/api/employees/${enc(employeeId)}/faces`, undefined, FaceSampleList),
-  enrol: (employeeId: string, files: { blob: Blob; name: string }[], source: EnrolSource = 'upload') => {
+  enrol: (
+    employeeId: string,
+    files: { blob: Blob; name: string }[],
+    source: EnrolSource = 'upload',
+    allowDuplicate = false,
+  ) => {
     const form = new FormData();
-    // The field before the files, so the server knows the source before it reads the photos.
+    // The fields before the files, so the server knows them before it reads the photos.
     form.append('source', source);
+    if (allowDuplicate) form.append('allowDuplicate', 'true');
     for (const f of files) form.append('photos', f.blob, f.name);
     return api.upload(`/api/employees/${enc(employeeId)}/faces`, form, EnrolResponse);
   },
@@ -112,6 +120,13 @@ export const facesApi = {
     api.delete<unknown>(`/api/employees/${enc(employeeId)}/faces/${enc(sampleId)}`),
   eraseAll: async (employeeId: string) =>
     BiometricEraseResult.parse(await api.delete<unknown>(`/api/employees/${enc(employeeId)}/faces`)),
+  pendingReviews: () => api.get('/api/face-reviews', undefined, PendingFaceSampleList),
+  review: (employeeId: string, sampleId: string, decision: 'approve' | 'reject') =>
+    api.post(
+      `/api/employees/${enc(employeeId)}/faces/${enc(sampleId)}/review`,
+      { decision },
+      FaceReviewResponse,
+    ),
   thumbnailUrl: (employeeId: string, sampleId: string) =>
     `/api/employees/${enc(employeeId)}/faces/${enc(sampleId)}/thumbnail`,
   photoUrl: (employeeId: string) => `/api/analytics/employees/${enc(employeeId)}/photo.jpg`,

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import type { EnrolResponse, EnrolSource, FaceSample } from '@hadir/contracts';
+import type { EnrolResponse, EnrolSource, FaceDuplicateConflict, FaceSample } from '@hadir/contracts';
 import { employeesApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
@@ -21,6 +21,7 @@ import { Skeleton } from '../../ui/spinner';
 import { useToast } from '../../ui/toast';
 import { dashKeys, facesApi } from '../dashboard/dashboard-api';
 import { CameraCapture, type CapturedPhoto } from './camera-capture';
+import { DuplicateWarning, SampleReview, duplicateConflictOf } from './face-review';
 
 /** /employees/:id/faces — enrolled samples, upload, guided camera capture and biometric erasure. */
 export function FaceEnrolmentPage() {
@@ -29,6 +30,7 @@ export function FaceEnrolmentPage() {
   const qc = useQueryClient();
   const toast = useToast();
   const canRegister = useCan('member:face:register');
+  const canReview = useCan('member:face:review');
   const employee = useQuery({ queryKey: queryKeys.employee(id), queryFn: () => employeesApi.get(id) });
   const samples = useQuery({ queryKey: dashKeys.faces(id), queryFn: () => facesApi.list(id) });
   const engine = useQuery({ queryKey: dashKeys.faceEngine, queryFn: facesApi.engine, staleTime: 60_000 });
@@ -37,12 +39,28 @@ export function FaceEnrolmentPage() {
   const [toDelete, setToDelete] = useState<FaceSample | null>(null);
   const [erase, setErase] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  // A refused look-alike keeps its photos here until the user confirms or drops them.
+  const [duplicate, setDuplicate] = useState<{
+    conflict: FaceDuplicateConflict;
+    files: { blob: Blob; name: string }[];
+    source: EnrolSource;
+  } | null>(null);
 
   const refresh = () => qc.invalidateQueries({ queryKey: dashKeys.faces(id) });
   const enrol = useMutation({
-    mutationFn: ({ files, source }: { files: { blob: Blob; name: string }[]; source: EnrolSource }) =>
-      facesApi.enrol(id, files, source),
-    onMutate: () => setResults(null),
+    mutationFn: ({
+      files,
+      source,
+      allowDuplicate = false,
+    }: {
+      files: { blob: Blob; name: string }[];
+      source: EnrolSource;
+      allowDuplicate?: boolean;
+    }) => facesApi.enrol(id, files, source, allowDuplicate),
+    onMutate: () => {
+      setResults(null);
+      setDuplicate(null);
+    },
     onSuccess: async (r) => {
       setResults(r);
       toast.show(
@@ -55,7 +73,11 @@ export function FaceEnrolmentPage() {
       );
       await refresh();
     },
-    onError: (e) => toast.show(errorMessage(t, e), 'error'),
+    onError: (e, vars) => {
+      const conflict = duplicateConflictOf(e);
+      if (conflict) setDuplicate({ conflict, files: vars.files, source: vars.source });
+      else toast.show(errorMessage(t, e), 'error');
+    },
   });
   const remove = useMutation({
     mutationFn: (s: FaceSample) => facesApi.remove(id, s.id),
@@ -145,6 +167,17 @@ export function FaceEnrolmentPage() {
                   onEnrol={(photos: CapturedPhoto[]) => enrol.mutate({ files: photos, source: 'camera' })}
                 />
               )}
+              {duplicate ? (
+                <DuplicateWarning
+                  conflict={duplicate.conflict}
+                  canConfirm={canRegister}
+                  busy={enrol.isPending}
+                  onConfirm={() =>
+                    enrol.mutate({ files: duplicate.files, source: duplicate.source, allowDuplicate: true })
+                  }
+                  onCancel={() => setDuplicate(null)}
+                />
+              ) : null}
               {results ? <EnrolResults results={results} /> : null}
             </CardBody>
           </Card>
@@ -183,6 +216,7 @@ export function FaceEnrolmentPage() {
                     employeeId={id}
                     sample={s}
                     canDelete={canRegister}
+                    canReview={canReview}
                     onDelete={() => setToDelete(s)}
                   />
                 ))}
@@ -222,11 +256,13 @@ function SampleTile({
   employeeId,
   sample: s,
   canDelete,
+  canReview,
   onDelete,
 }: {
   employeeId: string;
   sample: FaceSample;
   canDelete: boolean;
+  canReview: boolean;
   onDelete: () => void;
 }) {
   const { t } = useTranslation();
@@ -266,6 +302,7 @@ function SampleTile({
           ) : null}
         </div>
         <p className="text-xs text-muted">{t(`dash.faces.source.${s.source}`)}</p>
+        <SampleReview employeeId={employeeId} sample={s} canReview={canReview} />
       </div>
     </li>
   );
@@ -290,11 +327,13 @@ export function EnrolResults({ results }: { results: EnrolResponse }) {
                 {r.fileName ?? t('dash.faces.photoN', { n: r.index + 1 })}
               </span>
               <span className="block text-muted">
-                {r.accepted
-                  ? t('dash.faces.acceptedMsg')
-                  : r.code
-                    ? t(`dash.faces.reject.${r.code}`)
-                    : r.message}
+                {r.accepted && r.status === 'pending'
+                  ? t('sec.faces.resultPending')
+                  : r.accepted
+                    ? t('dash.faces.acceptedMsg')
+                    : r.code
+                      ? t(`dash.faces.reject.${r.code}`)
+                      : r.message}
               </span>
             </span>
             <Badge tone={r.accepted ? 'success' : 'danger'}>

@@ -15,6 +15,7 @@ import { FormError, Select, SelectField, TextField } from '../../ui/field';
 import { Icon } from '../../ui/icons';
 import { ConfirmDialog, FormModal } from '../../ui/modal';
 import { EmployeeLinkCell } from './user-employee-link';
+import { InvitationsCard } from './invitations-card';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
 import { useToast } from '../../ui/toast';
@@ -117,7 +118,7 @@ export function UsersPage() {
         title={t('users.title')}
         description={t('users.subtitle')}
         actions={
-          <Button variant="primary" icon="plus" onClick={() => setAdding(true)}>
+          <Button icon="plus" onClick={() => setAdding(true)}>
             {t('users.add')}
           </Button>
         }
@@ -146,6 +147,7 @@ export function UsersPage() {
           />
         )}
       </Card>
+      <InvitationsCard />
       <AddUserDialog open={adding} onClose={() => setAdding(false)} />
       <ConfirmDialog
         open={toRemove !== null}

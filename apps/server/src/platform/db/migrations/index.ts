@@ -6,6 +6,9 @@ import { faces } from './0011-faces.js';
 import { notifications } from './0020-notifications.js';
 import { alertSnapshot } from './0021-alert-snapshot.js';
 import { authHardening } from './0035-auth-hardening.js';
+import { invitations } from './0036-invitations.js';
+import { faceSampleReview } from './0038-face-sample-review.js';
+import { searchIndexes } from './0039-search-indexes.js';
 import { attendance } from './0040-attendance.js';
 import { leave } from './0050-leave.js';
 import { videos } from './0060-videos.js';
@@ -21,6 +24,9 @@ export const MIGRATIONS: HadirMigration[] = [
   notifications,
   alertSnapshot,
   authHardening,
+  invitations,
+  faceSampleReview,
+  searchIndexes,
   attendance,
   leave,
   videos,

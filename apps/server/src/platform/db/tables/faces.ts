@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Biometric tables owned by the faces slice (modules/faces, modules/snapshots). Embeddings are Float32
  * little-endian bytes; aligned crops are 112×112 JPEGs kept only when the organization keeps crops.
@@ -14,6 +16,14 @@ export interface FaceSamplesTable {
   alignedCrop: Uint8Array | null;
   source: 'upload' | 'camera' | 'unknown_group' | 'mobile';
   createdAt: number;
+  /** Only `approved` samples are matched; a self-enrolment waits `pending` for a reviewer (0038). */
+  status: Generated<'approved' | 'pending'>;
+  submittedByUserId: string | null;
+  reviewedByUserId: string | null;
+  reviewedAt: number | null;
+  /** Another employee this face already matched at enrolment (the enroller confirmed it), and how well. */
+  duplicateEmployeeId: string | null;
+  duplicateSimilarity: number | null;
 }
 
 export interface SnapshotsTable {

@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../src/platform/ids/ids.js';
+import { Client, dialects, setupOrganization, startTestServer, type TestServer } from './support.js';
+
+/**
+ * Security issue 9, item 11: organization A (100,000 employees) runs 10 concurrent searches while
+ * organization B lists its employees. Measured with the trigram indexes of migration 0039 (PostgreSQL)
+ * and, on PostgreSQL, again without them (the "before"). Figures go to docs/benchmarks.md.
+ */
+
+const N = Number(process.env.HADIR_BENCH_EMPLOYEES ?? 100_000);
+const TRGM = ['name', 'employee_code', 'badge_id', 'email'].map((c) => `employees_${c}_trgm_ix`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+describe.each(await dialects())('search indexes (%s)', (dialect) => {
+  let t: TestServer;
+  let admin: Client;
+  let orgA: string;
+  let other: Client;
+
+  beforeAll(async () => {
+    t = await startTestServer(dialect);
+    ({ client: admin, orgId: orgA } = await setupOrganization(t.app));
+    const now = t.clock.nowMs();
+    for (let i = 0; i < N; i += 1000) {
+      const rows = [];
+      for (let j = i; j < Math.min(N, i + 1000); j++) {
+        rows.push({
+          id: newId(now),
+          organizationId: orgA,
+          employeeCode: `BULK${String(j).padStart(6, '0')}`,
+          badgeId: null,
+          name: `Karyawan ${j} Santoso`,
+          departmentId: null,
+          positionId: null,
+          areaId: null,
+          email: `k${j}@maju.test`,
+          phone: null,
+          whatsapp: null,
+          supervisorId: null,
+          status: 'active',
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
+      await t.server.ctx.db.insertInto('employees').values(rows).execute();
+    }
+    if (dialect === 'postgres') await sql`analyze employees`.execute(t.server.ctx.db);
+    const created = await admin.post('/api/organizations', { name: 'PT Kecil B' });
+    expect(created.statusCode, created.body).toBe(201);
+    const orgB = created.json<{ id: string }>().id;
+    expect((await admin.post('/api/auth/organization', { organizationId: orgA })).statusCode).toBe(200);
+    other = new Client(t.app);
+    await other.login('ani@maju.test', 'correct-horse-battery');
+    expect((await other.post('/api/auth/organization', { organizationId: orgB })).statusCode).toBe(200);
+  }, 600_000);
+  afterAll(async () => t?.close());
+
+  /** 10 concurrent searches in A; meanwhile B lists 5 times in a row. */
+  const measure = async (label: string) => {
+    const t0 = performance.now();
+    const searches = Array.from({ length: 10 }, () =>
+      admin.get('/api/employees?q=karyawan%204242&sort=name'),
+    );
+    const bMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const tb = performance.now();
+      const list = await other.get('/api/employees');
+      bMs.push(performance.now() - tb);
+      expect(list.statusCode).toBe(200);
+    }
+    const answers = await Promise.all(searches);
+    const aMs = performance.now() - t0;
+    const ok = answers.filter((r) => r.statusCode === 200);
+    expect(ok.length).toBeGreaterThan(0);
+    expect(ok[0]!.json<{ total: number }>().total).toBe(N >= 42430 ? 11 : 1);
+    console.info(
+      `[search ${dialect} ${label}] A: 10 searches over ${N} employees in ${aMs.toFixed(0)} ms ` +
+        `(${ok.length}×200); B's list: median ${median(bMs).toFixed(1)} ms, max ${Math.max(...bMs).toFixed(1)} ms`,
+    );
+    return { aMs, bMax: Math.max(...bMs) };
+  };
+
+  it('serves infix search from trigram indexes on PostgreSQL; B stays responsive', async () => {
+    if (dialect === 'postgres') {
+      const plan = await sql<{ 'QUERY PLAN': string }>`
+        explain select id from employees
+        where organization_id = ${orgA} and lower(name) like ${'%karyawan 4242%'}`.execute(t.server.ctx.db);
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/employees_name_trgm_ix/);
+    }
+    const after = await measure(dialect === 'postgres' ? 'with trigram indexes' : 'no index possible');
+    expect(after.bMax).toBeLessThan(10_000);
+    if (dialect === 'postgres') {
+      for (const ix of TRGM) await sql.raw(`drop index if exists ${ix}`).execute(t.server.ctx.db);
+      await measure('without trigram indexes (before)');
+    }
+  }, 600_000);
+});
