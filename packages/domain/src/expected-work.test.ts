@@ -146,7 +146,10 @@ describe('expectedWorkAt', () => {
     expect(expectedWorkAt(r, budi, at('2026-03-04', '07:00')).expected).toBe(false); // night day, 07:00
     expect(expectedWorkAt(r, budi, at('2026-03-04', '23:00')).expected).toBe(true); // night #1
     expect(expectedWorkAt(r, budi, at('2026-03-06', '03:00')).expected).toBe(true); // night #2, after midnight
-    expect(expectedWorkAt(r, budi, at('2026-03-06', '10:00'))).toEqual({ expected: false, reason: 'day_off' });
+    expect(expectedWorkAt(r, budi, at('2026-03-06', '10:00'))).toEqual({
+      expected: false,
+      reason: 'day_off',
+    });
     expect(expectedWorkAt(r, budi, at('2026-03-08', '07:00')).expected).toBe(true); // cycle restarts
   });
 
@@ -158,9 +161,10 @@ describe('expectedWorkAt', () => {
     });
     const siteOnly = rules({ holidays: [{ date: '2026-03-02', name: 'Local', siteId: 'sby' }] });
     expect(expectedWorkAt(siteOnly, budi, at('2026-03-02', '09:00')).expected).toBe(true);
-    expect(
-      expectedWorkAt(siteOnly, { ...budi, siteId: 'sby' }, at('2026-03-02', '09:00')),
-    ).toEqual({ expected: false, reason: 'holiday' });
+    expect(expectedWorkAt(siteOnly, { ...budi, siteId: 'sby' }, at('2026-03-02', '09:00'))).toEqual({
+      expected: false,
+      reason: 'holiday',
+    });
   });
 
   it('approved full-day leave: not expected (leave); other employees are unaffected', () => {
@@ -192,7 +196,10 @@ describe('expectedWorkAt', () => {
         { employeeId: 'budi', date: '2026-03-02', portion: 'second_half' },
       ],
     });
-    expect(expectedWorkAt(both, budi, at('2026-03-02', '10:00'))).toEqual({ expected: false, reason: 'leave' });
+    expect(expectedWorkAt(both, budi, at('2026-03-02', '10:00'))).toEqual({
+      expected: false,
+      reason: 'leave',
+    });
   });
 
   it('a flexible shift has no fixed hours: absence is not watched', () => {

@@ -50,13 +50,7 @@ export interface ExpectedWorkRules {
 
 /** Why nobody expects the employee now (shown nowhere yet; kept so tests assert the rule that fired). */
 export type NotExpectedReason =
-  | 'unassigned'
-  | 'day_off'
-  | 'holiday'
-  | 'leave'
-  | 'half_day_leave'
-  | 'flexible_shift'
-  | 'outside_shift';
+  'unassigned' | 'day_off' | 'holiday' | 'leave' | 'half_day_leave' | 'flexible_shift' | 'outside_shift';
 
 export type ExpectedWork =
   | { expected: true; window: WorkingWindow; shiftTypeId: string }
@@ -101,8 +95,7 @@ function onDate(
   if (shiftType.kind === 'flexible') return { expected: false, reason: 'flexible_shift' };
 
   const shift = shiftInstance(shiftType, rules.timeZone, date);
-  const midMs =
-    shift.startMs + Math.floor((shift.endMs - shift.startMs) / 2 / MS_PER_MINUTE) * MS_PER_MINUTE;
+  const midMs = shift.startMs + Math.floor((shift.endMs - shift.startMs) / 2 / MS_PER_MINUTE) * MS_PER_MINUTE;
   const firstHalfOff = leave.some((l) => l.portion === 'first_half');
   const secondHalfOff = leave.some((l) => l.portion === 'second_half');
   if (firstHalfOff && secondHalfOff) return { expected: false, reason: 'leave' };

@@ -95,6 +95,8 @@ export async function registerModules(
       });
   });
   const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv(ctx.env));
+  // Absence alerts follow each employee's own shift, roster, holidays and approved leave.
+  presence.setWorkRules(attendance.workRules);
   const pipeline = new PipelineService(ctx, cameras, presence, faces);
   pipeline.registerReadiness(readiness);
   registerCameraRoutes(app, cameras, probeCameraSource);

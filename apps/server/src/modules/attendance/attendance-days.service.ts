@@ -84,6 +84,11 @@ export class AttendanceDaysService {
     this.leave = source;
   }
 
+  /** The leave source in force (other readers of the same rules use it too). */
+  get leaveSource(): LeaveSource {
+    return this.leave;
+  }
+
   /** Re-derives one employee's days and stores what changed; the public seam for other modules. */
   async recomputeEmployeeRange(
     organizationId: string,
