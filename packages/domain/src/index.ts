@@ -14,3 +14,4 @@ export * from './shifts.js';
 export * from './attendance-day.js';
 export * from './attendance-reason.js';
 export * from './expected-work.js';
+export * from './attendance-report.js';

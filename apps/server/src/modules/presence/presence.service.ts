@@ -432,16 +432,20 @@ export class PresenceService {
 
     const schedule = toDomainSchedule(settings);
     const orgWindow = currentWorkingWindow(schedule, settings.timeZone, nowMs);
-    // Nobody is "off" outside their own shift, on a day off, a holiday or approved leave.
+    // Nobody is "off" outside their own shift, on a day off, a holiday or approved leave. A camera's own
+    // workingHours still replace the shift for the people it covers (a rule set on that camera on
+    // purpose), but never on a holiday or during approved leave.
     const rules = this.workRules ? await this.workRules.rulesAt(orgId, settings, nowMs) : null;
     const employeeWindowOf = (e: {
       id: string;
       departmentId: string | null;
       siteId: string | null;
-    }): WorkingWindow | null => {
-      if (rules === null) return orgWindow;
+    }): { window: WorkingWindow | null; excused: boolean } => {
+      if (rules === null) return { window: orgWindow, excused: false };
       const verdict = expectedWorkAt(rules, e, nowMs);
-      return verdict.expected ? verdict.window : null;
+      if (verdict.expected) return { window: verdict.window, excused: false };
+      const excused = ['holiday', 'leave', 'half_day_leave'].includes(verdict.reason);
+      return { window: null, excused };
     };
     const cameraWindows = new Map<string, WorkingWindow | null>();
     for (const c of cameras) {
@@ -452,10 +456,13 @@ export class PresenceService {
     /**
      * Absence is watched while any covering camera watches: a camera with its own workingHours during
      * those, the others during the employee's own shift. The earliest running window decides "not
-     * arrived". An employee not due at work (day off, holiday, leave) is never watched.
+     * arrived". An employee on a holiday or on leave is never watched.
      */
-    const windowFor = (covering: CameraHealth[], own: WorkingWindow | null): WorkingWindow | null => {
-      if (own === null && rules !== null) return null;
+    const windowFor = (
+      covering: CameraHealth[],
+      { window: own, excused }: { window: WorkingWindow | null; excused: boolean },
+    ): WorkingWindow | null => {
+      if (excused) return null;
       if (!covering.some((c) => c.workingHours)) return own;
       let best: WorkingWindow | null = null;
       for (const c of covering) {
