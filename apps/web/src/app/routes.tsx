@@ -40,6 +40,24 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.attendance', icon: 'clipboard', section: 'main' },
   },
   {
+    path: '/attendance/month',
+    component: page(() => import('../pages/attendance-rules/month-page'), 'MonthPage'),
+    permission: 'attendance:record:view',
+    nav: { label: 'nav.attendanceMonth', icon: 'chart', section: 'main' },
+  },
+  {
+    path: '/attendance/shifts',
+    component: page(() => import('../pages/attendance-rules/shifts-page'), 'ShiftsPage'),
+    permission: 'attendance:record:view',
+    nav: { label: 'nav.attendanceShifts', icon: 'list', section: 'settings' },
+  },
+  {
+    path: '/attendance/holidays',
+    component: page(() => import('../pages/attendance-rules/holidays-page'), 'HolidaysPage'),
+    permission: 'attendance:record:view',
+    nav: { label: 'nav.attendanceHolidays', icon: 'sun', section: 'settings' },
+  },
+  {
     path: '/alerts',
     component: page(() => import('../pages/alerts/alerts-page'), 'AlertsPage'),
     permission: 'alert:view',

@@ -1,16 +1,22 @@
-import type { AttendanceDayView, AttendanceDaysPage, AttendanceDaysQuery } from '@hadir/contracts';
+import type {
+  AttendanceDayView,
+  AttendanceDaysPage,
+  AttendanceDaysQuery,
+  AttendanceMonth,
+} from '@hadir/contracts';
 import {
   describeAttendanceReason,
   isValidLocalDate,
   zonedDayBounds,
   addDays,
+  localDate,
   type Locale,
 } from '@hadir/domain';
 import type { ServerContext } from '../../context.js';
 import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
-import { badRequest } from '../../platform/http/errors.js';
+import { badRequest, notFound } from '../../platform/http/errors.js';
 import { getOrganizationSettings } from '../organizations/index.js';
-import { dayFromRow } from './attendance-days.service.js';
+import { dayFromRow, type AttendanceDaysService } from './attendance-days.service.js';
 import type { AttendanceEventsService } from './attendance-events.service.js';
 
 function encodeCursor(date: string, employeeId: string): string {
@@ -29,7 +35,63 @@ export class AttendanceQueries {
   constructor(
     private readonly ctx: ServerContext,
     private readonly events: AttendanceEventsService,
+    private readonly days: AttendanceDaysService,
   ) {}
+
+  /**
+   * One employee's month up to today (organization zone), oldest day first, with totals. Days not
+   * derived yet (nobody records an absence as an event) are derived first, so every date has a status.
+   */
+  async month(
+    organizationId: string,
+    employeeId: string,
+    month: string,
+    localeIn?: Locale,
+  ): Promise<AttendanceMonth> {
+    const employee = await this.ctx.db
+      .selectFrom('employees')
+      .select(['id', 'employeeCode', 'name'])
+      .where('organizationId', '=', organizationId)
+      .where('id', '=', employeeId)
+      .executeTakeFirst();
+    if (!employee) throw notFound('Employee');
+    const settings = await getOrganizationSettings(this.ctx.db, organizationId);
+    const first = `${month}-01`;
+    const last = addDays(addDays(first, 31).slice(0, 8) + '01', -1);
+    const today = localDate(settings.timeZone, this.ctx.clock.nowMs());
+    const to = last < today ? last : today;
+    const items: AttendanceDayView[] = [];
+    if (first <= to) {
+      await this.days.daysFor(organizationId, first, to, [employeeId]);
+      const page = await this.list(organizationId, {
+        from: first,
+        to,
+        employeeId,
+        limit: 31,
+        locale: localeIn,
+      });
+      items.push(...page.items.reverse());
+    }
+    const count = (...statuses: string[]) => items.filter((d) => statuses.includes(d.status)).length;
+    return {
+      employeeId,
+      employeeCode: employee.employeeCode,
+      employeeName: employee.name,
+      month,
+      timeZone: settings.timeZone,
+      days: items,
+      totals: {
+        present: count('present', 'late', 'early_leave', 'half_day'),
+        late: items.filter((d) => d.lateMinutes > 0).length,
+        absent: count('absent'),
+        excused: count('excused'),
+        dayOff: count('day_off'),
+        holiday: count('holiday'),
+        workedMinutes: items.reduce((sum, d) => sum + d.workedMinutes, 0),
+        lateMinutes: items.reduce((sum, d) => sum + d.lateMinutes, 0),
+      },
+    };
+  }
 
   async list(organizationId: string, q: AttendanceDaysQuery): Promise<AttendanceDaysPage> {
     if (!isValidLocalDate(q.from) || !isValidLocalDate(q.to))

@@ -11,6 +11,8 @@ import {
   AttendanceEventCreate,
   AttendanceEventCreated,
   AttendanceIdParam,
+  AttendanceMonth,
+  AttendanceMonthQuery,
   HolidayCalendarCreate,
   HolidayCalendarList,
   HolidayImport,
@@ -77,6 +79,19 @@ export function registerAttendanceRoutes(
       },
     },
     async (req) => queries.list(orgOf(req), req.query),
+  );
+  app.get(
+    '/api/attendance/month',
+    {
+      config: { auth: 'attendance:record:view' },
+      schema: {
+        tags,
+        summary: "One employee's month: every day up to today with its status, reason and totals",
+        querystring: AttendanceMonthQuery,
+        response: { 200: AttendanceMonth },
+      },
+    },
+    async (req) => queries.month(orgOf(req), req.query.employeeId, req.query.month, req.query.locale),
   );
   app.get(
     '/api/attendance/days/:employeeId/:date',
@@ -352,10 +367,25 @@ export function registerAttendanceRoutes(
         ? await attendance.days.apply(orgId, from, to, ids)
         : await attendance.days.preview(orgId, from, to, ids);
       const { locale, timeZone } = await getOrganizationSettings(ctx.db, orgId);
+      const shown = changes.slice(0, 5000);
+      // Names for the preview table, so a reviewer sees who changes, not ids.
+      const names = new Map<string, { employeeCode: string; name: string }>();
+      const ids2 = [...new Set(shown.map((c) => c.employeeId))];
+      for (let i = 0; i < ids2.length; i += 500) {
+        const rows = await ctx.db
+          .selectFrom('employees')
+          .select(['id', 'employeeCode', 'name'])
+          .where('organizationId', '=', orgId)
+          .where('id', 'in', ids2.slice(i, i + 500))
+          .execute();
+        for (const r of rows) names.set(r.id, r);
+      }
       return {
         applied: apply,
-        changes: changes.slice(0, 5000).map((c) => ({
+        changes: shown.map((c) => ({
           employeeId: c.employeeId,
+          employeeCode: names.get(c.employeeId)?.employeeCode ?? '',
+          employeeName: names.get(c.employeeId)?.name ?? '',
           date: c.date,
           before: c.before?.status ?? null,
           after: c.after.status,

@@ -63,7 +63,12 @@ export function registerAttendanceModule(
   leave: LeaveSource = NO_LEAVE,
 ): AttendanceModule {
   const attendance = new AttendanceModule(ctx, leave);
-  registerAttendanceRoutes(app, ctx, attendance, new AttendanceQueries(ctx, attendance.events));
+  registerAttendanceRoutes(
+    app,
+    ctx,
+    attendance,
+    new AttendanceQueries(ctx, attendance.events, attendance.days),
+  );
   registerAttendanceJobs(ctx, attendance.days);
   ctx.events.subscribe('presence.stay.recorded', (stay) => {
     attendance.events.recordCameraStay(stay).catch((err: unknown) => {
