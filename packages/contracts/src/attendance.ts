@@ -78,6 +78,12 @@ export const AttendanceMonth = z.object({
   }),
 });
 export type AttendanceMonth = z.infer<typeof AttendanceMonth>;
+export const AttendanceMonthExportQuery = z.object({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'),
+  format: z.enum(['xlsx', 'pdf']),
+  departmentId: Id.optional(),
+  locale: Locale.optional().describe('Language of the file; the organization default otherwise'),
+});
 
 export const AttendanceEventView = z.object({
   id: Id,

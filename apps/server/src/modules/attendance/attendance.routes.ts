@@ -12,6 +12,7 @@ import {
   AttendanceEventCreated,
   AttendanceIdParam,
   AttendanceMonth,
+  AttendanceMonthExportQuery,
   AttendanceMonthQuery,
   HolidayCalendarCreate,
   HolidayCalendarList,
@@ -37,6 +38,7 @@ import { getOrganizationSettings } from '../organizations/index.js';
 import type { AttendanceQueries } from './attendance-queries.service.js';
 import type { AttendanceModule } from './index.js';
 import type { CorrectionView } from './corrections.service.js';
+import { monthPdf, monthXlsx } from './month-export.writer.js';
 
 const Created = z.object({ id: z.string() });
 const tags = ['attendance'];
@@ -92,6 +94,33 @@ export function registerAttendanceRoutes(
       },
     },
     async (req) => queries.month(orgOf(req), req.query.employeeId, req.query.month, req.query.locale),
+  );
+  app.get(
+    '/api/attendance/month/export',
+    {
+      config: { auth: 'attendance:record:view' },
+      schema: {
+        tags,
+        summary:
+          'A month of attendance for every active employee (or one department) as XLSX or PDF: per-employee rows, a status per day, totals, organization time zone',
+        querystring: AttendanceMonthExportQuery,
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const data = await queries.monthExport(orgOf(req), q.month, q.departmentId, q.locale);
+      const name = `attendance-${q.month}`;
+      if (q.format === 'xlsx') {
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', `attachment; filename="${name}.xlsx"`)
+          .send(await monthXlsx(data));
+      }
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${name}.pdf"`)
+        .send(await monthPdf(data));
+    },
   );
   app.get(
     '/api/attendance/days/:employeeId/:date',
