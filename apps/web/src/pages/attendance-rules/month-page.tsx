@@ -8,7 +8,7 @@ import { currentLocale } from '../../i18n';
 import { formatDate, formatDuration, intlTag } from '../../i18n/format';
 import { useOrgTime } from '../../i18n/org-time';
 import { Badge, type BadgeTone } from '../../ui/badge';
-import { Button } from '../../ui/button';
+import { Button, ButtonAnchor } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import type { ComboOption } from '../../ui/combobox';
 import { EmptyState } from '../../ui/empty-state';
@@ -92,7 +92,22 @@ export function MonthPage() {
 
   return (
     <>
-      <PageHeader title={t('attr.month.title')} description={t('attr.month.subtitle')} />
+      <PageHeader
+        title={t('attr.month.title')}
+        description={t('attr.month.subtitle')}
+        actions={
+          /^\d{4}-\d{2}$/.test(month) ? (
+            <>
+              <ButtonAnchor href={rulesApi.monthExportUrl(month, 'xlsx', locale)} icon="download" download>
+                {t('dash.common.exportXlsx')}
+              </ButtonAnchor>
+              <ButtonAnchor href={rulesApi.monthExportUrl(month, 'pdf', locale)} icon="download" download>
+                {t('dash.common.exportPdf')}
+              </ButtonAnchor>
+            </>
+          ) : null
+        }
+      />
       <div className="space-y-5">
         <Card>
           <div className="grid grid-cols-1 gap-3 border-b border-border p-4 sm:grid-cols-2">

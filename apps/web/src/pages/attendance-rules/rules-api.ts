@@ -4,7 +4,6 @@ import {
   HolidaysAdded,
   RecomputeResult,
   ShiftAssignmentList,
-  ShiftAssignmentView,
   ShiftTypeList,
   ShiftTypeView,
   type Locale,
@@ -29,7 +28,7 @@ export const rulesApi = {
     api.put(`/api/attendance/shift-types/${encodeURIComponent(id)}`, body, ShiftTypeView),
   assignments: () => api.get('/api/attendance/assignments', undefined, ShiftAssignmentList),
   createAssignment: (body: ShiftAssignmentInput) =>
-    api.post('/api/attendance/assignments', body, ShiftAssignmentView),
+    api.post<{ id: string }>('/api/attendance/assignments', body),
   holidays: () => api.get('/api/attendance/holiday-calendars', undefined, HolidayCalendarList),
   createCalendar: (body: { name: string; siteId: string | null }) =>
     api.post('/api/attendance/holiday-calendars', body),
@@ -39,6 +38,9 @@ export const rulesApi = {
     api.post(`/api/attendance/holiday-calendars/${encodeURIComponent(id)}/national`, { set }, HolidaysAdded),
   month: (employeeId: string, month: string, locale: Locale) =>
     api.get('/api/attendance/month', { employeeId, month, locale }, AttendanceMonth),
+  /** Everyone's month as a file (the browser downloads it with the session cookie). */
+  monthExportUrl: (month: string, format: 'xlsx' | 'pdf', locale: Locale) =>
+    `/api/attendance/month/export?${new URLSearchParams({ month, format, locale }).toString()}`,
   recompute: (body: { from: string; to: string; employeeId?: string; apply: boolean }) =>
     api.post('/api/attendance/recompute', body, RecomputeResult),
 };
