@@ -37,7 +37,8 @@ export const APP_ROUTES: AppRoute[] = [
     path: '/attendance',
     component: page(() => import('../pages/attendance/attendance-page'), 'AttendancePage'),
     permission: 'attendance:record:view',
-    nav: { label: 'nav.attendance', icon: 'clipboard', section: 'main' },
+    // `end`: the attendance rules pages live below /attendance and have their own entries.
+    nav: { label: 'nav.attendance', icon: 'clipboard', section: 'main', end: true },
   },
   {
     path: '/attendance/month',

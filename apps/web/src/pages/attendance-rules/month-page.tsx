@@ -68,6 +68,8 @@ export function MonthPage() {
     : [];
   const lead = dates[0] ? mondayIndex(dates[0]) : 0;
   const totals = data.data?.totals;
+  // Days after today have no status yet: their cells stay empty rather than "not derived".
+  const today = localDateIn(timeZone);
 
   const cell = (date: string, day: AttendanceDayView | undefined) => (
     <div
@@ -85,7 +87,7 @@ export function MonthPage() {
         </span>
       ) : null}
       <span className="text-muted" title={day?.reasonText}>
-        {day ? day.reasonText : t('attr.month.notDerived')}
+        {day ? day.reasonText : date > today ? '' : t('attr.month.notDerived')}
       </span>
     </div>
   );
@@ -196,7 +198,7 @@ export function MonthPage() {
                         </p>
                       ) : null}
                       <p className="text-xs text-muted">
-                        {day ? day.reasonText : t('attr.month.notDerived')}
+                        {day ? day.reasonText : d > today ? '' : t('attr.month.notDerived')}
                       </p>
                     </li>
                   );

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { RosterPattern, ShiftAssignmentView, ShiftTypeInput, ShiftTypeView } from '@hadir/contracts';
-import { orgApi, queryKeys } from '../../api/endpoints';
+import { employeesApi, orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
@@ -271,6 +271,18 @@ function AssignmentsCard({
   const { t } = useTranslation();
   const locale = currentLocale();
   const list = useQuery({ queryKey: rulesKeys.assignments, queryFn: rulesApi.assignments });
+  // Names of the employees with their own assignment (the list carries ids only).
+  const employeeIds = [
+    ...new Set((list.data?.items ?? []).flatMap((a) => (a.employeeId ? [a.employeeId] : []))),
+  ];
+  const people = useQueries({
+    queries: employeeIds.map((id) => ({
+      queryKey: ['employee', id],
+      queryFn: () => employeesApi.get(id),
+      staleTime: 60_000,
+    })),
+  });
+  const nameOf = (id: string) => people.find((p) => p.data?.id === id)?.data?.name;
   const departments = useQuery({
     queryKey: queryKeys.departments,
     queryFn: orgApi.departments,
@@ -280,7 +292,7 @@ function AssignmentsCard({
     id ? (types.find((s) => s.id === id)?.name ?? id) : t('attr.shifts.dayOff');
   const targetOf = (a: ShiftAssignmentView) =>
     a.employeeId
-      ? t('attr.shifts.targets.employee')
+      ? (nameOf(a.employeeId) ?? t('attr.shifts.targets.employee'))
       : a.departmentId
         ? (departments.data?.find((d) => d.id === a.departmentId)?.name ??
           t('attr.shifts.targets.department'))
