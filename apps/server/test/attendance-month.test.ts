@@ -167,8 +167,8 @@ describe.each(await dialects())('attendance month view and export (%s)', (dialec
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Bulan', 'Harian']);
     const month = wb.worksheets[0]!;
-    expect(String(month.getRow(1).getCell(1).value)).toBe('Kehadiran bulanan – PT Maju Jaya – Januari 2026');
-    expect(String(month.getRow(2).getCell(1).value)).toBe('Zona waktu: Asia/Jakarta');
+    expect(month.getRow(1).getCell(1).text).toBe('Kehadiran bulanan – PT Maju Jaya – Januari 2026');
+    expect(month.getRow(2).getCell(1).text).toBe('Zona waktu: Asia/Jakarta');
     const header = month.getRow(3).values as unknown[];
     expect(header.slice(1, 6)).toEqual(['Kode', 'Nama', 'Departemen', 1, 2]);
     expect(header.slice(-5)).toEqual(['Hadir', 'Terlambat', 'Tidak hadir', 'Izin/cuti', 'Jam']);

@@ -20,6 +20,8 @@ import { dayFromRow, type AttendanceDaysService } from './attendance-days.servic
 import type { AttendanceEventsService } from './attendance-events.service.js';
 import type { MonthExport, MonthExportRow } from './month-export.writer.js';
 
+type DayCell = MonthExportRow['days'] extends Map<string, infer V> ? V : never;
+
 function encodeCursor(date: string, employeeId: string): string {
   return Buffer.from(`${date}|${employeeId}`).toString('base64url');
 }
@@ -82,7 +84,7 @@ export class AttendanceQueries {
         : [];
     const byEmployee = new Map<string, MonthExportRow['days']>();
     for (const d of days) {
-      const map = byEmployee.get(d.employeeId) ?? new Map();
+      const map: MonthExportRow['days'] = byEmployee.get(d.employeeId) ?? new Map<string, DayCell>();
       map.set(d.date, {
         status: d.status,
         checkInMs: d.checkInMs,
@@ -102,7 +104,7 @@ export class AttendanceQueries {
       locale,
       generatedAtMs: this.ctx.clock.nowMs(),
       rows: employees.map((e) => {
-        const map = byEmployee.get(e.id) ?? new Map();
+        const map: MonthExportRow['days'] = byEmployee.get(e.id) ?? new Map<string, DayCell>();
         const list = [...map.values()];
         return {
           employeeCode: e.employeeCode,
