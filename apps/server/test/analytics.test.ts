@@ -35,11 +35,23 @@ describe.each(await dialects())('analytics (%s)', (dialect) => {
   let late: string;
   let deptId: string;
 
+  /** A camera stay: the presence interval and its first/last sighting as attendance events. */
   const interval = async (employeeId: string, startMs: number, endMs: number, similarity = 0.7) => {
+    const id = newId(startMs);
+    await t.server.modules.attendance.events.recordCameraStay({
+      organizationId: orgId,
+      employeeId,
+      intervalId: id,
+      cameraName: 'Camera Gudang A',
+      startedAt: startMs,
+      lastSeenTs: endMs,
+      bestSimilarity: similarity,
+      snapshotId: null,
+    });
     await t.server.ctx.db
       .insertInto('presenceIntervals')
       .values({
-        id: newId(startMs),
+        id,
         organizationId: orgId,
         employeeId,
         cameraId: 'gudang-a',

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeGraphApi, type FakeGraphApi } from '@hadir/testing';
-import type { DailyReport } from '@hadir/contracts';
+import type { AttendanceDayView, DailyReport } from '@hadir/contracts';
 import { newId } from '../src/platform/ids/ids.js';
 import type { HadirServer } from '../src/roles/compose.js';
 import {
@@ -22,7 +22,11 @@ const TOKEN = 'EAAG-report-token';
 const wib = (date: string, hhmm: string) => Date.parse(`${date}T${hhmm}:00+07:00`);
 const DAY = '2026-01-05'; // a Monday
 
-/** A stay in front of a camera, as the presence module records it. */
+/**
+ * A stay in front of a camera, as the presence module records it: the interval, and its first and last
+ * sighting as attendance events (what the `presence.stay.recorded` subscriber does), from which the
+ * attendance day, and so the report, is derived.
+ */
 async function stay(
   server: HadirServer,
   orgId: string,
@@ -31,14 +35,26 @@ async function stay(
   to: string,
   camera = 'gudang-a',
 ) {
+  const id = newId();
+  const cameraName = camera === 'gudang-a' ? 'Camera Gudang A' : 'Camera Kantor';
+  await server.modules.attendance.events.recordCameraStay({
+    organizationId: orgId,
+    employeeId,
+    intervalId: id,
+    cameraName,
+    startedAt: wib(DAY, from),
+    lastSeenTs: wib(DAY, to),
+    bestSimilarity: 0.7,
+    snapshotId: null,
+  });
   await server.ctx.db
     .insertInto('presenceIntervals')
     .values({
-      id: newId(),
+      id,
       organizationId: orgId,
       employeeId,
       cameraId: camera,
-      cameraName: camera === 'gudang-a' ? 'Camera Gudang A' : 'Camera Kantor',
+      cameraName,
       startedAt: wib(DAY, from),
       lastSeenTs: wib(DAY, to),
       sightings: 10,
@@ -88,11 +104,11 @@ Cuti: 1
 - EMP005 Fajar Nugroho
 
 *Jam kehadiran (3)*
-- EMP001 Budi Santoso: 8 jam 25 menit
+- EMP001 Budi Santoso: 9 jam 10 menit
 - EMP002 Citra Lestari: 8 jam 40 menit
 - EMP004 Eko Prasetyo: 7 jam 57 menit
 
-Total: 25 jam 2 menit`;
+Total: 25 jam 47 menit`;
 
 const GOLDEN_PDF_ID = [
   'PT Maju Jaya | Hadir',
@@ -100,9 +116,9 @@ const GOLDEN_PDF_ID = [
   'Tim Andi Wijaya · Senin, 5 Januari 2026',
   'Hadir | Tidak hadir | Terlambat | Cuti | Total jam',
   // pdftotext reads the tight "3 / 4" as "3/4".
-  '3/4 | 1 | 1 | 1 | 25 jam 2 menit',
+  '3/4 | 1 | 1 | 1 | 25 jam 47 menit',
   'Kode | Nama | Status | Masuk | Keluar | Terlambat | Jam hadir',
-  'EMP001 | Budi Santoso | Hadir | 07:55 | 17:05 | – | 8 jam 25 menit',
+  'EMP001 | Budi Santoso | Hadir | 07:55 | 17:05 | – | 9 jam 10 menit',
   'EMP002 | Citra Lestari | Hadir | 08:20 | 17:00 | 20 menit | 8 jam 40 menit',
   'EMP003 | Dewi Anggraini | Tidak hadir | – | – | – | –',
   'EMP004 | Eko Prasetyo | Hadir | 08:03 | 16:00 | – | 7 jam 57 menit',
@@ -148,6 +164,23 @@ describe.each(await dialects())('daily reports (%s)', (dialect) => {
     });
     ids.other = await addEmployee(s, orgId, { code: 'EMP010', name: 'Trần Thị Thu', supervisorId: ids.spv2 });
 
+    // Fajar's leave for the day is approved (the leave module's port, as in the attendance tests).
+    s.modules.attendance.setLeaveSource({
+      approvedLeave: (org, from, to) =>
+        Promise.resolve(
+          org === orgId && from <= DAY && DAY <= to
+            ? [
+                {
+                  employeeId: ids.fajar,
+                  date: DAY,
+                  portion: 'full' as const,
+                  leaveTypeName: 'Cuti tahunan',
+                  requestId: 'leave-fajar',
+                },
+              ]
+            : [],
+        ),
+    });
     await stay(s, orgId, ids.budi, '07:55', '12:00');
     await stay(s, orgId, ids.budi, '12:45', '17:05');
     await stay(s, orgId, ids.citra, '08:20', '17:00');
@@ -172,7 +205,7 @@ describe.each(await dialects())('daily reports (%s)', (dialect) => {
       absent: 1,
       late: 1,
       onLeave: 1,
-      presentMinutes: 25 * 60 + 2,
+      presentMinutes: 25 * 60 + 47,
     });
     expect(
       report.rows.map((r) => [
@@ -184,7 +217,7 @@ describe.each(await dialects())('daily reports (%s)', (dialect) => {
         r.presentMinutes,
       ]),
     ).toEqual([
-      ['EMP001', 'present', '07:55', '17:05', 0, 505],
+      ['EMP001', 'present', '07:55', '17:05', 0, 550],
       ['EMP002', 'present', '08:20', '17:00', 20, 520],
       ['EMP003', 'absent', null, null, 0, 0],
       ['EMP004', 'present', '08:03', '16:00', 0, 477],
@@ -197,6 +230,47 @@ describe.each(await dialects())('daily reports (%s)', (dialect) => {
     expect(whole.rows.map((r) => r.employeeCode)).toContain('EMP010');
   });
 
+  it('agrees with the attendance pages and the report charts: absent, late and hours are the same numbers', async () => {
+    const report = (
+      await admin.get(`/api/reports/daily?date=${DAY}&supervisorId=${ids.spv}`)
+    ).json<DailyReport>();
+    const page = await admin.get(`/api/attendance/days?from=${DAY}&to=${DAY}&limit=500`);
+    expect(page.statusCode, page.body).toBe(200);
+    const days = new Map(
+      page.json<{ items: AttendanceDayView[] }>().items.map((d) => [d.employeeId, d] as const),
+    );
+    for (const row of report.rows) {
+      const day = days.get(row.employeeId);
+      expect(day, row.employeeCode).toBeDefined();
+      const present = ['present', 'late', 'early_leave', 'half_day'].includes(day!.status);
+      expect(row.status === 'present', row.employeeCode).toBe(present);
+      expect(row.status === 'absent', row.employeeCode).toBe(day!.status === 'absent');
+      expect(row.status === 'leave', row.employeeCode).toBe(day!.status === 'excused');
+      expect(row.checkIn, row.employeeCode).toBe(day!.checkInAt);
+      expect(row.checkOut, row.employeeCode).toBe(day!.checkOutAt);
+      expect(row.lateMinutes, row.employeeCode).toBe(day!.lateMinutes);
+      expect(row.earlyLeaveMinutes, row.employeeCode).toBe(day!.earlyLeaveMinutes);
+      expect(row.presentMinutes, row.employeeCode).toBe(present ? day!.workedMinutes : 0);
+    }
+    const teamDays = report.rows.map((r) => days.get(r.employeeId)!);
+    expect(report.totals.absent).toBe(teamDays.filter((d) => d.status === 'absent').length);
+    expect(report.totals.late).toBe(teamDays.filter((d) => d.lateMinutes > 0).length);
+    expect(report.totals.presentMinutes).toBe(teamDays.reduce((sum, d) => sum + d.workedMinutes, 0));
+
+    // The report charts count the same days for the whole organization (active employees).
+    const whole = (await admin.get(`/api/reports/daily?date=${DAY}`)).json<DailyReport>();
+    const charts = (await admin.get(`/api/analytics/attendance?from=${DAY}&to=${DAY}`)).json<{
+      totals: { present: number; absent: number; late: number; presentMinutes: number };
+    }>();
+    const active = whole.rows.filter((r) => r.employeeId !== ids.fajar);
+    expect(charts.totals).toMatchObject({
+      present: active.filter((r) => r.status === 'present').length,
+      absent: active.filter((r) => r.status === 'absent').length,
+      late: active.filter((r) => r.lateMinutes > 0 && r.status === 'present').length,
+      presentMinutes: active.reduce((sum, r) => sum + r.presentMinutes, 0),
+    });
+  });
+
   it('renders the same report as CSV and as a PDF (golden pdftotext)', async () => {
     const csv = await admin.get(`/api/reports/daily?date=${DAY}&supervisorId=${ids.spv}&format=csv`);
     expect(csv.headers['content-type']).toContain('text/csv');
@@ -207,7 +281,7 @@ describe.each(await dialects())('daily reports (%s)', (dialect) => {
         .slice(0, 3),
     ).toEqual([
       'date,employee_code,name,status,check_in,check_out,time_zone,late_minutes,early_leave_minutes,present_minutes,overtime_minutes',
-      '2026-01-05,EMP001,Budi Santoso,present,07:55,17:05,Asia/Jakarta,0,0,505,10',
+      '2026-01-05,EMP001,Budi Santoso,present,07:55,17:05,Asia/Jakarta,0,0,550,0',
       '2026-01-05,EMP002,Citra Lestari,present,08:20,17:00,Asia/Jakarta,20,0,520,0',
     ]);
 

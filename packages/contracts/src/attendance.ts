@@ -54,6 +54,37 @@ export const AttendanceDaysPage = z.object({
 });
 export type AttendanceDaysPage = z.infer<typeof AttendanceDaysPage>;
 
+export const AttendanceMonthQuery = z.object({
+  employeeId: Id,
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'),
+  locale: Locale.optional().describe('Language of reasonText; the organization default otherwise'),
+});
+export const AttendanceMonth = z.object({
+  employeeId: Id,
+  employeeCode: z.string(),
+  employeeName: z.string(),
+  month: z.string(),
+  timeZone: z.string(),
+  days: z.array(AttendanceDayView).describe('Derived days of the month up to today, oldest first'),
+  totals: z.object({
+    present: z.number().int().describe('present, late, early leave and half days'),
+    late: z.number().int(),
+    absent: z.number().int(),
+    excused: z.number().int(),
+    dayOff: z.number().int(),
+    holiday: z.number().int(),
+    workedMinutes: z.number().int(),
+    lateMinutes: z.number().int(),
+  }),
+});
+export type AttendanceMonth = z.infer<typeof AttendanceMonth>;
+export const AttendanceMonthExportQuery = z.object({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'),
+  format: z.enum(['xlsx', 'pdf']),
+  departmentId: Id.optional(),
+  locale: Locale.optional().describe('Language of the file; the organization default otherwise'),
+});
+
 export const AttendanceEventView = z.object({
   id: Id,
   occurredAt: IsoDateTime,
@@ -177,6 +208,8 @@ export const RecomputeResult = z.object({
   changes: z.array(
     z.object({
       employeeId: Id,
+      employeeCode: z.string(),
+      employeeName: z.string(),
       date: LocalDate,
       before: AttendanceStatus.nullable(),
       after: AttendanceStatus,
@@ -186,3 +219,12 @@ export const RecomputeResult = z.object({
   ),
 });
 export const AttendanceIdParam = z.object({ id: Id });
+
+export type ShiftTypeInput = z.infer<typeof ShiftTypeInput>;
+export type ShiftTypeView = z.infer<typeof ShiftTypeView>;
+export type ShiftAssignmentInput = z.input<typeof ShiftAssignmentInput>;
+export type ShiftAssignmentView = z.infer<typeof ShiftAssignmentView>;
+export type RosterPattern = z.infer<typeof RosterPattern>;
+export type HolidayCalendarView = z.infer<typeof HolidayCalendarView>;
+export type RecomputeResult = z.infer<typeof RecomputeResult>;
+export type NationalHolidaySet = z.infer<typeof NationalHolidayLoad>['set'];

@@ -13,3 +13,5 @@ export * from './leave.js';
 export * from './shifts.js';
 export * from './attendance-day.js';
 export * from './attendance-reason.js';
+export * from './expected-work.js';
+export * from './attendance-report.js';

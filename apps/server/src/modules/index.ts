@@ -79,7 +79,10 @@ export async function registerModules(
   registerNotificationRoutes(app, ctx, notifications);
   await registerWhatsAppWebhookRoutes(app, notifications);
   registerNotificationJobs(ctx, notifications);
-  const reports = new ReportsService(ctx, notifications);
+  // The daily report reads the stored attendance days (the same numbers as the attendance pages).
+  const reports = new ReportsService(ctx, notifications, {
+    daysFor: (orgId, from, to, ids) => attendance.days.daysFor(orgId, from, to, ids),
+  });
   registerReportRoutes(app, ctx, reports);
   const cameras = new CameraRegistry(ctx);
   const alerts = new AlertsService(ctx, notifications);
@@ -95,6 +98,8 @@ export async function registerModules(
       });
   });
   const presence = new PresenceService(ctx, alerts, presenceOptionsFromEnv(ctx.env));
+  // Absence alerts follow each employee's own shift, roster, holidays and approved leave.
+  presence.setWorkRules(attendance.workRules);
   const pipeline = new PipelineService(ctx, cameras, presence, faces);
   pipeline.registerReadiness(readiness);
   registerCameraRoutes(app, cameras, probeCameraSource);
@@ -103,7 +108,7 @@ export async function registerModules(
     reauthenticate: (req) => auth.authenticate(req),
   });
   registerAlertRoutes(app, alerts);
-  registerAnalyticsModule(app, ctx, faces);
+  registerAnalyticsModule(app, ctx, faces, attendance.days);
   const leaveTypes = new LeaveTypesService(ctx);
   const leaveRequests = new LeaveRequestsService(ctx, leaveTypes, notifications);
   registerLeaveRoutes(app, leaveTypes, leaveRequests, new LeaveAttachmentsService(ctx, leaveRequests));

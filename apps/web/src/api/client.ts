@@ -36,7 +36,7 @@ export function setCsrfToken(token: string | null): void {
 /** Any contract schema (zod) — only its parse is needed; the web does not import zod itself. */
 type Schema<T> = { parse(value: unknown): T };
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Query = Record<string, string | number | boolean | null | undefined>;
 
 export function withQuery(path: string, query?: Query): string {
@@ -104,6 +104,7 @@ export const api = {
   post: <T>(path: string, body?: unknown, schema?: Schema<T>) =>
     request<T>('POST', path, { body: body ?? {}, schema }),
   patch: <T>(path: string, body: unknown, schema?: Schema<T>) => request<T>('PATCH', path, { body, schema }),
+  put: <T>(path: string, body: unknown, schema?: Schema<T>) => request<T>('PUT', path, { body, schema }),
   delete: <T>(path: string) => request<T>('DELETE', path),
   upload: <T>(path: string, form: FormData, schema?: Schema<T>) => request<T>('POST', path, { form, schema }),
 };

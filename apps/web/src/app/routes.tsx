@@ -37,7 +37,26 @@ export const APP_ROUTES: AppRoute[] = [
     path: '/attendance',
     component: page(() => import('../pages/attendance/attendance-page'), 'AttendancePage'),
     permission: 'attendance:record:view',
-    nav: { label: 'nav.attendance', icon: 'clipboard', section: 'main' },
+    // `end`: the attendance rules pages live below /attendance and have their own entries.
+    nav: { label: 'nav.attendance', icon: 'clipboard', section: 'main', end: true },
+  },
+  {
+    path: '/attendance/month',
+    component: page(() => import('../pages/attendance-rules/month-page'), 'MonthPage'),
+    permission: 'attendance:record:view',
+    nav: { label: 'nav.attendanceMonth', icon: 'chart', section: 'main' },
+  },
+  {
+    path: '/attendance/shifts',
+    component: page(() => import('../pages/attendance-rules/shifts-page'), 'ShiftsPage'),
+    permission: 'attendance:record:view',
+    nav: { label: 'nav.attendanceShifts', icon: 'list', section: 'settings' },
+  },
+  {
+    path: '/attendance/holidays',
+    component: page(() => import('../pages/attendance-rules/holidays-page'), 'HolidaysPage'),
+    permission: 'attendance:record:view',
+    nav: { label: 'nav.attendanceHolidays', icon: 'sun', section: 'settings' },
   },
   {
     path: '/alerts',

@@ -8,6 +8,7 @@ import { firstHourEn } from './first-hour/en';
 import { leaveEn, leaveNavEn } from './leave/en';
 import { securityEn } from './security/en';
 import { attendanceEn, attendanceNavEn } from './attendance/en';
+import { attendanceRulesEn, attendanceRulesNavEn } from './attendance-rules/en';
 
 export const en = {
   app: {
@@ -66,6 +67,7 @@ export const en = {
     ...dashboardNavEn,
     ...leaveNavEn,
     ...attendanceNavEn,
+    ...attendanceRulesNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -412,6 +414,7 @@ export const en = {
   lv: leaveEn,
   sec: securityEn,
   att: attendanceEn,
+  attr: attendanceRulesEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

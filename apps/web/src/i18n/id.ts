@@ -5,6 +5,7 @@ import { firstHourId } from './first-hour/id';
 import { leaveId, leaveNavId } from './leave/id';
 import { securityId } from './security/id';
 import { attendanceId, attendanceNavId } from './attendance/id';
+import { attendanceRulesId, attendanceRulesNavId } from './attendance-rules/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -64,6 +65,7 @@ export const id: Messages = {
     ...dashboardNavId,
     ...leaveNavId,
     ...attendanceNavId,
+    ...attendanceRulesNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -412,4 +414,5 @@ export const id: Messages = {
   lv: leaveId,
   sec: securityId,
   att: attendanceId,
+  attr: attendanceRulesId,
 };

@@ -5,6 +5,7 @@ import { firstHourVi } from './first-hour/vi';
 import { leaveVi, leaveNavVi } from './leave/vi';
 import { securityVi } from './security/vi';
 import { attendanceVi, attendanceNavVi } from './attendance/vi';
+import { attendanceRulesVi, attendanceRulesNavVi } from './attendance-rules/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -64,6 +65,7 @@ export const vi: Messages = {
     ...dashboardNavVi,
     ...leaveNavVi,
     ...attendanceNavVi,
+    ...attendanceRulesNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -409,4 +411,5 @@ export const vi: Messages = {
   lv: leaveVi,
   sec: securityVi,
   att: attendanceVi,
+  attr: attendanceRulesVi,
 };

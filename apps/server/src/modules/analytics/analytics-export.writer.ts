@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import type { AttendanceAnalytics, Locale, PresenceLogEntry } from '@hadir/contracts';
 import { csvText } from '../../platform/export/csv.js';
+import { dejavuFontPath } from '../../platform/export/pdf-fonts.js';
 
 /** Labels of the exported files, in the organization's language (Vietnamese needs a Unicode font). */
 const LABELS = {
@@ -93,11 +92,7 @@ const LABELS = {
 type Labels = (typeof LABELS)['en'];
 const labelsFor = (locale: string): Labels => LABELS[(locale in LABELS ? locale : 'en') as Locale];
 
-const require = createRequire(import.meta.url);
-function fontPath(bold = false): string {
-  const pkg = path.dirname(require.resolve('dejavu-fonts-ttf/package.json'));
-  return path.join(pkg, 'ttf', bold ? 'DejaVuSans-Bold.ttf' : 'DejaVuSans.ttf');
-}
+const fontPath = dejavuFontPath;
 
 const hours = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
 const bucketLabel = (b: { fromMinutes: number; toMinutes: number | null }) =>

@@ -11,16 +11,16 @@ import {
 } from '@hadir/contracts';
 import {
   addDays,
-  attendanceWindow,
-  computeDailyAttendance,
+  isScheduledDay,
   localDate,
-  type PresenceInterval as DomainInterval,
+  reportStatusOf,
   type WeeklySchedule as DomainSchedule,
 } from '@hadir/domain';
 import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
 import { badRequest } from '../../platform/http/errors.js';
 import { getOrganizationSettings } from '../organizations/index.js';
+import type { AttendanceDaysSource } from '../reports/index.js';
 import { decodeIntervalCursor, encodeIntervalCursor, stayCameras } from '../presence/index.js';
 
 /** Lateness histogram edges (minutes late, inclusive ranges); HR asks "how late", not "whether". */
@@ -44,11 +44,15 @@ function daysBetween(from: string, to: string): string[] {
 }
 
 /**
- * Read-only aggregates for the reports page. Attendance per employee-day comes from @hadir/domain's
- * computeDailyAttendance over the stored presence intervals, so the charts and the daily report agree.
+ * Read-only aggregates for the reports page. Attendance per employee-day is the stored attendance day
+ * (the attendance slice derives it from events and each employee's rules), so the charts, the daily
+ * report and the attendance pages agree.
  */
 export class AnalyticsService {
-  constructor(private readonly ctx: ServerContext) {}
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly attendanceDays: AttendanceDaysSource,
+  ) {}
 
   async attendance(orgId: string, q: AttendanceAnalyticsQuery): Promise<AttendanceAnalytics> {
     if (q.to < q.from) throw badRequest('invalid_range', '"to" must not be before "from".');
@@ -57,7 +61,6 @@ export class AnalyticsService {
       throw badRequest('range_too_long', `Choose at most ${ANALYTICS_MAX_DAYS} days.`);
     }
     const settings = await getOrganizationSettings(this.ctx.db, orgId);
-    const schedule = domainSchedule(settings);
     const tz = settings.timeZone;
     const nowMs = this.ctx.clock.nowMs();
 
@@ -75,26 +78,15 @@ export class AnalyticsService {
     if (q.departmentId) employeesQuery = employeesQuery.where('employees.departmentId', '=', q.departmentId);
     const employees = await employeesQuery.execute();
 
-    const startMs = attendanceWindow(schedule, tz, dates[0]!).startMs;
-    const endMs = attendanceWindow(schedule, tz, dates.at(-1)!).endMs;
-    const rows = await this.ctx.db
-      .selectFrom('presenceIntervals')
-      .select(['employeeId', 'cameraId', 'startedAt', 'lastSeenTs'])
-      .where('organizationId', '=', orgId)
-      .where('lastSeenTs', '>=', startMs)
-      .where('startedAt', '<', endMs)
-      .execute();
-    const byEmployee = new Map<string, DomainInterval[]>();
-    for (const r of rows) {
-      const list = byEmployee.get(r.employeeId) ?? [];
-      list.push({
-        employeeId: r.employeeId,
-        cameraId: r.cameraId,
-        startMs: r.startedAt,
-        endMs: r.lastSeenTs,
-      });
-      byEmployee.set(r.employeeId, list);
-    }
+    // Stored attendance days (derived first where missing or stale): the numbers the attendance pages
+    // and the daily report show.
+    const stored = await this.attendanceDays.daysFor(
+      orgId,
+      dates[0]!,
+      dates.at(-1)!,
+      employees.map((e) => e.id),
+    );
+    const dayOf = new Map(stored.map((d) => [`${d.employeeId}|${d.date}`, d]));
 
     const days = dates.map((date) => ({
       date,
@@ -128,23 +120,15 @@ export class AnalyticsService {
       };
       dept.employees += 1;
       departments.set(key, dept);
-      const intervals = byEmployee.get(e.id) ?? [];
       // Days before someone joined are not absences.
       const joined = localDate(tz, e.createdAt);
       for (const day of days) {
         if (day.date < joined) continue;
-        const a = computeDailyAttendance({
-          employeeId: e.id,
-          date: day.date,
-          intervals,
-          schedule,
-          timeZone: tz,
-          absentAfterMinutes: settings.absentAfterMinutes,
-          asOfMs: nowMs,
-        });
-        if (a.shift) day.scheduled += 1;
-        const minutes = Math.round(a.presentMs / 60_000);
-        if (a.status === 'present') {
+        const a = dayOf.get(`${e.id}|${day.date}`) ?? null;
+        if (isScheduledDay(a)) day.scheduled += 1;
+        const status = reportStatusOf(a);
+        if (status === 'present' && a !== null) {
+          const minutes = a.workedMinutes;
           day.present += 1;
           day.presentMinutes += minutes;
           dept.present += 1;
@@ -157,10 +141,10 @@ export class AnalyticsService {
             );
             if (bucket) bucket.count += 1;
           }
-        } else if (a.status === 'absent') {
+        } else if (status === 'absent') {
           day.absent += 1;
           dept.absent += 1;
-        } else if (a.status === 'pending') {
+        } else if (status === 'pending') {
           day.pending += 1;
         }
       }

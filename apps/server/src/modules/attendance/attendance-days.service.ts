@@ -44,6 +44,7 @@ interface StoredRow {
   reason: string;
   sources: string;
   version: number;
+  computedAt: number;
 }
 
 export function dayFromRow(r: StoredRow): AttendanceDay {
@@ -61,6 +62,12 @@ export function dayFromRow(r: StoredRow): AttendanceDay {
     earlyLeaveMinutes: r.earlyLeaveMinutes,
     sources: JSON.parse(r.sources) as AttendanceSource[],
   };
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 function datesBetween(fromDate: string, toDate: string): string[] {
@@ -84,6 +91,11 @@ export class AttendanceDaysService {
     this.leave = source;
   }
 
+  /** The leave source in force (other readers of the same rules use it too). */
+  get leaveSource(): LeaveSource {
+    return this.leave;
+  }
+
   /** Re-derives one employee's days and stores what changed; the public seam for other modules. */
   async recomputeEmployeeRange(
     organizationId: string,
@@ -92,6 +104,99 @@ export class AttendanceDaysService {
     toDate: string,
   ): Promise<DayChange[]> {
     return this.apply(organizationId, fromDate, toDate, [employeeId]);
+  }
+
+  /**
+   * Stored days of a period for reports, derived first where they may be missing or stale: a day with
+   * no row, a `pending` one, or one computed before the day was over (a night shift and its check-out
+   * window reach two days on). Past days that were derived after they ended are read as stored, so a
+   * report over a quarter derives each day once. `employeeIds` null = the active employees.
+   */
+  async daysFor(
+    organizationId: string,
+    fromDate: string,
+    toDate: string,
+    employeeIds: readonly string[] | null,
+  ): Promise<AttendanceDay[]> {
+    if (!isValidLocalDate(fromDate) || !isValidLocalDate(toDate))
+      throw badRequest('invalid_date', 'Dates must be valid YYYY-MM-DD');
+    if (employeeIds !== null && employeeIds.length === 0) return [];
+    const settings = await getOrganizationSettings(this.ctx.db, organizationId);
+    const tz = settings.timeZone;
+    const read = async () => {
+      const out: StoredRow[] = [];
+      const slices = employeeIds === null ? [null] : chunk(employeeIds, 500);
+      for (const slice of slices) {
+        let q = this.ctx.db
+          .selectFrom('attendanceDays')
+          .innerJoin('employees', 'employees.id', 'attendanceDays.employeeId')
+          .selectAll('attendanceDays')
+          .where('attendanceDays.organizationId', '=', organizationId)
+          .where('attendanceDays.workDate', '>=', fromDate)
+          .where('attendanceDays.workDate', '<=', toDate);
+        q =
+          slice === null
+            ? q.where('employees.status', '=', 'active')
+            : q.where('attendanceDays.employeeId', 'in', slice);
+        out.push(...(await q.execute()));
+      }
+      return out;
+    };
+    let expected = employeeIds?.length ?? 0;
+    if (employeeIds === null) {
+      const row = await this.ctx.db
+        .selectFrom('employees')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('organizationId', '=', organizationId)
+        .where('status', '=', 'active')
+        .executeTakeFirstOrThrow();
+      expected = Number(row.n);
+    }
+    const rows = await read();
+    const perDate = new Map<string, { count: number; stale: boolean }>();
+    for (const r of rows) {
+      const entry = perDate.get(r.workDate) ?? { count: 0, stale: false };
+      entry.count += 1;
+      const settledMs = zonedDayBounds(tz, addDays(r.workDate, 2)).startMs;
+      if (r.status === 'pending' || r.computedAt < settledMs) entry.stale = true;
+      perDate.set(r.workDate, entry);
+    }
+    const todo = datesBetween(fromDate, toDate).filter((d) => {
+      const entry = perDate.get(d);
+      return entry === undefined || entry.count < expected || entry.stale;
+    });
+    if (todo.length === 0) return rows.map(dayFromRow);
+    // Contiguous runs of dates to derive, at most MAX_RECOMPUTE_DAYS each.
+    let runStart = todo[0] as string;
+    let prev = runStart;
+    const runs: [string, string][] = [];
+    for (const d of todo.slice(1)) {
+      if (d !== addDays(prev, 1) || datesBetween(runStart, d).length > MAX_RECOMPUTE_DAYS) {
+        runs.push([runStart, prev]);
+        runStart = d;
+      }
+      prev = d;
+    }
+    runs.push([runStart, prev]);
+    for (const [from, to] of runs) await this.apply(organizationId, from, to, employeeIds);
+    // Days now over that the derivation left unchanged are settled: mark them so they are read, not
+    // derived again, next time (the change sequence is untouched, so no ERP cursor sees a change).
+    const nowMs = this.ctx.clock.nowMs();
+    for (const d of todo) {
+      const settledMs = zonedDayBounds(tz, addDays(d, 2)).startMs;
+      if (nowMs < settledMs) continue;
+      for (const slice of employeeIds === null ? [null] : chunk(employeeIds, 500)) {
+        let u = this.ctx.db
+          .updateTable('attendanceDays')
+          .set({ computedAt: nowMs })
+          .where('organizationId', '=', organizationId)
+          .where('workDate', '=', d)
+          .where('computedAt', '<', settledMs);
+        if (slice !== null) u = u.where('employeeId', 'in', slice);
+        await u.execute();
+      }
+    }
+    return (await read()).map(dayFromRow);
   }
 
   /** 404 unless the employee belongs to the organization. */

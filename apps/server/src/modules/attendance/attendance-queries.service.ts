@@ -1,17 +1,26 @@
-import type { AttendanceDayView, AttendanceDaysPage, AttendanceDaysQuery } from '@hadir/contracts';
+import type {
+  AttendanceDayView,
+  AttendanceDaysPage,
+  AttendanceDaysQuery,
+  AttendanceMonth,
+} from '@hadir/contracts';
 import {
   describeAttendanceReason,
   isValidLocalDate,
   zonedDayBounds,
   addDays,
+  localDate,
   type Locale,
 } from '@hadir/domain';
 import type { ServerContext } from '../../context.js';
 import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
-import { badRequest } from '../../platform/http/errors.js';
+import { badRequest, notFound } from '../../platform/http/errors.js';
 import { getOrganizationSettings } from '../organizations/index.js';
-import { dayFromRow } from './attendance-days.service.js';
+import { dayFromRow, type AttendanceDaysService } from './attendance-days.service.js';
 import type { AttendanceEventsService } from './attendance-events.service.js';
+import type { MonthExport, MonthExportRow } from './month-export.writer.js';
+
+type DayCell = MonthExportRow['days'] extends Map<string, infer V> ? V : never;
 
 function encodeCursor(date: string, employeeId: string): string {
   return Buffer.from(`${date}|${employeeId}`).toString('base64url');
@@ -29,7 +38,145 @@ export class AttendanceQueries {
   constructor(
     private readonly ctx: ServerContext,
     private readonly events: AttendanceEventsService,
+    private readonly days: AttendanceDaysService,
   ) {}
+
+  /**
+   * Everyone's month (active employees, optionally one department) for the XLSX/PDF export: days up to
+   * today, derived first where missing, per-employee rows with totals, in the organization's zone.
+   */
+  async monthExport(
+    organizationId: string,
+    month: string,
+    departmentId: string | undefined,
+    localeIn: Locale | undefined,
+  ): Promise<MonthExport> {
+    const org = await this.ctx.db
+      .selectFrom('organizations')
+      .select('name')
+      .where('id', '=', organizationId)
+      .executeTakeFirstOrThrow();
+    const settings = await getOrganizationSettings(this.ctx.db, organizationId);
+    const locale: Locale = localeIn ?? settings.locale;
+    const first = `${month}-01`;
+    const last = addDays(addDays(first, 31).slice(0, 8) + '01', -1);
+    const dates: string[] = [];
+    for (let d = first; d <= last; d = addDays(d, 1)) dates.push(d);
+    let q = this.ctx.db
+      .selectFrom('employees')
+      .leftJoin('departments', 'departments.id', 'employees.departmentId')
+      .select(['employees.id', 'employees.employeeCode', 'employees.name', 'departments.name as department'])
+      .where('employees.organizationId', '=', organizationId)
+      .where('employees.status', '=', 'active')
+      .orderBy('employees.employeeCode');
+    if (departmentId) q = q.where('employees.departmentId', '=', departmentId);
+    const employees = await q.execute();
+    const today = localDate(settings.timeZone, this.ctx.clock.nowMs());
+    const to = last < today ? last : today;
+    const days =
+      first <= to && employees.length > 0
+        ? await this.days.daysFor(
+            organizationId,
+            first,
+            to,
+            employees.map((e) => e.id),
+          )
+        : [];
+    const byEmployee = new Map<string, MonthExportRow['days']>();
+    for (const d of days) {
+      const map: MonthExportRow['days'] = byEmployee.get(d.employeeId) ?? new Map<string, DayCell>();
+      map.set(d.date, {
+        status: d.status,
+        checkInMs: d.checkInMs,
+        checkOutMs: d.checkOutMs,
+        workedMinutes: d.workedMinutes,
+        lateMinutes: d.lateMinutes,
+        reasonText: describeAttendanceReason(d.reason, locale, settings.timeZone),
+      });
+      byEmployee.set(d.employeeId, map);
+    }
+    const PRESENT = ['present', 'late', 'early_leave', 'half_day'];
+    return {
+      organizationName: org.name,
+      month,
+      dates,
+      timeZone: settings.timeZone,
+      locale,
+      generatedAtMs: this.ctx.clock.nowMs(),
+      rows: employees.map((e) => {
+        const map: MonthExportRow['days'] = byEmployee.get(e.id) ?? new Map<string, DayCell>();
+        const list = [...map.values()];
+        return {
+          employeeCode: e.employeeCode,
+          name: e.name,
+          department: e.department,
+          days: map,
+          totals: {
+            present: list.filter((d) => PRESENT.includes(d.status)).length,
+            late: list.filter((d) => d.lateMinutes > 0).length,
+            absent: list.filter((d) => d.status === 'absent').length,
+            excused: list.filter((d) => d.status === 'excused').length,
+            workedMinutes: list.reduce((sum, d) => sum + d.workedMinutes, 0),
+          },
+        };
+      }),
+    };
+  }
+
+  /**
+   * One employee's month up to today (organization zone), oldest day first, with totals. Days not
+   * derived yet (nobody records an absence as an event) are derived first, so every date has a status.
+   */
+  async month(
+    organizationId: string,
+    employeeId: string,
+    month: string,
+    localeIn?: Locale,
+  ): Promise<AttendanceMonth> {
+    const employee = await this.ctx.db
+      .selectFrom('employees')
+      .select(['id', 'employeeCode', 'name'])
+      .where('organizationId', '=', organizationId)
+      .where('id', '=', employeeId)
+      .executeTakeFirst();
+    if (!employee) throw notFound('Employee');
+    const settings = await getOrganizationSettings(this.ctx.db, organizationId);
+    const first = `${month}-01`;
+    const last = addDays(addDays(first, 31).slice(0, 8) + '01', -1);
+    const today = localDate(settings.timeZone, this.ctx.clock.nowMs());
+    const to = last < today ? last : today;
+    const items: AttendanceDayView[] = [];
+    if (first <= to) {
+      await this.days.daysFor(organizationId, first, to, [employeeId]);
+      const page = await this.list(organizationId, {
+        from: first,
+        to,
+        employeeId,
+        limit: 31,
+        locale: localeIn,
+      });
+      items.push(...page.items.reverse());
+    }
+    const count = (...statuses: string[]) => items.filter((d) => statuses.includes(d.status)).length;
+    return {
+      employeeId,
+      employeeCode: employee.employeeCode,
+      employeeName: employee.name,
+      month,
+      timeZone: settings.timeZone,
+      days: items,
+      totals: {
+        present: count('present', 'late', 'early_leave', 'half_day'),
+        late: items.filter((d) => d.lateMinutes > 0).length,
+        absent: count('absent'),
+        excused: count('excused'),
+        dayOff: count('day_off'),
+        holiday: count('holiday'),
+        workedMinutes: items.reduce((sum, d) => sum + d.workedMinutes, 0),
+        lateMinutes: items.reduce((sum, d) => sum + d.lateMinutes, 0),
+      },
+    };
+  }
 
   async list(organizationId: string, q: AttendanceDaysQuery): Promise<AttendanceDaysPage> {
     if (!isValidLocalDate(q.from) || !isValidLocalDate(q.to))

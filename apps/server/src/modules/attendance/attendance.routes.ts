@@ -11,6 +11,9 @@ import {
   AttendanceEventCreate,
   AttendanceEventCreated,
   AttendanceIdParam,
+  AttendanceMonth,
+  AttendanceMonthExportQuery,
+  AttendanceMonthQuery,
   HolidayCalendarCreate,
   HolidayCalendarList,
   HolidayImport,
@@ -35,6 +38,7 @@ import { getOrganizationSettings } from '../organizations/index.js';
 import type { AttendanceQueries } from './attendance-queries.service.js';
 import type { AttendanceModule } from './index.js';
 import type { CorrectionView } from './corrections.service.js';
+import { monthPdf, monthXlsx } from './month-export.writer.js';
 
 const Created = z.object({ id: z.string() });
 const tags = ['attendance'];
@@ -77,6 +81,46 @@ export function registerAttendanceRoutes(
       },
     },
     async (req) => queries.list(orgOf(req), req.query),
+  );
+  app.get(
+    '/api/attendance/month',
+    {
+      config: { auth: 'attendance:record:view' },
+      schema: {
+        tags,
+        summary: "One employee's month: every day up to today with its status, reason and totals",
+        querystring: AttendanceMonthQuery,
+        response: { 200: AttendanceMonth },
+      },
+    },
+    async (req) => queries.month(orgOf(req), req.query.employeeId, req.query.month, req.query.locale),
+  );
+  app.get(
+    '/api/attendance/month/export',
+    {
+      config: { auth: 'attendance:record:view' },
+      schema: {
+        tags,
+        summary:
+          'A month of attendance for every active employee (or one department) as XLSX or PDF: per-employee rows, a status per day, totals, organization time zone',
+        querystring: AttendanceMonthExportQuery,
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const data = await queries.monthExport(orgOf(req), q.month, q.departmentId, q.locale);
+      const name = `attendance-${q.month}`;
+      if (q.format === 'xlsx') {
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', `attachment; filename="${name}.xlsx"`)
+          .send(await monthXlsx(data));
+      }
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${name}.pdf"`)
+        .send(await monthPdf(data));
+    },
   );
   app.get(
     '/api/attendance/days/:employeeId/:date',
@@ -352,10 +396,25 @@ export function registerAttendanceRoutes(
         ? await attendance.days.apply(orgId, from, to, ids)
         : await attendance.days.preview(orgId, from, to, ids);
       const { locale, timeZone } = await getOrganizationSettings(ctx.db, orgId);
+      const shown = changes.slice(0, 5000);
+      // Names for the preview table, so a reviewer sees who changes, not ids.
+      const names = new Map<string, { employeeCode: string; name: string }>();
+      const ids2 = [...new Set(shown.map((c) => c.employeeId))];
+      for (let i = 0; i < ids2.length; i += 500) {
+        const rows = await ctx.db
+          .selectFrom('employees')
+          .select(['id', 'employeeCode', 'name'])
+          .where('organizationId', '=', orgId)
+          .where('id', 'in', ids2.slice(i, i + 500))
+          .execute();
+        for (const r of rows) names.set(r.id, r);
+      }
       return {
         applied: apply,
-        changes: changes.slice(0, 5000).map((c) => ({
+        changes: shown.map((c) => ({
           employeeId: c.employeeId,
+          employeeCode: names.get(c.employeeId)?.employeeCode ?? '',
+          employeeName: names.get(c.employeeId)?.name ?? '',
           date: c.date,
           before: c.before?.status ?? null,
           after: c.after.status,

@@ -9,6 +9,7 @@ import { CorrectionsService } from './corrections.service.js';
 import { HolidaysService } from './holidays.service.js';
 import { NO_LEAVE, type LeaveSource } from './leave-source.js';
 import { ShiftsService } from './shifts.service.js';
+import { WorkRulesService } from './work-rules.js';
 
 export type { LeaveSource, ApprovedLeaveDay } from './leave-source.js';
 export { NO_LEAVE } from './leave-source.js';
@@ -16,7 +17,14 @@ export type { DayChange } from './attendance-days.service.js';
 export type { RecordEventInput, StoredEvent, CameraStay } from './attendance-events.service.js';
 export { NATIONAL_HOLIDAY_SETS, type NationalHolidaySetId } from './national-holidays.js';
 export { parseHolidayCsv, parseHolidayIcs } from './holiday-files.js';
-export { AttendanceDaysService, AttendanceEventsService, CorrectionsService, HolidaysService, ShiftsService };
+export {
+  AttendanceDaysService,
+  AttendanceEventsService,
+  CorrectionsService,
+  HolidaysService,
+  ShiftsService,
+  WorkRulesService,
+};
 
 /** The attendance slice: events in, days derived, rules (shifts, holidays, corrections) around them. */
 export class AttendanceModule {
@@ -25,6 +33,8 @@ export class AttendanceModule {
   readonly shifts: ShiftsService;
   readonly holidays: HolidaysService;
   readonly corrections: CorrectionsService;
+  /** Who is due at work at an instant (presence watches absence only then). */
+  readonly workRules: WorkRulesService;
 
   constructor(ctx: ServerContext, leave: LeaveSource = NO_LEAVE) {
     this.days = new AttendanceDaysService(ctx, leave);
@@ -32,6 +42,7 @@ export class AttendanceModule {
     this.shifts = new ShiftsService(ctx);
     this.holidays = new HolidaysService(ctx);
     this.corrections = new CorrectionsService(ctx, this.days);
+    this.workRules = new WorkRulesService(ctx, () => this.days.leaveSource);
   }
 
   /** Re-derives and stores one employee's days (inclusive dates); publishes `attendance.day.changed`. */
@@ -52,7 +63,12 @@ export function registerAttendanceModule(
   leave: LeaveSource = NO_LEAVE,
 ): AttendanceModule {
   const attendance = new AttendanceModule(ctx, leave);
-  registerAttendanceRoutes(app, ctx, attendance, new AttendanceQueries(ctx, attendance.events));
+  registerAttendanceRoutes(
+    app,
+    ctx,
+    attendance,
+    new AttendanceQueries(ctx, attendance.events, attendance.days),
+  );
   registerAttendanceJobs(ctx, attendance.days);
   ctx.events.subscribe('presence.stay.recorded', (stay) => {
     attendance.events.recordCameraStay(stay).catch((err: unknown) => {

@@ -3,6 +3,7 @@ export {
   type Sighting,
   type PresenceOptions,
   type PresenceStayRecorded,
+  type WorkRulesSource,
 } from './presence.service.js';
 export { PresenceQueries } from './presence-queries.service.js';
 export { registerPresenceRoutes } from './presence.routes.js';

@@ -1,7 +1,9 @@
 import type { OrganizationSettings, PresenceChange } from '@hadir/contracts';
 import {
   currentWorkingWindow,
+  expectedWorkAt,
   nextPresence,
+  type ExpectedWorkRules,
   type WorkingWindow,
   reconcileAfterRestart,
   type PresenceSnapshot,
@@ -67,6 +69,14 @@ interface CameraHealth {
 
 type CameraWorkingHours = NonNullable<CameraConfig['workingHours']>;
 
+/**
+ * The attendance rules (each employee's shift, roster, holidays, approved leave) around an instant. The
+ * attendance slice provides it; without one, everybody follows the organization's weekly schedule.
+ */
+export interface WorkRulesSource {
+  rulesAt(organizationId: string, settings: OrganizationSettings, nowMs: number): Promise<ExpectedWorkRules>;
+}
+
 function toDomainSchedule(s: OrganizationSettings): WeeklySchedule {
   return { days: { ...s.workingHours }, graceMinutes: s.lateGraceMinutes };
 }
@@ -90,12 +100,18 @@ export class PresenceService {
    * pipeline role; null when it runs elsewhere: the alert then links the last presence snapshot).
    */
   lastFaceSnapshot: ((organizationId: string, employeeId: string) => Promise<string | null>) | null = null;
+  /** Wired by the composition root: absence is watched only inside each employee's own shift. */
+  private workRules: WorkRulesSource | null = null;
 
   constructor(
     private readonly ctx: ServerContext,
     private readonly alerts: AlertsService,
     private readonly opts: PresenceOptions = {},
   ) {}
+
+  setWorkRules(source: WorkRulesSource): void {
+    this.workRules = source;
+  }
 
   absenceWindowMinutes(settings: OrganizationSettings, cameraMinutes: number | null): number {
     const override = this.opts.absentAfterSecondsOverride;
@@ -398,9 +414,12 @@ export class PresenceService {
     const employees = await this.ctx.db
       .selectFrom('employees')
       .leftJoin('employeePresence', 'employeePresence.employeeId', 'employees.id')
+      .leftJoin('areas', 'areas.id', 'employees.areaId')
       .select([
         'employees.id',
         'employees.areaId',
+        'employees.departmentId',
+        'areas.siteId',
         'employeePresence.state',
         'employeePresence.lastSeenTs',
         'employeePresence.lastCameraId',
@@ -413,6 +432,21 @@ export class PresenceService {
 
     const schedule = toDomainSchedule(settings);
     const orgWindow = currentWorkingWindow(schedule, settings.timeZone, nowMs);
+    // Nobody is "off" outside their own shift, on a day off, a holiday or approved leave. A camera's own
+    // workingHours still replace the shift for the people it covers (a rule set on that camera on
+    // purpose), but never on a holiday or during approved leave.
+    const rules = this.workRules ? await this.workRules.rulesAt(orgId, settings, nowMs) : null;
+    const employeeWindowOf = (e: {
+      id: string;
+      departmentId: string | null;
+      siteId: string | null;
+    }): { window: WorkingWindow | null; excused: boolean } => {
+      if (rules === null) return { window: orgWindow, excused: false };
+      const verdict = expectedWorkAt(rules, e, nowMs);
+      if (verdict.expected) return { window: verdict.window, excused: false };
+      const excused = ['holiday', 'leave', 'half_day_leave'].includes(verdict.reason);
+      return { window: null, excused };
+    };
     const cameraWindows = new Map<string, WorkingWindow | null>();
     for (const c of cameras) {
       if (!c.workingHours) continue;
@@ -421,13 +455,18 @@ export class PresenceService {
     }
     /**
      * Absence is watched while any covering camera watches: a camera with its own workingHours during
-     * those, the others during the organization's. The earliest running window decides "not arrived".
+     * those, the others during the employee's own shift. The earliest running window decides "not
+     * arrived". An employee on a holiday or on leave is never watched.
      */
-    const windowFor = (covering: CameraHealth[]): WorkingWindow | null => {
-      if (!covering.some((c) => c.workingHours)) return orgWindow;
+    const windowFor = (
+      covering: CameraHealth[],
+      { window: own, excused }: { window: WorkingWindow | null; excused: boolean },
+    ): WorkingWindow | null => {
+      if (excused) return null;
+      if (!covering.some((c) => c.workingHours)) return own;
       let best: WorkingWindow | null = null;
       for (const c of covering) {
-        const w = c.workingHours ? (cameraWindows.get(c.id) ?? null) : orgWindow;
+        const w = c.workingHours ? (cameraWindows.get(c.id) ?? null) : own;
         if (w && (!best || w.startMs < best.startMs)) best = w;
       }
       return best;
@@ -445,7 +484,7 @@ export class PresenceService {
         .map((c) => c.restoredAtMs as number);
       const restored = healthy === true && restoredTimes.length > 0 ? Math.max(...restoredTimes) : null;
       const lastCamera = cameras.find((c) => c.id === e.lastCameraId);
-      const window = windowFor(covering);
+      const window = windowFor(covering, employeeWindowOf(e));
       const input = {
         lastSeenMs: e.lastSeenTs ?? null,
         nowMs,

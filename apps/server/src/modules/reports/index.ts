@@ -1,4 +1,9 @@
-export { ReportsService, scheduleOf, type ReportOptions } from './reports.service.js';
+export {
+  ReportsService,
+  scheduleOf,
+  type AttendanceDaysSource,
+  type ReportOptions,
+} from './reports.service.js';
 export { registerReportRoutes } from './reports.routes.js';
 export { startReportWorker } from './reports.jobs.js';
 export { renderReportPdf, REPORT_WORDS } from './report-pdf.js';

@@ -2,21 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DailyReport, OrganizationSettings } from '@hadir/contracts';
 import {
-  addDays,
-  computeDailyAttendance,
   formatDailyReportText,
   formatReportDate,
   localDate,
   localDateTime,
   orgChartFrom,
+  overtimeMinutesOf,
   parseLocalTime,
+  reportStatusOf,
   subordinatesOf,
-  summarizeTeamDay,
+  summarizeAttendanceDays,
   wholeMinutes,
-  zonedDayBounds,
   zonedTimeToMs,
+  type AttendanceDay,
   type Locale,
-  type PresenceInterval,
   type WeeklySchedule,
 } from '@hadir/domain';
 import type { ServerContext } from '../../context.js';
@@ -42,6 +41,16 @@ function hhmm(timeZone: string, ms: number | null): string | null {
   return `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 }
 
+/** Stored attendance days of a period (the attendance slice provides them; see daysFor there). */
+export interface AttendanceDaysSource {
+  daysFor(
+    organizationId: string,
+    fromDate: string,
+    toDate: string,
+    employeeIds: readonly string[] | null,
+  ): Promise<AttendanceDay[]>;
+}
+
 export interface ReportOptions {
   date: string;
   /** A supervisor's team (direct and indirect reports); null = the whole organization. */
@@ -50,14 +59,15 @@ export interface ReportOptions {
 }
 
 /**
- * The daily attendance report: per person check-in/out, lateness and hours from presence intervals and
- * the working hours (domain attendance rules), as JSON, WhatsApp text, CSV and PDF; and the scheduler
+ * The daily attendance report: per person check-in/out, lateness and worked hours from the stored
+ * attendance days (so they match the attendance pages), as JSON, WhatsApp text, CSV and PDF; and the scheduler
  * that sends it to each supervisor once a day.
  */
 export class ReportsService {
   constructor(
     private readonly ctx: ServerContext,
     private readonly notifications: NotificationsService,
+    private readonly attendanceDays: AttendanceDaysSource,
   ) {}
 
   async dailyReport(orgId: string, opts: ReportOptions): Promise<DailyReport> {
@@ -70,7 +80,6 @@ export class ReportsService {
     const settings = await getOrganizationSettings(this.ctx.db, orgId);
     const locale: Locale = opts.locale ?? settings.locale;
     const tz = settings.timeZone;
-    const schedule = scheduleOf(settings);
 
     const employees = await this.ctx.db
       .selectFrom('employees')
@@ -87,42 +96,21 @@ export class ReportsService {
       teamName = supervisor.name;
     }
 
-    // Generous bounds: the attendance window can reach into the neighbouring days (overnight shifts).
-    const fromMs = zonedDayBounds(tz, addDays(opts.date, -1)).startMs;
-    const toMs = zonedDayBounds(tz, addDays(opts.date, 1)).endMs;
-    const ids = members.map((m) => m.id);
-    const rows = ids.length
-      ? await this.ctx.db
-          .selectFrom('presenceIntervals')
-          .select(['employeeId', 'cameraId', 'startedAt', 'lastSeenTs'])
-          .where('organizationId', '=', orgId)
-          .where('employeeId', 'in', ids)
-          .where('lastSeenTs', '>=', fromMs)
-          .where('startedAt', '<', toMs)
-          .execute()
-      : [];
-    const intervals: PresenceInterval[] = rows.map((r) => ({
-      employeeId: r.employeeId,
-      cameraId: r.cameraId,
-      startMs: r.startedAt,
-      endMs: r.lastSeenTs,
-    }));
-
+    // The stored attendance days (derived first where missing or stale): the same numbers the
+    // attendance pages show.
+    const days = await this.attendanceDays.daysFor(
+      orgId,
+      opts.date,
+      opts.date,
+      members.map((m) => m.id),
+    );
+    const dayOf = new Map(days.map((d) => [d.employeeId, d]));
     const nowMs = this.ctx.clock.nowMs();
     const records = members.map((m) => ({
       member: { employeeId: m.id, employeeCode: m.employeeCode, name: m.name },
-      attendance: computeDailyAttendance({
-        employeeId: m.id,
-        date: opts.date,
-        intervals,
-        schedule,
-        timeZone: tz,
-        absentAfterMinutes: settings.absentAfterMinutes,
-        onLeave: m.status === 'on_leave',
-        asOfMs: nowMs,
-      }),
+      day: dayOf.get(m.id) ?? null,
     }));
-    const summary = summarizeTeamDay({ date: opts.date, teamName, records });
+    const summary = summarizeAttendanceDays({ date: opts.date, teamName, records });
     const sorted = [...records].sort((a, b) => a.member.employeeCode.localeCompare(b.member.employeeCode));
     return {
       organizationName: org.name,
@@ -141,19 +129,19 @@ export class ReportsService {
         onLeave: summary.totals.onLeave,
         presentMinutes: wholeMinutes(summary.totals.presentMs),
       },
-      rows: sorted.map(({ member, attendance: a }) => ({
+      rows: sorted.map(({ member, day }) => ({
         employeeId: member.employeeId,
         employeeCode: member.employeeCode,
         name: member.name,
-        status: a.status,
-        checkIn: a.checkInMs === null ? null : toIso(a.checkInMs),
-        checkOut: a.checkOutMs === null ? null : toIso(a.checkOutMs),
-        checkInLocal: hhmm(tz, a.checkInMs),
-        checkOutLocal: hhmm(tz, a.checkOutMs),
-        lateMinutes: a.lateMinutes,
-        earlyLeaveMinutes: a.earlyLeaveMinutes,
-        presentMinutes: wholeMinutes(a.presentMs),
-        overtimeMinutes: a.overtimeMinutes,
+        status: reportStatusOf(day),
+        checkIn: day?.checkInMs == null ? null : toIso(day.checkInMs),
+        checkOut: day?.checkOutMs == null ? null : toIso(day.checkOutMs),
+        checkInLocal: hhmm(tz, day?.checkInMs ?? null),
+        checkOutLocal: hhmm(tz, day?.checkOutMs ?? null),
+        lateMinutes: day?.lateMinutes ?? 0,
+        earlyLeaveMinutes: day?.earlyLeaveMinutes ?? 0,
+        presentMinutes: reportStatusOf(day) === 'present' ? (day?.workedMinutes ?? 0) : 0,
+        overtimeMinutes: overtimeMinutesOf(day),
       })),
       text: formatDailyReportText(summary, locale),
     };
