@@ -39,6 +39,7 @@ const TABLE: Record<Permission, readonly [boolean, boolean, boolean, boolean, bo
   'shift:manage': [Y, N, N, N, N],
   'video:view': [Y, Y, Y, N, N],
   'video:manage': [Y, N, N, N, N],
+  'integration:manage': [Y, N, N, N, N],
 };
 
 const rows = PERMISSIONS.flatMap((permission) =>

@@ -34,6 +34,8 @@ export const PERMISSIONS = [
   'shift:manage',
   'video:view',
   'video:manage',
+  // Webhook endpoints, delivery log and the batch export schedule (ERP integration; admin by default).
+  'integration:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

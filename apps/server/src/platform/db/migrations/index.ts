@@ -7,6 +7,7 @@ import { notifications } from './0020-notifications.js';
 import { alertSnapshot } from './0021-alert-snapshot.js';
 import { authHardening } from './0035-auth-hardening.js';
 import { attendance } from './0040-attendance.js';
+import { integrations } from './0041-integrations.js';
 import { leave } from './0050-leave.js';
 import { videos } from './0060-videos.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
@@ -22,6 +23,7 @@ export const MIGRATIONS: HadirMigration[] = [
   alertSnapshot,
   authHardening,
   attendance,
+  integrations,
   leave,
   videos,
   notificationTemplateValues,
