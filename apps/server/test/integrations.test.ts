@@ -439,7 +439,7 @@ describe.each(await dialects())('ERP and device integration on %s', (dialect) =>
     expect(fl).toContain('K1,Kiosk Person,IN,2026-01-08 07:55:00,Hadir,0');
     expect(fl).toContain('K1,Kiosk Person,OUT,2026-01-08 17:01:00,Hadir,0');
 
-    const saved = await admin.request('PUT', '/api/integrations/export-settings', {
+    const saved = await admin.request('PATCH', '/api/integrations/export-settings', {
       exportEnabled: true,
       exportFolder: 'frappe-drop',
       exportTime: '01:30',
@@ -448,7 +448,7 @@ describe.each(await dialects())('ERP and device integration on %s', (dialect) =>
     expect(saved.statusCode, saved.body).toBe(200);
     expect(
       (
-        await admin.request('PUT', '/api/integrations/export-settings', {
+        await admin.request('PATCH', '/api/integrations/export-settings', {
           exportEnabled: true,
           exportFolder: '../../etc',
           exportTime: '01:30',

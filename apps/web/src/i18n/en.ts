@@ -7,6 +7,7 @@ import { whatsappEn } from './whatsapp/en';
 import { firstHourEn } from './first-hour/en';
 import { leaveEn, leaveNavEn } from './leave/en';
 import { attendanceEn, attendanceNavEn } from './attendance/en';
+import { integrationsEn, integrationsNavEn, kioskEn } from './integrations/en';
 
 export const en = {
   app: {
@@ -65,6 +66,7 @@ export const en = {
     ...dashboardNavEn,
     ...leaveNavEn,
     ...attendanceNavEn,
+    ...integrationsNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -410,6 +412,8 @@ export const en = {
   fh: firstHourEn,
   lv: leaveEn,
   att: attendanceEn,
+  integ: integrationsEn,
+  kiosk: kioskEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

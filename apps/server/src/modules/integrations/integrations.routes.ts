@@ -236,7 +236,7 @@ export function registerIntegrationRoutes(app: HttpApp, s: IntegrationServices):
     },
     async (req) => s.exports.settings(orgOf(req)),
   );
-  app.put(
+  app.patch(
     '/api/integrations/export-settings',
     {
       config: { auth: 'integration:manage' },
