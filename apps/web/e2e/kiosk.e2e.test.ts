@@ -121,7 +121,7 @@ describe.skipIf(SKIP !== null)('badge kiosk end to end', () => {
       const secret = page.getByTestId('webhook-secret');
       await expect.poll(() => secret.inputValue(), { timeout: 15_000 }).toMatch(/^whsec_/);
       await page.getByRole('button', { name: 'Close' }).last().click();
-      await page.getByText('erp.example.com/hooks/hadir').first().waitFor();
+      await page.getByText('erp.example.com/hooks/hadir').filter({ visible: true }).first().waitFor();
       await shootAll(page, 'integrations-settings', { dir: SHOTS, settleMs: 300, warnOverflow: true });
     } finally {
       await browser.close();
