@@ -193,8 +193,8 @@ export class CheckinImportService {
     const fields: Field[] = [];
     const index: number[] = [];
     columns.forEach((c, i) => {
-      if (c.field && !fields.includes(c.field as Field)) {
-        fields.push(c.field as Field);
+      if (c.field && !fields.includes(c.field)) {
+        fields.push(c.field);
         index.push(i);
       }
     });
