@@ -58,6 +58,17 @@ export const integrationsEn = {
   downloadDate: 'Date',
   downloadLayout: 'Layout',
   downloadButton: 'Download CSV',
+  import: 'Import check-ins',
+  importHint:
+    'A terminal log or an ERP file (CSV or Excel): employee_id or badge_id, time, log_type (IN/OUT), device_id. Check-ins already stored are skipped.',
+  importFile: 'File',
+  importPreview: 'Check the file',
+  importSummary: '{{total}} rows: {{valid}} ready, {{invalid}} with errors, {{duplicates}} already stored.',
+  importIgnored: 'Columns not imported: {{columns}}',
+  importIssue: 'Row {{row}}: {{message}}',
+  importAll: 'Import',
+  importValid: 'Import the {{count}} valid rows',
+  importDone: '{{created}} check-ins added, {{duplicates}} already stored, {{skipped}} skipped',
   apiDocs: 'API reference (OpenAPI)',
 } as const;
 

@@ -59,6 +59,17 @@ export const integrationsId = {
   downloadDate: 'Tanggal',
   downloadLayout: 'Format',
   downloadButton: 'Unduh CSV',
+  import: 'Impor absensi',
+  importHint:
+    'Log mesin absensi atau file ERP (CSV atau Excel): employee_id atau badge_id, time, log_type (IN/OUT), device_id. Absensi yang sudah tersimpan dilewati.',
+  importFile: 'File',
+  importPreview: 'Periksa file',
+  importSummary: '{{total}} baris: {{valid}} siap, {{invalid}} bermasalah, {{duplicates}} sudah tersimpan.',
+  importIgnored: 'Kolom yang tidak diimpor: {{columns}}',
+  importIssue: 'Baris {{row}}: {{message}}',
+  importAll: 'Impor',
+  importValid: 'Impor {{count}} baris yang valid',
+  importDone: '{{created}} absensi ditambahkan, {{duplicates}} sudah tersimpan, {{skipped}} dilewati',
   apiDocs: 'Referensi API (OpenAPI)',
 } as const;
 

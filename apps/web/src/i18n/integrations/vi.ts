@@ -59,6 +59,17 @@ export const integrationsVi = {
   downloadDate: 'Ngày',
   downloadLayout: 'Định dạng',
   downloadButton: 'Tải CSV',
+  import: 'Nhập dữ liệu chấm công',
+  importHint:
+    'Nhật ký máy chấm công hoặc tệp ERP (CSV hoặc Excel): employee_id hoặc badge_id, time, log_type (IN/OUT), device_id. Lượt chấm công đã lưu sẽ được bỏ qua.',
+  importFile: 'Tệp',
+  importPreview: 'Kiểm tra tệp',
+  importSummary: '{{total}} dòng: {{valid}} hợp lệ, {{invalid}} có lỗi, {{duplicates}} đã lưu trước đó.',
+  importIgnored: 'Các cột không được nhập: {{columns}}',
+  importIssue: 'Dòng {{row}}: {{message}}',
+  importAll: 'Nhập',
+  importValid: 'Nhập {{count}} dòng hợp lệ',
+  importDone: 'Đã thêm {{created}} lượt chấm công, {{duplicates}} đã lưu trước đó, bỏ qua {{skipped}}',
   apiDocs: 'Tài liệu API (OpenAPI)',
 } as const;
 

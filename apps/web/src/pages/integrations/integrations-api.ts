@@ -1,5 +1,7 @@
 import {
   BadgeScanResult,
+  CheckinImportPreview,
+  CheckinImportResult,
   IntegrationSettingsView,
   WebhookDeliveryList,
   WebhookEndpointCreated,
@@ -29,6 +31,13 @@ export const integrationsApi = {
   settings: () => api.get('/api/integrations/export-settings', undefined, IntegrationSettingsView),
   saveSettings: (body: IntegrationSettingsInput) =>
     api.patch('/api/integrations/export-settings', body, IntegrationSettingsView),
+  importPreview: (file: File) => {
+    const form = new FormData();
+    form.append('file', file);
+    return api.upload('/api/integrations/checkins/import', form, CheckinImportPreview);
+  },
+  importCommit: (importId: string, onlyValidRows: boolean) =>
+    api.post('/api/integrations/checkins/import/commit', { importId, onlyValidRows }, CheckinImportResult),
   scan: (body: { badgeId: string; deviceId?: string; scanId: string }) =>
     api.post('/api/integrations/badge-scans', body, BadgeScanResult),
 };

@@ -1,7 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { IntegrationSettingsInput, WebhookDeliveryView, WebhookEndpointView } from '@hadir/contracts';
+import type {
+  CheckinImportPreview,
+  IntegrationSettingsInput,
+  WebhookDeliveryView,
+  WebhookEndpointView,
+} from '@hadir/contracts';
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { useOrgTime } from '../../i18n/org-time';
@@ -34,6 +39,7 @@ export function IntegrationsPage() {
       <div className="space-y-5">
         <WebhooksCard />
         <ExportCard />
+        <CheckinImportCard />
       </div>
     </>
   );
@@ -513,6 +519,105 @@ function ExportCard() {
             </ButtonAnchor>
           </div>
         </div>
+      </CardBody>
+    </Card>
+  );
+}
+
+/** Check-ins from a terminal log or an ERP file: upload → preview with issues → commit in one go. */
+function CheckinImportCard() {
+  const { t } = useTranslation();
+  const toast = useToast();
+  const [file, setFile] = useState<File | null>(null);
+  const [inputKey, setInputKey] = useState(0);
+  const [preview, setPreview] = useState<CheckinImportPreview | null>(null);
+  const upload = useMutation({
+    mutationFn: (f: File) => integrationsApi.importPreview(f),
+    onSuccess: (p) => setPreview(p),
+  });
+  const commit = useMutation({
+    mutationFn: (onlyValidRows: boolean) =>
+      integrationsApi.importCommit(preview?.importId ?? '', onlyValidRows),
+    onSuccess: (r) => {
+      toast.show(t('integ.importDone', { created: r.created, duplicates: r.duplicates, skipped: r.skipped }));
+      setPreview(null);
+      setFile(null);
+      setInputKey((k) => k + 1);
+    },
+    onError: (error) => toast.show(errorMessage(t, error), 'error'),
+  });
+  return (
+    <Card>
+      <CardHeader title={t('integ.import')} description={t('integ.importHint')} />
+      <CardBody className="space-y-4">
+        <form
+          className="flex flex-col gap-3 sm:flex-row sm:items-end"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (file) upload.mutate(file);
+          }}
+        >
+          <Field label={t('integ.importFile')} className="flex-1">
+            {(p) => (
+              <input
+                {...p}
+                key={inputKey}
+                type="file"
+                name="file"
+                accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                onChange={(e) => {
+                  setFile(e.target.files?.[0] ?? null);
+                  setPreview(null);
+                }}
+                className="block w-full text-sm text-fg file:mr-3 file:rounded-lg file:border-0 file:bg-primary-soft file:px-4 file:py-2 file:text-sm file:font-medium file:text-primary-text hover:file:bg-surface-2"
+              />
+            )}
+          </Field>
+          <Button type="submit" variant="secondary" icon="upload" disabled={!file || upload.isPending}>
+            {t('integ.importPreview')}
+          </Button>
+        </form>
+        {upload.isError ? <FormError>{errorMessage(t, upload.error)}</FormError> : null}
+        {preview ? (
+          <div className="space-y-3 text-sm">
+            <p className="text-fg">
+              {t('integ.importSummary', {
+                total: preview.totalRows,
+                valid: preview.validRows,
+                invalid: preview.invalidRows,
+                duplicates: preview.duplicateRows,
+              })}
+            </p>
+            {preview.unrecognizedColumns.length > 0 ? (
+              <p className="text-muted">
+                {t('integ.importIgnored', { columns: preview.unrecognizedColumns.join(', ') })}
+              </p>
+            ) : null}
+            {preview.issues.length > 0 ? (
+              <ul className="max-h-40 list-disc overflow-y-auto pl-5 text-danger-text">
+                {preview.issues.slice(0, 50).map((i) => (
+                  <li key={`${i.row}-${i.field ?? ''}-${i.message}`}>
+                    {t('integ.importIssue', { row: i.row, message: i.message })}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <div className="flex flex-wrap gap-2">
+              <Button
+                variant="primary"
+                disabled={commit.isPending || preview.invalidRows > 0 || preview.validRows === 0}
+                onClick={() => commit.mutate(false)}
+              >
+                {t('integ.importAll')}
+              </Button>
+              {preview.invalidRows > 0 && preview.validRows > 0 ? (
+                <Button variant="secondary" disabled={commit.isPending} onClick={() => commit.mutate(true)}>
+                  {t('integ.importValid', { count: preview.validRows })}
+                </Button>
+              ) : null}
+            </div>
+          </div>
+        ) : null}
       </CardBody>
     </Card>
   );
