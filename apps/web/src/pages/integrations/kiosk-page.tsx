@@ -18,6 +18,12 @@ const CONFIRMATION_MS = 6000;
 
 type Outcome = { kind: 'ok'; result: BadgeScanResult } | { kind: 'error'; message: string };
 
+/** A scan id; crypto.randomUUID exists only on HTTPS, and kiosks often run on a plain-HTTP LAN. */
+function newScanId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 function storedDevice(): string {
   try {
     return localStorage.getItem(DEVICE_KEY) ?? '';
@@ -42,7 +48,7 @@ export function KioskPage() {
     mutationFn: (badgeId: string) =>
       integrationsApi.scan({
         badgeId,
-        scanId: crypto.randomUUID(),
+        scanId: newScanId(),
         ...(device.trim() ? { deviceId: device.trim() } : {}),
       }),
     onSuccess: (result) => setOutcome({ kind: 'ok', result }),
