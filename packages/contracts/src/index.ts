@@ -13,3 +13,4 @@ export * from './leave.js';
 export * from './attendance.js';
 export * from './videos.js';
 export * from './invitations.js';
+export * from './integrations.js';

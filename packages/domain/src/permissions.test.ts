@@ -40,6 +40,7 @@ const TABLE: Record<Permission, readonly [boolean, boolean, boolean, boolean, bo
   'video:view': [Y, Y, Y, N, N],
   'video:manage': [Y, N, N, N, N],
   'member:face:review': [Y, Y, N, Y, N],
+  'integration:manage': [Y, N, N, N, N],
 };
 
 const rows = PERMISSIONS.flatMap((permission) =>

@@ -36,6 +36,8 @@ export const PERMISSIONS = [
   'video:manage',
   /** Approve or reject self-enrolled face samples (they are not matched until approved). */
   'member:face:review',
+  // Webhook endpoints, delivery log and the batch export schedule (ERP integration; admin by default).
+  'integration:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -35,6 +35,7 @@ import {
 } from './leave/index.js';
 import { registerAttendanceModule, type AttendanceModule } from './attendance/index.js';
 import { registerVideoModules, type VideoModules } from './videos/index.js';
+import { registerIntegrationModules, type IntegrationModules } from './integrations/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -54,6 +55,8 @@ export interface Modules {
   attendance: AttendanceModule;
   /** The video library. */
   videos: VideoModules;
+  /** ERP and device integration: change feed, pushes, webhooks, batch CSV, badge kiosk. */
+  integrations: IntegrationModules;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -113,6 +116,7 @@ export async function registerModules(
   const leaveRequests = new LeaveRequestsService(ctx, leaveTypes, notifications);
   registerLeaveRoutes(app, leaveTypes, leaveRequests, new LeaveAttachmentsService(ctx, leaveRequests));
   const videos = registerVideoModules(app, ctx, faces);
+  const integrations = registerIntegrationModules(app, ctx, attendance, employees);
 
   const stoppers: (() => Promise<void>)[] = [];
   return {
@@ -130,11 +134,13 @@ export async function registerModules(
     leave: { types: leaveTypes, requests: leaveRequests, queries: leaveQueries },
     attendance,
     videos,
+    integrations,
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());
       if (roles.has('worker')) stoppers.push(startNotificationWorker(ctx, notifications));
       if (roles.has('worker')) stoppers.push(startReportWorker(ctx, reports));
+      if (roles.has('worker')) stoppers.push(integrations.startWorker());
       await cameras.start();
       stoppers.push(() => cameras.stop());
       stoppers.push(await pipeline.start(roles));

@@ -33,6 +33,8 @@ describe('route table', () => {
     expect(visible).not.toContain('/leave/approvals');
     expect(visible).not.toContain('/settings/leave');
     expect(visible).not.toContain('/attendance');
+    expect(visible).not.toContain('/kiosk');
+    expect(visible).not.toContain('/settings/integrations');
     const admin = session([
       'member:view',
       'member:manage',
@@ -49,6 +51,8 @@ describe('route table', () => {
       'leave:approve',
       'leave:manage',
       'attendance:record:view',
+      'attendance:record:create',
+      'integration:manage',
     ]);
     expect(APP_ROUTES.every((r) => hasPermission(admin, r.permission))).toBe(true);
   });

@@ -59,6 +59,12 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.attendanceHolidays', icon: 'sun', section: 'settings' },
   },
   {
+    path: '/kiosk',
+    component: page(() => import('../pages/integrations/kiosk-page'), 'KioskPage'),
+    permission: 'attendance:record:create',
+    nav: { label: 'nav.kiosk', icon: 'key', section: 'main' },
+  },
+  {
     path: '/alerts',
     component: page(() => import('../pages/alerts/alerts-page'), 'AlertsPage'),
     permission: 'alert:view',
@@ -168,6 +174,12 @@ export const APP_ROUTES: AppRoute[] = [
     component: page(() => import('../pages/settings/tokens-page'), 'TokensPage'),
     permission: 'token:manage',
     nav: { label: 'nav.tokens', icon: 'key', section: 'settings' },
+  },
+  {
+    path: '/settings/integrations',
+    component: page(() => import('../pages/integrations/integrations-page'), 'IntegrationsPage'),
+    permission: 'integration:manage',
+    nav: { label: 'nav.integrations', icon: 'send', section: 'settings' },
   },
   {
     path: '/settings/audit',

@@ -9,6 +9,7 @@ import { leaveEn, leaveNavEn } from './leave/en';
 import { securityEn } from './security/en';
 import { attendanceEn, attendanceNavEn } from './attendance/en';
 import { attendanceRulesEn, attendanceRulesNavEn } from './attendance-rules/en';
+import { integrationsEn, integrationsNavEn, kioskEn } from './integrations/en';
 
 export const en = {
   app: {
@@ -68,6 +69,7 @@ export const en = {
     ...leaveNavEn,
     ...attendanceNavEn,
     ...attendanceRulesNavEn,
+    ...integrationsNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -415,6 +417,8 @@ export const en = {
   sec: securityEn,
   att: attendanceEn,
   attr: attendanceRulesEn,
+  integ: integrationsEn,
+  kiosk: kioskEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

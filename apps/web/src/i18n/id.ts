@@ -6,6 +6,7 @@ import { leaveId, leaveNavId } from './leave/id';
 import { securityId } from './security/id';
 import { attendanceId, attendanceNavId } from './attendance/id';
 import { attendanceRulesId, attendanceRulesNavId } from './attendance-rules/id';
+import { integrationsId, integrationsNavId, kioskId } from './integrations/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -66,6 +67,7 @@ export const id: Messages = {
     ...leaveNavId,
     ...attendanceNavId,
     ...attendanceRulesNavId,
+    ...integrationsNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -415,4 +417,6 @@ export const id: Messages = {
   sec: securityId,
   att: attendanceId,
   attr: attendanceRulesId,
+  integ: integrationsId,
+  kiosk: kioskId,
 };

@@ -6,6 +6,7 @@ import { leaveVi, leaveNavVi } from './leave/vi';
 import { securityVi } from './security/vi';
 import { attendanceVi, attendanceNavVi } from './attendance/vi';
 import { attendanceRulesVi, attendanceRulesNavVi } from './attendance-rules/vi';
+import { integrationsVi, integrationsNavVi, kioskVi } from './integrations/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -66,6 +67,7 @@ export const vi: Messages = {
     ...leaveNavVi,
     ...attendanceNavVi,
     ...attendanceRulesNavVi,
+    ...integrationsNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -412,4 +414,6 @@ export const vi: Messages = {
   sec: securityVi,
   att: attendanceVi,
   attr: attendanceRulesVi,
+  integ: integrationsVi,
+  kiosk: kioskVi,
 };

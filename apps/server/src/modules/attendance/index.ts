@@ -13,6 +13,7 @@ import { WorkRulesService } from './work-rules.js';
 
 export type { LeaveSource, ApprovedLeaveDay } from './leave-source.js';
 export { NO_LEAVE } from './leave-source.js';
+export { reserveSeqs, type Executor as AttendanceExecutor } from './attendance.repository.js';
 export type { DayChange } from './attendance-days.service.js';
 export type { RecordEventInput, StoredEvent, CameraStay } from './attendance-events.service.js';
 export { NATIONAL_HOLIDAY_SETS, type NationalHolidaySetId } from './national-holidays.js';

@@ -4,3 +4,4 @@ export { registerEmployeeRoutes } from './employees.routes.js';
 export { faceSampleCounts } from './employees.repository.js';
 export { TeamQueries } from './team.queries.js';
 export { normalizePhone, isPhoneCountry } from './phone.js';
+export { readTabularFile, type TabularFile } from './tabular-file.reader.js';

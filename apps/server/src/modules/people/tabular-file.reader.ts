@@ -319,7 +319,11 @@ function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  // ExcelJS hands wall-clock cells over as UTC instants: a date stays a date, a date-time keeps its time.
+  if (value instanceof Date) {
+    const iso = value.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  }
   if ('richText' in value) return value.richText.map((r) => r.text).join('');
   if ('hyperlink' in value) return typeof value.text === 'string' ? value.text : cellText(value.text);
   if ('formula' in value || 'sharedFormula' in value) return cellText(value.result);

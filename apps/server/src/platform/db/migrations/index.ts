@@ -10,6 +10,7 @@ import { invitations } from './0036-invitations.js';
 import { faceSampleReview } from './0038-face-sample-review.js';
 import { searchIndexes } from './0039-search-indexes.js';
 import { attendance } from './0040-attendance.js';
+import { integrations } from './0041-integrations.js';
 import { leave } from './0050-leave.js';
 import { videos } from './0060-videos.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
@@ -28,6 +29,7 @@ export const MIGRATIONS: HadirMigration[] = [
   faceSampleReview,
   searchIndexes,
   attendance,
+  integrations,
   leave,
   videos,
   notificationTemplateValues,
