@@ -43,6 +43,19 @@ function daysBetween(from: string, to: string): string[] {
   return out;
 }
 
+/** One person's days in the period: the attendance PDF's per-employee table. */
+export interface EmployeeAttendance {
+  employeeCode: string;
+  name: string;
+  departmentName: string | null;
+  scheduled: number;
+  present: number;
+  late: number;
+  lateMinutes: number;
+  absent: number;
+  presentMinutes: number;
+}
+
 /**
  * Read-only aggregates for the reports page. Attendance per employee-day comes from @hadir/domain's
  * computeDailyAttendance over the stored presence intervals, so the charts and the daily report agree.
@@ -51,6 +64,14 @@ export class AnalyticsService {
   constructor(private readonly ctx: ServerContext) {}
 
   async attendance(orgId: string, q: AttendanceAnalyticsQuery): Promise<AttendanceAnalytics> {
+    return (await this.attendanceReport(orgId, q)).analytics;
+  }
+
+  /** The charts' aggregates plus one row per employee (the PDF's table; the JSON has no use for it). */
+  async attendanceReport(
+    orgId: string,
+    q: AttendanceAnalyticsQuery,
+  ): Promise<{ analytics: AttendanceAnalytics; employees: EmployeeAttendance[] }> {
     if (q.to < q.from) throw badRequest('invalid_range', '"to" must not be before "from".');
     const dates = daysBetween(q.from, q.to);
     if (dates.length > ANALYTICS_MAX_DAYS) {
@@ -66,6 +87,8 @@ export class AnalyticsService {
       .leftJoin('departments', 'departments.id', 'employees.departmentId')
       .select([
         'employees.id',
+        'employees.employeeCode',
+        'employees.name',
         'employees.departmentId',
         'employees.createdAt',
         'departments.name as departmentName',
@@ -113,7 +136,20 @@ export class AnalyticsService {
       count: 0,
     }));
 
+    const perEmployee: EmployeeAttendance[] = [];
     for (const e of employees) {
+      const mine: EmployeeAttendance = {
+        employeeCode: e.employeeCode,
+        name: e.name,
+        departmentName: e.departmentName,
+        scheduled: 0,
+        present: 0,
+        late: 0,
+        lateMinutes: 0,
+        absent: 0,
+        presentMinutes: 0,
+      };
+      perEmployee.push(mine);
       const key = e.departmentId ?? '';
       const dept = departments.get(key) ?? {
         departmentId: e.departmentId,
@@ -142,14 +178,21 @@ export class AnalyticsService {
           absentAfterMinutes: settings.absentAfterMinutes,
           asOfMs: nowMs,
         });
-        if (a.shift) day.scheduled += 1;
+        if (a.shift) {
+          day.scheduled += 1;
+          mine.scheduled += 1;
+        }
         const minutes = Math.round(a.presentMs / 60_000);
         if (a.status === 'present') {
+          mine.present += 1;
+          mine.presentMinutes += minutes;
           day.present += 1;
           day.presentMinutes += minutes;
           dept.present += 1;
           dept.minutes += minutes;
           if (a.lateMinutes > 0) {
+            mine.late += 1;
+            mine.lateMinutes += a.lateMinutes;
             day.late += 1;
             dept.late += 1;
             const bucket = lateness.find(
@@ -158,6 +201,7 @@ export class AnalyticsService {
             if (bucket) bucket.count += 1;
           }
         } else if (a.status === 'absent') {
+          mine.absent += 1;
           day.absent += 1;
           dept.absent += 1;
         } else if (a.status === 'pending') {
@@ -177,7 +221,7 @@ export class AnalyticsService {
       .sort((a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff'));
     const present = days.reduce((s, d) => s + d.present, 0);
     const absent = days.reduce((s, d) => s + d.absent, 0);
-    return {
+    const analytics: AttendanceAnalytics = {
       from: q.from,
       to: q.to,
       timeZone: tz,
@@ -195,6 +239,12 @@ export class AnalyticsService {
       departments: deptList,
       lateness,
     };
+    perEmployee.sort(
+      (a, b) =>
+        a.name.localeCompare(b.name, undefined, { numeric: true }) ||
+        a.employeeCode.localeCompare(b.employeeCode, undefined, { numeric: true }),
+    );
+    return { analytics, employees: perEmployee };
   }
 
   /** The presence log with department and snapshot id (the presence module's log has neither). */
