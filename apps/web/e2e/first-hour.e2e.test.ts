@@ -212,7 +212,10 @@ describe.skipIf(!hasChromium)('first hour in the dashboard', () => {
   }, 240_000);
 
   it('enters dates as dd/mm/yyyy in Indonesian and downloads a PDF fit to hand over', async () => {
-    await admin.post('/api/employees', { employeeCode: 'EMP001', name: 'Budi Santoso' });
+    const budi = await admin.post<{ id: string }>('/api/employees', {
+      employeeCode: 'EMP001',
+      name: 'Budi Santoso',
+    });
     await admin.post('/api/employees', { employeeCode: 'EMP002', name: 'Nguyễn Thị Phương Thảo' });
     await admin.patch('/api/auth/me', { locale: 'id' });
     const b = await launchBrowser();
@@ -268,6 +271,15 @@ describe.skipIf(!hasChromium)('first hour in the dashboard', () => {
       expect(text).toMatch(/Halaman 1 dari \d/);
       expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
       execFileSync('pdftoppm', ['-png', '-r', '70', file, path.join(SHOTS, 'attendance-report-id')]);
+
+      // The active face pack and whether its licence allows commercial use (as the log and /readyz say).
+      await page.goto(url(`/employees/${budi.id}/faces`));
+      const pack = page.getByTestId('face-pack');
+      await pack.waitFor();
+      expect(await pack.innerText()).toMatch(
+        /Paket model wajah: faceapi[\s\S]*Boleh untuk penggunaan komersial/,
+      );
+      await shoot(page, 'face-pack-id');
     } catch (error) {
       await page
         .screenshot({ path: path.join(SHOTS, 'failure-dates.png'), fullPage: true })

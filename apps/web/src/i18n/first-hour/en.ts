@@ -29,6 +29,12 @@ export const firstHourEn = {
     tooEarly: 'Choose {{date}} or later',
     tooLate: 'Choose {{date}} or earlier',
   },
+  facePack: {
+    active: 'Face model pack: {{pack}}',
+    licence: 'Licence: {{licence}}',
+    commercialYes: 'Commercial use allowed',
+    commercialNo: 'Not for commercial use',
+  },
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -27,4 +27,10 @@ export const firstHourId: FirstHourMessages = {
     tooEarly: 'Pilih {{date}} atau sesudahnya',
     tooLate: 'Pilih {{date}} atau sebelumnya',
   },
+  facePack: {
+    active: 'Paket model wajah: {{pack}}',
+    licence: 'Lisensi: {{licence}}',
+    commercialYes: 'Boleh untuk penggunaan komersial',
+    commercialNo: 'Tidak untuk penggunaan komersial',
+  },
 };

@@ -27,4 +27,10 @@ export const firstHourVi: FirstHourMessages = {
     tooEarly: 'Chọn từ ngày {{date}} trở đi',
     tooLate: 'Chọn ngày {{date}} trở về trước',
   },
+  facePack: {
+    active: 'Gói mô hình khuôn mặt: {{pack}}',
+    licence: 'Giấy phép: {{licence}}',
+    commercialYes: 'Được phép dùng cho mục đích thương mại',
+    commercialNo: 'Không được dùng cho mục đích thương mại',
+  },
 };
