@@ -204,6 +204,36 @@ describe.each(await dialects())('employee import and export (%s)', (dialect) => 
     expect((await byCode('OK2')).supervisorName).toBe('Fine');
   });
 
+  it("reports all of a row's problems at once, not the next one after the first is fixed", async () => {
+    const p = await preview(
+      csvFile([
+        {
+          code: 'ALL1',
+          name: 'Everything wrong',
+          email: 'not-an-email',
+          whatsapp: 'call me',
+          status: 'sleeping',
+          supervisor: 'NOBODY',
+        },
+        { code: 'BOSS', name: 'Bad boss', email: 'nope' },
+        { code: 'ALL2', name: 'Reports to a bad row', email: 'also-bad', supervisor: 'BOSS' },
+      ]),
+    );
+    const of = (row: number) =>
+      p.issues
+        .filter((i) => i.row === row)
+        .map((i) => `${i.field}:${i.code}`)
+        .sort();
+    expect(of(1)).toEqual([
+      'email:invalid_email',
+      'status:invalid_value',
+      'supervisor_code:unknown_supervisor',
+      'whatsapp:bad_phone',
+    ]);
+    expect(of(3)).toEqual(['email:invalid_email', 'supervisor_code:unknown_supervisor']);
+    expect(p).toMatchObject({ totalRows: 3, validRows: 0, invalidRows: 3 });
+  });
+
   it('updates existing employees by code and leaves absent columns alone', async () => {
     const p = await preview(Buffer.from(csvText(['employee_code', 'name'], [['OK1', 'Fine Renamed']])));
     expect(p).toMatchObject({ toCreate: 0, toUpdate: 1 });

@@ -123,7 +123,8 @@ const GOLDEN_PDF_ID = [
   'EMP003 | Dewi Anggraini | Tidak hadir | – | – | – | –',
   'EMP004 | Eko Prasetyo | Hadir | 08:03 | 16:00 | – | 7 jam 57 menit',
   'EMP005 | Fajar Nugroho | Cuti | – | – | – | –',
-  'Dibuat: 2026-01-05 18:30 (Asia/Jakarta) | Halaman 1 dari 1',
+  // Localized, in the organization's zone, not an ISO date.
+  'Dibuat: 5 Januari 2026 18.30 (Asia/Jakarta) | Halaman 1 dari 1',
 ];
 
 describe.each(await dialects())('daily reports (%s)', (dialect) => {

@@ -8,7 +8,7 @@ import { parseEnv } from '../src/platform/config/env.js';
 import { openDatabase, type Database } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrate.js';
 import { composeServer, type HadirServer } from '../src/roles/compose.js';
-import { createLogger } from '../src/platform/logging/logger.js';
+import { createLogger, type Logger } from '../src/platform/logging/logger.js';
 
 type LightMyRequestResponse = Awaited<ReturnType<FastifyInstance['inject']>>;
 
@@ -100,6 +100,8 @@ export interface TestServer {
 export async function startTestServer(
   dialect: DialectName,
   envOverrides: Record<string, string> = {},
+  /** A logger to read what the server says (default: silent). */
+  opts: { logger?: Logger } = {},
 ): Promise<TestServer> {
   const fresh = await freshDatabaseUrl(dialect);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-data-'));
@@ -118,7 +120,11 @@ export async function startTestServer(
     [],
   );
   const clock = new FakeClock(Date.UTC(2026, 0, 5, 2, 0, 0));
-  const server = await composeServer(env, { clock, logger: createLogger('silent'), webDir: null });
+  const server = await composeServer(env, {
+    clock,
+    logger: opts.logger ?? createLogger('silent'),
+    webDir: null,
+  });
   return {
     server,
     app: server.app as unknown as FastifyInstance,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -209,4 +210,83 @@ describe.skipIf(!hasChromium)('first hour in the dashboard', () => {
       await b.close();
     }
   }, 240_000);
+
+  it('enters dates as dd/mm/yyyy in Indonesian and downloads a PDF fit to hand over', async () => {
+    const budi = await admin.post<{ id: string }>('/api/employees', {
+      employeeCode: 'EMP001',
+      name: 'Budi Santoso',
+    });
+    await admin.post('/api/employees', { employeeCode: 'EMP002', name: 'Nguyễn Thị Phương Thảo' });
+    await admin.patch('/api/auth/me', { locale: 'id' });
+    const b = await launchBrowser();
+    const { page } = b;
+    page.setDefaultTimeout(30_000);
+    try {
+      await page.goto(url('/'));
+      await page.evaluate(() => localStorage.setItem('hadir.lang', 'id'));
+      await page.goto(url('/'));
+      await page.getByLabel('Email').fill(ADMIN.email);
+      await page.getByLabel('Kata sandi', { exact: true }).fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Masuk' }).click();
+      await page.getByRole('heading', { name: 'Masuk', level: 1 }).waitFor({ state: 'detached' });
+      await page.goto(url('/reports'));
+      const from = page.getByLabel('Dari', { exact: true });
+      // dd/mm/yyyy whatever the browser's own language (Chromium here runs in en-US: mm/dd/yyyy).
+      await expect.poll(() => from.inputValue()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+      expect(await from.getAttribute('placeholder')).toBe('hh/bb/tttt');
+      const to = await page.getByLabel('Sampai', { exact: true }).inputValue();
+      const [dd, mm, yyyy] = to.split('/');
+      const toIso = `${yyyy}-${mm}-${dd}`;
+      const weekBefore = new Date(Date.parse(`${toIso}T12:00:00Z`) - 6 * 86_400_000);
+      const day = (n: number) => String(n).padStart(2, '0');
+      const typed = `${weekBefore.getUTCDate()}/${weekBefore.getUTCMonth() + 1}/${weekBefore.getUTCFullYear()}`;
+      await from.fill(typed);
+      await from.blur();
+      const fromIso = `${weekBefore.getUTCFullYear()}-${day(weekBefore.getUTCMonth() + 1)}-${day(weekBefore.getUTCDate())}`;
+      await expect
+        .poll(() => from.inputValue())
+        .toBe(`${fromIso.slice(8)}/${fromIso.slice(5, 7)}/${fromIso.slice(0, 4)}`);
+      const pdfLink = page.getByRole('link', { name: 'Ekspor PDF' }).first();
+      await expect.poll(() => pdfLink.getAttribute('href')).toContain(`from=${fromIso}`);
+      // A date that does not exist is explained, not sent.
+      await from.fill('31/02/2026');
+      await from.blur();
+      await page
+        .getByText('Bukan tanggal; tulis sebagai hh/bb/tttt')
+        .filter({ visible: true })
+        .first()
+        .waitFor();
+      await shoot(page, 'reports-date-invalid-id');
+      await from.fill(typed);
+      await from.blur();
+      await shoot(page, 'reports-dates-id');
+
+      const [download] = await Promise.all([page.waitForEvent('download'), pdfLink.click()]);
+      const file = path.join(SHOTS, 'attendance-report-id.pdf');
+      await download.saveAs(file);
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      expect(text).toContain('Laporan kehadiran');
+      expect(text).toContain('Kehadiran per hari');
+      expect(text).toMatch(/EMP002\s+Nguyễn Thị Phương Thảo/);
+      expect(text).toMatch(/Halaman 1 dari \d/);
+      expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+      execFileSync('pdftoppm', ['-png', '-r', '70', file, path.join(SHOTS, 'attendance-report-id')]);
+
+      // The active face pack and whether its licence allows commercial use (as the log and /readyz say).
+      await page.goto(url(`/employees/${budi.id}/faces`));
+      const pack = page.getByTestId('face-pack');
+      await pack.waitFor();
+      expect(await pack.innerText()).toMatch(
+        /Paket model wajah: faceapi[\s\S]*Boleh untuk penggunaan komersial/,
+      );
+      await shoot(page, 'face-pack-id');
+    } catch (error) {
+      await page
+        .screenshot({ path: path.join(SHOTS, 'failure-dates.png'), fullPage: true })
+        .catch(() => undefined);
+      throw error;
+    } finally {
+      await b.close();
+    }
+  }, 180_000);
 });

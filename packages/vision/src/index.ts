@@ -69,6 +69,7 @@ export {
 } from './packs/manifests.js';
 export {
   listPacks,
+  licenceSentence,
   selectBestPack,
   findPack,
   sha256File,

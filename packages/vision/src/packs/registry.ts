@@ -199,6 +199,16 @@ export async function findPack(modelsDir: string, name: string): Promise<PackMan
 }
 
 /**
+ * The one sentence about a pack's licence that the log, /readyz, the API and the UI all repeat, so they
+ * cannot disagree: "Licence of pack "faceapi": MIT (...); commercial use: allowed."
+ */
+export function licenceSentence(manifest: Pick<PackManifest, 'name' | 'license'>): string {
+  return `Licence of pack "${manifest.name}": ${manifest.license.name}; commercial use: ${
+    manifest.license.commercialUse ? 'allowed' : 'NOT allowed'
+  }.`;
+}
+
+/**
  * The most accurate pack whose files are all present and verified; falls back to the npm-shipped pack.
  * `reason` is one human sentence for logs and /readyz.
  */
@@ -221,6 +231,6 @@ export async function selectBestPack(modelsDir: string): Promise<PackSelection> 
   const reason =
     `Using pack "${best.name}": ${best.reason}` +
     (skipped.length ? `; better packs not usable: ${skipped.join(', ')}` : '; it is the best known pack') +
-    (best.manifest.license.commercialUse ? '.' : '. Its licence does not allow commercial use.');
+    `. ${licenceSentence(best.manifest)}`;
   return { pack: best.name, manifest: best.manifest, reason, candidates };
 }

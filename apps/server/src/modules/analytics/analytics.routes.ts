@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   AttendanceAnalytics,
@@ -12,7 +13,9 @@ import type { HttpApp } from '../../platform/http/app.js';
 import { AppError, notFound, payloadTooLarge } from '../../platform/http/errors.js';
 import { authOf, orgOf } from '../auth/index.js';
 import type { FaceModules } from '../faces/index.js';
-import { attendanceCsv, attendancePdf, attendanceXlsx, presenceLogPdf } from './analytics-export.writer.js';
+import { exportLocale, type ExportLocale } from '../../platform/export/local-format.js';
+import { attendanceCsv, attendanceXlsx } from './analytics-export.writer.js';
+import { attendancePdf, presenceLogPdf } from './analytics-pdf.writer.js';
 import type { AnalyticsService } from './analytics.service.js';
 import { MAX_DETECT_BYTES, type FaceDetectService } from './face-detect.service.js';
 
@@ -29,6 +32,14 @@ export function registerAnalyticsRoutes(
   const organizationName = async (orgId: string) =>
     (await ctx.db.selectFrom('organizations').select('name').where('id', '=', orgId).executeTakeFirst())
       ?.name ?? '';
+  /** A PDF is read by the person who asked for it: their language, else the organization's. */
+  const readerLocale = async (req: FastifyRequest, orgLocale: string): Promise<ExportLocale> => {
+    const userId = authOf(req).userId;
+    const user = userId
+      ? await ctx.db.selectFrom('users').select('locale').where('id', '=', userId).executeTakeFirst()
+      : undefined;
+    return exportLocale(user?.locale ?? orgLocale);
+  };
 
   app.get(
     '/api/analytics/attendance',
@@ -44,9 +55,9 @@ export function registerAnalyticsRoutes(
     },
     async (req, reply) => {
       const orgId = orgOf(req);
-      const result = await analytics.attendance(orgId, req.query);
+      const { analytics: result, employees } = await analytics.attendanceReport(orgId, req.query);
       const name = `attendance-${result.from}-${result.to}`;
-      const { locale } = await analytics.timeZone(orgId);
+      const { locale, timeZone } = await analytics.timeZone(orgId);
       // Files bypass the JSON serializer; the declared schema describes the JSON form.
       const file = (type: string, ext: string, body: string | Buffer) =>
         reply
@@ -62,7 +73,22 @@ export function registerAnalyticsRoutes(
           return file(
             'application/pdf',
             'pdf',
-            await attendancePdf(result, await organizationName(orgId), locale),
+            await attendancePdf(result, employees, {
+              organizationName: await organizationName(orgId),
+              timeZone,
+              locale: await readerLocale(req, locale),
+              generatedMs: Date.parse(result.generatedAt),
+              departmentName: req.query.departmentId
+                ? ((
+                    await ctx.db
+                      .selectFrom('departments')
+                      .select('name')
+                      .where('organizationId', '=', orgId)
+                      .where('id', '=', req.query.departmentId)
+                      .executeTakeFirst()
+                  )?.name ?? null)
+                : null,
+            }),
           );
         case 'json':
           return result;
@@ -94,9 +120,10 @@ export function registerAnalyticsRoutes(
       const pdf = await presenceLogPdf(items, truncated, {
         organizationName: await organizationName(orgId),
         timeZone,
-        locale,
-        period: `${q.from ?? '…'} – ${q.to ?? '…'}`,
-        generatedAt: new Date(ctx.clock.nowMs()).toISOString(),
+        locale: await readerLocale(req, locale),
+        fromMs: q.from ? Date.parse(q.from) : null,
+        toMs: q.to ? Date.parse(q.to) : null,
+        generatedMs: ctx.clock.nowMs(),
       });
       return reply
         .type('application/pdf')

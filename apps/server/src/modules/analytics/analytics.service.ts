@@ -43,6 +43,19 @@ function daysBetween(from: string, to: string): string[] {
   return out;
 }
 
+/** One person's days in the period: the attendance PDF's per-employee table. */
+export interface EmployeeAttendance {
+  employeeCode: string;
+  name: string;
+  departmentName: string | null;
+  scheduled: number;
+  present: number;
+  late: number;
+  lateMinutes: number;
+  absent: number;
+  presentMinutes: number;
+}
+
 /**
  * Read-only aggregates for the reports page. Attendance per employee-day is the stored attendance day
  * (the attendance slice derives it from events and each employee's rules), so the charts, the daily
@@ -55,6 +68,14 @@ export class AnalyticsService {
   ) {}
 
   async attendance(orgId: string, q: AttendanceAnalyticsQuery): Promise<AttendanceAnalytics> {
+    return (await this.attendanceReport(orgId, q)).analytics;
+  }
+
+  /** The charts' aggregates plus one row per employee (the PDF's table; the JSON has no use for it). */
+  async attendanceReport(
+    orgId: string,
+    q: AttendanceAnalyticsQuery,
+  ): Promise<{ analytics: AttendanceAnalytics; employees: EmployeeAttendance[] }> {
     if (q.to < q.from) throw badRequest('invalid_range', '"to" must not be before "from".');
     const dates = daysBetween(q.from, q.to);
     if (dates.length > ANALYTICS_MAX_DAYS) {
@@ -69,6 +90,8 @@ export class AnalyticsService {
       .leftJoin('departments', 'departments.id', 'employees.departmentId')
       .select([
         'employees.id',
+        'employees.employeeCode',
+        'employees.name',
         'employees.departmentId',
         'employees.createdAt',
         'departments.name as departmentName',
@@ -105,7 +128,20 @@ export class AnalyticsService {
       count: 0,
     }));
 
+    const perEmployee: EmployeeAttendance[] = [];
     for (const e of employees) {
+      const mine: EmployeeAttendance = {
+        employeeCode: e.employeeCode,
+        name: e.name,
+        departmentName: e.departmentName,
+        scheduled: 0,
+        present: 0,
+        late: 0,
+        lateMinutes: 0,
+        absent: 0,
+        presentMinutes: 0,
+      };
+      perEmployee.push(mine);
       const key = e.departmentId ?? '';
       const dept = departments.get(key) ?? {
         departmentId: e.departmentId,
@@ -125,15 +161,22 @@ export class AnalyticsService {
       for (const day of days) {
         if (day.date < joined) continue;
         const a = dayOf.get(`${e.id}|${day.date}`) ?? null;
-        if (isScheduledDay(a)) day.scheduled += 1;
+        if (isScheduledDay(a)) {
+          day.scheduled += 1;
+          mine.scheduled += 1;
+        }
         const status = reportStatusOf(a);
         if (status === 'present' && a !== null) {
           const minutes = a.workedMinutes;
+          mine.present += 1;
+          mine.presentMinutes += minutes;
           day.present += 1;
           day.presentMinutes += minutes;
           dept.present += 1;
           dept.minutes += minutes;
           if (a.lateMinutes > 0) {
+            mine.late += 1;
+            mine.lateMinutes += a.lateMinutes;
             day.late += 1;
             dept.late += 1;
             const bucket = lateness.find(
@@ -142,6 +185,7 @@ export class AnalyticsService {
             if (bucket) bucket.count += 1;
           }
         } else if (status === 'absent') {
+          mine.absent += 1;
           day.absent += 1;
           dept.absent += 1;
         } else if (status === 'pending') {
@@ -161,7 +205,7 @@ export class AnalyticsService {
       .sort((a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff'));
     const present = days.reduce((s, d) => s + d.present, 0);
     const absent = days.reduce((s, d) => s + d.absent, 0);
-    return {
+    const analytics: AttendanceAnalytics = {
       from: q.from,
       to: q.to,
       timeZone: tz,
@@ -179,6 +223,12 @@ export class AnalyticsService {
       departments: deptList,
       lateness,
     };
+    perEmployee.sort(
+      (a, b) =>
+        a.name.localeCompare(b.name, undefined, { numeric: true }) ||
+        a.employeeCode.localeCompare(b.employeeCode, undefined, { numeric: true }),
+    );
+    return { analytics, employees: perEmployee };
   }
 
   /** The presence log with department and snapshot id (the presence module's log has neither). */

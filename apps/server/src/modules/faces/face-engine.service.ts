@@ -1,4 +1,5 @@
 import {
+  licenceSentence,
   loadFaceEngine,
   selectBestPack,
   type FaceEngine,
@@ -93,7 +94,7 @@ export class FaceEngineService {
               ...best,
               pack: chosen.name,
               manifest: chosen.manifest,
-              reason: `Using pack "${chosen.name}" (forced by HADIR_FACE_PACK): ${chosen.reason}`,
+              reason: `Using pack "${chosen.name}" (forced by HADIR_FACE_PACK): ${chosen.reason}. ${licenceSentence(chosen.manifest)}`,
             }
           : best;
         const available = s.candidates.some((c) => c.name === s.pack && c.available);
@@ -102,7 +103,14 @@ export class FaceEngineService {
           this.ctx.log.warn({ modelsDir }, reason);
           return { enabled: false, reason, candidates: s.candidates };
         }
-        this.ctx.log.info({ pack: s.pack, modelsDir }, s.reason);
+        // The active pack and whether it may be used commercially, said the same way as /readyz and the UI.
+        const licence = {
+          pack: s.pack,
+          licence: s.manifest.license.name,
+          commercialUse: s.manifest.license.commercialUse,
+        };
+        if (s.manifest.license.commercialUse) this.ctx.log.info({ ...licence, modelsDir }, s.reason);
+        else this.ctx.log.warn({ ...licence, modelsDir }, s.reason);
         return {
           enabled: true,
           pack: s.pack,
@@ -213,6 +221,8 @@ export class FaceEngineService {
           state: info.state,
           pack: info.pack,
           recognizer: info.recognizer,
+          licence: info.license?.name ?? null,
+          commercialUse: info.license?.commercialUse ?? null,
           reason: info.reason,
         },
       };

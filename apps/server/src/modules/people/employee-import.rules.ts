@@ -426,6 +426,9 @@ function resolveSupervisors(
   hasSupervisorColumn: boolean,
 ): void {
   const existingCodes = new Set(existing.map((e) => e.employeeCode));
+  const fileCodes = new Set(drafts.map((d) => d.employeeCode));
+  /** Rows already told that their supervisor's row is refused (each is told once). */
+  const dependsOnRefused = new Set<number>();
   const byCode = new Map<string, Draft>();
   for (const d of drafts) if (d.employeeCode && d.ok) byCode.set(d.employeeCode, d);
   const refuse = (d: Draft, code: ImportRowIssue['code'], message: string) => {
@@ -435,10 +438,10 @@ function resolveSupervisors(
   };
 
   if (hasSupervisorColumn) {
-    const fileCodes = new Set(drafts.map((d) => d.employeeCode));
     for (const d of drafts) {
       const sup = d.supervisorCode;
-      if (d.ok && sup && !fileCodes.has(sup) && !existingCodes.has(sup)) {
+      // Checked on every row, valid or not: a row's problems are all reported at once.
+      if (sup && !fileCodes.has(sup) && !existingCodes.has(sup)) {
         refuse(d, 'unknown_supervisor', `Supervisor ${sup} is not an employee and not in the file`);
       }
     }
@@ -449,7 +452,15 @@ function resolveSupervisors(
     let changed = false;
     for (const d of drafts) {
       const sup = d.supervisorCode;
-      if (d.ok && sup && !byCode.has(sup) && !existingCodes.has(sup)) {
+      if (
+        sup &&
+        sup !== d.employeeCode &&
+        fileCodes.has(sup) &&
+        !byCode.has(sup) &&
+        !existingCodes.has(sup) &&
+        !dependsOnRefused.has(d.row)
+      ) {
+        dependsOnRefused.add(d.row);
         refuse(d, 'unknown_supervisor', `Supervisor ${sup} is not imported because their row has errors`);
         changed = true;
       }

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { DailyReport, DailyReportRow } from '@hadir/contracts';
-import { formatReportDate, humanDuration, localDateTime, minutesToMs, type Locale } from '@hadir/domain';
+import { formatReportDate, humanDuration, minutesToMs, type Locale } from '@hadir/domain';
+import { formatDateTimeOf } from '../../platform/export/local-format.js';
 
 // DejaVu covers Latin with Vietnamese diacritics (ế, ữ, ơ…); the PDF standard fonts do not.
 const fontDir = path.join(
@@ -304,8 +305,7 @@ export function renderReportPdf(report: DailyReport): Promise<Buffer> {
   });
 
   // Footer on every page: when it was generated (organization time) and page numbers.
-  const t = localDateTime(report.timeZone, generated.getTime());
-  const stamp = `${w.generated}: ${t.date} ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')} (${report.timeZone})`;
+  const stamp = `${w.generated}: ${formatDateTimeOf(generated.getTime(), report.timeZone, report.locale)} (${report.timeZone})`;
   const range = doc.bufferedPageRange();
   for (let p = range.start; p < range.start + range.count; p++) {
     doc.switchToPage(p);

@@ -19,6 +19,22 @@ export const firstHourEn = {
       'Below what recognition needs ({{width}}×{{height}}{{fps}}): use 1920×1080 at 15 fps or more, or faces further than about 3 m are too small to recognise.',
     fpsSuffix: ' at {{fps}} fps',
   },
+  dateField: {
+    day: 'dd',
+    month: 'mm',
+    year: 'yyyy',
+    openCalendar: 'Open the calendar',
+    required: 'Required',
+    invalid: 'Not a date; write it as {{format}}',
+    tooEarly: 'Choose {{date}} or later',
+    tooLate: 'Choose {{date}} or earlier',
+  },
+  facePack: {
+    active: 'Face model pack: {{pack}}',
+    licence: 'Licence: {{licence}}',
+    commercialYes: 'Commercial use allowed',
+    commercialNo: 'Not for commercial use',
+  },
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -17,4 +17,20 @@ export const firstHourVi: FirstHourMessages = {
       'Thấp hơn mức nhận diện cần ({{width}}×{{height}}{{fps}}): dùng 1920×1080 ở 15 fps trở lên, nếu không khuôn mặt xa hơn khoảng 3 m sẽ quá nhỏ để nhận diện.',
     fpsSuffix: ' ở {{fps}} fps',
   },
+  dateField: {
+    day: 'dd',
+    month: 'mm',
+    year: 'yyyy',
+    openCalendar: 'Mở lịch',
+    required: 'Bắt buộc',
+    invalid: 'Không phải ngày hợp lệ; hãy viết theo dạng {{format}}',
+    tooEarly: 'Chọn từ ngày {{date}} trở đi',
+    tooLate: 'Chọn ngày {{date}} trở về trước',
+  },
+  facePack: {
+    active: 'Gói mô hình khuôn mặt: {{pack}}',
+    licence: 'Giấy phép: {{licence}}',
+    commercialYes: 'Được phép dùng cho mục đích thương mại',
+    commercialNo: 'Không được dùng cho mục đích thương mại',
+  },
 };

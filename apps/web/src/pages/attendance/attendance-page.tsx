@@ -13,6 +13,7 @@ import { Card } from '../../ui/card';
 import type { ComboOption } from '../../ui/combobox';
 import { EmptyState } from '../../ui/empty-state';
 import { Field, FormError, SelectField, TextField } from '../../ui/field';
+import { DateField } from '../../ui/date-field';
 import { Icon } from '../../ui/icons';
 import { FormModal } from '../../ui/modal';
 import { PageHeader } from '../../ui/page';
@@ -147,19 +148,17 @@ export function AttendancePage() {
       <PageHeader title={t('att.title')} description={t('att.subtitle')} />
       <Card>
         <div className="grid grid-cols-2 gap-3 border-b border-border p-4 lg:grid-cols-4">
-          <TextField
+          <DateField
             label={t('att.from')}
-            type="date"
             value={fromDate}
             max={toDate}
-            onChange={(e) => reset(setFromDate)(e.target.value)}
+            onChange={(v) => reset(setFromDate)(v)}
           />
-          <TextField
+          <DateField
             label={t('att.to')}
-            type="date"
             value={toDate}
             min={fromDate}
-            onChange={(e) => reset(setToDate)(e.target.value)}
+            onChange={(v) => reset(setToDate)(v)}
           />
           <Field label={t('att.employee')} className="col-span-2 lg:col-span-1">
             {(p) => (

@@ -107,6 +107,22 @@ export function FaceEnrolmentPage() {
         </div>
       ) : null}
       {employee.error ? <FormError>{errorMessage(t, employee.error)}</FormError> : null}
+      {engine.data?.enabled && engine.data.pack && engine.data.license ? (
+        <p
+          className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-muted"
+          data-testid="face-pack"
+        >
+          <span>{t('fh.facePack.active', { pack: engine.data.pack })}</span>
+          <Badge tone={engine.data.license.commercialUse ? 'success' : 'warning'}>
+            {engine.data.license.commercialUse
+              ? t('fh.facePack.commercialYes')
+              : t('fh.facePack.commercialNo')}
+          </Badge>
+          <span className="min-w-0 basis-full text-xs sm:basis-auto">
+            {t('fh.facePack.licence', { licence: engine.data.license.name })}
+          </span>
+        </p>
+      ) : null}
 
       <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         {canRegister ? (

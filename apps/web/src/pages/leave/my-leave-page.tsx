@@ -8,6 +8,7 @@ import { Button } from '../../ui/button';
 import { Card, CardHeader } from '../../ui/card';
 import { EmptyState } from '../../ui/empty-state';
 import { Field, FormError, SelectField, TextField } from '../../ui/field';
+import { DateField } from '../../ui/date-field';
 import { FormModal } from '../../ui/modal';
 import { PageHeader } from '../../ui/page';
 import { DataTable, type Column } from '../../ui/table';
@@ -242,22 +243,9 @@ function RequestLeaveDialog({ open, onClose }: { open: boolean; onClose: () => v
         </SelectField>
       ) : null}
       <div className="grid grid-cols-2 gap-3">
-        <TextField
-          label={t('lv.form.from')}
-          type="date"
-          name="fromDate"
-          value={from}
-          onChange={(e) => setFrom(e.target.value)}
-        />
+        <DateField label={t('lv.form.from')} name="fromDate" value={from} onChange={(v) => setFrom(v)} />
         {portion === 'full' ? (
-          <TextField
-            label={t('lv.form.to')}
-            type="date"
-            name="toDate"
-            value={to}
-            min={from}
-            onChange={(e) => setTo(e.target.value)}
-          />
+          <DateField label={t('lv.form.to')} name="toDate" value={to} min={from} onChange={(v) => setTo(v)} />
         ) : null}
       </div>
       <TextField

@@ -20,7 +20,8 @@ import type { ComboOption } from '../../ui/combobox';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { EmptyState } from '../../ui/empty-state';
 import { cx } from '../../ui/cx';
-import { Field, FormError, NamedOptions, SelectField, TextField } from '../../ui/field';
+import { Field, FormError, NamedOptions, SelectField } from '../../ui/field';
+import { DateField } from '../../ui/date-field';
 import { FilterToggle, phoneHidden } from '../shared/filter-toggle';
 import { Icon } from '../../ui/icons';
 import { PageHeader } from '../../ui/page';
@@ -164,19 +165,17 @@ export function PresenceLogPage() {
           id="log-filters"
           className="grid grid-cols-2 gap-3 border-b border-border p-4 lg:grid-cols-3 2xl:grid-cols-6"
         >
-          <TextField
+          <DateField
             label={t('dash.common.from')}
-            type="date"
             value={fromDate}
             max={toDate || today}
-            onChange={(e) => reset(setFromDate)(e.target.value)}
+            onChange={(v) => reset(setFromDate)(v)}
           />
-          <TextField
+          <DateField
             label={t('dash.common.to')}
-            type="date"
             value={toDate}
             min={fromDate}
-            onChange={(e) => reset(setToDate)(e.target.value)}
+            onChange={(v) => reset(setToDate)(v)}
           />
           <FilterToggle
             open={filtersOpen}

@@ -21,7 +21,8 @@ import { ButtonAnchor } from '../../ui/button';
 import { Card, CardBody, CardHeader } from '../../ui/card';
 import type { ComboOption } from '../../ui/combobox';
 import { EmployeeCombobox } from '../shared/employee-combobox';
-import { Field, FormError, NamedOptions, SelectField, TextField } from '../../ui/field';
+import { Field, FormError, NamedOptions, SelectField } from '../../ui/field';
+import { DateField } from '../../ui/date-field';
 import { PageHeader } from '../../ui/page';
 import { Skeleton } from '../../ui/spinner';
 import { analyticsApi, dashKeys, type AnalyticsFilter } from '../dashboard/dashboard-api';
@@ -134,20 +135,8 @@ export function ReportsPage() {
       />
       <Card className="mb-4">
         <div className="grid grid-cols-2 gap-3 p-4 md:grid-cols-3">
-          <TextField
-            label={t('dash.common.from')}
-            type="date"
-            value={from}
-            max={to}
-            onChange={(e) => setFrom(e.target.value)}
-          />
-          <TextField
-            label={t('dash.common.to')}
-            type="date"
-            value={to}
-            min={from}
-            onChange={(e) => setTo(e.target.value)}
-          />
+          <DateField label={t('dash.common.from')} value={from} max={to} onChange={(v) => setFrom(v)} />
+          <DateField label={t('dash.common.to')} value={to} min={from} onChange={(v) => setTo(v)} />
           <SelectField
             label={t('dash.common.department')}
             className="col-span-2 md:col-span-1"
@@ -316,12 +305,7 @@ function DailyReportCard({ timeZone }: { timeZone: string | undefined }) {
     <Card className="mt-4">
       <CardHeader title={t('dash.reports.daily')} description={t('dash.reports.dailyHint')} />
       <CardBody className="grid gap-3 md:grid-cols-[1fr_2fr_auto] md:items-end">
-        <TextField
-          label={t('dash.reports.date')}
-          type="date"
-          value={date}
-          onChange={(e) => setDate(e.target.value)}
-        />
+        <DateField label={t('dash.reports.date')} value={date} onChange={(v) => setDate(v)} />
         <Field label={t('dash.reports.supervisor')}>
           {(p) => (
             <EmployeeCombobox
