@@ -146,3 +146,12 @@ export const VideoUploadSession = z.object({
 });
 export type VideoUploadSession = z.infer<typeof VideoUploadSession>;
 export const VideoUploadChunkQuery = z.object({ offset: z.coerce.number().int().min(0) });
+export const VideoPersonSplit = z.object({
+  videoId: Id.describe('The video whose appearance is split off'),
+  rangeIndexes: z
+    .array(z.number().int().min(0))
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe("Which of the person's ranges in that video move (all when left out)"),
+});

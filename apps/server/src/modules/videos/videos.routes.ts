@@ -17,6 +17,7 @@ import {
   VideoPersonPatch,
   VideoPersonSearchQuery,
   VideoPersonSearchResult,
+  VideoPersonSplit,
   VideoPersonSummary,
   VideoSummary,
   VideoUploadChunkQuery,
@@ -428,6 +429,20 @@ export function registerVideoRoutes(
       },
     },
     async (req) => persons.merge(authOf(req), orgOf(req), req.params.id, req.body.intoId),
+  );
+  app.post(
+    '/api/video-persons/:id/split',
+    {
+      config: { auth: 'video:manage' },
+      schema: {
+        tags: ['videos'],
+        summary: "Split a wrong merge: this person's ranges in one video become a new person",
+        params: Params,
+        body: VideoPersonSplit,
+        response: { 200: VideoPersonSummary },
+      },
+    },
+    async (req) => persons.split(authOf(req), orgOf(req), req.params.id, req.body),
   );
   app.get(
     '/api/video-persons/:id/thumbnail',
