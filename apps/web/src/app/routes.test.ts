@@ -33,6 +33,12 @@ describe('route table', () => {
     expect(visible).not.toContain('/leave/approvals');
     expect(visible).not.toContain('/settings/leave');
     expect(visible).not.toContain('/attendance');
+    // The video library keeps whole recordings: only with video:view.
+    expect(visible.filter((p) => p.startsWith('/videos'))).toEqual([]);
+    const watcher = APP_ROUTES.filter((r) => hasPermission(session(['video:view']), r.permission));
+    expect(watcher.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/videos', '/videos/:id', '/videos/persons']),
+    );
     const admin = session([
       'member:view',
       'member:manage',
@@ -49,6 +55,7 @@ describe('route table', () => {
       'leave:approve',
       'leave:manage',
       'attendance:record:view',
+      'video:view',
     ]);
     expect(APP_ROUTES.every((r) => hasPermission(admin, r.permission))).toBe(true);
   });

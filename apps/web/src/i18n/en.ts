@@ -6,6 +6,7 @@ import { dashboardEn, dashboardNavEn } from './dashboard/en';
 import { whatsappEn } from './whatsapp/en';
 import { firstHourEn } from './first-hour/en';
 import { leaveEn, leaveNavEn } from './leave/en';
+import { videosEn, videosNavEn } from './videos/en';
 import { attendanceEn, attendanceNavEn } from './attendance/en';
 
 export const en = {
@@ -64,6 +65,7 @@ export const en = {
     closeMenu: 'Close menu',
     ...dashboardNavEn,
     ...leaveNavEn,
+    ...videosNavEn,
     ...attendanceNavEn,
   },
   shell: {
@@ -409,6 +411,7 @@ export const en = {
   wa: whatsappEn,
   fh: firstHourEn,
   lv: leaveEn,
+  vid: videosEn,
   att: attendanceEn,
 } as const;
 

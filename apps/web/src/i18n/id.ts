@@ -3,6 +3,7 @@ import { dashboardId, dashboardNavId } from './dashboard/id';
 import { whatsappId } from './whatsapp/id';
 import { firstHourId } from './first-hour/id';
 import { leaveId, leaveNavId } from './leave/id';
+import { videosId, videosNavId } from './videos/id';
 import { attendanceId, attendanceNavId } from './attendance/id';
 
 /** Bahasa Indonesia — the default language for new users. */
@@ -62,6 +63,7 @@ export const id: Messages = {
     closeMenu: 'Tutup menu',
     ...dashboardNavId,
     ...leaveNavId,
+    ...videosNavId,
     ...attendanceNavId,
   },
   shell: {
@@ -409,5 +411,6 @@ export const id: Messages = {
   wa: whatsappId,
   fh: firstHourId,
   lv: leaveId,
+  vid: videosId,
   att: attendanceId,
 };

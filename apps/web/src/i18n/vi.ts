@@ -3,6 +3,7 @@ import { dashboardVi, dashboardNavVi } from './dashboard/vi';
 import { whatsappVi } from './whatsapp/vi';
 import { firstHourVi } from './first-hour/vi';
 import { leaveVi, leaveNavVi } from './leave/vi';
+import { videosVi, videosNavVi } from './videos/vi';
 import { attendanceVi, attendanceNavVi } from './attendance/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
@@ -62,6 +63,7 @@ export const vi: Messages = {
     closeMenu: 'Đóng menu',
     ...dashboardNavVi,
     ...leaveNavVi,
+    ...videosNavVi,
     ...attendanceNavVi,
   },
   shell: {
@@ -406,5 +408,6 @@ export const vi: Messages = {
   wa: whatsappVi,
   fh: firstHourVi,
   lv: leaveVi,
+  vid: videosVi,
   att: attendanceVi,
 };
