@@ -95,6 +95,22 @@ describe.each(await dialects())('resumable video upload (%s)', (dialect) => {
     expect((await admin.get(`/api/videos/uploads/${s.id}`)).statusCode).toBe(404);
   });
 
+  it('takes a chunk over a real HTTP connection (a streamed body, not only injected requests)', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const s = (
+      await admin.post('/api/videos/uploads', { fileName: 'net.mp4', sizeBytes: 1000 })
+    ).json<VideoUploadSession>();
+    const res = await fetch(`${address}/api/videos/uploads/${s.id}?offset=0`, {
+      method: 'PUT',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, ...CHUNK },
+      body: new Uint8Array(mp4.subarray(0, 600)),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as VideoUploadSession).offset).toBe(600);
+    expect((await admin.delete(`/api/videos/uploads/${s.id}`)).statusCode).toBe(200);
+  });
+
   it('refuses a wrong type, a file over the limit and a wrong media type before taking any bytes', async () => {
     const txt = await admin.post('/api/videos/uploads', { fileName: 'notes.txt', sizeBytes: 10 });
     expect(txt.statusCode).toBe(400);
