@@ -66,7 +66,7 @@ export const videosEn = {
   video: {
     meta: '{{width}}×{{height}} · {{duration}} · {{fps}} fps',
     pickPerson: 'Choose a person below to play only the parts where they appear.',
-    selected: '{{who}}: {{total}} ranges',
+    selected: '{{who}} · ranges: {{total}}',
     playingRange: '{{who}}: range {{n}} of {{total}} ({{from}}–{{to}})',
     previousRange: 'Previous range',
     nextRange: 'Next range',

@@ -67,7 +67,7 @@ export const videosId: Shape<typeof videosEn> = {
   video: {
     meta: '{{width}}×{{height}} · {{duration}} · {{fps}} fps',
     pickPerson: 'Pilih seseorang di bawah untuk memutar hanya bagian saat ia muncul.',
-    selected: '{{who}}: {{total}} rentang',
+    selected: '{{who}} · rentang: {{total}}',
     playingRange: '{{who}}: rentang {{n}} dari {{total}} ({{from}}–{{to}})',
     previousRange: 'Rentang sebelumnya',
     nextRange: 'Rentang berikutnya',

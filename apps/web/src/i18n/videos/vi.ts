@@ -66,7 +66,7 @@ export const videosVi: Shape<typeof videosEn> = {
   video: {
     meta: '{{width}}×{{height}} · {{duration}} · {{fps}} khung/giây',
     pickPerson: 'Chọn một người bên dưới để chỉ phát những đoạn có người đó.',
-    selected: '{{who}}: {{total}} đoạn',
+    selected: '{{who}} · số đoạn: {{total}}',
     playingRange: '{{who}}: đoạn {{n}} / {{total}} ({{from}}–{{to}})',
     previousRange: 'Đoạn trước',
     nextRange: 'Đoạn sau',

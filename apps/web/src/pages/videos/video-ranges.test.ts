@@ -12,7 +12,8 @@ describe('video ranges', () => {
     expect(rangeIndexAt(ranges, 0.5)).toBe(-1);
     expect(rangeIndexAt(ranges, 1)).toBe(0);
     expect(rangeIndexAt(ranges, 0.98)).toBe(0); // a seek lands a hair before the start
-    expect(rangeIndexAt(ranges, 3)).toBe(-1);
+    expect(rangeIndexAt(ranges, 3)).toBe(0); // paused where they left
+    expect(rangeIndexAt(ranges, 3.5)).toBe(-1);
     expect(rangeIndexAt(ranges, 6)).toBe(1);
   });
   it('steps to the next and previous range from inside one and from a gap', () => {

@@ -16,9 +16,9 @@ export interface Box {
 /** How close to a range's end counts as "at the end" (the media clock moves in ~0.25 s steps). */
 export const END_SLACK_SEC = 0.05;
 
-/** The index of the range that holds `t`, or -1. */
+/** The index of the range that holds `t` (its end included: paused where the person left), or -1. */
 export function rangeIndexAt(ranges: readonly Range[], t: number): number {
-  return ranges.findIndex((r) => t >= r.startSec - END_SLACK_SEC && t < r.endSec);
+  return ranges.findIndex((r) => t >= r.startSec - END_SLACK_SEC && t <= r.endSec);
 }
 
 /** The first range that starts after `t` (or holds it, when `t` is before its start), or -1. */
