@@ -114,12 +114,16 @@ function VideoView({ video }: { video: VideoDetail }) {
       if (r && (el.currentTime < r.startSec - 0.1 || el.currentTime > r.endSec)) stopAt.current = null;
       start();
     };
+    // The box follows the picture when the player is resized (rotation, window), even while paused.
+    const resized = new ResizeObserver(start);
+    resized.observe(el);
     el.addEventListener('play', start);
     el.addEventListener('seeked', onSeeked);
     el.addEventListener('loadedmetadata', start);
     start();
     return () => {
       cancelAnimationFrame(frame);
+      resized.disconnect();
       el.removeEventListener('play', start);
       el.removeEventListener('seeked', onSeeked);
       el.removeEventListener('loadedmetadata', start);
