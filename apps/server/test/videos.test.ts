@@ -255,6 +255,36 @@ describe.skipIf(!READY).each(await dialects())('video library (%s)', (dialect) =
     expect((await admin.get(`/api/video-persons/${third.id}/thumbnail`)).statusCode).toBe(404);
   });
 
+  it('splits a wrong merge: one video of a person becomes a new PERSON code with its own thumbnail', async () => {
+    const budi = search(await admin.get('/api/video-persons?q=PERSON-0002')).items[0]!;
+    const bad = await admin.post(`/api/video-persons/${budi.id}/split`, {
+      videoId: mp4Id,
+      rangeIndexes: [7],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<Err>().error.code).toBe('unknown_range');
+    const res = await admin.post(`/api/video-persons/${budi.id}/split`, { videoId: mp4Id });
+    expect(res.statusCode).toBe(200);
+    const fresh = res.json<{ id: string; code: string; name: string | null; employeeId: string | null }>();
+    // The next code after the highest one in use (PERSON-0003 was merged away above, as the processing
+    // job numbers new persons too).
+    expect(fresh).toMatchObject({ code: 'PERSON-0003', name: null, employeeId: null });
+    const b = (await admin.get(`/api/videos/${mp4Id}`)).json<VideoDetail>();
+    expect(b.people.map((p) => p.person.code).sort()).toEqual(['PERSON-0001', 'PERSON-0003']);
+    const moved = b.people.find((p) => p.person.code === 'PERSON-0003')!;
+    expect(moved.ranges.length).toBeGreaterThan(0);
+    expect(moved.boxes.length).toBeGreaterThan(10);
+    const a = (await admin.get(`/api/videos/${aviId}`)).json<VideoDetail>();
+    expect(a.people.map((p) => p.person.code).sort()).toEqual(['PERSON-0001', 'PERSON-0002']);
+    const thumb = await admin.get(`/api/video-persons/${fresh.id}/thumbnail`);
+    expect(thumb.statusCode).toBe(200);
+    expect(thumb.rawPayload.subarray(0, 2).toString('hex')).toBe('ffd8'); // a JPEG cut from the video
+    // PERSON-0002 now shows only in the AVI: splitting that off too would leave nothing.
+    const last = await admin.post(`/api/video-persons/${budi.id}/split`, { videoId: aviId });
+    expect(last.statusCode).toBe(400);
+    expect(last.json<Err>().error.code).toBe('nothing_left');
+  });
+
   it('cancels a queued video; it stays cancelled after the job runs', async () => {
     const res = await upload([{ name: 'again.mp4', bytes: mp4 }]);
     const id = upl(res).videos[0]!.id;
@@ -292,7 +322,12 @@ describe.skipIf(!READY).each(await dialects())('video library (%s)', (dialect) =
       .where('action', 'like', 'video%')
       .execute();
     expect(audit.map((r) => r.action)).toEqual(
-      expect.arrayContaining(['video.uploaded', 'video.deleted', 'video_person.merged']),
+      expect.arrayContaining([
+        'video.uploaded',
+        'video.deleted',
+        'video_person.merged',
+        'video_person.split',
+      ]),
     );
   });
 });

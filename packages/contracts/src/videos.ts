@@ -130,3 +130,28 @@ export const VideoProgressMessage = z.object({
   stage: VideoStage,
   progress: z.number(),
 });
+
+/** Resumable upload (tus-like): create a session, send chunks at the server's offset, then complete. */
+export const VideoUploadCreate = z.object({
+  fileName: z.string().trim().min(1).max(255),
+  sizeBytes: z.number().int().min(1),
+  collectionId: Id.nullable().optional(),
+});
+export const VideoUploadSession = z.object({
+  id: Id,
+  fileName: z.string(),
+  sizeBytes: z.number().int(),
+  offset: z.number().int().describe('Bytes received so far; the next chunk must start here'),
+  chunkBytes: z.number().int().describe('Largest chunk the server takes in one request'),
+});
+export type VideoUploadSession = z.infer<typeof VideoUploadSession>;
+export const VideoUploadChunkQuery = z.object({ offset: z.coerce.number().int().min(0) });
+export const VideoPersonSplit = z.object({
+  videoId: Id.describe('The video whose appearance is split off'),
+  rangeIndexes: z
+    .array(z.number().int().min(0))
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe("Which of the person's ranges in that video move (all when left out)"),
+});

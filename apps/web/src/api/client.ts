@@ -59,12 +59,22 @@ export function onUnauthorized(handler: (() => void) | null): void {
 async function request<T>(
   method: Method,
   path: string,
-  options: { body?: unknown; query?: Query; schema?: Schema<T>; form?: FormData } = {},
+  options: {
+    body?: unknown;
+    query?: Query;
+    schema?: Schema<T>;
+    form?: FormData;
+    bytes?: { data: Blob; type: string };
+    signal?: AbortSignal;
+  } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: BodyInit | undefined;
   if (options.form) {
     body = options.form;
+  } else if (options.bytes) {
+    headers['content-type'] = options.bytes.type;
+    body = options.bytes.data;
   } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body);
@@ -72,8 +82,15 @@ async function request<T>(
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(withQuery(path, options.query), { method, headers, body, credentials: 'same-origin' });
-  } catch {
+    res = await fetch(withQuery(path, options.query), {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (e) {
+    if (options.signal?.aborted) throw e;
     throw new ApiError(0, 'network', 'Network error');
   }
   const text = await res.text();
@@ -107,4 +124,12 @@ export const api = {
   put: <T>(path: string, body: unknown, schema?: Schema<T>) => request<T>('PUT', path, { body, schema }),
   delete: <T>(path: string) => request<T>('DELETE', path),
   upload: <T>(path: string, form: FormData, schema?: Schema<T>) => request<T>('POST', path, { form, schema }),
+  /** Raw bytes (a chunk of a resumable upload), abortable. */
+  putBytes: <T>(
+    path: string,
+    query: Query,
+    bytes: { data: Blob; type: string },
+    schema?: Schema<T>,
+    signal?: AbortSignal,
+  ) => request<T>('PUT', path, { query, bytes, schema, signal }),
 };

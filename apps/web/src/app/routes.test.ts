@@ -35,6 +35,12 @@ describe('route table', () => {
     expect(visible).not.toContain('/attendance');
     expect(visible).not.toContain('/kiosk');
     expect(visible).not.toContain('/settings/integrations');
+    // The video library keeps whole recordings: only with video:view.
+    expect(visible.filter((p) => p.startsWith('/videos'))).toEqual([]);
+    const watcher = APP_ROUTES.filter((r) => hasPermission(session(['video:view']), r.permission));
+    expect(watcher.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/videos', '/videos/:id', '/videos/persons']),
+    );
     const admin = session([
       'member:view',
       'member:manage',
@@ -53,6 +59,7 @@ describe('route table', () => {
       'attendance:record:view',
       'attendance:record:create',
       'integration:manage',
+      'video:view',
     ]);
     expect(APP_ROUTES.every((r) => hasPermission(admin, r.permission))).toBe(true);
   });

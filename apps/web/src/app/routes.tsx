@@ -127,6 +127,22 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.leaveCalendar', icon: 'list', section: 'main' },
   },
   {
+    path: '/videos',
+    component: page(() => import('../pages/videos/video-library-page'), 'VideoLibraryPage'),
+    permission: 'video:view',
+    nav: { label: 'nav.videos', icon: 'video', section: 'main', end: true },
+  },
+  {
+    path: '/videos/persons',
+    component: page(() => import('../pages/videos/video-persons-page'), 'VideoPersonsPage'),
+    permission: 'video:view',
+  },
+  {
+    path: '/videos/:id',
+    component: page(() => import('../pages/videos/video-page'), 'VideoPage'),
+    permission: 'video:view',
+  },
+  {
     path: '/reports',
     component: page(() => import('../pages/reports/reports-page'), 'ReportsPage'),
     permission: 'report:generate',

@@ -7,6 +7,7 @@ import { whatsappEn } from './whatsapp/en';
 import { firstHourEn } from './first-hour/en';
 import { leaveEn, leaveNavEn } from './leave/en';
 import { securityEn } from './security/en';
+import { videosEn, videosNavEn } from './videos/en';
 import { attendanceEn, attendanceNavEn } from './attendance/en';
 import { attendanceRulesEn, attendanceRulesNavEn } from './attendance-rules/en';
 import { integrationsEn, integrationsNavEn, kioskEn } from './integrations/en';
@@ -67,6 +68,7 @@ export const en = {
     closeMenu: 'Close menu',
     ...dashboardNavEn,
     ...leaveNavEn,
+    ...videosNavEn,
     ...attendanceNavEn,
     ...attendanceRulesNavEn,
     ...integrationsNavEn,
@@ -415,6 +417,7 @@ export const en = {
   fh: firstHourEn,
   lv: leaveEn,
   sec: securityEn,
+  vid: videosEn,
   att: attendanceEn,
   attr: attendanceRulesEn,
   integ: integrationsEn,

@@ -4,6 +4,7 @@ import { whatsappId } from './whatsapp/id';
 import { firstHourId } from './first-hour/id';
 import { leaveId, leaveNavId } from './leave/id';
 import { securityId } from './security/id';
+import { videosId, videosNavId } from './videos/id';
 import { attendanceId, attendanceNavId } from './attendance/id';
 import { attendanceRulesId, attendanceRulesNavId } from './attendance-rules/id';
 import { integrationsId, integrationsNavId, kioskId } from './integrations/id';
@@ -65,6 +66,7 @@ export const id: Messages = {
     closeMenu: 'Tutup menu',
     ...dashboardNavId,
     ...leaveNavId,
+    ...videosNavId,
     ...attendanceNavId,
     ...attendanceRulesNavId,
     ...integrationsNavId,
@@ -415,6 +417,7 @@ export const id: Messages = {
   fh: firstHourId,
   lv: leaveId,
   sec: securityId,
+  vid: videosId,
   att: attendanceId,
   attr: attendanceRulesId,
   integ: integrationsId,

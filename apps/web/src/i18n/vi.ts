@@ -4,6 +4,7 @@ import { whatsappVi } from './whatsapp/vi';
 import { firstHourVi } from './first-hour/vi';
 import { leaveVi, leaveNavVi } from './leave/vi';
 import { securityVi } from './security/vi';
+import { videosVi, videosNavVi } from './videos/vi';
 import { attendanceVi, attendanceNavVi } from './attendance/vi';
 import { attendanceRulesVi, attendanceRulesNavVi } from './attendance-rules/vi';
 import { integrationsVi, integrationsNavVi, kioskVi } from './integrations/vi';
@@ -65,6 +66,7 @@ export const vi: Messages = {
     closeMenu: 'Đóng menu',
     ...dashboardNavVi,
     ...leaveNavVi,
+    ...videosNavVi,
     ...attendanceNavVi,
     ...attendanceRulesNavVi,
     ...integrationsNavVi,
@@ -412,6 +414,7 @@ export const vi: Messages = {
   fh: firstHourVi,
   lv: leaveVi,
   sec: securityVi,
+  vid: videosVi,
   att: attendanceVi,
   attr: attendanceRulesVi,
   integ: integrationsVi,

@@ -12,11 +12,18 @@ import type { FaceModules } from '../faces/index.js';
 import { VideoCollectionsService } from './video-collections.service.js';
 import { VideoPersonsService } from './video-persons.service.js';
 import { VideoProcessingService } from './video-processing.service.js';
+import { VideoUploadsService } from './video-uploads.service.js';
 import { registerVideoJobs, startVideoRetention } from './videos.jobs.js';
 import { registerVideoRoutes } from './videos.routes.js';
 import { VideosService } from './videos.service.js';
 
-export { VideosService, VideoProcessingService, VideoCollectionsService, VideoPersonsService };
+export {
+  VideosService,
+  VideoProcessingService,
+  VideoCollectionsService,
+  VideoPersonsService,
+  VideoUploadsService,
+};
 
 export interface VideoModules {
   videos: VideosService;
@@ -32,7 +39,8 @@ export function registerVideoModules(app: HttpApp, ctx: ServerContext, faces: Fa
   const processing = new VideoProcessingService(ctx, faces);
   const collections = new VideoCollectionsService(ctx, videos);
   const persons = new VideoPersonsService(ctx);
-  registerVideoRoutes(app, videos, processing, collections, persons);
+  const uploads = new VideoUploadsService(ctx, videos);
+  registerVideoRoutes(app, videos, processing, collections, persons, uploads);
   registerVideoJobs(ctx, processing);
   const stoppers: (() => Promise<void>)[] = [];
   return {

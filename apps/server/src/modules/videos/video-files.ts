@@ -131,3 +131,41 @@ export async function transcodeToMp4(
     signal,
   );
 }
+
+/**
+ * A thumbnail of one person: the frame at `atSec`, cropped to their normalised box (the upper part,
+ * where the face is) and scaled to 160 px wide. Used for a person split off another one.
+ */
+export async function cropPersonFrame(
+  ffmpeg: string,
+  input: string,
+  output: string,
+  atSec: number,
+  box: { x: number; y: number; w: number; h: number },
+): Promise<void> {
+  const f = (v: number) => Math.min(1, Math.max(0, v)).toFixed(4);
+  const h = Math.min(box.h, box.w * 1.2); // head and shoulders
+  await run(
+    ffmpeg,
+    [
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      '-protocol_whitelist',
+      'file',
+      '-ss',
+      Math.max(0, atSec).toFixed(3),
+      '-i',
+      input,
+      '-frames:v',
+      '1',
+      '-vf',
+      `crop=max(2\\,iw*${f(box.w)}):max(2\\,ih*${f(h)}):iw*${f(box.x)}:ih*${f(box.y)},scale=160:-2`,
+      '-q:v',
+      '4',
+      output,
+    ],
+    60_000,
+  );
+}

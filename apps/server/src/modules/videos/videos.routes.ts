@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import {
   OkBody,
@@ -16,9 +17,13 @@ import {
   VideoPersonPatch,
   VideoPersonSearchQuery,
   VideoPersonSearchResult,
+  VideoPersonSplit,
   VideoPersonSummary,
   VideoSummary,
+  VideoUploadChunkQuery,
+  VideoUploadCreate,
   VideoUploadResponse,
+  VideoUploadSession,
 } from '@hadir/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../platform/http/app.js';
@@ -27,6 +32,7 @@ import { authOf, orgOf } from '../auth/index.js';
 import type { VideoCollectionsService } from './video-collections.service.js';
 import type { VideoPersonsService } from './video-persons.service.js';
 import type { VideoProcessingService } from './video-processing.service.js';
+import type { VideoUploadsService } from './video-uploads.service.js';
 import { UploadRejected, type VideosService } from './videos.service.js';
 
 const Params = z.object({ id: PathId });
@@ -77,7 +83,85 @@ export function registerVideoRoutes(
   processing: VideoProcessingService,
   collections: VideoCollectionsService,
   persons: VideoPersonsService,
+  uploads: VideoUploadsService,
 ): void {
+  // Chunks of a resumable upload arrive as raw bytes (tus's media type); the service streams them to disk.
+  app.addContentTypeParser('application/offset+octet-stream', (_req, payload, done) => done(null, payload));
+
+  app.post(
+    '/api/videos/uploads',
+    {
+      config: { auth: 'video:manage' },
+      schema: {
+        tags: ['videos'],
+        summary: 'Start a resumable upload (then PUT chunks, then complete)',
+        body: VideoUploadCreate,
+        response: { 200: VideoUploadSession },
+      },
+    },
+    async (req) => uploads.create(orgOf(req), req.body),
+  );
+  app.get(
+    '/api/videos/uploads/:id',
+    {
+      config: { auth: 'video:manage' },
+      schema: {
+        tags: ['videos'],
+        summary: 'Where a resumable upload stands (the offset to resume from)',
+        params: Params,
+        response: { 200: VideoUploadSession },
+      },
+    },
+    async (req) => uploads.status(orgOf(req), req.params.id),
+  );
+  app.put(
+    '/api/videos/uploads/:id',
+    {
+      config: { auth: 'video:manage' },
+      schema: {
+        tags: ['videos'],
+        summary: 'Append one chunk (application/offset+octet-stream) at ?offset=',
+        params: Params,
+        querystring: VideoUploadChunkQuery,
+        response: { 200: VideoUploadSession },
+      },
+    },
+    async (req) => {
+      if (req.headers['content-type'] !== 'application/offset+octet-stream')
+        throw new AppError(415, 'chunk_type', 'Send a chunk as application/offset+octet-stream.');
+      return uploads.append(orgOf(req), req.params.id, req.query.offset, req.body as Readable);
+    },
+  );
+  app.post(
+    '/api/videos/uploads/:id/complete',
+    {
+      config: { auth: 'video:manage' },
+      schema: {
+        tags: ['videos'],
+        summary: 'Finish a resumable upload: check the file and add it to the library',
+        params: Params,
+        response: { 200: VideoSummary },
+      },
+    },
+    async (req) => uploads.complete(authOf(req), orgOf(req), req.params.id),
+  );
+  app.delete(
+    '/api/videos/uploads/:id',
+    {
+      config: { auth: 'video:manage' },
+      schema: {
+        tags: ['videos'],
+        summary: 'Abort a resumable upload',
+        params: Params,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await uploads.abort(orgOf(req), req.params.id);
+      return { ok: true as const };
+    },
+  );
+
   app.get(
     '/api/videos/limits',
     {
@@ -345,6 +429,20 @@ export function registerVideoRoutes(
       },
     },
     async (req) => persons.merge(authOf(req), orgOf(req), req.params.id, req.body.intoId),
+  );
+  app.post(
+    '/api/video-persons/:id/split',
+    {
+      config: { auth: 'video:manage' },
+      schema: {
+        tags: ['videos'],
+        summary: "Split a wrong merge: this person's ranges in one video become a new person",
+        params: Params,
+        body: VideoPersonSplit,
+        response: { 200: VideoPersonSummary },
+      },
+    },
+    async (req) => persons.split(authOf(req), orgOf(req), req.params.id, req.body),
   );
   app.get(
     '/api/video-persons/:id/thumbnail',
