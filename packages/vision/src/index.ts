@@ -100,3 +100,4 @@ export { pullPack, packUrl, type PullOptions } from './packs/pull.js';
 export { readZip } from './packs/zip.js';
 export * from './track/index.js';
 export * from './person/index.js';
+export * from './train/index.js';

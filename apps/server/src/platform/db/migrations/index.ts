@@ -9,6 +9,7 @@ import { authHardening } from './0035-auth-hardening.js';
 import { attendance } from './0040-attendance.js';
 import { leave } from './0050-leave.js';
 import { videos } from './0060-videos.js';
+import { datasets } from './0061-datasets.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 
@@ -24,6 +25,7 @@ export const MIGRATIONS: HadirMigration[] = [
   attendance,
   leave,
   videos,
+  datasets,
   notificationTemplateValues,
   presenceStayCameras,
 ];
