@@ -17,6 +17,8 @@ import { registerVideoRoutes } from './videos.routes.js';
 import { VideosService } from './videos.service.js';
 
 export { VideosService, VideoProcessingService, VideoCollectionsService, VideoPersonsService };
+export { personCode, findPerson, findVideo, toPersonSummary } from './videos.repository.js';
+export { ffmpegTools, underDataDir, ensureDir, removeTree } from './video-files.js';
 
 export interface VideoModules {
   videos: VideosService;
