@@ -35,6 +35,7 @@ import {
 } from './leave/index.js';
 import { registerAttendanceModule, type AttendanceModule } from './attendance/index.js';
 import { registerVideoModules, type VideoModules } from './videos/index.js';
+import { registerDatasetModules, type DatasetModules } from './datasets/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -54,6 +55,8 @@ export interface Modules {
   attendance: AttendanceModule;
   /** The video library. */
   videos: VideoModules;
+  /** Face datasets from the video library and the models trained on them. */
+  datasets: DatasetModules;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -108,6 +111,7 @@ export async function registerModules(
   const leaveRequests = new LeaveRequestsService(ctx, leaveTypes, notifications);
   registerLeaveRoutes(app, leaveTypes, leaveRequests, new LeaveAttachmentsService(ctx, leaveRequests));
   const videos = registerVideoModules(app, ctx, faces);
+  const datasets = registerDatasetModules(app, ctx, faces, videos);
 
   const stoppers: (() => Promise<void>)[] = [];
   return {
@@ -125,6 +129,7 @@ export async function registerModules(
     leave: { types: leaveTypes, requests: leaveRequests, queries: leaveQueries },
     attendance,
     videos,
+    datasets,
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());
@@ -135,6 +140,7 @@ export async function registerModules(
       stoppers.push(await pipeline.start(roles));
       videos.start(roles);
       stoppers.push(() => videos.stop());
+      stoppers.push(() => datasets.stop());
     },
     async stop() {
       for (const s of stoppers.reverse()) await s();
