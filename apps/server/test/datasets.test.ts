@@ -18,11 +18,24 @@ import type {
   VideoDetail,
   VideoUploadResponse,
 } from '@hadir/contracts';
-import { alignFace, ARCFACE_TEMPLATE_112, cosineSimilarity, decodeImage, type Landmarks5 } from '@hadir/vision';
+import {
+  alignFace,
+  ARCFACE_TEMPLATE_112,
+  cosineSimilarity,
+  decodeImage,
+  type Landmarks5,
+} from '@hadir/vision';
 import { findSharedDir } from '@hadir/testing';
 import { embeddingFromBytes, embeddingToBytes } from '../src/modules/faces/index.js';
 import { newId } from '../src/platform/ids/ids.js';
-import { type Client, dialects, setupOrganization, startTestServer, userWithRole, type TestServer } from './support.js';
+import {
+  type Client,
+  dialects,
+  setupOrganization,
+  startTestServer,
+  userWithRole,
+  type TestServer,
+} from './support.js';
 
 const shared = findSharedDir();
 // A corridor where three people walk up and stop, then two people close to the camera turning their heads
@@ -71,8 +84,26 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
 
   beforeAll(async () => {
     // The real clip as H.264 MP4.
-    const join = '[0:v]fps=12,scale=480:270,setsar=1[a];[1:v]fps=12,scale=480:270,setsar=1[b];[a][b]concat=n=2:v=1[v]';
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', GIF, '-i', GIF2, '-filter_complex', join, '-map', '[v]', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', path.join(tmp, 'clip.mp4')]);
+    const join =
+      '[0:v]fps=12,scale=480:270,setsar=1[a];[1:v]fps=12,scale=480:270,setsar=1[b];[a][b]concat=n=2:v=1[v]';
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      GIF,
+      '-i',
+      GIF2,
+      '-filter_complex',
+      join,
+      '-map',
+      '[v]',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      path.join(tmp, 'clip.mp4'),
+    ]);
     t = await startTestServer(dialect, { HADIR_MODELS_DIR: shared.modelsDir, HADIR_VIDEO_ANALYSED_FPS: '5' });
     ({ client: admin, orgId } = await setupOrganization(t.app));
     const m = multipart('lobby.mp4', fs.readFileSync(path.join(tmp, 'clip.mp4')));
@@ -80,7 +111,9 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
     expect(up.statusCode).toBe(200);
     videoId = up.json<z.infer<typeof VideoUploadResponse>>().videos[0]!.id;
     await t.server.ctx.jobs.drain();
-    expect((await admin.get(`/api/videos/${videoId}`)).json<VideoDetail>().people.length).toBeGreaterThanOrEqual(2);
+    expect(
+      (await admin.get(`/api/videos/${videoId}`)).json<VideoDetail>().people.length,
+    ).toBeGreaterThanOrEqual(2);
   }, 300_000);
   afterAll(async () => {
     await t?.close();
@@ -94,7 +127,12 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
   });
 
   it('extracts aligned 128×128 crops per person, sampled by quality, without near-duplicates', async () => {
-    const res = await admin.post('/api/datasets/extract', { videoId, maxPerPerson: 8, maxSimilarity: 0.9, minQuality: 0.3 });
+    const res = await admin.post('/api/datasets/extract', {
+      videoId,
+      maxPerPerson: 8,
+      maxSimilarity: 0.9,
+      minQuality: 0.3,
+    });
     expect(res.statusCode).toBe(200);
     const started = Date.now();
     await t.server.ctx.jobs.drain();
@@ -135,11 +173,21 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
 
   it('a stricter de-duplication keeps fewer crops; re-extraction replaces, never doubles', async () => {
     const before = (await rows()).length;
-    await admin.post('/api/datasets/extract', { videoId, maxPerPerson: 8, maxSimilarity: 0.6, minQuality: 0.3 });
+    await admin.post('/api/datasets/extract', {
+      videoId,
+      maxPerPerson: 8,
+      maxSimilarity: 0.6,
+      minQuality: 0.3,
+    });
     await t.server.ctx.jobs.drain();
     const strict = (await rows()).length;
     expect(strict).toBeLessThanOrEqual(before);
-    await admin.post('/api/datasets/extract', { videoId, maxPerPerson: 8, maxSimilarity: 0.9, minQuality: 0.3 });
+    await admin.post('/api/datasets/extract', {
+      videoId,
+      maxPerPerson: 8,
+      maxSimilarity: 0.9,
+      minQuality: 0.3,
+    });
     await t.server.ctx.jobs.drain();
     const again = await rows();
     expect(again.length).toBe(before);
@@ -148,7 +196,9 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
   }, 300_000);
 
   it('review: removes a crop, moves one to another person, refuses bad input and loses nothing', async () => {
-    const persons = (await admin.get('/api/datasets/persons')).json<Persons>().items.filter((p) => p.faceCount > 1);
+    const persons = (await admin.get('/api/datasets/persons'))
+      .json<Persons>()
+      .items.filter((p) => p.faceCount > 1);
     const [a, b] = persons;
     const facesA = (await admin.get(`/api/datasets/persons/${a!.id}/faces`)).json<Faces>().items;
     const victim = (await rows()).find((r) => r.id === facesA.at(-1)!.id)!;
@@ -159,7 +209,10 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
     // Unknown ids, a foreign person, empty lists: clear errors, nothing changed.
     expect((await admin.post('/api/datasets/faces/delete', { faceIds: [victim.id] })).statusCode).toBe(404);
     expect((await admin.post('/api/datasets/faces/delete', { faceIds: [] })).statusCode).toBe(400);
-    const badMove = await admin.post('/api/datasets/faces/move', { faceIds: [facesA[0]!.id], personId: 'nobody' });
+    const badMove = await admin.post('/api/datasets/faces/move', {
+      faceIds: [facesA[0]!.id],
+      personId: 'nobody',
+    });
     expect(badMove.json<Err>().error.code).toBe('unknown_person');
     expect((await rows()).length).toBe(count);
     const moving = (await rows()).find((r) => r.id === facesA[0]!.id)!;
@@ -186,11 +239,17 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
 
   let version: DatasetVersion;
   it('makes an immutable version with a content hash and exports it as YOLO zips', async () => {
-    const persons = (await admin.get('/api/datasets/persons')).json<Persons>().items.filter((p) => p.faceCount >= 2);
+    const persons = (await admin.get('/api/datasets/persons'))
+      .json<Persons>()
+      .items.filter((p) => p.faceCount >= 2);
     expect(persons.length).toBeGreaterThanOrEqual(2);
     const bad = await admin.post('/api/dataset-versions', { name: 'v', minFacesPerClass: 500 });
     expect(bad.json<Err>().error.code).toBe('too_few_classes');
-    const res = await admin.post('/api/dataset-versions', { name: 'Lobby faces', valRatio: 0.3, minFacesPerClass: 2 });
+    const res = await admin.post('/api/dataset-versions', {
+      name: 'Lobby faces',
+      valRatio: 0.3,
+      minFacesPerClass: 2,
+    });
     expect(res.statusCode).toBe(200);
     version = res.json<DatasetVersion>();
     expect(version.contentHash).toMatch(/^[0-9a-f]{64}$/);
@@ -200,7 +259,9 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
       expect(c.train).toBeGreaterThanOrEqual(1);
     }
     // Same crops, same seed → same hash (a reproducible snapshot).
-    const again = (await admin.post('/api/dataset-versions', { name: 'same', valRatio: 0.3, minFacesPerClass: 2 })).json<DatasetVersion>();
+    const again = (
+      await admin.post('/api/dataset-versions', { name: 'same', valRatio: 0.3, minFacesPerClass: 2 })
+    ).json<DatasetVersion>();
     expect(again.contentHash).toBe(version.contentHash);
     expect(again.number).toBe(version.number + 1);
 
@@ -226,7 +287,7 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
       }
     }
     // Detection layout: every image has a label file with `class cx cy w h`, normalised.
-    const yaml = new TextDecoder().decode(zip[`${root}detect/data.yaml`]!);
+    const yaml = new TextDecoder().decode(zip[`${root}detect/data.yaml`]);
     expect(yaml).toMatch(/^train: images\/train$/m);
     expect(yaml).toMatch(/^val: images\/val$/m);
     expect(yaml).toMatch(new RegExp(`^nc: ${codes.length}$`, 'm'));
@@ -235,18 +296,27 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
     expect(images.length).toBe(version.faceCount);
     for (const img of images) {
       const label = img.replace('/images/', '/labels/').replace(/\.jpg$/, '.txt');
-      const lines = new TextDecoder().decode(zip[label]!).trim().split('\n');
+      const lines = new TextDecoder().decode(zip[label]).trim().split('\n');
       expect(lines).toHaveLength(1);
       const [cls, ...box] = lines[0]!.split(' ').map(Number);
       expect(Number.isInteger(cls) && cls! >= 0 && cls! < codes.length).toBe(true);
       expect(box).toHaveLength(4);
-      for (const v of box) expect(v).toBeGreaterThan(0), expect(v).toBeLessThanOrEqual(1);
+      for (const v of box) {
+        expect(v).toBeGreaterThan(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
       const meta = await sharp(Buffer.from(zip[img]!)).metadata();
       expect(meta.format).toBe('jpeg');
     }
     // The manifest lists every crop with its class, split and hash.
-    const csv = new TextDecoder().decode(zip[`${root}manifest.csv`]!).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
-    expect(csv[0]).toBe('classify_file,detect_image,split,class_index,class,name,video_id,frame,time_sec,quality,sha256');
+    const csv = new TextDecoder()
+      .decode(zip[`${root}manifest.csv`])
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(csv[0]).toBe(
+      'classify_file,detect_image,split,class_index,class,name,video_id,frame,time_sec,quality,sha256',
+    );
     expect(csv.length - 1).toBe(version.faceCount);
     for (const line of csv.slice(1)) {
       const [file, image, split, idx, code, , vid, , , , hash] = line.split(',');
@@ -260,12 +330,16 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
   }, 120_000);
 
   it('ignore leaves a person out of new versions; merge moves their crops', async () => {
-    const persons = (await admin.get('/api/datasets/persons')).json<Persons>().items.filter((p) => p.faceCount >= 2);
+    const persons = (await admin.get('/api/datasets/persons'))
+      .json<Persons>()
+      .items.filter((p) => p.faceCount >= 2);
     const [a, b, c] = persons;
     if (!c) return; // two persons: nothing to leave out and still have a version
     const ign = await admin.patch(`/api/datasets/persons/${c.id}`, { ignored: true });
     expect(ign.json<{ ignored: boolean }>().ignored).toBe(true);
-    const v = (await admin.post('/api/dataset-versions', { name: 'no c', minFacesPerClass: 2 })).json<DatasetVersion>();
+    const v = (
+      await admin.post('/api/dataset-versions', { name: 'no c', minFacesPerClass: 2 })
+    ).json<DatasetVersion>();
     expect(v.classes.map((x) => x.code)).not.toContain(c.code);
     const total = a!.faceCount + b!.faceCount;
     const merged = await admin.post('/api/datasets/persons/merge', { personId: b!.id, intoId: a!.id });
@@ -280,11 +354,22 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
     expect(await rows()).toEqual([]);
     await new Promise((r) => setTimeout(r, 200)); // the purge runs on the event
     const dir = path.join(t.dataDir, 'datasets', orgId, 'faces');
-    const left = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.jpg')) : [];
+    const left = fs.existsSync(dir)
+      ? fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.jpg'))
+      : [];
     expect(left).toEqual([]);
-    const audit = await t.server.ctx.db.selectFrom('auditLog').select('action').where('action', 'like', 'dataset%').execute();
+    const audit = await t.server.ctx.db
+      .selectFrom('auditLog')
+      .select('action')
+      .where('action', 'like', 'dataset%')
+      .execute();
     expect(audit.map((r) => r.action)).toEqual(
-      expect.arrayContaining(['dataset.extracted', 'dataset_face.deleted', 'dataset_face.moved', 'dataset_face.purged']),
+      expect.arrayContaining([
+        'dataset.extracted',
+        'dataset_face.deleted',
+        'dataset_face.moved',
+        'dataset_face.purged',
+      ]),
     );
     const v = (await admin.get(`/api/dataset-versions/${version.id}`)).json<DatasetVersion>();
     expect(v.currentFaceCount).toBe(0); // erasure wins over the snapshot
@@ -292,7 +377,14 @@ describe.skipIf(!READY).each(await dialects())('faces into a dataset (%s)', (dia
 });
 
 /** LFW identities with many photos: several classes, real faces, through the real face engine. */
-const IDENTITIES = ['Abdullah_Gul', 'Andy_Roddick', 'Ari_Fleischer', 'Bill_Gates', 'Carlos_Menem', 'David_Beckham'];
+const IDENTITIES = [
+  'Abdullah_Gul',
+  'Andy_Roddick',
+  'Ari_Fleischer',
+  'Bill_Gates',
+  'Carlos_Menem',
+  'David_Beckham',
+];
 const PER_IDENTITY = 12;
 const UNKNOWN = 'Andre_Agassi';
 
@@ -314,14 +406,36 @@ describe.skipIf(!READY).each(await dialects())('models from datasets (%s)', (dia
     await db
       .insertInto('videos')
       .values({
-        id: videoId, organizationId: orgId, collectionId: null, title: 'LFW stills', originalName: 'lfw.mp4',
-        dir: `videos/${orgId}/${videoId}`, originalFile: `videos/${orgId}/${videoId}/original.mp4`, playableFile: null,
-        status: 'ready', stage: 'done', progress: 1, error: null, sizeBytes: 1, durationSec: 1, width: 250,
-        height: 250, fps: 1, videoCodec: 'h264', browserPlayable: 1, framesAnalyzed: 1, createdBy: null,
-        createdAt: now, updatedAt: now, processedAt: now,
+        id: videoId,
+        organizationId: orgId,
+        collectionId: null,
+        title: 'LFW stills',
+        originalName: 'lfw.mp4',
+        dir: `videos/${orgId}/${videoId}`,
+        originalFile: `videos/${orgId}/${videoId}/original.mp4`,
+        playableFile: null,
+        status: 'ready',
+        stage: 'done',
+        progress: 1,
+        error: null,
+        sizeBytes: 1,
+        durationSec: 1,
+        width: 250,
+        height: 250,
+        fps: 1,
+        videoCodec: 'h264',
+        browserPlayable: 1,
+        framesAnalyzed: 1,
+        createdBy: null,
+        createdAt: now,
+        updatedAt: now,
+        processedAt: now,
       })
       .execute();
-    const t128 = ARCFACE_TEMPLATE_112.map(([x, y]) => [(x * 128) / 112, (y * 128) / 112]) as unknown as Landmarks5;
+    const t128 = ARCFACE_TEMPLATE_112.map(([x, y]) => [
+      (x * 128) / 112,
+      (y * 128) / 112,
+    ]) as unknown as Landmarks5;
     const embedOne = async (file: string) => {
       const frame = await decodeImage(fs.readFileSync(file));
       const faces = await engine.analyze(frame);
@@ -332,19 +446,38 @@ describe.skipIf(!READY).each(await dialects())('models from datasets (%s)', (dia
     for (const name of [...IDENTITIES, UNKNOWN]) {
       const personId = newId(now);
       const dir = path.join(shared.dataDir, 'faces', name);
-      const files = fs.readdirSync(dir).sort().slice(0, PER_IDENTITY + 1);
+      const files = fs
+        .readdirSync(dir)
+        .sort()
+        .slice(0, PER_IDENTITY + 1);
       const last = await embedOne(path.join(dir, files.pop()!));
       await db
         .insertInto('videoPersons')
         .values({
-          id: personId, organizationId: orgId, code: ++code, name: name === UNKNOWN ? null : name.replace('_', ' '),
-          employeeId: null, ignored: 0, pack: engine.info.pack,
-          embedding: last ? embeddingToBytes(last.f.embedding) : null, thumbnailFile: null, createdAt: now,
+          id: personId,
+          organizationId: orgId,
+          code: ++code,
+          name: name === UNKNOWN ? null : name.replace('_', ' '),
+          employeeId: null,
+          ignored: 0,
+          pack: engine.info.pack,
+          embedding: last ? embeddingToBytes(last.f.embedding) : null,
+          thumbnailFile: null,
+          createdAt: now,
         })
         .execute();
       await db
         .insertInto('videoAppearances')
-        .values({ id: newId(now), organizationId: orgId, videoId, personId, ranges: '[]', boxes: '[]', faces: 1, firstSec: 0 })
+        .values({
+          id: newId(now),
+          organizationId: orgId,
+          videoId,
+          personId,
+          ranges: '[]',
+          boxes: '[]',
+          faces: 1,
+          firstSec: 0,
+        })
         .execute();
       if (last) heldOut.set(name, last.f.embedding);
       if (name === UNKNOWN) continue;
@@ -355,19 +488,39 @@ describe.skipIf(!READY).each(await dialects())('models from datasets (%s)', (dia
         seq++;
         const rel = `datasets/${orgId}/faces/PERSON-${String(code).padStart(4, '0')}/face_${String(seq).padStart(4, '0')}_frame_0000.jpg`;
         fs.mkdirSync(path.dirname(path.join(t.dataDir, rel)), { recursive: true });
-        fs.writeFileSync(path.join(t.dataDir, rel), await sharp(Buffer.from(e.crop.data), { raw: { width: 128, height: 128, channels: 3 } }).jpeg().toBuffer());
+        fs.writeFileSync(
+          path.join(t.dataDir, rel),
+          await sharp(Buffer.from(e.crop.data), { raw: { width: 128, height: 128, channels: 3 } })
+            .jpeg()
+            .toBuffer(),
+        );
         await db
           .insertInto('datasetFaces')
           .values({
-            id: newId(now), organizationId: orgId, personId, videoId, seq, frame: 0, timeSec: 0,
-            quality: e.f.quality.score, detScore: e.f.score, file: rel, contextFile: rel,
-            contextBox: JSON.stringify({ cx: 0.5, cy: 0.5, w: 0.5, h: 0.6 }), pack: engine.info.pack,
-            embedding: embeddingToBytes(e.f.embedding), createdAt: now,
+            id: newId(now),
+            organizationId: orgId,
+            personId,
+            videoId,
+            seq,
+            frame: 0,
+            timeSec: 0,
+            quality: e.f.quality.score,
+            detScore: e.f.score,
+            file: rel,
+            contextFile: rel,
+            contextBox: JSON.stringify({ cx: 0.5, cy: 0.5, w: 0.5, h: 0.6 }),
+            pack: engine.info.pack,
+            embedding: embeddingToBytes(e.f.embedding),
+            createdAt: now,
           })
           .execute();
       }
     }
-    const v = await admin.post('/api/dataset-versions', { name: 'LFW six', valRatio: 0.34, minFacesPerClass: 6 });
+    const v = await admin.post('/api/dataset-versions', {
+      name: 'LFW six',
+      valRatio: 0.34,
+      minFacesPerClass: 6,
+    });
     expect(v.statusCode).toBe(200);
     versionId = v.json<DatasetVersion>().id;
     expect(v.json<DatasetVersion>().classes).toHaveLength(IDENTITIES.length);
@@ -412,7 +565,9 @@ describe.skipIf(!READY).each(await dialects())('models from datasets (%s)', (dia
 
   it('refuses bad training input and cancels a queued training', async () => {
     expect((await admin.post('/api/dataset-models', { versionId, method: 'svm' })).statusCode).toBe(400);
-    expect((await admin.post('/api/dataset-models', { versionId: 'nope', method: 'mlp' })).statusCode).toBe(404);
+    expect((await admin.post('/api/dataset-models', { versionId: 'nope', method: 'mlp' })).statusCode).toBe(
+      404,
+    );
     const q = (await admin.post('/api/dataset-models', { versionId, method: 'mlp' })).json<DatasetModel>();
     const c = await admin.post(`/api/dataset-models/${q.id}/cancel`);
     expect(c.json<DatasetModel>().status).toBe('cancelled');
@@ -428,7 +583,11 @@ describe.skipIf(!READY).each(await dialects())('models from datasets (%s)', (dia
     const list = (await admin.get('/api/dataset-models')).json<{ items: DatasetModel[] }>().items;
     expect(list.filter((x) => x.activeLibrary).map((x) => x.id)).toEqual([m.id]);
 
-    const video = await t.server.ctx.db.selectFrom('videos').select('id').where('organizationId', '=', orgId).executeTakeFirstOrThrow();
+    const video = await t.server.ctx.db
+      .selectFrom('videos')
+      .select('id')
+      .where('organizationId', '=', orgId)
+      .executeTakeFirstOrThrow();
     const applied = (await admin.post(`/api/videos/${video.id}/apply-model`, {})).json<{
       persons: { code: string; label: string | null; accepted: boolean }[];
     }>().persons;
@@ -436,7 +595,9 @@ describe.skipIf(!READY).each(await dialects())('models from datasets (%s)', (dia
     const named = applied.filter((p) => p.accepted);
     expect(named.length).toBeGreaterThanOrEqual(IDENTITIES.length - 1);
     const unknown = applied.find((p) => p.code === `PERSON-000${IDENTITIES.length + 1}`)!;
-    console.log(`apply (${dialect}): ${named.length}/${applied.length} named; unknown accepted=${unknown.accepted}`);
+    console.log(
+      `apply (${dialect}): ${named.length}/${applied.length} named; unknown accepted=${unknown.accepted}`,
+    );
     for (const [i, name] of IDENTITIES.entries()) {
       const p = applied.find((x) => x.code === `PERSON-000${i + 1}`)!;
       if (p.accepted) expect(p.label).toBe(name.replace('_', ' '));
@@ -451,11 +612,17 @@ describe.skipIf(!READY).each(await dialects())('models from datasets (%s)', (dia
     const importer = admin;
     const imp = await importer.post('/api/dataset-models/import', man);
     expect(imp.statusCode).toBe(200);
-    expect(imp.json<DatasetModel>()).toMatchObject({ imported: true, status: 'ready', threshold: m.threshold });
+    expect(imp.json<DatasetModel>()).toMatchObject({
+      imported: true,
+      status: 'ready',
+      threshold: m.threshold,
+    });
     const broken = { ...man, weights: { ...man.weights, centroids: man.weights.centroids.slice(1) } };
     const bad = await importer.post('/api/dataset-models/import', broken);
     expect(bad.json<Err>().error.code).toBe('invalid_model');
-    const again = (await importer.get(`/api/dataset-models/${imp.json<DatasetModel>().id}/export`)).json<ModelManifest>();
+    const again = (
+      await importer.get(`/api/dataset-models/${imp.json<DatasetModel>().id}/export`)
+    ).json<ModelManifest>();
     expect(again.weights).toEqual(man.weights);
   }, 120_000);
 });

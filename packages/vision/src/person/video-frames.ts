@@ -17,7 +17,11 @@ export interface VideoFramesOptions {
 }
 
 /** The analysis size indexVideo uses for a source of width×height. */
-export function analysisSize(width: number, height: number, maxSidePx = 1280): { width: number; height: number } {
+export function analysisSize(
+  width: number,
+  height: number,
+  maxSidePx = 1280,
+): { width: number; height: number } {
   const scale = maxSidePx > 0 ? Math.min(1, maxSidePx / Math.max(width, height)) : 1;
   return {
     width: Math.max(2, Math.round((width * scale) / 2) * 2),
@@ -31,8 +35,28 @@ export async function* readVideoFrames(
 ): AsyncGenerator<{ index: number; timeSec: number; frame: RgbFrame }> {
   const fps = o.fps ?? 5;
   const { width: W, height: H } = analysisSize(o.width, o.height, o.maxSidePx ?? 1280);
-  const args = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file', '-i', o.file];
-  args.push('-an', '-sn', '-dn', '-vf', `fps=${fps},scale=${W}:${H}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
+  const args = [
+    '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-protocol_whitelist',
+    'file',
+    '-i',
+    o.file,
+  ];
+  args.push(
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    `fps=${fps},scale=${W}:${H}`,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
+  );
   const child = spawn(o.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => {

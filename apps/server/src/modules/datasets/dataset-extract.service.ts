@@ -232,7 +232,10 @@ export class DatasetExtractService {
         const file = `${dir}/${name}`;
         const contextFile = `${dir}/context/${name}`;
         files.push({ rel: file, bytes: await encodeJpeg(c.crop, { quality: 92 }) });
-        files.push({ rel: contextFile, bytes: await encodeJpeg(c.context, { quality: 88, width: Math.min(256, c.context.width) }) });
+        files.push({
+          rel: contextFile,
+          bytes: await encodeJpeg(c.context, { quality: 88, width: Math.min(256, c.context.width) }),
+        });
         rows.push({
           id: newId(now),
           organizationId: orgId,
@@ -255,7 +258,14 @@ export class DatasetExtractService {
     }
     // Files first, rows in one transaction: a failure leaves at worst files without rows, which purge removes.
     for (const f of files) await writePrivate(dataDir, f.rel, f.bytes);
-    await this.insertRows(rows, orgId, videoId, old.map((o) => o.id), p.userId, now);
+    await this.insertRows(
+      rows,
+      orgId,
+      videoId,
+      old.map((o) => o.id),
+      p.userId,
+      now,
+    );
     await removeFiles(
       dataDir,
       old.flatMap((o) => [o.file, o.contextFile]).filter((f) => !files.some((x) => x.rel === f)),
@@ -290,7 +300,11 @@ export class DatasetExtractService {
   ): Promise<void> {
     await this.ctx.db.transaction().execute(async (trx) => {
       if (oldIds.length) await trx.deleteFrom('datasetFaces').where('id', 'in', oldIds).execute();
-      for (let i = 0; i < rows.length; i += 100) await trx.insertInto('datasetFaces').values(rows.slice(i, i + 100)).execute();
+      for (let i = 0; i < rows.length; i += 100)
+        await trx
+          .insertInto('datasetFaces')
+          .values(rows.slice(i, i + 100))
+          .execute();
       await recordAudit(trx, now, {
         organizationId: orgId,
         actor: userId ? { userId, tokenId: null } : null,
@@ -303,7 +317,14 @@ export class DatasetExtractService {
   }
 
   private publish(organizationId: string, id: string, status: string, fraction: number): void {
-    this.ctx.events.publish('dataset.progress', { organizationId, kind: 'extract', id, status, fraction, point: null });
+    this.ctx.events.publish('dataset.progress', {
+      organizationId,
+      kind: 'extract',
+      id,
+      status,
+      fraction,
+      point: null,
+    });
   }
 }
 
@@ -353,4 +374,3 @@ function contextOf(frame: RgbFrame, f: DetectedFace): Pick<Candidate, 'context' 
     },
   };
 }
-

@@ -90,7 +90,12 @@ export class DatasetModelsService {
           finishedAt: null,
         })
         .execute();
-      await this.ctx.jobs.enqueue(trx, 'datasets.train', { organizationId: orgId, modelId: id }, { organizationId: orgId });
+      await this.ctx.jobs.enqueue(
+        trx,
+        'datasets.train',
+        { organizationId: orgId, modelId: id },
+        { organizationId: orgId },
+      );
       await recordAudit(trx, now, {
         organizationId: orgId,
         actor: auth,
@@ -110,7 +115,11 @@ export class DatasetModelsService {
       throw conflict('not_running', 'Only a queued or running training can be cancelled.');
     const now = this.ctx.clock.nowMs();
     await this.ctx.db.transaction().execute(async (trx) => {
-      await trx.updateTable('datasetModels').set({ status: 'cancelled', finishedAt: now }).where('id', '=', id).execute();
+      await trx
+        .updateTable('datasetModels')
+        .set({ status: 'cancelled', finishedAt: now })
+        .where('id', '=', id)
+        .execute();
       await recordAudit(trx, now, {
         organizationId: orgId,
         actor: auth,
@@ -136,7 +145,9 @@ export class DatasetModelsService {
     const emb = items.map((i) => embeddingFromBytes(i.embedding));
     const dim = emb.find((e) => e)?.length ?? 0;
     const pick = (split: 'train' | 'val') => {
-      const idx = items.map((it, i) => (it.split === split && emb[i]?.length === dim ? i : -1)).filter((i) => i >= 0);
+      const idx = items
+        .map((it, i) => (it.split === split && emb[i]?.length === dim ? i : -1))
+        .filter((i) => i >= 0);
       const x = new Float32Array(idx.length * dim);
       idx.forEach((i, k) => x.set(emb[i]!, k * dim));
       return { x, y: idx.map((i) => items[i]!.classIndex), rows: idx.map((i) => emb[i]!) };
@@ -152,8 +163,13 @@ export class DatasetModelsService {
         .execute();
       this.publish(orgId, modelId, 'failed', 1, null);
     };
-    if (dim === 0 || new Set(train.y).size < 2) return fail('The dataset version has fewer than two classes left.');
-    await this.ctx.db.updateTable('datasetModels').set({ status: 'training' }).where('id', '=', modelId).execute();
+    if (dim === 0 || new Set(train.y).size < 2)
+      return fail('The dataset version has fewer than two classes left.');
+    await this.ctx.db
+      .updateTable('datasetModels')
+      .set({ status: 'training' })
+      .where('id', '=', modelId)
+      .execute();
     this.publish(orgId, modelId, 'training', 0, null);
 
     const data: TrainWorkerData = {
@@ -169,17 +185,26 @@ export class DatasetModelsService {
     const points: Point[] = [];
     let lastWrite = 0;
     const entry = JSON.stringify(new URL('./train.worker.ts', import.meta.url).href);
-    const worker = new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${entry}); })`, {
-      eval: true,
-      workerData: data,
-    });
+    const worker = new Worker(
+      `import('tsx/esm/api').then((m) => { m.register(); return import(${entry}); })`,
+      {
+        eval: true,
+        workerData: data,
+      },
+    );
     this.running.set(modelId, worker);
     const result = await new Promise<HeadWeights | null>((resolve, reject) => {
       worker.on('message', (msg: TrainWorkerMessage) => {
         if (msg.type === 'epoch') {
           const point = { epoch: msg.epoch, loss: msg.loss, valAccuracy: msg.valAccuracy };
           points.push(point);
-          this.publish(orgId, modelId, 'training', msg.epoch / (m.method === 'centroid' ? 1 : params.epochs), point);
+          this.publish(
+            orgId,
+            modelId,
+            'training',
+            msg.epoch / (m.method === 'centroid' ? 1 : params.epochs),
+            point,
+          );
           const now = this.ctx.clock.nowMs();
           if (now - lastWrite >= 1000) {
             lastWrite = now;
@@ -289,7 +314,11 @@ export class DatasetModelsService {
         const on = body[key];
         if (on === undefined) continue;
         if (on)
-          await trx.updateTable('datasetModels').set({ [col]: 0 }).where('organizationId', '=', orgId).execute();
+          await trx
+            .updateTable('datasetModels')
+            .set({ [col]: 0 })
+            .where('organizationId', '=', orgId)
+            .execute();
         await trx
           .updateTable('datasetModels')
           .set({ [col]: on ? 1 : 0 })
@@ -327,7 +356,11 @@ export class DatasetModelsService {
       method: m.method,
       pack: m.pack,
       embeddingSize: weights.centroids[0]?.length ?? 0,
-      classes: (JSON.parse(m.classes) as DatasetClass[]).map((c) => ({ index: c.index, code: c.code, name: c.name })),
+      classes: (JSON.parse(m.classes) as DatasetClass[]).map((c) => ({
+        index: c.index,
+        code: c.code,
+        name: c.name,
+      })),
       threshold: m.threshold,
       params: TrainParams.parse(JSON.parse(m.params)),
       metrics: m.metrics ? (JSON.parse(m.metrics) as ModelMetrics) : null,
@@ -347,7 +380,8 @@ export class DatasetModelsService {
     });
     let inDim = d;
     man.weights.layers.forEach((l, i) => {
-      if (l.w.length !== inDim || l.w.some((row) => row.length !== l.b.length)) throw bad(`layer ${i + 1} has the wrong shape`);
+      if (l.w.length !== inDim || l.w.some((row) => row.length !== l.b.length))
+        throw bad(`layer ${i + 1} has the wrong shape`);
       inDim = l.b.length;
     });
     if (man.method !== 'centroid' && (man.weights.layers.length === 0 || inDim !== k))
@@ -413,7 +447,10 @@ export class DatasetModelsService {
     orgId: string,
     videoId: string,
     modelId: string | undefined,
-  ): Promise<{ videoId: string; persons: { personId: string; code: string; label: string | null; score: number; accepted: boolean }[] }> {
+  ): Promise<{
+    videoId: string;
+    persons: { personId: string; code: string; label: string | null; score: number; accepted: boolean }[];
+  }> {
     const v = await findVideo(this.ctx.db, orgId, videoId);
     if (!v) throw notFound('Video');
     let m: DatasetModelsTable | undefined;
@@ -438,7 +475,8 @@ export class DatasetModelsService {
       .where('a.videoId', '=', videoId)
       .orderBy('p.code')
       .execute();
-    const out: { personId: string; code: string; label: string | null; score: number; accepted: boolean }[] = [];
+    const out: { personId: string; code: string; label: string | null; score: number; accepted: boolean }[] =
+      [];
     const now = this.ctx.clock.nowMs();
     const dim = weights.centroids[0]?.length ?? 0;
     await this.ctx.db.transaction().execute(async (trx) => {
@@ -474,7 +512,20 @@ export class DatasetModelsService {
     return { videoId, persons: out };
   }
 
-  private publish(organizationId: string, id: string, status: string, fraction: number, point: Point | null): void {
-    this.ctx.events.publish('dataset.progress', { organizationId, kind: 'train', id, status, fraction, point });
+  private publish(
+    organizationId: string,
+    id: string,
+    status: string,
+    fraction: number,
+    point: Point | null,
+  ): void {
+    this.ctx.events.publish('dataset.progress', {
+      organizationId,
+      kind: 'train',
+      id,
+      status,
+      fraction,
+      point,
+    });
   }
 }

@@ -10,7 +10,12 @@ import { recordAudit } from '../audit/audit.service.js';
 import { findPerson, personCode, underDataDir, type VideoPersonsService } from '../videos/index.js';
 import { datasetsRoot, faceFileName, moveFile, personFacesDir, removeFiles } from './dataset-files.js';
 
-export function toDatasetFace(f: Pick<DatasetFacesTable, 'id' | 'personId' | 'videoId' | 'file' | 'frame' | 'timeSec' | 'quality' | 'createdAt'>): DatasetFace {
+export function toDatasetFace(
+  f: Pick<
+    DatasetFacesTable,
+    'id' | 'personId' | 'videoId' | 'file' | 'frame' | 'timeSec' | 'quality' | 'createdAt'
+  >,
+): DatasetFace {
   return {
     id: f.id,
     personId: f.personId,
@@ -135,7 +140,12 @@ export class DatasetReviewService {
   }
 
   /** Moves crops to another person: new numbers in the target's folder, files renamed with them. */
-  async moveFaces(auth: AuthContext, orgId: string, ids: readonly string[], personId: string): Promise<number> {
+  async moveFaces(
+    auth: AuthContext,
+    orgId: string,
+    ids: readonly string[],
+    personId: string,
+  ): Promise<number> {
     const target = await findPerson(this.ctx.db, orgId, personId);
     if (!target) throw badRequest('unknown_person', 'No such person in this organization.');
     const rows = (await this.facesOf(orgId, ids)).filter((r) => r.personId !== personId);
@@ -153,7 +163,12 @@ export class DatasetReviewService {
     return moved;
   }
 
-  private async relabel(orgId: string, rows: DatasetFacesTable[], personId: string, code: number): Promise<number> {
+  private async relabel(
+    orgId: string,
+    rows: DatasetFacesTable[],
+    personId: string,
+    code: number,
+  ): Promise<number> {
     if (rows.length === 0) return 0;
     const max = await this.ctx.db
       .selectFrom('datasetFaces')
@@ -184,7 +199,12 @@ export class DatasetReviewService {
   }
 
   /** Merges two persons: crops move first (so the merge's cascade takes none), then the library merge. */
-  async mergePersons(auth: AuthContext, orgId: string, personId: string, intoId: string): Promise<DatasetPerson> {
+  async mergePersons(
+    auth: AuthContext,
+    orgId: string,
+    personId: string,
+    intoId: string,
+  ): Promise<DatasetPerson> {
     if (personId === intoId) throw badRequest('same_person', 'A person cannot be merged into themselves.');
     const into = await findPerson(this.ctx.db, orgId, intoId);
     const from = await findPerson(this.ctx.db, orgId, personId);
@@ -200,7 +220,12 @@ export class DatasetReviewService {
     return this.person(orgId, intoId);
   }
 
-  async setIgnored(auth: AuthContext, orgId: string, personId: string, ignored: boolean): Promise<DatasetPerson> {
+  async setIgnored(
+    auth: AuthContext,
+    orgId: string,
+    personId: string,
+    ignored: boolean,
+  ): Promise<DatasetPerson> {
     await this.persons.update(auth, orgId, personId, { ignored });
     return this.person(orgId, personId);
   }

@@ -53,7 +53,8 @@ export class DatasetVersionsService {
     if (body.personIds?.length) q = q.where('f.personId', 'in', body.personIds);
     else q = q.where('p.ignored', '=', 0);
     const all = await q.execute();
-    if (all.length === 0) throw badRequest('empty_dataset', 'There are no face crops to put in a version yet.');
+    if (all.length === 0)
+      throw badRequest('empty_dataset', 'There are no face crops to put in a version yet.');
     // One embedding space per version: the active pack's, else the most common one.
     const active = (await this.faces.engine.tryEngine())?.info.pack;
     const counts = new Map<string, number>();
@@ -128,7 +129,12 @@ export class DatasetVersionsService {
           .values(
             items
               .slice(i, i + 200)
-              .map((it) => ({ versionId: id, faceId: it.faceId, classIndex: it.classIndex, split: it.split })),
+              .map((it) => ({
+                versionId: id,
+                faceId: it.faceId,
+                classIndex: it.classIndex,
+                split: it.split,
+              })),
           )
           .execute();
       await recordAudit(trx, now, {
@@ -220,7 +226,11 @@ export class DatasetVersionsService {
    * (images/{train,val}, labels/{train,val} with `class cx cy w h` normalised, data.yaml with names) and a
    * CSV manifest of every file.
    */
-  async exportZip(auth: AuthContext, orgId: string, id: string): Promise<{ fileName: string; bytes: Uint8Array }> {
+  async exportZip(
+    auth: AuthContext,
+    orgId: string,
+    id: string,
+  ): Promise<{ fileName: string; bytes: Uint8Array }> {
     const v = await this.row(orgId, id);
     const classes = JSON.parse(v.classes) as DatasetClass[];
     const items = await this.items(id);

@@ -15,8 +15,12 @@ export function registerDatasetJobs(
     { maxAttempts: 2, backoffBaseMs: 60_000 },
   );
   // A failed fit is recorded on the model row; running it again would only fail the same way.
-  ctx.jobs.register('datasets.train', async (payload) => models.run(payload.organizationId, payload.modelId), {
-    maxAttempts: 1,
-    backoffBaseMs: 60_000,
-  });
+  ctx.jobs.register(
+    'datasets.train',
+    async (payload) => models.run(payload.organizationId, payload.modelId),
+    {
+      maxAttempts: 1,
+      backoffBaseMs: 60_000,
+    },
+  );
 }

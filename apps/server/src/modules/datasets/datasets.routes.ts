@@ -68,7 +68,12 @@ export function registerDatasetRoutes(
     '/api/datasets/persons/:id/faces',
     {
       config: { auth: 'video:view' },
-      schema: { tags, summary: "A person's crops, best first", params: Params, response: { 200: DatasetFaceList } },
+      schema: {
+        tags,
+        summary: "A person's crops, best first",
+        params: Params,
+        response: { 200: DatasetFaceList },
+      },
     },
     async (req) => review.listFaces(orgOf(req), req.params.id),
   );
@@ -103,7 +108,12 @@ export function registerDatasetRoutes(
     '/api/datasets/faces/:id/image',
     {
       config: { auth: 'video:view' },
-      schema: { tags, summary: 'A crop (128×128 JPEG) or its context image', params: Params, querystring: ImageQuery },
+      schema: {
+        tags,
+        summary: 'A crop (128×128 JPEG) or its context image',
+        params: Params,
+        querystring: ImageQuery,
+      },
     },
     async (req, reply) => {
       const file = await review.facePath(orgOf(req), req.params.id, req.query.kind);
@@ -121,7 +131,12 @@ export function registerDatasetRoutes(
     '/api/datasets/faces/delete',
     {
       config: { auth: 'video:manage' },
-      schema: { tags, summary: 'Remove crops (rows and files)', body: DatasetFacesDelete, response: { 200: DatasetCount } },
+      schema: {
+        tags,
+        summary: 'Remove crops (rows and files)',
+        body: DatasetFacesDelete,
+        response: { 200: DatasetCount },
+      },
     },
     async (req) => ({ count: await review.deleteFaces(authOf(req), orgOf(req), req.body.faceIds) }),
   );
@@ -129,9 +144,16 @@ export function registerDatasetRoutes(
     '/api/datasets/faces/move',
     {
       config: { auth: 'video:manage' },
-      schema: { tags, summary: 'Move crops to another person', body: DatasetFacesMove, response: { 200: DatasetCount } },
+      schema: {
+        tags,
+        summary: 'Move crops to another person',
+        body: DatasetFacesMove,
+        response: { 200: DatasetCount },
+      },
     },
-    async (req) => ({ count: await review.moveFaces(authOf(req), orgOf(req), req.body.faceIds, req.body.personId) }),
+    async (req) => ({
+      count: await review.moveFaces(authOf(req), orgOf(req), req.body.faceIds, req.body.personId),
+    }),
   );
 
   app.get(
@@ -169,7 +191,8 @@ export function registerDatasetRoutes(
       config: { auth: 'video:manage' },
       schema: {
         tags,
-        summary: 'The version as a zip for Ultralytics YOLO (classify/, detect/ with data.yaml, manifest.csv)',
+        summary:
+          'The version as a zip for Ultralytics YOLO (classify/, detect/ with data.yaml, manifest.csv)',
         params: Params,
       },
     },
@@ -222,7 +245,12 @@ export function registerDatasetRoutes(
     '/api/dataset-models/:id',
     {
       config: { auth: 'video:view' },
-      schema: { tags, summary: 'A model with its curves and metrics', params: Params, response: { 200: DatasetModel } },
+      schema: {
+        tags,
+        summary: 'A model with its curves and metrics',
+        params: Params,
+        response: { 200: DatasetModel },
+      },
     },
     async (req) => models.get(orgOf(req), req.params.id),
   );
@@ -230,7 +258,12 @@ export function registerDatasetRoutes(
     '/api/dataset-models/:id/cancel',
     {
       config: { auth: 'video:manage' },
-      schema: { tags, summary: 'Cancel a queued or running training', params: Params, response: { 200: DatasetModel } },
+      schema: {
+        tags,
+        summary: 'Cancel a queued or running training',
+        params: Params,
+        response: { 200: DatasetModel },
+      },
     },
     async (req) => models.cancel(authOf(req), orgOf(req), req.params.id),
   );
