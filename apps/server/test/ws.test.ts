@@ -54,6 +54,8 @@ function idsIn(m: WsServerMessage): string[] {
       return [m.alert.id, m.alert.cameraId ?? '', m.alert.employeeId ?? ''];
     case 'video.progress':
       return [m.videoId];
+    case 'dataset.progress':
+      return [m.id];
     default: {
       const never: never = m;
       throw new Error(`unknown message ${JSON.stringify(never)}`);

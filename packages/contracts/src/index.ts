@@ -14,3 +14,4 @@ export * from './attendance.js';
 export * from './videos.js';
 export * from './invitations.js';
 export * from './integrations.js';
+export * from './datasets.js';

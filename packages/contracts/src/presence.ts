@@ -10,6 +10,7 @@ import {
 import { Id, IsoDateTime } from './common.js';
 import { Alert } from './alerts.js';
 import { VideoProgressMessage } from './videos.js';
+import { DatasetProgressMessage } from './datasets.js';
 
 // ---- cameras ----
 
@@ -180,5 +181,6 @@ export const WsServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alert.updated'), alert: Alert }),
   z.object({ type: z.literal('alert.resolved'), alert: Alert }),
   VideoProgressMessage,
+  DatasetProgressMessage,
 ]);
 export type WsServerMessage = z.infer<typeof WsServerMessage>;

@@ -110,3 +110,4 @@ export { readZip } from './packs/zip.js';
 export * from './track/index.js';
 export * from './person/index.js';
 export { detectorInputFor } from './detect/detector-input.js';
+export * from './train/index.js';

@@ -36,6 +36,7 @@ import {
 import { registerAttendanceModule, type AttendanceModule } from './attendance/index.js';
 import { registerVideoModules, type VideoModules } from './videos/index.js';
 import { registerIntegrationModules, type IntegrationModules } from './integrations/index.js';
+import { registerDatasetModules, type DatasetModules } from './datasets/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -57,6 +58,8 @@ export interface Modules {
   videos: VideoModules;
   /** ERP and device integration: change feed, pushes, webhooks, batch CSV, badge kiosk. */
   integrations: IntegrationModules;
+  /** Face datasets from the video library and the models trained on them. */
+  datasets: DatasetModules;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -117,6 +120,7 @@ export async function registerModules(
   registerLeaveRoutes(app, leaveTypes, leaveRequests, new LeaveAttachmentsService(ctx, leaveRequests));
   const videos = registerVideoModules(app, ctx, faces);
   const integrations = registerIntegrationModules(app, ctx, attendance, employees);
+  const datasets = registerDatasetModules(app, ctx, faces, videos);
 
   const stoppers: (() => Promise<void>)[] = [];
   return {
@@ -135,6 +139,7 @@ export async function registerModules(
     attendance,
     videos,
     integrations,
+    datasets,
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());
@@ -146,6 +151,7 @@ export async function registerModules(
       stoppers.push(await pipeline.start(roles));
       videos.start(roles);
       stoppers.push(() => videos.stop());
+      stoppers.push(() => datasets.stop());
     },
     async stop() {
       for (const s of stoppers.reverse()) await s();

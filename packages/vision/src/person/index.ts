@@ -35,3 +35,4 @@ export {
   type PersonDetectorStatus,
 } from './person-packs.js';
 export { scoreTracker, type TrackerScore, type Ranges } from './score.js';
+export { readVideoFrames, analysisSize, type VideoFramesOptions } from './video-frames.js';

@@ -155,6 +155,14 @@ export function serveLiveSocket(
       if (organizationId !== orgId || !can('video:view')) return;
       enqueue(`video:${progress.videoId}`, { type: 'video.progress', ...progress });
     }),
+    // Dataset extraction and training progress (epoch, loss, validation accuracy), same audience.
+    ctx.events.subscribe('dataset.progress', ({ organizationId, ...progress }) => {
+      if (organizationId !== orgId || !can('video:view')) return;
+      enqueue(`dataset:${progress.kind}:${progress.id}:${progress.point?.epoch ?? progress.status}`, {
+        type: 'dataset.progress',
+        ...progress,
+      });
+    }),
   ];
   function cleanup() {
     unsubscribe.forEach((u) => u());

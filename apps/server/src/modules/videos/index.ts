@@ -24,6 +24,8 @@ export {
   VideoPersonsService,
   VideoUploadsService,
 };
+export { personCode, findPerson, findVideo, toPersonSummary } from './videos.repository.js';
+export { ffmpegTools, underDataDir, ensureDir, removeTree } from './video-files.js';
 
 export interface VideoModules {
   videos: VideosService;

@@ -173,6 +173,7 @@ export class VideoPersonsService {
       });
     });
     if (from.thumbnailFile) await removeTree(underDataDir(this.ctx.env.dataDir, from.thumbnailFile));
+    this.ctx.events.publish('videoPerson.merged', { organizationId: orgId, personId: id, intoId });
     return toPersonSummary((await findPerson(this.ctx.db, orgId, intoId))!);
   }
 

@@ -33,6 +33,10 @@ declare module '../../platform/events/event-bus.js' {
       stage: VideosTable['stage'];
       progress: number;
     };
+    /** A video and everything derived from it is gone (rows cascaded; files of other slices to remove). */
+    'video.deleted': { organizationId: string; videoId: string };
+    /** A person was merged into another (rows of the merged person cascaded away). */
+    'videoPerson.merged': { organizationId: string; personId: string; intoId: string };
   }
 }
 

@@ -239,6 +239,8 @@ export class VideosService {
     });
     await removeTree(underDataDir(this.ctx.env.dataDir, v.dir));
     await this.removeOrphanPersons(orgId);
+    // Rows derived elsewhere (dataset crops) went with the video by cascade; their owners remove the files.
+    this.ctx.events.publish('video.deleted', { organizationId: orgId, videoId: id });
   }
 
   /** Persons that no video shows any more go too (with their thumbnails). */

@@ -8,6 +8,7 @@ import type { LeaveTables } from './tables/leave.js';
 import type { AttendanceTables } from './tables/attendance.js';
 import type { VideoTables } from './tables/videos.js';
 import type { IntegrationTables } from './tables/integrations.js';
+import type { DatasetTables } from './tables/datasets.js';
 
 /** The whole database, composed from each slice's tables (add yours with `&`). */
 export type DB = FoundationTables &
@@ -19,4 +20,5 @@ export type DB = FoundationTables &
   LeaveTables &
   AttendanceTables &
   IntegrationTables &
-  VideoTables;
+  VideoTables &
+  DatasetTables;

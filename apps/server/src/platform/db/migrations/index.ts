@@ -13,6 +13,7 @@ import { attendance } from './0040-attendance.js';
 import { integrations } from './0041-integrations.js';
 import { leave } from './0050-leave.js';
 import { videos } from './0060-videos.js';
+import { datasets } from './0061-datasets.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 
@@ -32,6 +33,7 @@ export const MIGRATIONS: HadirMigration[] = [
   integrations,
   leave,
   videos,
+  datasets,
   notificationTemplateValues,
   presenceStayCameras,
 ];

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { Id, IsoDateTime } from './common.js';
+
+/** Face datasets cut from the video library's persons, and the recognition models trained from them. */
+
+export const DatasetExtractRequest = z.object({
+  videoId: Id.describe('Video whose persons give their faces'),
+  maxPerPerson: z.number().int().min(1).max(200).default(20).describe('Most crops kept per person and video'),
+  minQuality: z.number().min(0).max(1).default(0.35).describe('Faces below this quality score are skipped'),
+  maxSimilarity: z
+    .number()
+    .min(0.5)
+    .max(1)
+    .default(0.9)
+    .describe('A face at least this similar (cosine) to a kept face of the same person is a near-duplicate'),
+});
+export type DatasetExtractRequest = z.infer<typeof DatasetExtractRequest>;
+export const DatasetExtractQueued = z.object({ jobId: Id, videoId: Id });
+
+export const DatasetFace = z.object({
+  id: Id,
+  personId: Id,
+  videoId: Id,
+  fileName: z.string().describe('face_XXXX_frame_YYYY.jpg'),
+  frame: z.number().int(),
+  timeSec: z.number(),
+  quality: z.number(),
+  createdAt: IsoDateTime,
+});
+export type DatasetFace = z.infer<typeof DatasetFace>;
+
+export const DatasetPerson = z.object({
+  id: Id,
+  code: z.string(),
+  name: z.string().nullable(),
+  employeeId: Id.nullable(),
+  ignored: z.boolean(),
+  faceCount: z.number().int(),
+  meanQuality: z.number().nullable(),
+});
+export type DatasetPerson = z.infer<typeof DatasetPerson>;
+export const DatasetPersonList = z.object({ items: z.array(DatasetPerson) });
+export const DatasetFaceList = z.object({ person: DatasetPerson, items: z.array(DatasetFace) });
+
+export const DatasetFacesDelete = z.object({ faceIds: z.array(Id).min(1).max(1000) });
+export const DatasetFacesMove = z.object({
+  faceIds: z.array(Id).min(1).max(1000),
+  personId: Id.describe('The person the crops go to'),
+});
+export const DatasetPersonsMerge = z.object({ personId: Id, intoId: Id.describe('The person that stays') });
+export const DatasetPersonIgnore = z.object({ ignored: z.boolean() });
+export const DatasetCount = z.object({ count: z.number().int() });
+
+export const DatasetClass = z.object({
+  index: z.number().int(),
+  personId: Id.nullable(),
+  code: z.string(),
+  name: z.string().nullable(),
+});
+export type DatasetClass = z.infer<typeof DatasetClass>;
+
+export const DatasetVersionCreate = z.object({
+  name: z.string().trim().min(1).max(120),
+  valRatio: z
+    .number()
+    .min(0.05)
+    .max(0.5)
+    .default(0.2)
+    .describe('Share of each class held out for validation'),
+  minFacesPerClass: z.number().int().min(2).max(1000).default(4),
+  personIds: z
+    .array(Id)
+    .max(5000)
+    .optional()
+    .describe('Persons to include (default: every non-ignored person)'),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
+});
+export const DatasetVersion = z.object({
+  id: Id,
+  number: z.number().int(),
+  name: z.string(),
+  valRatio: z.number(),
+  classes: z.array(DatasetClass.extend({ train: z.number().int(), val: z.number().int() })),
+  faceCount: z.number().int().describe('Faces when the snapshot was made'),
+  currentFaceCount: z.number().int().describe('Fewer than faceCount after an erasure'),
+  contentHash: z.string().describe('sha256 over the labelled crops (bytes, class, split)'),
+  pack: z.string(),
+  createdAt: IsoDateTime,
+});
+export type DatasetVersion = z.infer<typeof DatasetVersion>;
+export const DatasetVersionList = z.object({ items: z.array(DatasetVersion) });
+
+export const TrainMethod = z.enum(['centroid', 'logistic', 'mlp']);
+export type TrainMethod = z.infer<typeof TrainMethod>;
+export const TrainParams = z.object({
+  epochs: z.number().int().min(1).max(500).default(60),
+  learningRate: z.number().min(1e-5).max(1).default(0.01),
+  batchSize: z.number().int().min(4).max(1024).default(32),
+  l2: z.number().min(0).max(1).default(1e-4),
+  hiddenUnits: z.number().int().min(4).max(1024).default(128).describe('MLP only'),
+  targetFar: z
+    .number()
+    .min(0.0001)
+    .max(0.5)
+    .default(0.01)
+    .describe('False-accept rate the open-set threshold is chosen for'),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
+});
+export type TrainParams = z.infer<typeof TrainParams>;
+export const TrainRequest = z.object({
+  versionId: Id,
+  method: TrainMethod,
+  params: TrainParams.partial().default({}),
+});
+
+export const EpochPoint = z.object({ epoch: z.number().int(), loss: z.number(), valAccuracy: z.number() });
+export const ModelMetrics = z.object({
+  accuracy: z.number(),
+  samples: z.number().int(),
+  perClass: z.array(
+    z.object({ code: z.string(), precision: z.number(), recall: z.number(), support: z.number().int() }),
+  ),
+  confusion: z.array(z.array(z.number().int())).describe('rows: true class, columns: predicted'),
+  openSet: z.object({
+    targetFar: z.number(),
+    threshold: z.number().describe('Cosine similarity to the predicted class centroid'),
+    far: z.number().describe('Share of unknown faces accepted at the threshold'),
+    rejection: z.number().describe('Share of unknown faces refused (1 - far)'),
+    tar: z.number().describe('Share of known faces accepted and named right'),
+    unknownSamples: z.number().int(),
+  }),
+});
+export type ModelMetrics = z.infer<typeof ModelMetrics>;
+export const ModelStatus = z.enum(['queued', 'training', 'ready', 'failed', 'cancelled']);
+export const DatasetModel = z.object({
+  id: Id,
+  number: z.number().int(),
+  versionId: Id.nullable(),
+  datasetHash: z.string(),
+  method: TrainMethod,
+  params: TrainParams,
+  status: ModelStatus,
+  progress: z.array(EpochPoint),
+  error: z.string().nullable(),
+  classes: z.array(DatasetClass),
+  pack: z.string(),
+  metrics: ModelMetrics.nullable(),
+  threshold: z.number().nullable(),
+  activeLibrary: z.boolean(),
+  activeLive: z.boolean(),
+  imported: z.boolean(),
+  createdBy: z.string().nullable(),
+  createdAt: IsoDateTime,
+  finishedAt: IsoDateTime.nullable(),
+});
+export type DatasetModel = z.infer<typeof DatasetModel>;
+export const DatasetModelList = z.object({ items: z.array(DatasetModel) });
+export const ModelActivate = z.object({ library: z.boolean().optional(), live: z.boolean().optional() });
+
+/** The portable form of a model (export on one Hadir, import on another). */
+export const ModelManifest = z.object({
+  format: z.literal('hadir-face-head/1'),
+  method: TrainMethod,
+  pack: z.string().describe('Face pack whose embeddings the head reads'),
+  embeddingSize: z.number().int().min(1).max(4096),
+  classes: z
+    .array(z.object({ index: z.number().int(), code: z.string(), name: z.string().nullable() }))
+    .min(1)
+    .max(10000),
+  threshold: z.number(),
+  params: TrainParams,
+  metrics: ModelMetrics.nullable(),
+  datasetHash: z.string(),
+  weights: z.object({
+    centroids: z.array(z.array(z.number())),
+    layers: z.array(z.object({ w: z.array(z.array(z.number())), b: z.array(z.number()) })),
+  }),
+});
+export type ModelManifest = z.infer<typeof ModelManifest>;
+
+export const ModelApplyResult = z.object({
+  videoId: Id,
+  persons: z.array(
+    z.object({
+      personId: Id,
+      code: z.string(),
+      label: z.string().nullable(),
+      score: z.number(),
+      accepted: z.boolean(),
+    }),
+  ),
+});
+
+/** Pushed on the live WebSocket to callers with video:view. */
+export const DatasetProgressMessage = z.object({
+  type: z.literal('dataset.progress'),
+  kind: z.enum(['extract', 'train']),
+  id: Id.describe('Video id (extract) or model id (train)'),
+  status: z.string(),
+  fraction: z.number(),
+  point: EpochPoint.nullable(),
+});
