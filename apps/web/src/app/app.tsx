@@ -10,9 +10,7 @@ import { NotFoundPage } from '../pages/not-found-page';
 import { OrganizationPickerPage } from '../pages/organization-picker-page';
 import { SetupPage } from '../pages/setup-page';
 import { AppShell } from '../shell/app-shell';
-import { Button } from '../ui/button';
-import { PageSpinner } from '../ui/spinner';
-import { ToastProvider, useToast } from '../ui/toast';
+import { Button, PageSpinner, ToastProvider, useToast } from '@hadir/ui';
 import { APP_ROUTES } from './routes';
 import { LoadFailed } from '../pages/shared/load-failed';
 

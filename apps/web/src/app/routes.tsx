@@ -1,6 +1,6 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { en } from '../i18n/en';
-import type { IconName } from '../ui/icons';
+import type { IconName } from '@hadir/ui';
 
 /**
  * The signed-in pages. To add a page: add a row here (path, lazy component, permission) and, if it

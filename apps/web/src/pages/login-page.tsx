@@ -5,10 +5,7 @@ import { authApi } from '../api/endpoints';
 import { errorMessage } from '../api/errors';
 import { useAdoptSession } from '../auth/session';
 import { AuthLayout } from '../shell/app-shell';
-import { Button } from '../ui/button';
-import { Card, CardBody } from '../ui/card';
-import { FormError, TextField } from '../ui/field';
-import { PageHeader } from '../ui/page';
+import { Button, Card, CardBody, FormError, TextField, PageHeader } from '@hadir/ui';
 
 export function loginErrorMessage(t: Parameters<typeof errorMessage>[0], error: unknown): string {
   if (error instanceof ApiError) {

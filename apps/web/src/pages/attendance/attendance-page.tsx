@@ -7,17 +7,24 @@ import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { formatDate, formatDuration, intlTag } from '../../i18n/format';
-import { Badge, type BadgeTone } from '../../ui/badge';
-import { Button } from '../../ui/button';
-import { Card } from '../../ui/card';
-import type { ComboOption } from '../../ui/combobox';
-import { EmptyState } from '../../ui/empty-state';
-import { Field, FormError, SelectField, TextField } from '../../ui/field';
-import { Icon } from '../../ui/icons';
-import { FormModal } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { DataTable, type Column } from '../../ui/table';
-import { useToast } from '../../ui/toast';
+import {
+  Badge,
+  type BadgeTone,
+  Button,
+  Card,
+  type ComboOption,
+  EmptyState,
+  Field,
+  FormError,
+  SelectField,
+  TextField,
+  Icon,
+  FormModal,
+  PageHeader,
+  DataTable,
+  type Column,
+  useToast,
+} from '@hadir/ui';
 import { addDaysIso, localDateIn, startOfLocalDay } from '../dashboard/time';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { attendanceApi, attendanceKeys, type DaysFilter } from './attendance-api';

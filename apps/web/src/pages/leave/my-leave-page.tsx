@@ -4,14 +4,21 @@ import { useTranslation } from 'react-i18next';
 import type { LeavePortion, LeaveRequest } from '@hadir/contracts';
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
-import { Button } from '../../ui/button';
-import { Card, CardHeader } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
-import { Field, FormError, SelectField, TextField } from '../../ui/field';
-import { FormModal } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { DataTable, type Column } from '../../ui/table';
-import { useToast } from '../../ui/toast';
+import {
+  Button,
+  Card,
+  CardHeader,
+  EmptyState,
+  Field,
+  FormError,
+  SelectField,
+  TextField,
+  FormModal,
+  PageHeader,
+  DataTable,
+  type Column,
+  useToast,
+} from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 import { leaveApi, leaveKeys } from './leave-api';
 import { LeaveSpan, LeaveStatusBadge, todayLocal } from './leave-parts';
