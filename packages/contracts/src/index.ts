@@ -12,3 +12,4 @@ export * from './analytics.js';
 export * from './leave.js';
 export * from './attendance.js';
 export * from './videos.js';
+export * from './mobile.js';

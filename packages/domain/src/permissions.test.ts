@@ -39,6 +39,8 @@ const TABLE: Record<Permission, readonly [boolean, boolean, boolean, boolean, bo
   'shift:manage': [Y, N, N, N, N],
   'video:view': [Y, Y, Y, N, N],
   'video:manage': [Y, N, N, N, N],
+  'attendance:submit:own': [Y, Y, Y, Y, Y],
+  'device:manage': [Y, Y, N, N, N],
 };
 
 const rows = PERMISSIONS.flatMap((permission) =>
@@ -70,6 +72,7 @@ describe('permissionsOf', () => {
       'attendance:record:view:own',
       'leave:request',
       'face:own:register',
+      'attendance:submit:own',
     ]);
   });
 });

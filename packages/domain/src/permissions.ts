@@ -34,12 +34,17 @@ export const PERMISSIONS = [
   'shift:manage',
   'video:view',
   'video:manage',
+  /** Submit one's own attendance from the mobile app (face verified on the server). */
+  'attendance:submit:own',
+  /** See the organization's mobile devices and sync logs, and revoke a lost device. */
+  'device:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** What every signed-in person may do for themselves, whatever their role. */
 const SELF_SERVICE = [
   'face:own:register',
+  'attendance:submit:own',
   'attendance:record:view:own',
   'leave:request',
 ] as const satisfies readonly Permission[];
@@ -60,7 +65,14 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // Manager acts on their team: acknowledges absence alerts and approves leave. Approving attendance
   // corrections, settings, cameras, users and tokens stay with admin.
   // The video library keeps whole recordings: managers and support may watch, only admins upload/delete.
-  manager: [...SELF_SERVICE, ...OVERSIGHT, 'alert:acknowledge', 'leave:approve', 'video:view'],
+  manager: [
+    ...SELF_SERVICE,
+    ...OVERSIGHT,
+    'alert:acknowledge',
+    'leave:approve',
+    'video:view',
+    'device:manage',
+  ],
   // Support sees what a manager sees and changes nothing.
   support: [...SELF_SERVICE, ...OVERSIGHT, 'video:view'],
   // Officer runs the capture desk: finds members, registers faces, records attendance, sees face status.

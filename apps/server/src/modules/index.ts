@@ -35,6 +35,7 @@ import {
 } from './leave/index.js';
 import { registerAttendanceModule, type AttendanceModule } from './attendance/index.js';
 import { registerVideoModules, type VideoModules } from './videos/index.js';
+import { registerMobileModule, type MobileServices } from './mobile/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -54,6 +55,8 @@ export interface Modules {
   attendance: AttendanceModule;
   /** The video library. */
   videos: VideoModules;
+  /** The mobile attendance app's API (devices, verification, submit/record/sync). */
+  mobile: MobileServices;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -108,6 +111,7 @@ export async function registerModules(
   const leaveRequests = new LeaveRequestsService(ctx, leaveTypes, notifications);
   registerLeaveRoutes(app, leaveTypes, leaveRequests, new LeaveAttachmentsService(ctx, leaveRequests));
   const videos = registerVideoModules(app, ctx, faces);
+  const mobile = registerMobileModule(app, ctx, { faces, attendance, employees });
 
   const stoppers: (() => Promise<void>)[] = [];
   return {
@@ -125,6 +129,7 @@ export async function registerModules(
     leave: { types: leaveTypes, requests: leaveRequests, queries: leaveQueries },
     attendance,
     videos,
+    mobile,
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());

@@ -7,6 +7,7 @@ import type { PresenceStayTables } from './tables/presence-stays.js';
 import type { LeaveTables } from './tables/leave.js';
 import type { AttendanceTables } from './tables/attendance.js';
 import type { VideoTables } from './tables/videos.js';
+import type { MobileTables } from './tables/mobile.js';
 
 /** The whole database, composed from each slice's tables (add yours with `&`). */
 export type DB = FoundationTables &
@@ -17,4 +18,5 @@ export type DB = FoundationTables &
   PresenceStayTables &
   LeaveTables &
   AttendanceTables &
-  VideoTables;
+  VideoTables &
+  MobileTables;

@@ -11,6 +11,7 @@ import { leave } from './0050-leave.js';
 import { videos } from './0060-videos.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
+import { mobile } from './0080-mobile.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: HadirMigration[] = [
   videos,
   notificationTemplateValues,
   presenceStayCameras,
+  mobile,
 ];
