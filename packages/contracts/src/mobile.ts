@@ -323,3 +323,8 @@ export const RecognizeResult = z.object({
     .nullable()
     .describe('no_face | below_threshold | ambiguous | empty when nobody is recognized'),
 });
+
+/** Response bodies the website reads (so apps need not build envelopes themselves). */
+export const MobileDevicesResponse = envelope(z.array(MobileDevice));
+export const MobileDeviceResponse = envelope(MobileDevice);
+export const SyncLogsResponse = envelope(z.array(SyncLog));

@@ -145,6 +145,12 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.users', icon: 'shield', section: 'settings' },
   },
   {
+    path: '/settings/devices',
+    component: page(() => import('../pages/devices/devices-page'), 'DevicesPage'),
+    permission: 'device:manage',
+    nav: { label: 'nav.devices', icon: 'key', section: 'settings' },
+  },
+  {
     path: '/settings/tokens',
     component: page(() => import('../pages/settings/tokens-page'), 'TokensPage'),
     permission: 'token:manage',

@@ -7,6 +7,7 @@ import { whatsappEn } from './whatsapp/en';
 import { firstHourEn } from './first-hour/en';
 import { leaveEn, leaveNavEn } from './leave/en';
 import { attendanceEn, attendanceNavEn } from './attendance/en';
+import { devicesEn, devicesNavEn } from './devices/en';
 
 export const en = {
   app: {
@@ -65,6 +66,7 @@ export const en = {
     ...dashboardNavEn,
     ...leaveNavEn,
     ...attendanceNavEn,
+    ...devicesNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -410,6 +412,7 @@ export const en = {
   fh: firstHourEn,
   lv: leaveEn,
   att: attendanceEn,
+  dev: devicesEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -4,6 +4,7 @@ import { whatsappId } from './whatsapp/id';
 import { firstHourId } from './first-hour/id';
 import { leaveId, leaveNavId } from './leave/id';
 import { attendanceId, attendanceNavId } from './attendance/id';
+import { devicesId, devicesNavId } from './devices/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -63,6 +64,7 @@ export const id: Messages = {
     ...dashboardNavId,
     ...leaveNavId,
     ...attendanceNavId,
+    ...devicesNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -410,4 +412,5 @@ export const id: Messages = {
   fh: firstHourId,
   lv: leaveId,
   att: attendanceId,
+  dev: devicesId,
 };

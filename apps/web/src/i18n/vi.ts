@@ -4,6 +4,7 @@ import { whatsappVi } from './whatsapp/vi';
 import { firstHourVi } from './first-hour/vi';
 import { leaveVi, leaveNavVi } from './leave/vi';
 import { attendanceVi, attendanceNavVi } from './attendance/vi';
+import { devicesVi, devicesNavVi } from './devices/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -63,6 +64,7 @@ export const vi: Messages = {
     ...dashboardNavVi,
     ...leaveNavVi,
     ...attendanceNavVi,
+    ...devicesNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -407,4 +409,5 @@ export const vi: Messages = {
   fh: firstHourVi,
   lv: leaveVi,
   att: attendanceVi,
+  dev: devicesVi,
 };

@@ -16,6 +16,11 @@ export function loginErrorMessage(t: Parameters<typeof errorMessage>[0], error: 
   return errorMessage(t, error);
 }
 
+/** Members and officers work in the mobile app (/m/); the website is for management only. */
+export function isAppOnlyRole(role: string | null): boolean {
+  return role === 'member' || role === 'officer';
+}
+
 export function LoginPage() {
   const { t } = useTranslation();
   const adopt = useAdoptSession();
@@ -30,7 +35,15 @@ export function LoginPage() {
     setBusy(true);
     try {
       // The gate re-renders into the app (or the organization picker) once the session is stored.
-      await adopt(await authApi.login(email.trim(), password));
+      const session = await authApi.login(email.trim(), password);
+      if (isAppOnlyRole(session.role)) {
+        // Refused here with the way to the app; the website session is closed again at once.
+        await authApi.logout().catch(() => undefined);
+        setError(t('dev.appOnly', { url: `${window.location.origin}/m/` }));
+        setBusy(false);
+        return;
+      }
+      await adopt(session);
     } catch (err) {
       setError(loginErrorMessage(t, err));
       setBusy(false);
