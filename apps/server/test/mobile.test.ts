@@ -464,3 +464,34 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('mobile attendance 
     expect(noReason.statusCode).toBe(400);
   });
 });
+
+const MOBILE_DIST = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../mobile/dist');
+const MOBILE_BUILT = fs.existsSync(path.join(MOBILE_DIST, 'index.html'));
+if (!MOBILE_BUILT) console.warn(`[skip] /m/ serving test skipped: build apps/mobile first (${MOBILE_DIST})`);
+
+describe.skipIf(!MOBILE_BUILT)('the mobile app is served under /m/ (sqlite)', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer('sqlite', { HADIR_MOBILE_DIR: MOBILE_DIST });
+  });
+  afterAll(async () => t?.close());
+
+  it('serves the shell, its manifest and service worker, and the shell for client routes', async () => {
+    const shell = await t.app.inject({ method: 'GET', url: '/m/' });
+    expect(shell.statusCode).toBe(200);
+    expect(shell.body).toContain('manifest.webmanifest');
+    const deep = await t.app.inject({ method: 'GET', url: '/m/history' });
+    expect(deep.statusCode).toBe(200);
+    expect(deep.body).toBe(shell.body);
+    const manifest = await t.app.inject({ method: 'GET', url: '/m/manifest.webmanifest' });
+    expect(manifest.json<{ scope: string; start_url: string }>()).toMatchObject({
+      scope: '/m/',
+      start_url: '/m/',
+    });
+    expect((await t.app.inject({ method: 'GET', url: '/m/sw.js' })).statusCode).toBe(200);
+    // The theme script is allowed by its hash, like the web app's.
+    const csp = String(shell.headers['content-security-policy']);
+    expect(csp).toMatch(/script-src 'self' 'sha256-/);
+    expect((await t.app.inject({ method: 'GET', url: '/m/missing.js' })).statusCode).toBe(404);
+  });
+});

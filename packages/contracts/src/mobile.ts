@@ -243,6 +243,7 @@ export const OrgAttendanceDay = z.object({
   worked_minutes: z.number().int(),
   late_minutes: z.number().int(),
 });
+export type OrgAttendanceDay = z.infer<typeof OrgAttendanceDay>;
 export const OrgMembersQuery = z.object({
   search: z.string().trim().max(120).optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
@@ -328,3 +329,18 @@ export const RecognizeResult = z.object({
 export const MobileDevicesResponse = envelope(z.array(MobileDevice));
 export const MobileDeviceResponse = envelope(MobileDevice);
 export const SyncLogsResponse = envelope(z.array(SyncLog));
+export const MyAttendanceQuery = z.object({ start_date: LocalDate, end_date: LocalDate });
+export const MyAttendanceResponse = envelope(z.array(OrgAttendanceDay));
+
+/** Who is using the app: the member record linked to the account, and whether their face is registered. */
+export const MobileMe = z.object({
+  user_id: Id,
+  name: z.string(),
+  role: z.string().nullable(),
+  organization_id: Id,
+  member_id: Id.nullable(),
+  member_name: z.string().nullable(),
+  face_registered: z.boolean(),
+  officer: z.boolean(),
+});
+export type MobileMe = z.infer<typeof MobileMe>;

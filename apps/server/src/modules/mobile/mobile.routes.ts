@@ -15,6 +15,8 @@ import {
   MembersImportInput,
   MembersImportResult,
   MobileDevice,
+  MobileMe,
+  MyAttendanceQuery,
   OrgAttendanceDay,
   OrgAttendanceQuery,
   OrgIdParams,
@@ -238,6 +240,37 @@ export function registerMobileRoutes(app: HttpApp, s: MobileServices): void {
       },
     },
     async (req) => ok(await s.devices.logs(orgOf(req), req.query.deviceId)),
+  );
+
+  app.get(
+    '/api/mobile/me',
+    {
+      config: { auth: 'org', sessionOnly: true },
+      schema: {
+        tags,
+        summary: 'The app’s user: linked member, face registered, officer',
+        response: { 200: envelope(MobileMe) },
+      },
+    },
+    async (req) => ok(await s.org.me(authOf(req), orgOf(req))),
+  );
+  app.get(
+    '/api/mobile/my-attendance',
+    {
+      config: { auth: 'attendance:record:view:own' },
+      schema: {
+        tags,
+        summary: 'My attendance days (the app’s history): date, status, check-in/out, hours',
+        querystring: MyAttendanceQuery,
+        response: { 200: envelope(z.array(OrgAttendanceDay)) },
+      },
+    },
+    async (req) => {
+      const auth = authOf(req);
+      if (!auth.employeeId)
+        throw new AppError(403, 'no_linked_member', 'Your account is not linked to a member record');
+      return ok(await s.org.attendance(orgOf(req), { ...req.query, member_id: auth.employeeId }));
+    },
   );
 
   // ---------------------------------------------------------------------- organization views

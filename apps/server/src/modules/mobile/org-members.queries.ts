@@ -71,6 +71,41 @@ export class OrgMembersQueries {
     }));
   }
 
+  async me(auth: AuthContext, orgId: string) {
+    const user = await this.ctx.db
+      .selectFrom('users')
+      .select(['id', 'name'])
+      .where('id', '=', auth.userId ?? '')
+      .executeTakeFirstOrThrow();
+    const member = auth.employeeId
+      ? await this.ctx.db
+          .selectFrom('employees')
+          .select(['id', 'name'])
+          .where('organizationId', '=', orgId)
+          .where('id', '=', auth.employeeId)
+          .executeTakeFirst()
+      : undefined;
+    const face = member
+      ? await this.ctx.db
+          .selectFrom('faceSamples')
+          .select('id')
+          .where('organizationId', '=', orgId)
+          .where('employeeId', '=', member.id)
+          .limit(1)
+          .executeTakeFirst()
+      : undefined;
+    return {
+      user_id: user.id,
+      name: user.name,
+      role: auth.role,
+      organization_id: orgId,
+      member_id: member?.id ?? null,
+      member_name: member?.name ?? null,
+      face_registered: face !== undefined,
+      officer: auth.permissions.has('attendance:record:create'),
+    };
+  }
+
   /** Members with whether a face is registered: what an officer's phone caches for offline search. */
   async members(orgId: string, q: z.infer<typeof OrgMembersQuery>): Promise<OrgMember[]> {
     let query = this.ctx.db
