@@ -97,6 +97,21 @@ export default tseslint.config(
     },
   },
   {
+    files: ['apps/mobile/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...restrict([
+        {
+          group: ['@hadir/server', '@hadir/domain', '@hadir/vision', '@hadir/testing', '@hadir/web'],
+          message: 'the mobile app depends on ui and contracts only.',
+        },
+        { group: ['@hadir/*/*'], message: 'import packages through their root entry.' },
+      ]),
+    },
+  },
+  {
     files: ['apps/web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

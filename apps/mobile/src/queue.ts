@@ -49,7 +49,8 @@ export function newClientId(): string {
 export const queue = {
   add: (r: QueuedRecord) => tx('readwrite', (s) => s.put(r)).then(() => undefined),
   /** Oldest first: the order the records were taken in. */
-  all: async () => (await tx<QueuedRecord[]>('readonly', (s) => s.index('queuedAt').getAll())) ?? [],
+  all: async () =>
+    (await tx('readonly', (s) => s.index('queuedAt').getAll() as IDBRequest<QueuedRecord[]>)) ?? [],
   remove: (clientIds: readonly string[]) =>
     tx('readwrite', (s) => {
       let last: IDBRequest<undefined> = s.delete(clientIds[0] ?? '');
