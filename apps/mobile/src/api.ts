@@ -20,6 +20,7 @@ export async function call<T>(
   body?: unknown,
   schema?: { parse: (v: unknown) => T },
 ): Promise<T> {
+  if (method !== 'GET' && !csrf && path !== '/api/auth/login') await ensureCsrf();
   let res: Response;
   try {
     res = await fetch(path, {
@@ -41,6 +42,13 @@ export async function call<T>(
     throw new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? res.statusText);
   }
   return schema ? schema.parse(json) : (json as T);
+}
+
+/** After an offline start the CSRF token is unknown: fetch the session once before writing. */
+export async function ensureCsrf(): Promise<void> {
+  if (csrf) return;
+  const s = await call<{ csrfToken: string }>('GET', '/api/auth/session');
+  csrf = s.csrfToken;
 }
 
 /** The `data` of a `{ success, data }` response. */

@@ -444,6 +444,24 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('mobile attendance 
     ).toBe(403);
   });
 
+  it('tells the app who is using it and shows a member their own history', async () => {
+    const me = data<{ member_id: string; face_registered: boolean; officer: boolean }>(
+      await member.get('/api/mobile/me'),
+    );
+    expect(me).toMatchObject({ member_id: ids.gul, face_registered: true, officer: false });
+    const off = data<{ member_id: string | null; officer: boolean }>(await officer.get('/api/mobile/me'));
+    expect(off).toMatchObject({ member_id: null, officer: true });
+    await t.server.ctx.jobs.drain();
+    const mine = data<{ member_id: string }[]>(
+      await member.get('/api/mobile/my-attendance?start_date=2026-01-01&end_date=2026-01-31'),
+    );
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((d) => d.member_id === ids.gul)).toBe(true);
+    expect(
+      code(await officer.get('/api/mobile/my-attendance?start_date=2026-01-01&end_date=2026-01-31')),
+    ).toBe('no_linked_member');
+  });
+
   it('replaces the face on update with an audited reason', async () => {
     const res = await member.request('PUT', `/api/members/${ids.gul}/face/update`, {
       face_images: [lfw('Abdullah_Gul', 5)],
