@@ -49,7 +49,9 @@ describe('route table', () => {
       'leave:approve',
       'leave:manage',
       'attendance:record:view',
+      'device:manage',
     ]);
+    expect(visible).not.toContain('/settings/devices');
     expect(APP_ROUTES.every((r) => hasPermission(admin, r.permission))).toBe(true);
   });
 });
