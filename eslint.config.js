@@ -1,5 +1,5 @@
 // Type-aware lint for the whole monorepo. Import boundaries keep the dependency arrows one way:
-// web → contracts; server → domain, vision, contracts; vision → domain; domain → nothing.
+// web → ui, contracts; ui → nothing of ours; server → domain, vision, contracts; vision → domain; domain → nothing.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -86,6 +86,30 @@ export default tseslint.config(
       { group: ['**/modules/**'], message: 'platform/ never imports modules/.' },
       { group: ['@hadir/*/*'], message: 'import packages through their root entry.' },
     ]),
+  },
+  {
+    files: ['packages/ui/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...restrict([{ group: ['@hadir/*'], message: 'the design system depends on React only.' }]),
+    },
+  },
+  {
+    files: ['apps/mobile/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...restrict([
+        {
+          group: ['@hadir/server', '@hadir/domain', '@hadir/vision', '@hadir/testing', '@hadir/web'],
+          message: 'the mobile app depends on ui and contracts only.',
+        },
+        { group: ['@hadir/*/*'], message: 'import packages through their root entry.' },
+      ]),
+    },
   },
   {
     files: ['apps/web/**/*.{ts,tsx}'],

@@ -30,7 +30,7 @@ export default defineConfig({
       workbox: {
         // The SPA shell is cached; the API never is (it is live data behind a session cookie).
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/api\//],
+        navigateFallbackDenylist: [/^\/api\//, /^\/m\//],
         globPatterns: ['**/*.{js,css,html,svg,woff2}'],
         cleanupOutdatedCaches: true,
       },

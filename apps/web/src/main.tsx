@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app';
 import { initI18n } from './i18n';
-import { applyTheme, resolveTheme } from './theme/theme';
+import { applyTheme, resolveTheme } from '@hadir/ui';
 import './styles.css';
 
 initI18n();

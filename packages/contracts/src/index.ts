@@ -15,3 +15,4 @@ export * from './videos.js';
 export * from './invitations.js';
 export * from './integrations.js';
 export * from './datasets.js';
+export * from './mobile.js';

@@ -41,6 +41,8 @@ const TABLE: Record<Permission, readonly [boolean, boolean, boolean, boolean, bo
   'video:manage': [Y, N, N, N, N],
   'member:face:review': [Y, Y, N, Y, N],
   'integration:manage': [Y, N, N, N, N],
+  'attendance:submit:own': [Y, Y, Y, Y, Y],
+  'device:manage': [Y, Y, N, N, N],
 };
 
 const rows = PERMISSIONS.flatMap((permission) =>
@@ -72,6 +74,7 @@ describe('permissionsOf', () => {
       'attendance:record:view:own',
       'leave:request',
       'face:own:register',
+      'attendance:submit:own',
     ]);
   });
 });

@@ -38,12 +38,17 @@ export const PERMISSIONS = [
   'member:face:review',
   // Webhook endpoints, delivery log and the batch export schedule (ERP integration; admin by default).
   'integration:manage',
+  /** Submit one's own attendance from the mobile app (face verified on the server). */
+  'attendance:submit:own',
+  /** See the organization's mobile devices and sync logs, and revoke a lost device. */
+  'device:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** What every signed-in person may do for themselves, whatever their role. */
 const SELF_SERVICE = [
   'face:own:register',
+  'attendance:submit:own',
   'attendance:record:view:own',
   'leave:request',
 ] as const satisfies readonly Permission[];
@@ -72,6 +77,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'leave:approve',
     'video:view',
     'member:face:review',
+    'device:manage',
   ],
   // Support sees what a manager sees and changes nothing.
   support: [...SELF_SERVICE, ...OVERSIGHT, 'video:view'],

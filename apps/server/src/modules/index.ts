@@ -37,6 +37,7 @@ import { registerAttendanceModule, type AttendanceModule } from './attendance/in
 import { registerVideoModules, type VideoModules } from './videos/index.js';
 import { registerIntegrationModules, type IntegrationModules } from './integrations/index.js';
 import { registerDatasetModules, type DatasetModules } from './datasets/index.js';
+import { registerMobileModule, type MobileServices } from './mobile/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -60,6 +61,8 @@ export interface Modules {
   integrations: IntegrationModules;
   /** Face datasets from the video library and the models trained on them. */
   datasets: DatasetModules;
+  /** The mobile attendance app's API (devices, verification, submit/record/sync). */
+  mobile: MobileServices;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -121,6 +124,7 @@ export async function registerModules(
   const videos = registerVideoModules(app, ctx, faces);
   const integrations = registerIntegrationModules(app, ctx, attendance, employees);
   const datasets = registerDatasetModules(app, ctx, faces, videos);
+  const mobile = registerMobileModule(app, ctx, { faces, attendance, employees });
 
   const stoppers: (() => Promise<void>)[] = [];
   return {
@@ -140,6 +144,7 @@ export async function registerModules(
     videos,
     integrations,
     datasets,
+    mobile,
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());

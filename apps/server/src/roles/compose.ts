@@ -20,6 +20,7 @@ import { registerModules, type Modules } from '../modules/index.js';
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULT_WEB_DIR = path.resolve(here, '../../../web/dist');
+const DEFAULT_MOBILE_DIR = path.resolve(here, '../../../mobile/dist');
 
 export interface HadirServer {
   app: HttpApp;
@@ -37,6 +38,8 @@ export interface ComposeOptions {
   logger?: Logger;
   /** Skip listening and background loops (tests drive them explicitly). */
   webDir?: string | null;
+  /** The built mobile app served under /m/ (null: none). */
+  mobileDir?: string | null;
 }
 
 /**
@@ -111,6 +114,7 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
     metrics,
     authenticate: (req) => (modules ? modules.auth.authenticate(req) : Promise.resolve(null)),
     webDir: opts.webDir === undefined ? (env.HADIR_WEB_DIR ?? DEFAULT_WEB_DIR) : opts.webDir,
+    mobileDir: opts.mobileDir === undefined ? (env.HADIR_MOBILE_DIR ?? DEFAULT_MOBILE_DIR) : opts.mobileDir,
     version: VERSION,
     limiters: {
       query: new OrgLimiter('query', {

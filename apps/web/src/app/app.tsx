@@ -11,9 +11,7 @@ import { InvitePage } from '../pages/invite/invite-page';
 import { OrganizationPickerPage } from '../pages/organization-picker-page';
 import { SetupPage } from '../pages/setup-page';
 import { AppShell } from '../shell/app-shell';
-import { Button } from '../ui/button';
-import { PageSpinner } from '../ui/spinner';
-import { ToastProvider, useToast } from '../ui/toast';
+import { Button, PageSpinner, ToastProvider, useToast } from '@hadir/ui';
 import { APP_ROUTES } from './routes';
 import { LoadFailed } from '../pages/shared/load-failed';
 

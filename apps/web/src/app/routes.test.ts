@@ -60,7 +60,9 @@ describe('route table', () => {
       'attendance:record:create',
       'integration:manage',
       'video:view',
+      'device:manage',
     ]);
+    expect(visible).not.toContain('/settings/devices');
     expect(APP_ROUTES.every((r) => hasPermission(admin, r.permission))).toBe(true);
   });
 });

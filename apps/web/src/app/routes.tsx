@@ -1,6 +1,6 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { en } from '../i18n/en';
-import type { IconName } from '../ui/icons';
+import type { IconName } from '@hadir/ui';
 
 /**
  * The signed-in pages. To add a page: add a row here (path, lazy component, permission) and, if it
@@ -184,6 +184,12 @@ export const APP_ROUTES: AppRoute[] = [
     component: page(() => import('../pages/settings/users-page'), 'UsersPage'),
     permission: 'user:manage',
     nav: { label: 'nav.users', icon: 'shield', section: 'settings' },
+  },
+  {
+    path: '/settings/devices',
+    component: page(() => import('../pages/devices/devices-page'), 'DevicesPage'),
+    permission: 'device:manage',
+    nav: { label: 'nav.devices', icon: 'key', section: 'settings' },
   },
   {
     path: '/settings/tokens',

@@ -11,6 +11,7 @@ import { videosEn, videosNavEn } from './videos/en';
 import { attendanceEn, attendanceNavEn } from './attendance/en';
 import { attendanceRulesEn, attendanceRulesNavEn } from './attendance-rules/en';
 import { integrationsEn, integrationsNavEn, kioskEn } from './integrations/en';
+import { devicesEn, devicesNavEn } from './devices/en';
 
 export const en = {
   app: {
@@ -72,6 +73,7 @@ export const en = {
     ...attendanceNavEn,
     ...attendanceRulesNavEn,
     ...integrationsNavEn,
+    ...devicesNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -422,6 +424,7 @@ export const en = {
   attr: attendanceRulesEn,
   integ: integrationsEn,
   kiosk: kioskEn,
+  dev: devicesEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

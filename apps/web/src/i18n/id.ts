@@ -8,6 +8,7 @@ import { videosId, videosNavId } from './videos/id';
 import { attendanceId, attendanceNavId } from './attendance/id';
 import { attendanceRulesId, attendanceRulesNavId } from './attendance-rules/id';
 import { integrationsId, integrationsNavId, kioskId } from './integrations/id';
+import { devicesId, devicesNavId } from './devices/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -70,6 +71,7 @@ export const id: Messages = {
     ...attendanceNavId,
     ...attendanceRulesNavId,
     ...integrationsNavId,
+    ...devicesNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -422,4 +424,5 @@ export const id: Messages = {
   attr: attendanceRulesId,
   integ: integrationsId,
   kiosk: kioskId,
+  dev: devicesId,
 };

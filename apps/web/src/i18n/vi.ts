@@ -8,6 +8,7 @@ import { videosVi, videosNavVi } from './videos/vi';
 import { attendanceVi, attendanceNavVi } from './attendance/vi';
 import { attendanceRulesVi, attendanceRulesNavVi } from './attendance-rules/vi';
 import { integrationsVi, integrationsNavVi, kioskVi } from './integrations/vi';
+import { devicesVi, devicesNavVi } from './devices/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -70,6 +71,7 @@ export const vi: Messages = {
     ...attendanceNavVi,
     ...attendanceRulesNavVi,
     ...integrationsNavVi,
+    ...devicesNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -419,4 +421,5 @@ export const vi: Messages = {
   attr: attendanceRulesVi,
   integ: integrationsVi,
   kiosk: kioskVi,
+  dev: devicesVi,
 };

@@ -2,12 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { employeesApi, orgApi, queryKeys } from '../api/endpoints';
 import { useCan, useSession } from '../auth/session';
-import { ButtonLink } from '../ui/button';
-import { Badge } from '../ui/badge';
-import { Card, CardBody, CardHeader } from '../ui/card';
-import { Icon } from '../ui/icons';
-import { PageHeader } from '../ui/page';
-import { Skeleton } from '../ui/spinner';
+import { ButtonLink, Badge, Card, CardBody, CardHeader, Icon, PageHeader, Skeleton } from '@hadir/ui';
 import { PresenceBadge } from './presence-badge';
 
 /** Landing page until the live dashboard arrives: a welcome and the way to the first tasks. */

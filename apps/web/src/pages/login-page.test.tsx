@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
 import { i18next } from '../i18n';
-import { loginErrorMessage } from './login-page';
+import { isAppOnlyRole, loginErrorMessage } from './login-page';
 
 describe('login error messages', () => {
   const t = i18next.t.bind(i18next);
@@ -21,5 +21,19 @@ describe('login error messages', () => {
     expect(loginErrorMessage(t, new ApiError(401, 'unauthorized', 'x'))).toBe('Email atau kata sandi salah.');
     await i18next.changeLanguage('vi');
     expect(loginErrorMessage(t, new ApiError(423, 'account_locked', 'x'))).toMatch(/khóa/);
+  });
+
+  it('sends members and officers to the mobile app, in their language', async () => {
+    expect(['member', 'officer', 'manager', 'admin', null].map(isAppOnlyRole)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+    await i18next.changeLanguage('id');
+    expect(t('dev.appOnly', { url: 'https://hadir.test/m/' })).toMatch(
+      /aplikasi absensi.*https:\/\/hadir.test\/m\//,
+    );
   });
 });

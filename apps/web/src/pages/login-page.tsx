@@ -5,10 +5,7 @@ import { authApi } from '../api/endpoints';
 import { errorMessage } from '../api/errors';
 import { useAdoptSession } from '../auth/session';
 import { AuthLayout } from '../shell/app-shell';
-import { Button } from '../ui/button';
-import { Card, CardBody } from '../ui/card';
-import { FormError, TextField } from '../ui/field';
-import { PageHeader } from '../ui/page';
+import { Button, Card, CardBody, FormError, TextField, PageHeader } from '@hadir/ui';
 
 export function loginErrorMessage(t: Parameters<typeof errorMessage>[0], error: unknown): string {
   if (error instanceof ApiError) {
@@ -17,6 +14,11 @@ export function loginErrorMessage(t: Parameters<typeof errorMessage>[0], error: 
     if (error.status === 429) return t('auth.rateLimited');
   }
   return errorMessage(t, error);
+}
+
+/** Members and officers work in the mobile app (/m/); the website is for management only. */
+export function isAppOnlyRole(role: string | null): boolean {
+  return role === 'member' || role === 'officer';
 }
 
 export function LoginPage() {
@@ -33,7 +35,15 @@ export function LoginPage() {
     setBusy(true);
     try {
       // The gate re-renders into the app (or the organization picker) once the session is stored.
-      await adopt(await authApi.login(email.trim(), password));
+      const session = await authApi.login(email.trim(), password);
+      if (isAppOnlyRole(session.role)) {
+        // Refused here with the way to the app; the website session is closed again at once.
+        await authApi.logout().catch(() => undefined);
+        setError(t('dev.appOnly', { url: `${window.location.origin}/m/` }));
+        setBusy(false);
+        return;
+      }
+      await adopt(session);
     } catch (err) {
       setError(loginErrorMessage(t, err));
       setBusy(false);

@@ -1,8 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { ButtonLink } from '../ui/button';
-import { Card } from '../ui/card';
-import { EmptyState } from '../ui/empty-state';
-import { PageHeader } from '../ui/page';
+import { ButtonLink, Card, EmptyState, PageHeader } from '@hadir/ui';
 
 export function NotFoundPage() {
   const { t } = useTranslation();

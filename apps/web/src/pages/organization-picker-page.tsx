@@ -5,13 +5,7 @@ import { authApi, queryKeys } from '../api/endpoints';
 import { errorMessage } from '../api/errors';
 import { useAdoptSession, type Boot } from '../auth/session';
 import { AuthLayout } from '../shell/app-shell';
-import { Button } from '../ui/button';
-import { Card } from '../ui/card';
-import { EmptyState } from '../ui/empty-state';
-import { FormError } from '../ui/field';
-import { Icon } from '../ui/icons';
-import { PageHeader } from '../ui/page';
-import { Spinner } from '../ui/spinner';
+import { Button, Card, EmptyState, FormError, Icon, PageHeader, Spinner } from '@hadir/ui';
 
 /** After sign-in, for users with several memberships and no active organization. */
 export function OrganizationPickerPage() {

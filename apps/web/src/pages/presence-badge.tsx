@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Badge, type BadgeTone } from '../ui/badge';
+import { Badge, type BadgeTone } from '@hadir/ui';
 
 export type PresenceState = 'available' | 'off' | 'unknown' | 'outsideHours';
 

@@ -9,12 +9,17 @@ import { useAdoptSession } from '../auth/session';
 import { LOCALES, LOCALE_NAMES, currentLocale, setLocale } from '../i18n';
 import { COMMON_TIME_ZONES, zoneOffsetLabel } from '../i18n/format';
 import { AuthLayout } from '../shell/app-shell';
-import { Button } from '../ui/button';
-import { Card, CardBody } from '../ui/card';
-import { FormError, SelectField, TextField } from '../ui/field';
-import { useToast } from '../ui/toast';
-import { PageHeader } from '../ui/page';
-import { cx } from '../ui/cx';
+import {
+  Button,
+  Card,
+  CardBody,
+  FormError,
+  SelectField,
+  TextField,
+  useToast,
+  PageHeader,
+  cx,
+} from '@hadir/ui';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 type Errors = Partial<

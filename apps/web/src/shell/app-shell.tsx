@@ -3,9 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink, useLocation } from 'react-router';
 import { APP_ROUTES, type AppRoute, type NavSection } from '../app/routes';
 import { hasPermission, useSession } from '../auth/session';
-import { IconButton } from '../ui/button';
-import { cx } from '../ui/cx';
-import { Icon, Logo } from '../ui/icons';
+import { IconButton, cx, Icon, Logo } from '@hadir/ui';
 import { LanguageMenu, OrganizationSwitcher, ThemeToggle, UserMenu } from './top-bar-controls';
 
 function useNavRoutes(): Record<NavSection, AppRoute[]> {

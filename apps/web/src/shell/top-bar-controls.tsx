@@ -5,11 +5,7 @@ import { authApi } from '../api/endpoints';
 import { errorMessage } from '../api/errors';
 import { useAdoptSession, useSession, useSignedOut } from '../auth/session';
 import { LOCALES, LOCALE_NAMES, LOCALE_SHORT, currentLocale, setLocale } from '../i18n';
-import { useTheme } from '../theme/theme';
-import { IconButton } from '../ui/button';
-import { Icon } from '../ui/icons';
-import { Menu } from '../ui/menu';
-import { useToast } from '../ui/toast';
+import { useTheme, IconButton, Icon, Menu, useToast } from '@hadir/ui';
 
 /** Language menu; when signed in the choice is also saved on the account. */
 export function LanguageMenu({ persist = false }: { persist?: boolean }) {

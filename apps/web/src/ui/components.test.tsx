@@ -1,11 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
-import { Button } from './button';
-import { NamedOptions, SearchField, SelectField, TextField } from './field';
-import { Menu } from './menu';
-import { ConfirmDialog, FormModal } from './modal';
-import { DataTable, Pagination, type Column } from './table';
-import { Badge } from './badge';
+import {
+  Badge,
+  Button,
+  ConfirmDialog,
+  DataTable,
+  FormModal,
+  Menu,
+  NamedOptions,
+  Pagination,
+  SearchField,
+  SelectField,
+  TextField,
+  type Column,
+} from '@hadir/ui';
 
 describe('TextField', () => {
   it('wires label, hint and error for assistive technology', () => {

@@ -3,8 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Locale } from '@hadir/contracts';
 import { currentLocale } from '../i18n';
 import { intlTag } from '../i18n/format';
-import { Field, Input } from './field';
-import { Icon } from './icons';
+import { Field, Icon, Input } from '@hadir/ui';
 
 type Part = 'day' | 'month' | 'year';
 

@@ -52,7 +52,7 @@ export {
   type UnknownFaceInput,
   type RecordedUnknownFace,
 } from './unknown-faces.service.js';
-export { countFaceSamples } from './face-samples.repository.js';
+export { countFaceSamples, embeddingRows } from './face-samples.repository.js';
 export { embeddingFromBytes, embeddingToBytes } from './embedding-bytes.js';
 
 export interface FaceModules {

@@ -65,6 +65,10 @@ const EnvSchema = z.object({
     .describe('Let cameras and channels reach 127.0.0.0/8 and ::1: development and tests only'),
   HADIR_ROLES: rolesSchema.default(['api', 'pipeline', 'worker']).describe('Process roles to run'),
   HADIR_WEB_DIR: z.string().optional().describe('Built web app to serve (default apps/web/dist)'),
+  HADIR_MOBILE_DIR: z
+    .string()
+    .optional()
+    .describe('Built mobile attendance app to serve under /m/ (default apps/mobile/dist)'),
   HADIR_SECRET_KEY: z
     .string()
     .min(32, 'must be at least 32 characters')

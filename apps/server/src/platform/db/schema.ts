@@ -9,6 +9,7 @@ import type { AttendanceTables } from './tables/attendance.js';
 import type { VideoTables } from './tables/videos.js';
 import type { IntegrationTables } from './tables/integrations.js';
 import type { DatasetTables } from './tables/datasets.js';
+import type { MobileTables } from './tables/mobile.js';
 
 /** The whole database, composed from each slice's tables (add yours with `&`). */
 export type DB = FoundationTables &
@@ -22,3 +23,5 @@ export type DB = FoundationTables &
   IntegrationTables &
   VideoTables &
   DatasetTables;
+  VideoTables &
+  MobileTables;

@@ -38,6 +38,8 @@ export interface BuildAppOptions {
   /** Resolves the caller from cookie or bearer token; null when anonymous. */
   authenticate: (request: FastifyRequest) => Promise<AuthContext | null>;
   webDir?: string | null;
+  /** The built mobile attendance app (apps/mobile/dist), served under /m/. */
+  mobileDir?: string | null;
   maxUploadBytes?: number;
   version: string;
   /** Per-organization bounds for routes with `config.limit`; unbounded when absent. */
@@ -90,7 +92,10 @@ export async function buildHttpApp(opts: BuildAppOptions) {
   });
 
   await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(opts.webDir ?? null) },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: contentSecurityPolicy(opts.webDir ?? null, opts.mobileDir ?? null),
+    },
     frameguard: { action: 'deny' },
     // Camera frames and snapshots are same-origin; nothing is embedded cross-origin.
     crossOriginEmbedderPolicy: false,
@@ -230,10 +235,31 @@ export async function buildHttpApp(opts: BuildAppOptions) {
       .send({ error: { code: 'internal', message: `Internal error (request ${request.id})` } });
   });
 
+  // The mobile app under /m/: its files, and its index.html for any other /m/ path (client routes).
+  const mobileDir = opts.mobileDir;
+  const mobileIndex =
+    mobileDir && fs.existsSync(path.join(mobileDir, 'index.html'))
+      ? fs.readFileSync(path.join(mobileDir, 'index.html'), 'utf8')
+      : null;
+  if (mobileDir && mobileIndex !== null) {
+    await app.register(fastifyStatic, {
+      root: mobileDir,
+      prefix: '/m/',
+      wildcard: false,
+      index: ['index.html'],
+      decorateReply: false,
+    });
+    app.get('/m', { config: { auth: 'public' } }, (_req, reply) => reply.redirect('/m/'));
+  }
+  const mobileFallback = (url: string) =>
+    mobileIndex !== null && url.startsWith('/m/') && !path.extname(url.split('?')[0] ?? '');
+
   const webDir = opts.webDir;
   if (webDir && fs.existsSync(path.join(webDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'] });
     app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && mobileFallback(request.url))
+        return reply.type('text/html').send(mobileIndex);
       if (
         request.method === 'GET' &&
         !request.url.startsWith('/api/') &&
@@ -246,11 +272,13 @@ export async function buildHttpApp(opts: BuildAppOptions) {
         .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url}` } });
     });
   } else {
-    app.setNotFoundHandler((request, reply) =>
-      reply
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && mobileFallback(request.url))
+        return reply.type('text/html').send(mobileIndex);
+      return reply
         .code(404)
-        .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url}` } }),
-    );
+        .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url}` } });
+    });
   }
 
   return app;
@@ -287,14 +315,16 @@ function unsafeTextPath(value: unknown, at: string, depth = 0): string | null {
  * attributes (React and Chart.js set them), camera capture and snapshots as blob:/data: URLs, the
  * WebSocket and API on the same origin, and no framing by any site (clickjacking).
  */
-export function contentSecurityPolicy(webDir: string | null): Record<string, string[]> {
+export function contentSecurityPolicy(...dirs: (string | null)[]): Record<string, string[]> {
   const scriptSrc = ["'self'"];
-  const index = webDir ? path.join(webDir, 'index.html') : null;
-  if (index && fs.existsSync(index)) {
+  for (const dir of dirs) {
+    const index = dir ? path.join(dir, 'index.html') : null;
+    if (!index || !fs.existsSync(index)) continue;
     const html = fs.readFileSync(index, 'utf8');
     for (const m of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
       const body = m[1] ?? '';
-      if (body.trim()) scriptSrc.push(`'sha256-${createHash('sha256').update(body).digest('base64')}'`);
+      const hash = `'sha256-${createHash('sha256').update(body).digest('base64')}'`;
+      if (body.trim() && !scriptSrc.includes(hash)) scriptSrc.push(hash);
     }
   }
   return {

@@ -7,11 +7,17 @@ import { authApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useAdoptSession, useSession } from '../../auth/session';
 import { LOCALES, LOCALE_NAMES, currentLocale } from '../../i18n';
-import { Button } from '../../ui/button';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import { FormError, SelectField, TextField } from '../../ui/field';
-import { PageHeader } from '../../ui/page';
-import { useToast } from '../../ui/toast';
+import {
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  FormError,
+  SelectField,
+  TextField,
+  PageHeader,
+  useToast,
+} from '@hadir/ui';
 
 /** The signed-in user's own profile: name, language and password (PATCH /api/auth/me). */
 export function AccountPage() {

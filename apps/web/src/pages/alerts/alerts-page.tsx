@@ -7,17 +7,20 @@ import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { useOrgTime } from '../../i18n/org-time';
 import { formatDuration } from '../../i18n/format';
-import { Badge, type BadgeTone } from '../../ui/badge';
-import { Button } from '../../ui/button';
-import { Card } from '../../ui/card';
-import { cx } from '../../ui/cx';
-import { EmptyState } from '../../ui/empty-state';
-import { FormError } from '../../ui/field';
-import { Icon } from '../../ui/icons';
-import { PageHeader } from '../../ui/page';
-import { SkeletonRows } from '../../ui/spinner';
-import { Pagination } from '../../ui/table';
-import { useToast } from '../../ui/toast';
+import {
+  Badge,
+  type BadgeTone,
+  Button,
+  Card,
+  cx,
+  EmptyState,
+  FormError,
+  Icon,
+  PageHeader,
+  SkeletonRows,
+  Pagination,
+  useToast,
+} from '@hadir/ui';
 import { useLiveEvents, useLiveStatus } from '../../live/use-live';
 import { alertsApi, dashKeys, facesApi } from '../dashboard/dashboard-api';
 import { providerErrorText } from '../notifications/whatsapp-templates';

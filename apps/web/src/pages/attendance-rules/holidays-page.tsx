@@ -6,14 +6,7 @@ import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { formatDate } from '../../i18n/format';
-import { Button } from '../../ui/button';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
-import { Field, FormError, NamedOptions, Select, SelectField, TextField } from '../../ui/field';
-import { FormModal } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { DataTable, type Column } from '../../ui/table';
-import { useToast } from '../../ui/toast';
+import { Button, Card, CardBody, CardHeader, type Column, DataTable, EmptyState, Field, FormError, FormModal, NamedOptions, PageHeader, Select, SelectField, TextField, useToast } from '@hadir/ui';
 import { rulesApi, rulesKeys, sitesApi } from './rules-api';
 
 const SETS: NationalHolidaySet[] = ['id-2026', 'id-2026-cuti-bersama', 'vn-2026'];

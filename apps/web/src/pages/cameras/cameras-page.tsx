@@ -7,15 +7,21 @@ import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { formatNumber } from '../../i18n/format';
-import { Badge, type BadgeTone } from '../../ui/badge';
-import { Button } from '../../ui/button';
-import { Card } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
-import { Checkbox, FormError, TextField } from '../../ui/field';
-import { ConfirmDialog, FormModal } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { Skeleton } from '../../ui/spinner';
-import { useToast } from '../../ui/toast';
+import {
+  Badge,
+  type BadgeTone,
+  Button,
+  Card,
+  EmptyState,
+  Checkbox,
+  FormError,
+  TextField,
+  ConfirmDialog,
+  FormModal,
+  PageHeader,
+  Skeleton,
+  useToast,
+} from '@hadir/ui';
 import { useLiveEvents, useLiveStatus } from '../../live/use-live';
 import { belowRecognitionNeeds, cameraSlug } from './camera-form-rules';
 import { camerasApi, dashKeys } from '../dashboard/dashboard-api';

@@ -8,16 +8,22 @@ import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { formatNumber } from '../../i18n/format';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import { cx } from '../../ui/cx';
-import { EmptyState } from '../../ui/empty-state';
-import { NamedOptions, SearchField, SelectField } from '../../ui/field';
+import {
+  Card,
+  CardBody,
+  CardHeader,
+  cx,
+  EmptyState,
+  NamedOptions,
+  SearchField,
+  SelectField,
+  Icon,
+  PageHeader,
+  Skeleton,
+  Pagination,
+  FormError,
+} from '@hadir/ui';
 import { FilterToggle, phoneHidden } from '../shared/filter-toggle';
-import { Icon } from '../../ui/icons';
-import { PageHeader } from '../../ui/page';
-import { Skeleton } from '../../ui/spinner';
-import { Pagination } from '../../ui/table';
-import { FormError } from '../../ui/field';
 import { useBatchedLiveEvents, useLiveStatus, useNow } from '../../live/use-live';
 import { alertsApi, camerasApi, dashKeys, facesApi, presenceApi, type PresenceFilter } from './dashboard-api';
 import { LiveIndicator } from './live-indicator';

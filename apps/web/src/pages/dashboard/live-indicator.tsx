@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { cx } from '../../ui/cx';
+import { cx } from '@hadir/ui';
 import { useLiveStatus } from '../../live/use-live';
 
 /** "Live" when the WebSocket is open; otherwise says that the page refreshes by polling. */

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { PresenceStateName } from '@hadir/contracts';
-import { Badge, type BadgeTone } from '../../ui/badge';
+import { Badge, type BadgeTone } from '@hadir/ui';
 
 export const STATE_ORDER: readonly PresenceStateName[] = ['available', 'off', 'unknown', 'outside_hours'];
 

@@ -7,15 +7,25 @@ import { ApiError } from '../../api/client';
 import { employeesApi, orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
-import { Button, ButtonLink } from '../../ui/button';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
-import { EmptyState } from '../../ui/empty-state';
-import { Icon } from '../../ui/icons';
-import { Field, FormError, NamedOptions, SelectField, TextField } from '../../ui/field';
-import { PageHeader } from '../../ui/page';
-import { PageSpinner } from '../../ui/spinner';
-import { useToast } from '../../ui/toast';
+import {
+  Button,
+  ButtonLink,
+  Card,
+  CardBody,
+  CardHeader,
+  AsyncCombobox,
+  type ComboOption,
+  EmptyState,
+  Icon,
+  Field,
+  FormError,
+  NamedOptions,
+  SelectField,
+  TextField,
+  PageHeader,
+  PageSpinner,
+  useToast,
+} from '@hadir/ui';
 
 type FormState = {
   employeeCode: string;

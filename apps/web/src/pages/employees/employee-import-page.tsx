@@ -7,13 +7,19 @@ import { errorMessage } from '../../api/errors';
 import { currentLocale } from '../../i18n';
 import { en } from '../../i18n/en';
 import { formatNumber } from '../../i18n/format';
-import { Button, ButtonLink } from '../../ui/button';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import { cx } from '../../ui/cx';
-import { Field, FormError } from '../../ui/field';
-import { Icon } from '../../ui/icons';
-import { PageHeader } from '../../ui/page';
-import { useToast } from '../../ui/toast';
+import {
+  Button,
+  ButtonLink,
+  Card,
+  CardBody,
+  CardHeader,
+  cx,
+  Field,
+  FormError,
+  Icon,
+  PageHeader,
+  useToast,
+} from '@hadir/ui';
 import { ImportColumnsReport } from './import-columns-report';
 
 const KNOWN_ISSUE_CODES = new Set<string>(Object.keys(en.import.issueCodes));

@@ -7,15 +7,24 @@ import { ApiError } from '../../api/client';
 import { employeesApi, orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
-import { Button, ButtonAnchor, ButtonLink } from '../../ui/button';
-import { Card } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
-import { NamedOptions, SearchField, SelectField } from '../../ui/field';
-import { Icon } from '../../ui/icons';
-import { ConfirmDialog } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { DataTable, Pagination, type Column, type SortState } from '../../ui/table';
-import { useToast } from '../../ui/toast';
+import {
+  Button,
+  ButtonAnchor,
+  ButtonLink,
+  Card,
+  EmptyState,
+  NamedOptions,
+  SearchField,
+  SelectField,
+  Icon,
+  ConfirmDialog,
+  PageHeader,
+  DataTable,
+  Pagination,
+  type Column,
+  type SortState,
+  useToast,
+} from '@hadir/ui';
 import { EmployeeStatusBadge } from './employee-status-badge';
 import { LoadFailed } from '../shared/load-failed';
 

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ImportPreview } from '@hadir/contracts';
-import { Icon } from '../../ui/icons';
+import { Icon } from '@hadir/ui';
 
 /** Which columns the import understood, which fields it knows, and the columns it will not import. */
 export function ImportColumnsReport({ preview }: { preview: ImportPreview }) {

@@ -1,10 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DetectedFaceView, FaceHint } from '@hadir/contracts';
-import { Button } from '../../ui/button';
-import { cx } from '../../ui/cx';
-import { FormError } from '../../ui/field';
-import { Icon } from '../../ui/icons';
+import { Button, cx, FormError, Icon } from '@hadir/ui';
 import { facesApi } from '../dashboard/dashboard-api';
 
 export type CapturedPhoto = { blob: Blob; name: string; url: string };

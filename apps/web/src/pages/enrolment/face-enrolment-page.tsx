@@ -9,16 +9,23 @@ import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { formatNumber } from '../../i18n/format';
 import { useOrgTime } from '../../i18n/org-time';
-import { Badge } from '../../ui/badge';
-import { Button, ButtonLink } from '../../ui/button';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
-import { FormError, TextField } from '../../ui/field';
-import { Icon } from '../../ui/icons';
-import { ConfirmDialog, Modal } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { Skeleton } from '../../ui/spinner';
-import { useToast } from '../../ui/toast';
+import {
+  Badge,
+  Button,
+  ButtonLink,
+  Card,
+  CardBody,
+  CardHeader,
+  EmptyState,
+  FormError,
+  TextField,
+  Icon,
+  ConfirmDialog,
+  Modal,
+  PageHeader,
+  Skeleton,
+  useToast,
+} from '@hadir/ui';
 import { dashKeys, facesApi } from '../dashboard/dashboard-api';
 import { CameraCapture, type CapturedPhoto } from './camera-capture';
 import { DuplicateWarning, SampleReview, duplicateConflictOf } from './face-review';

@@ -5,10 +5,7 @@ import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { currentLocale } from '../../i18n';
 import { formatNumber } from '../../i18n/format';
-import { Badge } from '../../ui/badge';
-import { Button } from '../../ui/button';
-import { Icon } from '../../ui/icons';
-import { useToast } from '../../ui/toast';
+import { Badge, Button, Icon, useToast } from '@hadir/ui';
 import { dashKeys, facesApi } from '../dashboard/dashboard-api';
 
 /** The details of a 409 face_matches_other_employee answer, or null for any other error. */

@@ -10,15 +10,7 @@ import type {
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { useOrgTime } from '../../i18n/org-time';
-import { Badge } from '../../ui/badge';
-import { Button, ButtonAnchor } from '../../ui/button';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
-import { Checkbox, Field, FormError, Input, SelectField, TextField } from '../../ui/field';
-import { ConfirmDialog, FormModal, Modal } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { DataTable, type Column } from '../../ui/table';
-import { useToast } from '../../ui/toast';
+import { Badge, Button, ButtonAnchor, Card, CardBody, CardHeader, Checkbox, type Column, ConfirmDialog, DataTable, EmptyState, Field, FormError, FormModal, Input, Modal, PageHeader, SelectField, TextField, useToast } from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 import { integrationKeys, integrationsApi } from './integrations-api';
 

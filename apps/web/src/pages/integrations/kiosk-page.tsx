@@ -5,11 +5,7 @@ import type { BadgeScanResult } from '@hadir/contracts';
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { useOrgTime } from '../../i18n/org-time';
-import { Button } from '../../ui/button';
-import { Card, CardBody } from '../../ui/card';
-import { Field, Input, TextField } from '../../ui/field';
-import { Icon } from '../../ui/icons';
-import { PageHeader } from '../../ui/page';
+import { Button, Card, CardBody, Field, Icon, Input, PageHeader, TextField } from '@hadir/ui';
 import { integrationsApi } from './integrations-api';
 
 const DEVICE_KEY = 'hadir.kiosk.device';

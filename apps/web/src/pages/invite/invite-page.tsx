@@ -6,10 +6,7 @@ import { ApiError } from '../../api/client';
 import { invitationsApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { AuthLayout } from '../../shell/app-shell';
-import { Button, ButtonLink } from '../../ui/button';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import { FormError, TextField } from '../../ui/field';
-import { PageSpinner } from '../../ui/spinner';
+import { Button, ButtonLink, Card, CardBody, CardHeader, FormError, PageSpinner, TextField } from '@hadir/ui';
 
 const STORAGE_KEY = 'hadir.invite';
 

@@ -4,14 +4,23 @@ import { useTranslation } from 'react-i18next';
 import type { LeaveType } from '@hadir/contracts';
 import { orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
-import { Badge } from '../../ui/badge';
-import { Button } from '../../ui/button';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import { Checkbox, FormError, NamedOptions, SelectField, TextField } from '../../ui/field';
-import { FormModal } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { DataTable, type Column } from '../../ui/table';
-import { useToast } from '../../ui/toast';
+import {
+  Badge,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  Checkbox,
+  FormError,
+  NamedOptions,
+  SelectField,
+  TextField,
+  FormModal,
+  PageHeader,
+  DataTable,
+  type Column,
+  useToast,
+} from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 import { leaveApi, leaveKeys } from './leave-api';
 

@@ -3,12 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { currentLocale } from '../../i18n';
 import { intlTag } from '../../i18n/format';
-import { IconButton } from '../../ui/button';
-import { Card } from '../../ui/card';
-import { cx } from '../../ui/cx';
-import { EmptyState } from '../../ui/empty-state';
-import { PageHeader } from '../../ui/page';
-import { SkeletonRows } from '../../ui/spinner';
+import { IconButton, Card, cx, EmptyState, PageHeader, SkeletonRows } from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 import { leaveApi, leaveKeys } from './leave-api';
 

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { LeaveRequest } from '@hadir/contracts';
-import { Badge, type BadgeTone } from '../../ui/badge';
+import { Badge, type BadgeTone } from '@hadir/ui';
 
 const TONE: Record<LeaveRequest['status'], BadgeTone> = {
   pending: 'warning',

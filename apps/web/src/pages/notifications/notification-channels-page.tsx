@@ -15,16 +15,27 @@ import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { useOrgTime } from '../../i18n/org-time';
-import { Badge } from '../../ui/badge';
-import { Button } from '../../ui/button';
-import { Card, CardHeader } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
-import { Checkbox, Field, FormError, SelectField, TextField } from '../../ui/field';
-import { ConfirmDialog, FormModal, Modal } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { SkeletonRows } from '../../ui/spinner';
-import { DataTable, Pagination, type Column } from '../../ui/table';
-import { useToast } from '../../ui/toast';
+import {
+  Badge,
+  Button,
+  Card,
+  CardHeader,
+  EmptyState,
+  Checkbox,
+  Field,
+  FormError,
+  SelectField,
+  TextField,
+  ConfirmDialog,
+  FormModal,
+  Modal,
+  PageHeader,
+  SkeletonRows,
+  DataTable,
+  Pagination,
+  type Column,
+  useToast,
+} from '@hadir/ui';
 import { DELIVERY_TONE } from '../alerts/alerts-page';
 import { channelsApi, dashKeys } from '../dashboard/dashboard-api';
 import {

@@ -8,8 +8,7 @@ import {
   type TemplateSlot,
   type WhatsAppTemplateRef,
 } from '@hadir/contracts';
-import { Button, IconButton } from '../../ui/button';
-import { Checkbox, Field, Select, TextField } from '../../ui/field';
+import { Button, IconButton, Checkbox, Field, Select, TextField } from '@hadir/ui';
 
 export interface TemplateDraft {
   name: string;

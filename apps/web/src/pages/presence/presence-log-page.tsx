@@ -14,18 +14,10 @@ import {
   intlTag,
   zoneShortName,
 } from '../../i18n/format';
-import { ButtonAnchor, Button } from '../../ui/button';
-import { Card } from '../../ui/card';
-import type { ComboOption } from '../../ui/combobox';
+import { Button, ButtonAnchor, Card, type Column, type ComboOption, cx, DataTable, EmptyState, Field, FormError, Icon, NamedOptions, PageHeader, SelectField, TextField } from '@hadir/ui';
 import { EmployeeCombobox } from '../shared/employee-combobox';
-import { EmptyState } from '../../ui/empty-state';
-import { cx } from '../../ui/cx';
-import { Field, FormError, NamedOptions, SelectField } from '../../ui/field';
 import { DateField } from '../../ui/date-field';
 import { FilterToggle, phoneHidden } from '../shared/filter-toggle';
-import { Icon } from '../../ui/icons';
-import { PageHeader } from '../../ui/page';
-import { DataTable, type Column } from '../../ui/table';
 import { camerasApi, dashKeys, facesApi, presenceApi, type LogFilter } from '../dashboard/dashboard-api';
 import { addDaysIso, localDateIn, startOfLocalDay } from '../dashboard/time';
 

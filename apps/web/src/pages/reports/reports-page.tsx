@@ -17,14 +17,9 @@ import { orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { currentLocale } from '../../i18n';
 import { formatDuration, formatNumber, intlTag } from '../../i18n/format';
-import { ButtonAnchor } from '../../ui/button';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import type { ComboOption } from '../../ui/combobox';
+import { ButtonAnchor, Card, CardBody, CardHeader, type ComboOption, Field, FormError, NamedOptions, PageHeader, SelectField, Skeleton, TextField } from '@hadir/ui';
 import { EmployeeCombobox } from '../shared/employee-combobox';
-import { Field, FormError, NamedOptions, SelectField } from '../../ui/field';
 import { DateField } from '../../ui/date-field';
-import { PageHeader } from '../../ui/page';
-import { Skeleton } from '../../ui/spinner';
 import { analyticsApi, dashKeys, type AnalyticsFilter } from '../dashboard/dashboard-api';
 import { addDaysIso, localDateIn } from '../dashboard/time';
 

@@ -4,10 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { AuditEntry } from '@hadir/contracts';
 import { auditApi, queryKeys } from '../../api/endpoints';
 import { useOrgTime } from '../../i18n/org-time';
-import { Card } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
-import { PageHeader } from '../../ui/page';
-import { DataTable, Pagination, type Column } from '../../ui/table';
+import { Card, EmptyState, PageHeader, DataTable, Pagination, type Column } from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 
 const PAGE_SIZE = 50;

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { currentLocale } from '../../i18n';
 import { intlTag } from '../../i18n/format';
-import { SelectField } from '../../ui/field';
+import { SelectField } from '@hadir/ui';
 
 /** Countries Hadir is used in first; any other stored code is kept as an option. */
 const COUNTRIES = ['ID', 'VN', 'MY', 'SG', 'PH', 'TH'] as const;

@@ -6,13 +6,7 @@ import { ApiError } from '../../api/client';
 import { invitationsApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useOrgTime } from '../../i18n/org-time';
-import { Badge } from '../../ui/badge';
-import { Button } from '../../ui/button';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
-import { FormError, SelectField, TextField } from '../../ui/field';
-import { ConfirmDialog, FormModal, Modal } from '../../ui/modal';
-import { useToast } from '../../ui/toast';
+import { Badge, Button, Card, CardBody, CardHeader, ConfirmDialog, EmptyState, FormError, FormModal, Modal, SelectField, TextField, useToast } from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 
 const invitationsKey = ['invitations'] as const;

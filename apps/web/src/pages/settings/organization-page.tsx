@@ -14,12 +14,20 @@ import { useCan } from '../../auth/session';
 import { LOCALES, LOCALE_NAMES } from '../../i18n';
 import { COMMON_TIME_ZONES, zoneOffsetLabel } from '../../i18n/format';
 import { CountryField } from './country-field';
-import { Button } from '../../ui/button';
-import { Card, CardBody, CardHeader } from '../../ui/card';
-import { Checkbox, FormError, Input, SelectField, TextField } from '../../ui/field';
-import { PageHeader } from '../../ui/page';
-import { PageSpinner } from '../../ui/spinner';
-import { useToast } from '../../ui/toast';
+import {
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  Checkbox,
+  FormError,
+  Input,
+  SelectField,
+  TextField,
+  PageHeader,
+  PageSpinner,
+  useToast,
+} from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

@@ -7,15 +7,24 @@ import { queryKeys, tokensApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useSession } from '../../auth/session';
 import { useOrgTime } from '../../i18n/org-time';
-import { Badge } from '../../ui/badge';
-import { Button } from '../../ui/button';
-import { Card } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
-import { Checkbox, Field, FormError, Input, TextField } from '../../ui/field';
-import { ConfirmDialog, FormModal, Modal } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { DataTable, type Column } from '../../ui/table';
-import { useToast } from '../../ui/toast';
+import {
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  Checkbox,
+  Field,
+  FormError,
+  Input,
+  TextField,
+  ConfirmDialog,
+  FormModal,
+  Modal,
+  PageHeader,
+  DataTable,
+  type Column,
+  useToast,
+} from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 
 function tokenState(token: ApiToken, now = Date.now()): 'active' | 'revoked' | 'expired' {

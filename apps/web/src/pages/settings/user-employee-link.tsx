@@ -4,11 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { OrgUser } from '@hadir/contracts';
 import { queryKeys, usersApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
-import { Button } from '../../ui/button';
-import type { ComboOption } from '../../ui/combobox';
-import { Field, FormError } from '../../ui/field';
-import { FormModal } from '../../ui/modal';
-import { useToast } from '../../ui/toast';
+import { Button, type ComboOption, Field, FormError, FormModal, useToast } from '@hadir/ui';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 
 /** The user's employee record as a button that opens the link dialog. */

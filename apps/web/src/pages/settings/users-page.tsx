@@ -7,18 +7,9 @@ import { queryKeys, usersApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useSession } from '../../auth/session';
 import { useOrgTime } from '../../i18n/org-time';
-import { Badge } from '../../ui/badge';
-import { Button } from '../../ui/button';
-import { Card } from '../../ui/card';
-import { EmptyState } from '../../ui/empty-state';
-import { FormError, Select, SelectField, TextField } from '../../ui/field';
-import { Icon } from '../../ui/icons';
-import { ConfirmDialog, FormModal } from '../../ui/modal';
+import { Badge, Button, Card, type Column, ConfirmDialog, DataTable, EmptyState, FormError, FormModal, Icon, PageHeader, Select, SelectField, TextField, useToast } from '@hadir/ui';
 import { EmployeeLinkCell } from './user-employee-link';
 import { InvitationsCard } from './invitations-card';
-import { PageHeader } from '../../ui/page';
-import { DataTable, type Column } from '../../ui/table';
-import { useToast } from '../../ui/toast';
 import { LoadFailed } from '../shared/load-failed';
 
 export function UsersPage() {

@@ -1,7 +1,7 @@
 import type { ComponentProps } from 'react';
 import { useTranslation } from 'react-i18next';
 import { employeesApi } from '../../api/endpoints';
-import { AsyncCombobox, type ComboOption } from '../../ui/combobox';
+import { AsyncCombobox, type ComboOption } from '@hadir/ui';
 
 /** The first ten employees whose name or code matches, as combobox options (code as the detail). */
 export async function searchEmployees(q: string): Promise<ComboOption[]> {

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Button } from '../../ui/button';
+import { Button } from '@hadir/ui';
 
 /**
  * On a phone the secondary filters hide behind this button so the list starts on the first screen;

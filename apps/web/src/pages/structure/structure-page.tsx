@@ -5,13 +5,20 @@ import { Area, Department, Position, Site } from '@hadir/contracts';
 import { api } from '../../api/client';
 import { queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
-import { Button, IconButton } from '../../ui/button';
-import { Card, CardHeader } from '../../ui/card';
-import { FormError, Input, NamedOptions, Select } from '../../ui/field';
-import { ConfirmDialog } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { SkeletonRows } from '../../ui/spinner';
-import { useToast } from '../../ui/toast';
+import {
+  Button,
+  IconButton,
+  Card,
+  CardHeader,
+  FormError,
+  Input,
+  NamedOptions,
+  Select,
+  ConfirmDialog,
+  PageHeader,
+  SkeletonRows,
+  useToast,
+} from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 
 type Catalog = 'departments' | 'positions' | 'sites' | 'areas';

@@ -5,16 +5,20 @@ import type { UnknownFaceGroup } from '@hadir/contracts';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { useOrgTime } from '../../i18n/org-time';
-import { Button } from '../../ui/button';
-import { Card } from '../../ui/card';
-import type { ComboOption } from '../../ui/combobox';
+import {
+  Button,
+  Card,
+  type ComboOption,
+  EmptyState,
+  Field,
+  FormError,
+  ConfirmDialog,
+  Modal,
+  PageHeader,
+  Skeleton,
+  useToast,
+} from '@hadir/ui';
 import { EmployeeCombobox } from '../shared/employee-combobox';
-import { EmptyState } from '../../ui/empty-state';
-import { Field, FormError } from '../../ui/field';
-import { ConfirmDialog, Modal } from '../../ui/modal';
-import { PageHeader } from '../../ui/page';
-import { Skeleton } from '../../ui/spinner';
-import { useToast } from '../../ui/toast';
 import { camerasApi, dashKeys, facesApi } from '../dashboard/dashboard-api';
 
 /** Faces the cameras saw but could not match, grouped by likeness: enrol them or dismiss them. */

@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import { cx } from '../../ui/cx';
-import { Icon } from '../../ui/icons';
+import { cx, Icon } from '@hadir/ui';
 import { videosApi } from './videos-api';
 
 /** A person's best face, or a neutral silhouette where none was kept. */

@@ -2,8 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { VideoStatus } from '@hadir/contracts';
 import { currentLocale } from '../../i18n';
 import { formatNumber } from '../../i18n/format';
-import { Badge, type BadgeTone } from '../../ui/badge';
-import { cx } from '../../ui/cx';
+import { Badge, type BadgeTone, cx } from '@hadir/ui';
 
 const STATUS_TONE: Record<VideoStatus, BadgeTone> = {
   queued: 'neutral',

@@ -16,6 +16,7 @@ import { videos } from './0060-videos.js';
 import { datasets } from './0061-datasets.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
+import { mobile } from './0080-mobile.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: HadirMigration[] = [
   datasets,
   notificationTemplateValues,
   presenceStayCameras,
+  mobile,
 ];

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-/** WCAG 2.1 contrast of the design tokens in styles.css, for both themes. */
+/** WCAG 2.1 contrast of the design tokens in tokens.css, for both themes. */
 const css = fs.readFileSync(
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../styles.css'),
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../tokens.css'),
   'utf8',
 );
 

@@ -1,7 +1,5 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { currentLocale } from '../i18n';
-import { formatNumber } from '../i18n/format';
 import { cx } from './cx';
 import { Icon } from './icons';
 import { SkeletonRows } from './spinner';
@@ -134,12 +132,13 @@ export function Pagination({
   total: number;
   onPageChange: (page: number) => void;
 }) {
-  const { t } = useTranslation();
-  const locale = currentLocale();
+  const { t, i18n } = useTranslation();
+  // The app's i18n instance carries the locale; numbers need no more than its language tag.
+  const numberFormat = new Intl.NumberFormat(i18n.language);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
-  const n = (v: number) => formatNumber(v, locale);
+  const n = (v: number) => numberFormat.format(v);
   return (
     <nav
       aria-label={t('table.pagination')}

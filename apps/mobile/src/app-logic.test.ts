@@ -1,0 +1,46 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { syncCanonical } from '@hadir/contracts';
+import { en } from './i18n/en';
+import { id } from './i18n/id';
+import { vi } from './i18n/vi';
+import { signBatch } from './sign';
+
+const keys = (o: object, prefix = ''): string[] =>
+  Object.entries(o).flatMap(([k, v]) =>
+    typeof v === 'string' ? [`${prefix}${k}`] : keys(v as object, `${prefix}${k}.`),
+  );
+
+describe('the mobile app', () => {
+  it('signs a sync batch exactly as the server checks it (WebCrypto HMAC = node:crypto HMAC)', async () => {
+    const batch = {
+      device_id: 'dev1',
+      sent_at: '2026-01-05T02:00:00.000Z',
+      records: [
+        {
+          client_id: 'client-1-abcdef',
+          member_id: 'm1',
+          type: 'check_in' as const,
+          occurred_at: '2026-01-05T01:59:00.000Z',
+          face_image: 'aGVsbG8=',
+          mode: 'self' as const,
+        },
+      ],
+    };
+    const signed = await signBatch('device-key', batch);
+    expect(signed.signature).toBe(
+      createHmac('sha256', 'device-key').update(syncCanonical(batch)).digest('hex'),
+    );
+    const tampered = { ...batch, records: [{ ...batch.records[0]!, type: 'check_out' as const }] };
+    expect((await signBatch('device-key', tampered)).signature).not.toBe(signed.signature);
+  });
+
+  it('has the same strings in English, Indonesian and Vietnamese, none empty', () => {
+    expect(keys(id).sort()).toEqual(keys(en).sort());
+    expect(keys(vi).sort()).toEqual(keys(en).sort());
+    for (const lang of [en, id, vi]) {
+      const flat = JSON.stringify(lang);
+      expect(flat).not.toMatch(/""/);
+    }
+  });
+});

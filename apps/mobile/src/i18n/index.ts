@@ -1,0 +1,41 @@
+import i18next from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import { en } from './en';
+import { id } from './id';
+import { vi } from './vi';
+
+export const LOCALES = ['id', 'en', 'vi'] as const;
+export type Locale = (typeof LOCALES)[number];
+const KEY = 'hadir.m.locale';
+
+function detect(): Locale {
+  try {
+    const stored = localStorage.getItem(KEY);
+    if (stored === 'id' || stored === 'en' || stored === 'vi') return stored;
+  } catch {
+    // private mode: fall through to the browser language
+  }
+  const nav = typeof navigator === 'undefined' ? 'id' : navigator.language.slice(0, 2);
+  return nav === 'en' || nav === 'vi' ? nav : 'id';
+}
+
+export function initI18n(lng: Locale = detect()): void {
+  void i18next.use(initReactI18next).init({
+    lng,
+    fallbackLng: 'en',
+    resources: { en: { translation: en }, id: { translation: id }, vi: { translation: vi } },
+    interpolation: { escapeValue: false },
+  });
+}
+
+export async function setLocale(lng: Locale): Promise<void> {
+  try {
+    localStorage.setItem(KEY, lng);
+  } catch {
+    // not persisted; still switch
+  }
+  document.documentElement.lang = lng;
+  await i18next.changeLanguage(lng);
+}
+
+export { i18next };

@@ -1,0 +1,264 @@
+import {
+  cosineSimilarity,
+  decodeImage,
+  ImageDecodeError,
+  type AnalyzedFace,
+  type RgbFrame,
+} from '@hadir/vision';
+import type { LivenessResult } from '@hadir/contracts';
+import type { ServerContext } from '../../context.js';
+import type { AuthContext } from '../../platform/http/auth-context.js';
+import { AppError, badRequest, payloadTooLarge } from '../../platform/http/errors.js';
+import {
+  embeddingFromBytes,
+  embeddingRows,
+  MAX_PHOTO_PIXELS,
+  type FaceEngineService,
+  type GalleryService,
+} from '../faces/index.js';
+
+/** A turn challenge passes when the head's yaw spans at least this many degrees across the frames. */
+export const LIVENESS_MIN_YAW_RANGE_DEG = 12;
+/** Every liveness frame must show the same person as the verified image (cosine, looser than matching). */
+const LIVENESS_SAME_PERSON = 0.3;
+const MIN_FACE_PX = 48;
+
+export interface Verification {
+  verified: boolean;
+  score: number | null;
+  threshold: number;
+  /** Why not verified, in a sentence for the person at the camera; null when verified. */
+  reason: string | null;
+  /** retry: a better photo may pass (no face, too small, no template yet); refused: someone else. */
+  outcome: 'verified' | 'retry' | 'refused';
+  liveness: LivenessResult | null;
+}
+
+/** Decodes a base64 JPEG/PNG (a `data:` URL prefix is accepted); bad input is a 400, never a 500. */
+export async function decodeBase64Image(data: string, what = 'face_image'): Promise<RgbFrame> {
+  const comma = data.startsWith('data:') ? data.indexOf(',') : -1;
+  const b64 = comma >= 0 ? data.slice(comma + 1) : data;
+  if (!/^[A-Za-z0-9+/=_-]+$/.test(b64.slice(0, 4096)))
+    throw badRequest('invalid_image', `${what} is not base64`);
+  const bytes = Buffer.from(b64, 'base64');
+  try {
+    return await decodeImage(bytes, { maxPixels: MAX_PHOTO_PIXELS });
+  } catch (error) {
+    if (error instanceof ImageDecodeError) {
+      if (error.code === 'too_large') throw payloadTooLarge(`${what}: ${error.message}`);
+      throw badRequest(`image_${error.code}`, `${what}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+const largest = (faces: readonly AnalyzedFace[]): AnalyzedFace | null =>
+  faces.reduce<AnalyzedFace | null>((a, b) => (!a || b.quality.sizePx > a.quality.sizePx ? b : a), null);
+
+/**
+ * 1:1 face verification against a member's own template, computed on the server from the captured image
+ * with the active pack; and the active liveness check (a head turn seen across several frames).
+ */
+export class FaceVerifyService {
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly engine: FaceEngineService,
+    private readonly galleries: GalleryService,
+  ) {}
+
+  private async requireEngine() {
+    const engine = await this.engine.tryEngine();
+    if (!engine) throw new AppError(503, 'recognition_disabled', 'Face recognition is not available');
+    return engine;
+  }
+
+  /** The main face of a frame with its embedding, or null when there is none. */
+  async analyze(frame: RgbFrame): Promise<AnalyzedFace | null> {
+    const engine = await this.requireEngine();
+    const faces = await this.engine.withInferenceSlot(() => engine.analyze(frame));
+    return largest(faces);
+  }
+
+  async threshold(orgId: string): Promise<number> {
+    const t = await this.galleries.thresholdFor(orgId);
+    if (t === null) throw new AppError(503, 'recognition_disabled', 'Face recognition is not available');
+    return t;
+  }
+
+  /** Best cosine similarity between an embedding and the member's samples of the active pack. */
+  async scoreAgainstMember(
+    orgId: string,
+    memberId: string,
+    embedding: ArrayLike<number>,
+  ): Promise<number | null> {
+    const pack = await this.engine.activePack();
+    if (!pack) throw new AppError(503, 'recognition_disabled', 'Face recognition is not available');
+    const rows = await embeddingRows(this.ctx.db, orgId, pack, memberId);
+    let best: number | null = null;
+    for (const row of rows) {
+      const e = embeddingFromBytes(row.embedding);
+      if (!e || e.length !== embedding.length) continue;
+      const s = cosineSimilarity(embedding, e);
+      if (best === null || s > best) best = s;
+    }
+    return best;
+  }
+
+  /** Verifies an embedding (already computed on the server, or a trusted integration's) against a member. */
+  async verifyEmbedding(
+    orgId: string,
+    memberId: string,
+    embedding: ArrayLike<number>,
+  ): Promise<Verification> {
+    const threshold = await this.threshold(orgId);
+    const score = await this.scoreAgainstMember(orgId, memberId, embedding);
+    if (score === null) {
+      return {
+        verified: false,
+        score: null,
+        threshold,
+        outcome: 'retry',
+        reason: 'No face is registered for this member yet; register the face first.',
+        liveness: null,
+      };
+    }
+    const verified = score >= threshold;
+    return {
+      verified,
+      score,
+      threshold,
+      outcome: verified ? 'verified' : 'refused',
+      reason: verified ? null : 'The face does not match this member.',
+      liveness: null,
+    };
+  }
+
+  /**
+   * A face encoding sent by an integration (never by the app): only an API token may, and only with the
+   * active pack's model name and embedding length, since vectors of another model are not comparable.
+   */
+  async verifyTrustedEncoding(
+    auth: AuthContext,
+    orgId: string,
+    memberId: string,
+    encoding: readonly number[],
+    model: string | undefined,
+  ): Promise<Verification> {
+    if (auth.kind !== 'token')
+      throw new AppError(
+        403,
+        'encoding_not_trusted',
+        'Send face_image: a face_encoding is accepted only from integration tokens',
+      );
+    const s = await this.engine.select();
+    if (!s.enabled) throw new AppError(503, 'recognition_disabled', 'Face recognition is not available');
+    if (model !== s.pack || encoding.length !== s.manifest.embeddingSize)
+      throw badRequest(
+        'encoding_mismatch',
+        `face_encoding must come from the active pack "${s.pack}" (${s.manifest.embeddingSize} numbers)`,
+      );
+    const norm = Math.hypot(...encoding);
+    if (!Number.isFinite(norm) || norm === 0) throw badRequest('encoding_invalid', 'face_encoding is empty');
+    return this.verifyEmbedding(
+      orgId,
+      memberId,
+      encoding.map((x) => x / norm),
+    );
+  }
+
+  /** Officer capture: the organization's member this face belongs to (1:N), if any. */
+  async recognize(orgId: string, image: string) {
+    const face = await this.analyze(await decodeBase64Image(image));
+    if (!face) return { member_id: null, name: null, employee_code: null, score: null, reason: 'no_face' };
+    const m = await this.galleries.match(orgId, face.embedding);
+    if (m.employeeId === null)
+      return {
+        member_id: null,
+        name: null,
+        employee_code: null,
+        score: m.cosineSimilarity,
+        reason: m.reason,
+      };
+    const e = await this.ctx.db
+      .selectFrom('employees')
+      .select(['name', 'employeeCode'])
+      .where('organizationId', '=', orgId)
+      .where('id', '=', m.employeeId)
+      .executeTakeFirst();
+    return {
+      member_id: m.employeeId,
+      name: e?.name ?? null,
+      employee_code: e?.employeeCode ?? null,
+      score: m.cosineSimilarity,
+      reason: null,
+    };
+  }
+
+  /** Verifies a captured image (and, when given, liveness frames) against the member's template. */
+  async verifyImage(
+    orgId: string,
+    memberId: string,
+    image: string,
+    livenessFrames?: readonly string[],
+  ): Promise<Verification> {
+    const face = await this.analyze(await decodeBase64Image(image));
+    const threshold = await this.threshold(orgId);
+    if (!face) {
+      return {
+        verified: false,
+        score: null,
+        threshold,
+        outcome: 'retry',
+        reason: 'No face was found; face the camera in good light.',
+        liveness: null,
+      };
+    }
+    if (face.quality.sizePx < MIN_FACE_PX) {
+      return {
+        verified: false,
+        score: null,
+        threshold,
+        outcome: 'retry',
+        reason: 'The face is too small; hold the phone closer.',
+        liveness: null,
+      };
+    }
+    const result = await this.verifyEmbedding(orgId, memberId, face.embedding);
+    if (!livenessFrames) return result;
+    const liveness = await this.liveness(face, livenessFrames);
+    if (!liveness.passed && result.verified) {
+      return { ...result, verified: false, outcome: 'retry', reason: liveness.reason, liveness };
+    }
+    return { ...result, liveness };
+  }
+
+  /**
+   * Active liveness, a head-turn challenge: the frames must show the same person as `reference`, and the
+   * head's yaw (from the five landmarks) must move across them. A photo or a screen held to the camera
+   * gives the same pose in every frame and fails.
+   */
+  async liveness(reference: AnalyzedFace, frames: readonly string[]): Promise<LivenessResult> {
+    const yaws: number[] = [];
+    let otherPerson = false;
+    for (const [i, data] of frames.entries()) {
+      const face = await this.analyze(await decodeBase64Image(data, `liveness_frames[${i}]`));
+      if (!face) continue;
+      if (cosineSimilarity(face.embedding, reference.embedding) < LIVENESS_SAME_PERSON) {
+        otherPerson = true;
+        continue;
+      }
+      yaws.push(face.quality.yawDeg ?? 0);
+    }
+    yaws.push(reference.quality.yawDeg ?? 0);
+    const range = yaws.length > 0 ? Math.max(...yaws) - Math.min(...yaws) : 0;
+    const round = Math.round(range * 10) / 10;
+    const base = { challenge: 'turn' as const, yaw_range_deg: round, frames_with_face: yaws.length - 1 };
+    if (otherPerson)
+      return { ...base, passed: false, reason: 'The frames show a different person; try again alone.' };
+    if (yaws.length - 1 < 2)
+      return { ...base, passed: false, reason: 'Keep your face in the frame while you turn your head.' };
+    if (range < LIVENESS_MIN_YAW_RANGE_DEG)
+      return { ...base, passed: false, reason: 'Turn your head slowly to the left and right.' };
+    return { ...base, passed: true, reason: null };
+  }
+}

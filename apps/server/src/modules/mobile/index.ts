@@ -1,0 +1,34 @@
+import type { ServerContext } from '../../context.js';
+import type { HttpApp } from '../../platform/http/app.js';
+import type { AttendanceModule } from '../attendance/index.js';
+import type { FaceModules } from '../faces/index.js';
+import type { EmployeesService } from '../people/index.js';
+import { DevicesService } from './devices.service.js';
+import { FaceVerifyService } from './face-verify.service.js';
+import { MobileAttendanceService } from './mobile-attendance.service.js';
+import { MobileFacesService } from './mobile-faces.service.js';
+import { registerMobileRoutes, type MobileServices } from './mobile.routes.js';
+import { OrgMembersQueries } from './org-members.queries.js';
+
+export { LIVENESS_MIN_YAW_RANGE_DEG, decodeBase64Image } from './face-verify.service.js';
+export { CLOCK_SKEW_FLAG_MS } from './mobile-attendance.service.js';
+export type { MobileServices } from './mobile.routes.js';
+
+/** The mobile app's slice (issue 11): devices, 1:1 verification, submit/record/sync, seed 004 views. */
+export function registerMobileModule(
+  app: HttpApp,
+  ctx: ServerContext,
+  deps: { faces: FaceModules; attendance: AttendanceModule; employees: EmployeesService },
+): MobileServices {
+  const devices = new DevicesService(ctx);
+  const verify = new FaceVerifyService(ctx, deps.faces.engine, deps.faces.galleries);
+  const services: MobileServices = {
+    devices,
+    verify,
+    attendance: new MobileAttendanceService(ctx, verify, deps.attendance.events, devices),
+    faces: new MobileFacesService(ctx, deps.faces.faces, deps.faces.galleries),
+    org: new OrgMembersQueries(ctx, deps.employees),
+  };
+  registerMobileRoutes(app, services);
+  return services;
+}

@@ -1,0 +1,313 @@
+import type {
+  AttendanceRecordInput,
+  AttendanceSubmitInput,
+  AttendanceSubmitResult,
+  AttendanceType,
+  SyncInput,
+  SyncResult,
+} from '@hadir/contracts';
+import type { ServerContext } from '../../context.js';
+import { toIso } from '../../platform/clock/clock.js';
+import type { AuthContext } from '../../platform/http/auth-context.js';
+import { AppError, badRequest, forbidden, notFound } from '../../platform/http/errors.js';
+import { newId } from '../../platform/ids/ids.js';
+import type { AttendanceEventsService } from '../attendance/index.js';
+import type { DevicesService } from './devices.service.js';
+import type { FaceVerifyService } from './face-verify.service.js';
+
+/** Device clocks further off than this are flagged, and their record times corrected by the skew. */
+export const CLOCK_SKEW_FLAG_MS = 5 * 60_000;
+/** A queued record may not claim to be from the future (after skew correction). */
+const FUTURE_TOLERANCE_MS = 60_000;
+
+type RecordResult = SyncResult['results'][number];
+
+/** Check-in/out from the app (member, officer) and the offline queue's sync. */
+export class MobileAttendanceService {
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly verify: FaceVerifyService,
+    private readonly events: AttendanceEventsService,
+    private readonly devices: DevicesService,
+  ) {}
+
+  /** The member, if they exist in the organization and are not terminated. */
+  private async activeMember(orgId: string, memberId: string) {
+    const row = await this.ctx.db
+      .selectFrom('employees')
+      .select(['id', 'status'])
+      .where('organizationId', '=', orgId)
+      .where('id', '=', memberId)
+      .executeTakeFirst();
+    return row && row.status !== 'terminated' ? row : null;
+  }
+
+  /** A member checks themselves in or out: face verified 1:1 on the server, then one `mobile` event. */
+  async submit(
+    auth: AuthContext,
+    orgId: string,
+    input: AttendanceSubmitInput,
+  ): Promise<AttendanceSubmitResult> {
+    if (input.organization_id !== undefined && input.organization_id !== orgId)
+      throw new AppError(
+        403,
+        'wrong_organization',
+        'You can only submit attendance in your own organization',
+      );
+    const memberId = auth.employeeId;
+    if (!memberId)
+      throw new AppError(403, 'no_linked_member', 'Your account is not linked to a member record');
+    if (!(await this.activeMember(orgId, memberId))) throw notFound('Member');
+    if (input.device_id) await this.devices.requireOwnActive(auth, orgId, input.device_id);
+    const v = await this.verify.verifyImage(orgId, memberId, input.face_image, input.liveness_frames);
+    const base = { member_id: memberId, type: input.type, score: v.score, recorded_by: null };
+    if (!v.verified) {
+      return {
+        ...base,
+        status: v.outcome === 'refused' ? 'refused' : 'retry',
+        reason: v.reason,
+        attendance_id: null,
+        recorded_at: null,
+      };
+    }
+    const now = this.ctx.clock.nowMs();
+    const { event } = await this.events.record(orgId, {
+      employeeId: memberId,
+      occurredAtMs: now,
+      kind: input.type,
+      source: 'mobile',
+      deviceId: input.device_id ?? null,
+      score: v.score,
+      label: 'mobile app',
+    });
+    return { ...base, status: 'recorded', reason: null, attendance_id: event.id, recorded_at: toIso(now) };
+  }
+
+  /** An officer records a member (recognized by face, or found by search when the face is not known). */
+  async record(
+    auth: AuthContext,
+    orgId: string,
+    input: AttendanceRecordInput,
+  ): Promise<AttendanceSubmitResult> {
+    if (!(await this.activeMember(orgId, input.member_id))) throw notFound('Member');
+    if (input.site_id) {
+      const site = await this.ctx.db
+        .selectFrom('sites')
+        .select('id')
+        .where('organizationId', '=', orgId)
+        .where('id', '=', input.site_id)
+        .executeTakeFirst();
+      if (!site) throw notFound('Site');
+    }
+    if (input.device_id) await this.devices.requireOwnActive(auth, orgId, input.device_id);
+    let score: number | null = null;
+    const base = { member_id: input.member_id, type: input.type, recorded_by: auth.userId };
+    if (input.face_image) {
+      const v = await this.verify.verifyImage(orgId, input.member_id, input.face_image);
+      score = v.score;
+      if (!v.verified) {
+        return {
+          ...base,
+          score,
+          status: v.outcome === 'refused' ? 'refused' : 'retry',
+          reason: v.reason,
+          attendance_id: null,
+          recorded_at: null,
+        };
+      }
+    }
+    const now = this.ctx.clock.nowMs();
+    const { event } = await this.events.record(orgId, {
+      employeeId: input.member_id,
+      occurredAtMs: now,
+      kind: input.type,
+      source: 'officer',
+      recordedBy: auth.userId ?? auth.tokenId,
+      deviceId: input.device_id ?? null,
+      score,
+      label: input.note ?? (input.face_image ? 'officer capture' : 'officer, found by search'),
+    });
+    return {
+      ...base,
+      score,
+      status: 'recorded',
+      reason: null,
+      attendance_id: event.id,
+      recorded_at: toIso(now),
+    };
+  }
+
+  /**
+   * The offline queue of one device, in order. Each record is stored once per (device, client id): a
+   * resend answers the stored result. Faces are verified now, on the server; device clock skew is
+   * measured against the batch's `sent_at` and corrected when it is large.
+   */
+  async sync(auth: AuthContext, orgId: string, batch: SyncInput): Promise<SyncResult> {
+    const device = await this.devices.authenticateBatch(auth, orgId, batch);
+    const now = this.ctx.clock.nowMs();
+    const sentAt = Date.parse(batch.sent_at);
+    if (!Number.isFinite(sentAt)) throw badRequest('invalid_time', 'sent_at is not a valid instant');
+    const skewMs = now - sentAt;
+    const flagged = Math.abs(skewMs) > CLOCK_SKEW_FLAG_MS;
+    const officer = auth.permissions.has('attendance:record:create');
+    const results: RecordResult[] = [];
+    for (const r of batch.records) {
+      results.push(await this.syncOne(auth, orgId, device.id, r, { now, skewMs, flagged, officer }));
+    }
+    const synced = results.filter((r) => r.status === 'recorded' && !r.duplicate).length;
+    const failed = results.filter((r) => r.status === 'rejected' && !r.duplicate).length;
+    const duplicates = results.filter((r) => r.duplicate).length;
+    await this.devices.log(orgId, device.id, {
+      status: failed === 0 ? 'ok' : synced === 0 && duplicates === 0 ? 'failed' : 'partial',
+      synced,
+      failed,
+      duplicates,
+      skewMs,
+    });
+    return {
+      device_id: device.id,
+      server_time: toIso(now),
+      clock_skew_ms: skewMs,
+      clock_skew_flagged: flagged,
+      synced,
+      failed,
+      duplicates,
+      results,
+    };
+  }
+
+  private async syncOne(
+    auth: AuthContext,
+    orgId: string,
+    deviceId: string,
+    r: SyncInput['records'][number],
+    at: { now: number; skewMs: number; flagged: boolean; officer: boolean },
+  ): Promise<RecordResult> {
+    const stored = await this.storedResult(orgId, deviceId, r.client_id);
+    if (stored) return stored;
+    const reject = (reason: string, score: number | null = null) =>
+      this.store(orgId, deviceId, r.client_id, r.member_id, {
+        status: 'rejected',
+        reason,
+        score,
+        eventId: null,
+      });
+    if (r.mode === 'officer' && !at.officer) return reject('Only an officer may record someone else.');
+    if (r.mode === 'self' && r.member_id !== auth.employeeId && !at.officer)
+      return reject('A member may only record their own attendance.');
+    if (!(await this.activeMember(orgId, r.member_id)))
+      return reject('The member was removed or is not in this organization.');
+    const deviceTime = Date.parse(r.occurred_at);
+    if (!Number.isFinite(deviceTime)) return reject('occurred_at is not a valid instant.');
+    const occurredAtMs = at.flagged ? deviceTime + at.skewMs : deviceTime;
+    if (occurredAtMs > at.now + FUTURE_TOLERANCE_MS) return reject('The record is dated in the future.');
+    if (!r.face_image) return reject('The record has no face image to verify.');
+    let score: number | null;
+    try {
+      const v = await this.verify.verifyImage(orgId, r.member_id, r.face_image);
+      score = v.score;
+      if (!v.verified) return reject(v.reason ?? 'The face was not verified.', score);
+    } catch (error) {
+      if (error instanceof AppError && error.statusCode < 500) return reject(error.message);
+      throw error;
+    }
+    const { event } = await this.events.record(orgId, {
+      employeeId: r.member_id,
+      occurredAtMs,
+      kind: r.type satisfies AttendanceType,
+      source: r.mode === 'officer' ? 'officer' : 'mobile',
+      recordedBy: r.mode === 'officer' ? auth.userId : null,
+      deviceId,
+      clientId: r.client_id,
+      score,
+      label: 'mobile sync',
+      idempotencyKey: `sync:${deviceId}:${r.client_id}`,
+    });
+    return this.store(orgId, deviceId, r.client_id, r.member_id, {
+      status: 'recorded',
+      reason: at.flagged ? `Device clock off by ${Math.round(at.skewMs / 1000)} s; time corrected.` : null,
+      score,
+      eventId: event.id,
+    });
+  }
+
+  private async storedResult(
+    orgId: string,
+    deviceId: string,
+    clientId: string,
+  ): Promise<RecordResult | null> {
+    const row = await this.ctx.db
+      .selectFrom('mobileSyncRecords')
+      .select(['status', 'reason', 'score', 'eventId'])
+      .where('organizationId', '=', orgId)
+      .where('deviceId', '=', deviceId)
+      .where('clientId', '=', clientId)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      client_id: clientId,
+      status: row.status === 'recorded' ? 'recorded' : 'rejected',
+      duplicate: true,
+      reason: row.reason,
+      score: row.score,
+      attendance_id: row.eventId,
+    };
+  }
+
+  private async store(
+    orgId: string,
+    deviceId: string,
+    clientId: string,
+    memberId: string,
+    r: {
+      status: 'recorded' | 'rejected';
+      reason: string | null;
+      score: number | null;
+      eventId: string | null;
+    },
+  ): Promise<RecordResult> {
+    const now = this.ctx.clock.nowMs();
+    try {
+      await this.ctx.db
+        .insertInto('mobileSyncRecords')
+        .values({
+          id: newId(now),
+          organizationId: orgId,
+          deviceId,
+          clientId,
+          employeeId: memberId,
+          status: r.status,
+          reason: r.reason,
+          score: r.score,
+          eventId: r.eventId,
+          createdAt: now,
+        })
+        .execute();
+    } catch (error) {
+      // The same record from a parallel sync of this device won the race: answer what it stored.
+      const stored = await this.storedResult(orgId, deviceId, clientId);
+      if (stored) return stored;
+      throw error;
+    }
+    return {
+      client_id: clientId,
+      status: r.status,
+      duplicate: false,
+      reason: r.reason,
+      score: r.score,
+      attendance_id: r.eventId,
+    };
+  }
+}
+
+/** Who may act on a member's face: themselves, or an officer/admin (with the member's consent). */
+export function assertFaceActor(auth: AuthContext, memberId: string, consent: boolean | undefined): void {
+  const own = auth.employeeId === memberId;
+  if (own) return;
+  if (!auth.permissions.has('member:face:register')) throw forbidden('You can only register your own face');
+  if (consent !== true)
+    throw badRequest(
+      'consent_required',
+      'Record the member’s consent (consent: true) to register their face',
+    );
+}
