@@ -32,6 +32,10 @@ export async function migrateToLatest(database: Database): Promise<MigrationRepo
     provider,
     migrationTableName: 'hadir_migrations',
     migrationLockTableName: 'hadir_migrations_lock',
+    // Slices developed side by side number their migrations in interleaved ranges (0036 after 0071 may
+    // land later); each one only adds its own tables and columns, so a database that already has a
+    // higher number still takes a lower one that it lacks. A fresh database applies them in name order.
+    allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

@@ -22,6 +22,5 @@ export type DB = FoundationTables &
   AttendanceTables &
   IntegrationTables &
   VideoTables &
-  DatasetTables;
-  VideoTables &
+  DatasetTables &
   MobileTables;
