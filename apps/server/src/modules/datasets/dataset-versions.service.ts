@@ -127,14 +127,12 @@ export class DatasetVersionsService {
         await trx
           .insertInto('datasetVersionItems')
           .values(
-            items
-              .slice(i, i + 200)
-              .map((it) => ({
-                versionId: id,
-                faceId: it.faceId,
-                classIndex: it.classIndex,
-                split: it.split,
-              })),
+            items.slice(i, i + 200).map((it) => ({
+              versionId: id,
+              faceId: it.faceId,
+              classIndex: it.classIndex,
+              split: it.split,
+            })),
           )
           .execute();
       await recordAudit(trx, now, {

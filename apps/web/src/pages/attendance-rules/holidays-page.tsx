@@ -6,7 +6,24 @@ import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { formatDate } from '../../i18n/format';
-import { Button, Card, CardBody, CardHeader, type Column, DataTable, EmptyState, Field, FormError, FormModal, NamedOptions, PageHeader, Select, SelectField, TextField, useToast } from '@hadir/ui';
+import {
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  type Column,
+  DataTable,
+  EmptyState,
+  Field,
+  FormError,
+  FormModal,
+  NamedOptions,
+  PageHeader,
+  Select,
+  SelectField,
+  TextField,
+  useToast,
+} from '@hadir/ui';
 import { rulesApi, rulesKeys, sitesApi } from './rules-api';
 
 const SETS: NationalHolidaySet[] = ['id-2026', 'id-2026-cuti-bersama', 'vn-2026'];

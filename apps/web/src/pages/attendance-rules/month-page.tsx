@@ -7,7 +7,24 @@ import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { formatDate, formatDuration, intlTag } from '../../i18n/format';
 import { useOrgTime } from '../../i18n/org-time';
-import { Badge, type BadgeTone, Button, ButtonAnchor, Card, CardBody, CardHeader, type Column, type ComboOption, DataTable, EmptyState, Field, FormError, PageHeader, TextField, useToast } from '@hadir/ui';
+import {
+  Badge,
+  type BadgeTone,
+  Button,
+  ButtonAnchor,
+  Card,
+  CardBody,
+  CardHeader,
+  type Column,
+  type ComboOption,
+  DataTable,
+  EmptyState,
+  Field,
+  FormError,
+  PageHeader,
+  TextField,
+  useToast,
+} from '@hadir/ui';
 import { addDaysIso, localDateIn } from '../dashboard/time';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { attendanceKeys } from '../attendance/attendance-api';

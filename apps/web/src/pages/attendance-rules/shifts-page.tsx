@@ -7,7 +7,24 @@ import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { formatDate, formatDuration } from '../../i18n/format';
-import { Badge, Button, Card, CardHeader, type Column, type ComboOption, DataTable, EmptyState, Field, FormError, FormModal, NamedOptions, PageHeader, SelectField, TextField, useToast } from '@hadir/ui';
+import {
+  Badge,
+  Button,
+  Card,
+  CardHeader,
+  type Column,
+  type ComboOption,
+  DataTable,
+  EmptyState,
+  Field,
+  FormError,
+  FormModal,
+  NamedOptions,
+  PageHeader,
+  SelectField,
+  TextField,
+  useToast,
+} from '@hadir/ui';
 import { localDateIn } from '../dashboard/time';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { rulesApi, rulesKeys } from './rules-api';

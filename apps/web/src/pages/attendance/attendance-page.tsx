@@ -7,7 +7,24 @@ import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { currentLocale } from '../../i18n';
 import { formatDate, formatDuration, intlTag } from '../../i18n/format';
-import { Badge, type BadgeTone, Button, Card, type Column, type ComboOption, DataTable, EmptyState, Field, FormError, FormModal, Icon, PageHeader, SelectField, TextField, useToast } from '@hadir/ui';
+import {
+  Badge,
+  type BadgeTone,
+  Button,
+  Card,
+  type Column,
+  type ComboOption,
+  DataTable,
+  EmptyState,
+  Field,
+  FormError,
+  FormModal,
+  Icon,
+  PageHeader,
+  SelectField,
+  TextField,
+  useToast,
+} from '@hadir/ui';
 import { DateField } from '../../ui/date-field';
 import { addDaysIso, localDateIn, startOfLocalDay } from '../dashboard/time';
 import { EmployeeCombobox } from '../shared/employee-combobox';

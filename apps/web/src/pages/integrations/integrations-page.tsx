@@ -10,7 +10,28 @@ import type {
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { useOrgTime } from '../../i18n/org-time';
-import { Badge, Button, ButtonAnchor, Card, CardBody, CardHeader, Checkbox, type Column, ConfirmDialog, DataTable, EmptyState, Field, FormError, FormModal, Input, Modal, PageHeader, SelectField, TextField, useToast } from '@hadir/ui';
+import {
+  Badge,
+  Button,
+  ButtonAnchor,
+  Card,
+  CardBody,
+  CardHeader,
+  Checkbox,
+  type Column,
+  ConfirmDialog,
+  DataTable,
+  EmptyState,
+  Field,
+  FormError,
+  FormModal,
+  Input,
+  Modal,
+  PageHeader,
+  SelectField,
+  TextField,
+  useToast,
+} from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 import { integrationKeys, integrationsApi } from './integrations-api';
 

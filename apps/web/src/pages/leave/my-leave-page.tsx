@@ -4,7 +4,21 @@ import { useTranslation } from 'react-i18next';
 import type { LeavePortion, LeaveRequest } from '@hadir/contracts';
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
-import { Button, Card, CardHeader, type Column, DataTable, EmptyState, Field, FormError, FormModal, PageHeader, SelectField, TextField, useToast } from '@hadir/ui';
+import {
+  Button,
+  Card,
+  CardHeader,
+  type Column,
+  DataTable,
+  EmptyState,
+  Field,
+  FormError,
+  FormModal,
+  PageHeader,
+  SelectField,
+  TextField,
+  useToast,
+} from '@hadir/ui';
 import { DateField } from '../../ui/date-field';
 import { LoadFailed } from '../shared/load-failed';
 import { leaveApi, leaveKeys } from './leave-api';

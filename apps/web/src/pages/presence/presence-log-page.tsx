@@ -14,7 +14,23 @@ import {
   intlTag,
   zoneShortName,
 } from '../../i18n/format';
-import { Button, ButtonAnchor, Card, type Column, type ComboOption, cx, DataTable, EmptyState, Field, FormError, Icon, NamedOptions, PageHeader, SelectField, TextField } from '@hadir/ui';
+import {
+  Button,
+  ButtonAnchor,
+  Card,
+  type Column,
+  type ComboOption,
+  cx,
+  DataTable,
+  EmptyState,
+  Field,
+  FormError,
+  Icon,
+  NamedOptions,
+  PageHeader,
+  SelectField,
+  TextField,
+} from '@hadir/ui';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { DateField } from '../../ui/date-field';
 import { FilterToggle, phoneHidden } from '../shared/filter-toggle';

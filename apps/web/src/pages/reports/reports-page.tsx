@@ -17,7 +17,20 @@ import { orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { currentLocale } from '../../i18n';
 import { formatDuration, formatNumber, intlTag } from '../../i18n/format';
-import { ButtonAnchor, Card, CardBody, CardHeader, type ComboOption, Field, FormError, NamedOptions, PageHeader, SelectField, Skeleton, TextField } from '@hadir/ui';
+import {
+  ButtonAnchor,
+  Card,
+  CardBody,
+  CardHeader,
+  type ComboOption,
+  Field,
+  FormError,
+  NamedOptions,
+  PageHeader,
+  SelectField,
+  Skeleton,
+  TextField,
+} from '@hadir/ui';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { DateField } from '../../ui/date-field';
 import { analyticsApi, dashKeys, type AnalyticsFilter } from '../dashboard/dashboard-api';

@@ -6,7 +6,21 @@ import { ApiError } from '../../api/client';
 import { invitationsApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useOrgTime } from '../../i18n/org-time';
-import { Badge, Button, Card, CardBody, CardHeader, ConfirmDialog, EmptyState, FormError, FormModal, Modal, SelectField, TextField, useToast } from '@hadir/ui';
+import {
+  Badge,
+  Button,
+  Card,
+  CardBody,
+  CardHeader,
+  ConfirmDialog,
+  EmptyState,
+  FormError,
+  FormModal,
+  Modal,
+  SelectField,
+  TextField,
+  useToast,
+} from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 
 const invitationsKey = ['invitations'] as const;

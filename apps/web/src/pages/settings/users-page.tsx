@@ -7,7 +7,23 @@ import { queryKeys, usersApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useSession } from '../../auth/session';
 import { useOrgTime } from '../../i18n/org-time';
-import { Badge, Button, Card, type Column, ConfirmDialog, DataTable, EmptyState, FormError, FormModal, Icon, PageHeader, Select, SelectField, TextField, useToast } from '@hadir/ui';
+import {
+  Badge,
+  Button,
+  Card,
+  type Column,
+  ConfirmDialog,
+  DataTable,
+  EmptyState,
+  FormError,
+  FormModal,
+  Icon,
+  PageHeader,
+  Select,
+  SelectField,
+  TextField,
+  useToast,
+} from '@hadir/ui';
 import { EmployeeLinkCell } from './user-employee-link';
 import { InvitationsCard } from './invitations-card';
 import { LoadFailed } from '../shared/load-failed';

@@ -8,7 +8,24 @@ import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { useOrgTime } from '../../i18n/org-time';
 import { useLiveEvents } from '../../live/use-live';
-import { Button, ButtonLink, Card, CardHeader, ConfirmDialog, cx, EmptyState, FormModal, Icon, IconButton, Menu, PageHeader, SelectField, SkeletonRows, TextField, useToast } from '@hadir/ui';
+import {
+  Button,
+  ButtonLink,
+  Card,
+  CardHeader,
+  ConfirmDialog,
+  cx,
+  EmptyState,
+  FormModal,
+  Icon,
+  IconButton,
+  Menu,
+  PageHeader,
+  SelectField,
+  SkeletonRows,
+  TextField,
+  useToast,
+} from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
 import { ProgressBar, useFormatBytes, VideoStatusBadge } from './video-parts';
 import { formatClock } from './video-ranges';

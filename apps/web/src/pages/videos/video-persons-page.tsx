@@ -5,7 +5,23 @@ import { useTranslation } from 'react-i18next';
 import { employeesApi } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
-import { Badge, ButtonLink, Card, type ComboOption, EmptyState, Field, FormModal, Icon, Menu, PageHeader, SearchField, SelectField, SkeletonRows, TextField, useToast } from '@hadir/ui';
+import {
+  Badge,
+  ButtonLink,
+  Card,
+  type ComboOption,
+  EmptyState,
+  Field,
+  FormModal,
+  Icon,
+  Menu,
+  PageHeader,
+  SearchField,
+  SelectField,
+  SkeletonRows,
+  TextField,
+  useToast,
+} from '@hadir/ui';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { LoadFailed } from '../shared/load-failed';
 import { PersonThumb } from './person-thumb';
