@@ -29,7 +29,6 @@ import {
   NamedOptions,
   PageHeader,
   SelectField,
-  TextField,
 } from '@hadir/ui';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { DateField } from '../../ui/date-field';

@@ -29,7 +29,6 @@ import {
   PageHeader,
   SelectField,
   Skeleton,
-  TextField,
 } from '@hadir/ui';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { DateField } from '../../ui/date-field';
