@@ -61,10 +61,22 @@ describe.each(await dialects())('PDF exports fit to hand over (%s)', (dialect) =
   const ids: Record<string, string> = {};
 
   const stay = async (employeeId: string, startMs: number, endMs: number, similarity: number) => {
+    const id = newId(startMs);
+    // The attendance PDF reads the stored attendance days, derived from the stay's camera events.
+    await t.server.modules.attendance.events.recordCameraStay({
+      organizationId: orgId,
+      employeeId,
+      intervalId: id,
+      cameraName: 'Camera Gudang A',
+      startedAt: startMs,
+      lastSeenTs: endMs,
+      bestSimilarity: similarity,
+      snapshotId: null,
+    });
     await t.server.ctx.db
       .insertInto('presenceIntervals')
       .values({
-        id: newId(startMs),
+        id,
         organizationId: orgId,
         employeeId,
         cameraId: 'gudang-a',
@@ -135,7 +147,7 @@ describe.each(await dialects())('PDF exports fit to hand over (%s)', (dialect) =
     expect(text).not.toContain('…');
     for (const word of ['Kode', 'Nama', 'Departemen', 'Terjadwal', 'Hadir', 'Terlambat', 'Total', 'Tidak'])
       expect(text).toContain(word);
-    expect(l).toContain('EMP001 | Budi Santoso | Gudang | 2 | 1 | – | – | 1 | 8 jam 40 menit');
+    expect(l).toContain('EMP001 | Budi Santoso | Gudang | 2 | 1 | – | – | 1 | 8 jam 10 menit');
     expect(l).toContain(
       'EMP002 | Nguyễn Thị Phương Thảo Hoàng | Tanpa departemen | 2 | 1 | 1 | 25 menit | 1 | 3 jam 35 menit',
     );

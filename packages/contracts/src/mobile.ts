@@ -59,6 +59,12 @@ export const FaceRegisterResult = z.object({
   rejected: z.number().int(),
   results: z.array(FacePhotoResult),
   face_samples: z.number().int(),
+  pending: z
+    .number()
+    .int()
+    .describe(
+      'Accepted samples waiting for a manager’s approval (a self-registration); not matched until approved',
+    ),
   replaced: z.number().int().describe('Samples removed by an update (0 on register)'),
 });
 export type FaceRegisterResult = z.infer<typeof FaceRegisterResult>;

@@ -118,7 +118,8 @@ export class FaceVerifyService {
         score: null,
         threshold,
         outcome: 'retry',
-        reason: 'No face is registered for this member yet; register the face first.',
+        reason:
+          'No approved face for this member yet: register the face; a self-registration works once a manager approves it.',
         liveness: null,
       };
     }

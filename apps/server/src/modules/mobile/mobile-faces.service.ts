@@ -43,6 +43,7 @@ export class MobileFacesService {
         quality: p.quality,
       })),
       face_samples: r.faceSamples,
+      pending: r.pending,
       replaced: 0,
     };
   }
@@ -66,6 +67,20 @@ export class MobileFacesService {
       .execute();
     const registered = await this.register(auth, orgId, memberId, input);
     if (registered.accepted === 0) return registered;
+    // A self-update waits for review (issue 9, item 14): the approved face keeps working until a
+    // manager approves the new one, so nothing is removed now.
+    if (registered.pending > 0) {
+      await recordAudit(this.ctx.db, this.ctx.clock.nowMs(), {
+        organizationId: orgId,
+        actor: auth,
+        action: 'biometric.updated',
+        entityType: 'employee',
+        entityId: memberId,
+        summary: `Face registered again: ${registered.pending} new, waiting for approval. Reason: ${input.reason}`,
+        changes: { reason: input.reason, pending: registered.pending, replaced: 0 },
+      });
+      return registered;
+    }
     const oldIds = before.map((b) => b.id);
     const now = this.ctx.clock.nowMs();
     await this.ctx.db.transaction().execute(async (trx) => {

@@ -290,10 +290,12 @@ export type HttpApp = Awaited<ReturnType<typeof buildHttpApp>>;
 function unsafeTextPath(value: unknown, at: string, depth = 0): string | null {
   if (typeof value === 'string') return hasUnsafeText(value) ? at : null;
   if (value === null || typeof value !== 'object' || depth > 32 || Buffer.isBuffer(value)) return null;
-  // Only what JSON parsing makes (plain objects and arrays): a streamed body (an upload chunk) is the
-  // request itself, whose socket/server graph a walk would take minutes to cross.
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return null;
+  // Only what JSON and query parsing make (plain objects, arrays, and the query parser's objects whose
+  // prototype itself has none): a streamed body (an upload chunk) is the request itself, whose
+  // socket/server graph a walk would take minutes to cross.
+  const proto = Object.getPrototypeOf(value) as object | null;
+  const plain = proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
+  if (!Array.isArray(value) && !plain) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const hit = unsafeTextPath(value[i], `${at}.${i}`, depth + 1);

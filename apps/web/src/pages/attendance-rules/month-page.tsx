@@ -25,6 +25,7 @@ import {
   TextField,
   useToast,
 } from '@hadir/ui';
+import { DateField } from '../../ui/date-field';
 import { addDaysIso, localDateIn } from '../dashboard/time';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { attendanceKeys } from '../attendance/attendance-api';
@@ -287,23 +288,21 @@ function RecomputeCard() {
         onSubmit={submit}
         className="grid grid-cols-2 items-end gap-3 border-b border-border p-4 lg:grid-cols-4"
       >
-        <TextField
+        <DateField
           label={t('attr.recompute.from')}
-          type="date"
           value={from}
           max={to}
-          onChange={(e) => {
-            setFrom(e.target.value);
+          onChange={(v) => {
+            setFrom(v);
             setPreview(null);
           }}
         />
-        <TextField
+        <DateField
           label={t('attr.recompute.to')}
-          type="date"
           value={to}
           min={from}
-          onChange={(e) => {
-            setTo(e.target.value);
+          onChange={(v) => {
+            setTo(v);
             setPreview(null);
           }}
         />

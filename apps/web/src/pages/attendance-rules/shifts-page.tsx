@@ -25,6 +25,7 @@ import {
   TextField,
   useToast,
 } from '@hadir/ui';
+import { DateField } from '../../ui/date-field';
 import { localDateIn } from '../dashboard/time';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { rulesApi, rulesKeys } from './rules-api';
@@ -482,19 +483,8 @@ function AssignmentDialog({ types, onClose }: { types: ShiftTypeView[]; onClose:
           <NamedOptions none={t('attr.shifts.chooseDepartment')} items={departments.data} />
         </SelectField>
       ) : null}
-      <TextField
-        label={t('attr.shifts.from')}
-        type="date"
-        value={from}
-        onChange={(e) => setFrom(e.target.value)}
-      />
-      <TextField
-        label={t('attr.shifts.to')}
-        type="date"
-        value={to}
-        min={from}
-        onChange={(e) => setTo(e.target.value)}
-      />
+      <DateField label={t('attr.shifts.from')} value={from} onChange={(v) => setFrom(v)} />
+      <DateField label={t('attr.shifts.to')} value={to} min={from} onChange={(v) => setTo(v)} />
       <SelectField
         label={t('attr.shifts.pattern')}
         className="sm:col-span-2"
@@ -516,12 +506,11 @@ function AssignmentDialog({ types, onClose }: { types: ShiftTypeView[]; onClose:
         ))
       ) : (
         <>
-          <TextField
+          <DateField
             label={t('attr.shifts.anchor')}
-            type="date"
             className="sm:col-span-2"
             value={anchor}
-            onChange={(e) => setAnchor(e.target.value)}
+            onChange={(v) => setAnchor(v)}
           />
           {cycle.map((c, i) => (
             <ShiftSelect

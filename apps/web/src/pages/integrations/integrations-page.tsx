@@ -32,6 +32,7 @@ import {
   TextField,
   useToast,
 } from '@hadir/ui';
+import { DateField } from '../../ui/date-field';
 import { LoadFailed } from '../shared/load-failed';
 import { integrationKeys, integrationsApi } from './integrations-api';
 
@@ -509,12 +510,7 @@ function ExportCard() {
         <div className="border-t border-border pt-4">
           <p className="mb-3 text-sm font-medium text-fg">{t('integ.download')}</p>
           <div className="grid gap-3 sm:grid-cols-3 sm:items-end">
-            <TextField
-              label={t('integ.downloadDate')}
-              type="date"
-              value={date}
-              onChange={(e) => setDate(e.target.value)}
-            />
+            <DateField label={t('integ.downloadDate')} value={date} onChange={(v) => setDate(v)} />
             <SelectField
               label={t('integ.downloadLayout')}
               value={layout}
