@@ -505,7 +505,7 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('mobile attendance 
     const left = await t.server.ctx.db
       .selectFrom('faceSamples')
       .select('id')
-      .where('employeeId', '=', ids.gul)
+      .where('employeeId', '=', ids.gul!)
       .execute();
     expect(left).toHaveLength(1);
     const audit = await t.server.ctx.db
