@@ -18,6 +18,7 @@ import { notificationTemplateValues } from './0070-notification-template-values.
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 import { mobile } from './0080-mobile.js';
 import { cameraNamespace } from './0090-camera-namespace.js';
+import { sqliteEmployeeSearch } from './0091-sqlite-employee-search.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -40,4 +41,5 @@ export const MIGRATIONS: HadirMigration[] = [
   presenceStayCameras,
   mobile,
   cameraNamespace,
+  sqliteEmployeeSearch,
 ];
