@@ -6,10 +6,11 @@ import { dialects, setupOrganization, startTestServer, type Client, type TestSer
 describe.each(await dialects())('disabling a camera (%s)', (dialect) => {
   let t: TestServer;
   let admin: Client;
+  let orgId: string;
 
   beforeAll(async () => {
     t = await startTestServer(dialect);
-    ({ client: admin } = await setupOrganization(t.app));
+    ({ client: admin, orgId } = await setupOrganization(t.app));
   });
   afterAll(async () => {
     await t.server.modules.cameras.stop();
@@ -25,7 +26,8 @@ describe.each(await dialects())('disabling a camera (%s)', (dialect) => {
     expect(created.statusCode, created.body).toBe(201);
     // The pipeline last reported it offline at 1.8 fps before it was turned off.
     const before = created.json<CameraView>().status;
-    await t.server.modules.cameras.reportStatus('gate', {
+    const key = t.server.modules.cameras.find(orgId, 'gate')?.key ?? 'missing';
+    await t.server.modules.cameras.reportStatus(key, {
       ...before,
       state: 'offline',
       measuredFps: 1.8,
@@ -34,7 +36,7 @@ describe.each(await dialects())('disabling a camera (%s)', (dialect) => {
     const off = await admin.patch('/api/cameras/gate', { enabled: false });
     expect(off.statusCode, off.body).toBe(200);
     // A late report from the capture that is being stopped must not paint it offline again.
-    await t.server.modules.cameras.reportStatus('gate', {
+    await t.server.modules.cameras.reportStatus(key, {
       ...before,
       state: 'offline',
       measuredFps: 1.8,

@@ -77,7 +77,8 @@ describe.each(await dialects())('cameras (%s)', (dialect) => {
       source: 'rtsp://127.0.0.1:1/gate',
     });
     expect(res.statusCode).toBe(201);
-    const file = path.join(t.server.ctx.env.cameraConfigDir, 'gate', 'config.json');
+    // Camera ids are per organization: the API writes camera_config/<organization id>/<id>/config.json.
+    const file = path.join(t.server.ctx.env.cameraConfigDir, orgId, 'gate', 'config.json');
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ id: 'gate', name: 'Gate' });
     expect(
       (await admin.post('/api/cameras', { id: 'gate', name: 'x', source: 'rtsp://h/p' })).statusCode,

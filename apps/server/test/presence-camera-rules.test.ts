@@ -58,7 +58,7 @@ describe.each(await dialects())('camera rules in presence (%s)', (dialect) => {
     await t.server.ctx.db
       .insertInto('cameras')
       .values({ id, ...row })
-      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .onConflict((oc) => oc.columns(['organizationId', 'id']).doUpdateSet(row))
       .execute();
   };
   const addCamera = async (id: string, own: Partial<CameraConfig> = {}) => {

@@ -36,6 +36,6 @@ export async function setCamera(
   await server.ctx.db
     .insertInto('cameras')
     .values({ id, ...row })
-    .onConflict((oc) => oc.column('id').doUpdateSet(row))
+    .onConflict((oc) => oc.columns(['organizationId', 'id']).doUpdateSet(row))
     .execute();
 }

@@ -16,10 +16,13 @@ import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import { checkCameraSource, organizationMediaDir } from '../../platform/net/camera-source.js';
 import { AddressPolicy, OutboundRefused } from '../../platform/net/outbound-policy.js';
 import { recordAudit } from '../audit/index.js';
-import { CameraFilesRepository, type CameraFile } from './camera-files.repository.js';
+import { CameraFilesRepository, cameraKey, type CameraFile } from './camera-files.repository.js';
 
 /** A camera as the registry knows it: the file, what it resolved to, and its health. */
 export interface CameraEntry {
+  /** Where its file lives under camera_config/ (`<id>` or `<organization id>/<id>`): the registry's key. */
+  key: string;
+  /** The camera id: unique within its organization only. */
   id: string;
   organizationId: string | null;
   hash: string;
@@ -33,7 +36,7 @@ export interface CameraEntry {
   status: CameraStatus;
 }
 
-export type CameraChange = { type: 'upsert'; entry: CameraEntry } | { type: 'remove'; id: string };
+export type CameraChange = { type: 'upsert'; entry: CameraEntry } | { type: 'remove'; key: string };
 
 export interface CameraRegistryOptions {
   /** Fallback full rescan interval, for filesystems where fs.watch misses events (NFS, bind mounts). */
@@ -87,8 +90,8 @@ export class CameraRegistry {
   private debounceTimer: NodeJS.Timeout | null = null;
   private scanning: Promise<void> | null = null;
   private scanAgain = false;
-  /** Latest frame as JPEG, provided by the pipeline when it runs in this process. */
-  thumbnail: ((cameraId: string) => Promise<Buffer | null>) | null = null;
+  /** Latest frame as JPEG by registry key, provided by the pipeline when it runs in this process. */
+  thumbnail: ((key: string) => Promise<Buffer | null>) | null = null;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -137,8 +140,15 @@ export class CameraRegistry {
     return [...this.entries.values()];
   }
 
-  get(id: string): CameraEntry | undefined {
-    return this.entries.get(id);
+  /** By registry key (see CameraEntry.key). */
+  get(key: string): CameraEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  /** An organization's camera by its id (ids are unique per organization only). */
+  find(orgId: string, id: string): CameraEntry | undefined {
+    for (const e of this.entries.values()) if (e.organizationId === orgId && e.id === id) return e;
+    return undefined;
   }
 
   /** Loads the folder once and starts watching it. */
@@ -194,68 +204,97 @@ export class CameraRegistry {
 
   private async applyScan(found: CameraFile[]): Promise<void> {
     const seen = new Set<string>();
+    /** (organization, camera id) → the key of the file that holds it; a second file for it is refused. */
+    const claimed = new Map<string, string>();
     const orgs = await this.ctx.db.selectFrom('organizations').select('id').execute();
     for (const f of found) {
-      seen.add(f.id);
-      const prev = this.entries.get(f.id);
-      if (prev && prev.hash === f.hash && !(prev.organizationId === null && orgs.length > 0)) continue;
-      const entry = await this.resolve(
-        f,
-        orgs.map((o) => o.id),
-        prev?.organizationId ?? (await this.storedOrganization(f.id)),
-      );
+      seen.add(f.key);
+      const prev = this.entries.get(f.key);
+      const reuse = prev && prev.hash === f.hash && !(prev.organizationId === null && orgs.length > 0);
+      let entry = reuse
+        ? prev
+        : await this.resolve(
+            f,
+            orgs.map((o) => o.id),
+            prev?.organizationId ?? (await this.storedOrganization(f)),
+          );
+      if (entry.organizationId !== null) {
+        const owner = `${entry.organizationId}\u0000${entry.id}`;
+        const first = claimed.get(owner);
+        if (first === undefined) claimed.set(owner, f.key);
+        else entry = duplicate(entry, first);
+      }
+      if (entry === prev) continue;
       const unchanged = prev !== undefined && JSON.stringify(prev.issues) === JSON.stringify(entry.issues);
       if (prev && prev.hash === f.hash && unchanged && prev.organizationId === entry.organizationId) continue;
       // Keep the live counters of a camera whose file changed; the pipeline restarts it anyway.
-      this.entries.set(f.id, entry);
+      this.entries.set(f.key, entry);
       const logKey = `${f.hash}:${entry.issues.join('|')}`;
-      if (this.lastLogged.get(f.id) !== logKey) {
-        this.lastLogged.set(f.id, logKey);
+      if (this.lastLogged.get(f.key) !== logKey) {
+        this.lastLogged.set(f.key, logKey);
         if (entry.issues.length > 0) {
           this.ctx.log.warn(
-            { cameraId: f.id, issues: entry.issues },
-            `camera "${f.id}" has an invalid config`,
+            { cameraId: f.id, file: f.key, issues: entry.issues },
+            `camera "${f.key}" has an invalid config`,
           );
         } else {
-          this.ctx.log.info({ cameraId: f.id }, prev ? 'camera config changed' : 'camera config loaded');
+          this.ctx.log.info(
+            { cameraId: f.id, file: f.key },
+            prev ? 'camera config changed' : 'camera config loaded',
+          );
         }
       }
+      if (
+        prev?.organizationId &&
+        prev.organizationId !== entry.organizationId &&
+        !claimed.has(`${prev.organizationId}\u0000${prev.id}`)
+      )
+        await this.dropRow(prev);
       await this.persist(entry);
       this.emit({ type: 'upsert', entry });
     }
-    for (const id of [...this.entries.keys()]) {
-      if (seen.has(id)) continue;
-      const prev = this.entries.get(id);
-      this.entries.delete(id);
-      this.lastLogged.delete(id);
-      await this.ctx.db.deleteFrom('cameras').where('id', '=', id).execute();
-      this.ctx.log.info({ cameraId: id }, 'camera config removed');
-      this.emit({ type: 'remove', id });
-      if (prev?.organizationId) {
-        this.ctx.events.publish('camera.removed', { organizationId: prev.organizationId, cameraId: id });
+    for (const key of [...this.entries.keys()]) {
+      if (seen.has(key)) continue;
+      const prev = this.entries.get(key);
+      this.entries.delete(key);
+      this.lastLogged.delete(key);
+      this.ctx.log.info({ cameraId: prev?.id, file: key }, 'camera config removed');
+      this.emit({ type: 'remove', key });
+      if (prev?.organizationId && !claimed.has(`${prev.organizationId}\u0000${prev.id}`)) {
+        await this.dropRow(prev);
+        this.ctx.events.publish('camera.removed', { organizationId: prev.organizationId, cameraId: prev.id });
       }
     }
     // Rows for files deleted while Hadir was down.
-    if (seen.size === 0) await this.ctx.db.deleteFrom('cameras').execute();
-    else
-      await this.ctx.db
-        .deleteFrom('cameras')
-        .where('id', 'not in', [...seen])
-        .execute();
+    const rows = await this.ctx.db.selectFrom('cameras').select(['organizationId', 'id']).execute();
+    for (const r of rows) if (!claimed.has(`${r.organizationId}\u0000${r.id}`)) await this.dropRow(r);
   }
 
-  /** The organization a camera row already belongs to (a file that breaks keeps its owner). */
-  private async storedOrganization(id: string): Promise<string | null> {
-    const row = await this.ctx.db
+  private async dropRow(c: { organizationId: string | null; id: string }): Promise<void> {
+    if (c.organizationId === null) return;
+    await this.ctx.db
+      .deleteFrom('cameras')
+      .where('organizationId', '=', c.organizationId)
+      .where('id', '=', c.id)
+      .execute();
+  }
+
+  /**
+   * The organization a camera row already belongs to (a file that breaks keeps its owner): the folder's
+   * for an organization folder, else the one organization holding a row with this id.
+   */
+  private async storedOrganization(f: CameraFile): Promise<string | null> {
+    const rows = await this.ctx.db
       .selectFrom('cameras')
       .select('organizationId')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return row?.organizationId ?? null;
+      .where('id', '=', f.id)
+      .$if(f.orgFolder !== null, (q) => q.where('organizationId', '=', f.orgFolder ?? ''))
+      .execute();
+    return rows.length === 1 ? (rows[0]?.organizationId ?? null) : null;
   }
 
   private async resolve(f: CameraFile, orgIds: string[], knownOrg: string | null): Promise<CameraEntry> {
-    const base = { id: f.id, hash: f.hash, raw: f.json, areaId: null };
+    const base = { key: f.key, id: f.id, hash: f.hash, raw: f.json, areaId: null };
     if (f.parseError !== null) {
       const issues = [`camera "${f.id}": config.json is ${f.parseError}; fix the JSON syntax`];
       return {
@@ -264,9 +303,13 @@ export class CameraRegistry {
         organizationId:
           knownOrg !== null && orgIds.includes(knownOrg)
             ? knownOrg
-            : orgIds.length === 1
-              ? (orgIds[0] ?? null)
-              : null,
+            : f.orgFolder !== null
+              ? orgIds.includes(f.orgFolder)
+                ? f.orgFolder
+                : null
+              : orgIds.length === 1
+                ? (orgIds[0] ?? null)
+                : null,
         config: null,
         file: null,
         issues,
@@ -282,7 +325,18 @@ export class CameraRegistry {
         : null;
     const issues = result.ok ? [] : [...result.issues];
     let organizationId: string | null = null;
-    if (declaredOrg !== null) {
+    if (f.orgFolder !== null) {
+      // camera_config/<organization id>/<id>/: the folder names the organization.
+      if (!orgIds.includes(f.orgFolder))
+        issues.push(
+          `camera "${f.key}": folder "${f.orgFolder}" is not an organization id; move the camera folder into camera_config/<organization id>/`,
+        );
+      else if (declaredOrg !== null && declaredOrg !== f.orgFolder)
+        issues.push(
+          `camera "${f.key}": organizationId: "${declaredOrg}" differs from its folder "${f.orgFolder}"; remove the field or move the file`,
+        );
+      else organizationId = f.orgFolder;
+    } else if (declaredOrg !== null) {
       if (orgIds.includes(declaredOrg)) organizationId = declaredOrg;
       else
         issues.push(`camera "${f.id}": organizationId: no organization "${declaredOrg}"; use an existing id`);
@@ -336,21 +390,21 @@ export class CameraRegistry {
   }
 
   /** The pipeline reports health; written through to the database on changes and as a heartbeat. */
-  async reportStatus(cameraId: string, status: CameraStatus): Promise<void> {
-    const entry = this.entries.get(cameraId);
+  async reportStatus(key: string, status: CameraStatus): Promise<void> {
+    const entry = this.entries.get(key);
     if (!entry) return;
     const before = entry.status;
     entry.status = status;
     const important = before.state !== status.state || before.lastError !== status.lastError;
     const now = this.ctx.clock.nowMs();
-    const last = this.lastPersistMs.get(cameraId) ?? 0;
+    const last = this.lastPersistMs.get(key) ?? 0;
     if (important || now - last >= (this.opts.statusPersistMs ?? 5000)) await this.persist(entry);
   }
 
   private async persist(entry: CameraEntry): Promise<void> {
     if (entry.organizationId === null) return;
     const now = this.ctx.clock.nowMs();
-    this.lastPersistMs.set(entry.id, now);
+    this.lastPersistMs.set(entry.key, now);
     const stored: StoredStatus = { ...entry.status, issues: entry.issues };
     const row = {
       organizationId: entry.organizationId,
@@ -367,7 +421,7 @@ export class CameraRegistry {
     await this.ctx.db
       .insertInto('cameras')
       .values({ id: entry.id, ...row })
-      .onConflict((oc) => oc.column('id').doUpdateSet(row))
+      .onConflict((oc) => oc.columns(['organizationId', 'id']).doUpdateSet(row))
       .execute();
     this.ctx.events.publish('camera.statusChanged', {
       organizationId: entry.organizationId,
@@ -400,20 +454,29 @@ export class CameraRegistry {
   }
 
   async create(auth: AuthContext, orgId: string, input: CameraCreate): Promise<CameraView> {
-    if (this.files.exists(input.id)) throw conflict('camera_exists', `Camera "${input.id}" already exists`);
+    // Ids are per organization: only this organization's cameras (and its own folder) can clash.
+    const key = cameraKey(orgId, input.id);
+    const taken = await this.ctx.db
+      .selectFrom('cameras')
+      .select('id')
+      .where('organizationId', '=', orgId)
+      .where('id', '=', input.id)
+      .executeTakeFirst();
+    if (taken || this.find(orgId, input.id) || this.files.exists(key))
+      throw conflict('camera_exists', `Camera "${input.id}" already exists`);
     const json: Record<string, unknown> = { ...input, organizationId: orgId };
     this.validateOrThrow(input.id, json);
     await this.checkSourceOrThrow(orgId, json.source);
     if (json.detectSource !== undefined) await this.checkSourceOrThrow(orgId, json.detectSource);
-    this.files.write(input.id, json);
+    this.files.write(key, json);
     await this.auditChange(auth, orgId, 'camera.created', input.id, `Added camera "${input.name}"`);
     await this.rescan();
     return this.view(orgId, input.id);
   }
 
   async update(auth: AuthContext, orgId: string, id: string, patch: CameraUpdate): Promise<CameraView> {
-    await this.view(orgId, id);
-    const current = this.files.readJson(id) ?? {};
+    const key = await this.keyOf(orgId, id);
+    const current = this.files.readJson(key) ?? {};
     const next: Record<string, unknown> = { ...current, organizationId: orgId };
     for (const [k, v] of Object.entries(patch)) {
       if (v === undefined) continue;
@@ -423,24 +486,32 @@ export class CameraRegistry {
     this.validateOrThrow(id, next);
     await this.checkSourceOrThrow(orgId, next.source);
     if (next.detectSource !== undefined) await this.checkSourceOrThrow(orgId, next.detectSource);
-    this.files.write(id, next);
+    this.files.write(key, next);
     await this.auditChange(auth, orgId, 'camera.updated', id, updateSummary(id, patch));
     await this.rescan();
     return this.view(orgId, id);
   }
 
   async remove(auth: AuthContext, orgId: string, id: string): Promise<void> {
-    await this.view(orgId, id);
-    this.files.remove(id);
+    this.files.remove(await this.keyOf(orgId, id));
     await this.auditChange(auth, orgId, 'camera.deleted', id, `Removed camera "${id}"`);
     await this.rescan();
   }
 
   async thumbnailOf(orgId: string, id: string): Promise<Buffer> {
-    await this.view(orgId, id);
-    const jpeg = this.thumbnail ? await this.thumbnail(id) : null;
+    const key = await this.keyOf(orgId, id);
+    const jpeg = this.thumbnail ? await this.thumbnail(key) : null;
     if (!jpeg) throw notFound('Frame (the camera has not delivered one yet)');
     return jpeg;
+  }
+
+  /** The file of an organization's camera (404 when the organization has no such camera). */
+  private async keyOf(orgId: string, id: string): Promise<string> {
+    await this.view(orgId, id);
+    const found = this.find(orgId, id)?.key;
+    if (found) return found;
+    // Not scanned yet: the organization's folder, else the older camera_config/<id>/ layout.
+    return this.files.exists(cameraKey(orgId, id)) ? cameraKey(orgId, id) : id;
   }
 
   private validateOrThrow(id: string, json: Record<string, unknown>): void {
@@ -459,6 +530,21 @@ export class CameraRegistry {
       summary,
     });
   }
+}
+
+/** A second file for a camera id its organization already has: reported, never run nor stored. */
+function duplicate(entry: CameraEntry, first: string): CameraEntry {
+  const issues = [
+    ...entry.issues,
+    `camera "${entry.key}": the organization already has camera "${entry.id}" in camera_config/${first}/; remove one of the two folders`,
+  ];
+  return {
+    ...entry,
+    organizationId: null,
+    config: null,
+    issues,
+    status: initialStatus(entry.id, null, issues),
+  };
 }
 
 function nameFromRaw(raw: unknown): string | null {

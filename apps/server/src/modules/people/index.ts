@@ -5,3 +5,4 @@ export { faceSampleCounts } from './employees.repository.js';
 export { TeamQueries } from './team.queries.js';
 export { normalizePhone, isPhoneCountry } from './phone.js';
 export { readTabularFile, type TabularFile } from './tabular-file.reader.js';
+export { sqliteSearchCandidates, employeeSearchIndex } from './employee-search.js';

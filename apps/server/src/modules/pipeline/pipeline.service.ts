@@ -121,7 +121,7 @@ class CameraRunner {
 
   private async report(): Promise<void> {
     await this.deps.registry
-      .reportStatus(this.entry.id, toCameraStatus(this.entry.id, this.source.status(), this.droppedHere))
+      .reportStatus(this.entry.key, toCameraStatus(this.entry.id, this.source.status(), this.droppedHere))
       .catch((err: unknown) => this.ctx.log.warn({ err }, 'camera status write failed'));
   }
 
@@ -258,6 +258,7 @@ class CameraRunner {
  * The `worker` role runs the presence tick (state machine + alerts).
  */
 export class PipelineService {
+  /** By registry key (camera ids are unique per organization only). */
   private readonly runners = new Map<string, CameraRunner>();
   private pool: InferencePool | null = null;
   private poolStarting: Promise<void> | null = null;
@@ -277,8 +278,9 @@ export class PipelineService {
     private readonly faces: FaceModules,
   ) {}
 
+  /** Ids of the cameras running here (ids are per organization: one may repeat). */
   get runningCameras(): string[] {
-    return [...this.runners.keys()];
+    return [...this.runners.values()].map((r) => r.entry.id);
   }
 
   async start(roles: Set<ProcessRole>): Promise<() => Promise<void>> {
@@ -304,16 +306,16 @@ export class PipelineService {
           this.recentFaces.forget(employeeId),
         ),
       );
-      this.cameras.thumbnail = async (id) => {
-        const jpeg = await this.runners.get(id)?.thumbnail();
+      this.cameras.thumbnail = async (key) => {
+        const jpeg = await this.runners.get(key)?.thumbnail();
         return jpeg ? Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength) : null;
       };
       stops.push(
         this.cameras.onChange((change) =>
-          this.enqueue(() => this.apply(change.type === 'remove' ? change.id : change.entry.id)),
+          this.enqueue(() => this.apply(change.type === 'remove' ? change.key : change.entry.key)),
         ),
       );
-      for (const e of this.cameras.list()) this.enqueue(() => this.apply(e.id));
+      for (const e of this.cameras.list()) this.enqueue(() => this.apply(e.key));
     }
     this.running = true;
     return async () => {
@@ -432,16 +434,16 @@ export class PipelineService {
   }
 
   /** Start, restart or stop one camera to match the registry. */
-  private async apply(id: string): Promise<void> {
-    const entry = this.cameras.get(id);
-    const running = this.runners.get(id);
+  private async apply(key: string): Promise<void> {
+    const entry = this.cameras.get(key);
+    const running = this.runners.get(key);
     const wanted = entry && entry.config && entry.config.enabled && entry.organizationId ? entry : null;
     if (running && (!wanted || running.entry.hash !== wanted.hash)) {
-      this.runners.delete(id);
+      this.runners.delete(key);
       await running.stop();
-      this.ctx.log.info({ cameraId: id }, 'camera stopped');
+      this.ctx.log.info({ cameraId: wanted?.id ?? running?.entry.id, camera: key }, 'camera stopped');
     }
-    if (wanted && !this.runners.has(id)) {
+    if (wanted && !this.runners.has(key)) {
       const camera = wanted as CameraEntry & { config: CameraConfig; organizationId: string };
       // Defence in depth: the outbound-target policy again right before ffmpeg runs (DNS may have
       // changed since the file was loaded); ffmpeg gets the checked, pinned address.
@@ -458,17 +460,20 @@ export class PipelineService {
           error instanceof OutboundRefused &&
           error.unresolved &&
           this.running &&
-          !this.sourceRetries.has(id)
+          !this.sourceRetries.has(key)
         ) {
           const timer = setTimeout(() => {
-            this.sourceRetries.delete(id);
-            if (this.running) this.enqueue(() => this.apply(id));
+            this.sourceRetries.delete(key);
+            if (this.running) this.enqueue(() => this.apply(key));
           }, SOURCE_RETRY_MS);
           timer.unref();
-          this.sourceRetries.set(id, timer);
+          this.sourceRetries.set(key, timer);
         }
-        this.ctx.log.warn({ cameraId: id, reason }, 'camera source refused; camera not started');
-        await this.cameras.reportStatus(id, {
+        this.ctx.log.warn(
+          { cameraId: camera.id, camera: key, reason },
+          'camera source refused; camera not started',
+        );
+        await this.cameras.reportStatus(key, {
           ...camera.status,
           state: 'offline',
           lastError: `Source refused: ${reason}`,
@@ -482,9 +487,9 @@ export class PipelineService {
         pool: () => this.pool,
         recentFaces: this.recentFaces,
       });
-      this.runners.set(id, runner);
+      this.runners.set(key, runner);
       runner.start();
-      this.ctx.log.info({ cameraId: id }, 'camera started');
+      this.ctx.log.info({ cameraId: wanted?.id ?? running?.entry.id, camera: key }, 'camera started');
     }
   }
 }

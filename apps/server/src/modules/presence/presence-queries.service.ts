@@ -13,6 +13,7 @@ import { csvStream, localTimestamp } from '../../platform/export/csv.js';
 import { getOrganizationSettings } from '../organizations/index.js';
 import { decodeIntervalCursor, encodeIntervalCursor } from './interval-cursor.js';
 import { stayCameras } from './presence-stays.repository.js';
+import { sqliteSearchCandidates } from '../people/index.js';
 
 const STATES = ['available', 'off', 'unknown', 'outside_hours'] as const;
 
@@ -32,6 +33,8 @@ export class PresenceQueries {
     if (q.departmentId) base = base.where('employees.departmentId', '=', q.departmentId);
     if (q.q) {
       const like = `%${q.q.toLowerCase()}%`;
+      const candidates = await sqliteSearchCandidates(this.ctx.db, q.q);
+      if (candidates) base = base.where(candidates);
       base = base.where((eb) =>
         eb.or([
           eb(eb.fn('lower', ['employees.name']), 'like', like),

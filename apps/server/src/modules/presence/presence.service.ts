@@ -316,11 +316,18 @@ export class PresenceService {
   ): Promise<Map<string, number | null>> {
     const out = new Map<string, number | null>();
     if (batch.length === 0) return out;
+    // Camera ids are unique per organization only (migration 0090): match (organization, id) pairs.
+    const pairs = new Map(batch.map((b) => [`${b.organizationId}\u0000${b.cameraId}`, b]));
     const rows = await this.ctx.db
       .selectFrom('cameras')
       .select(['id', 'organizationId', 'config'])
-      .where('id', 'in', [...new Set(batch.map((b) => b.cameraId))])
-      .where('organizationId', 'in', [...new Set(batch.map((b) => b.organizationId))])
+      .where((eb) =>
+        eb.or(
+          [...pairs.values()].map((b) =>
+            eb.and([eb('organizationId', '=', b.organizationId), eb('id', '=', b.cameraId)]),
+          ),
+        ),
+      )
       .execute();
     for (const r of rows) out.set(`${r.organizationId}\u0000${r.id}`, explicitAbsentMinutes(r.config));
     return out;

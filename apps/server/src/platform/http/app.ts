@@ -216,6 +216,20 @@ export async function buildHttpApp(opts: BuildAppOptions) {
         .code(error.statusCode)
         .send({ error: { code: error.code, message: error.message, details: error.details } });
     }
+    if (isStatementTimeout(error)) {
+      // PostgreSQL's statement_timeout stopped the query: the server is fine, this request asked too much.
+      request.log.warn({ err: error, url: request.url }, 'query stopped by statement_timeout');
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({
+          error: {
+            code: 'query_timeout',
+            message:
+              'The query took too long and was stopped; narrow it (a search term, a shorter period, a smaller page) or try again shortly',
+          },
+        });
+    }
     if (isResponseSerializationError(error)) {
       request.log.error({ err: error }, 'response did not match its schema');
       return reply
@@ -352,4 +366,13 @@ declare module 'fastify' {
     /** The per-organization limiters of heavy routes (null when unbounded). */
     hadirLimiters: Record<HeavyClass, OrgLimiter> | null;
   }
+}
+
+/** PostgreSQL's query_canceled (57014): statement_timeout (HADIR_DB_STATEMENT_TIMEOUT_MS) fired. */
+function isStatementTimeout(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as { code?: unknown }).code === '57014' &&
+    /statement timeout/i.test(error.message)
+  );
 }

@@ -17,6 +17,8 @@ import { datasets } from './0061-datasets.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 import { mobile } from './0080-mobile.js';
+import { cameraNamespace } from './0090-camera-namespace.js';
+import { sqliteEmployeeSearch } from './0091-sqlite-employee-search.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -38,4 +40,6 @@ export const MIGRATIONS: HadirMigration[] = [
   notificationTemplateValues,
   presenceStayCameras,
   mobile,
+  cameraNamespace,
+  sqliteEmployeeSearch,
 ];

@@ -2,7 +2,10 @@
  * Cameras & presence tables (migration 0010). Times are epoch ms; JSON columns are text; booleans 0/1.
  */
 export interface CamerasTable {
-  /** The camera id slug: the folder name under camera_config/. */
+  /**
+   * The camera id slug: the folder name under camera_config/ (or camera_config/<organization id>/).
+   * Unique per organization only: the key is (organizationId, id) since migration 0090.
+   */
   id: string;
   organizationId: string;
   name: string;
