@@ -188,6 +188,12 @@ export const HolidayCalendarView = z.object({
   holidays: z.array(z.object({ date: LocalDate, name: z.string() })),
 });
 export const HolidayCalendarList = z.object({ items: z.array(HolidayCalendarView) });
+export const HolidayCalendarRename = z.object({ name: z.string().trim().min(1).max(120) });
+export const HolidayParams = z.object({ id: Id, date: LocalDate });
+export const HolidayUpdate = z.object({
+  date: LocalDate,
+  name: z.string().trim().min(1).max(120),
+});
 export const HolidayImport = z.object({
   filename: z.string().max(200),
   text: z.string().max(1_000_000).describe('CSV (date,name) or iCalendar text'),

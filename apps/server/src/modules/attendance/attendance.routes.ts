@@ -16,9 +16,13 @@ import {
   AttendanceMonthQuery,
   HolidayCalendarCreate,
   HolidayCalendarList,
+  HolidayCalendarRename,
+  HolidayParams,
+  HolidayUpdate,
   HolidayImport,
   HolidaysAdded,
   NationalHolidayLoad,
+  OkBody,
   RecomputeRequest,
   RecomputeResult,
   ShiftAssignmentInput,
@@ -326,6 +330,37 @@ export function registerAttendanceRoutes(
       reply.code(201).send(await attendance.shifts.createAssignment(orgOf(req), req.body, actorOf(req))),
   );
 
+  app.put(
+    '/api/attendance/assignments/:id',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Change an assignment (who, dates, pattern); recompute a period to apply it to past days',
+        params: AttendanceIdParam,
+        body: ShiftAssignmentInput,
+        response: { 200: Created },
+      },
+    },
+    async (req) => attendance.shifts.updateAssignment(orgOf(req), req.params.id, req.body, actorOf(req)),
+  );
+  app.delete(
+    '/api/attendance/assignments/:id',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Delete an assignment (audited)',
+        params: AttendanceIdParam,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await attendance.shifts.deleteAssignment(orgOf(req), req.params.id, actorOf(req));
+      return { ok: true as const };
+    },
+  );
+
   app.get(
     '/api/attendance/holiday-calendars',
     {
@@ -347,6 +382,78 @@ export function registerAttendanceRoutes(
     },
     async (req, reply) =>
       reply.code(201).send(await attendance.holidays.createCalendar(orgOf(req), req.body, actorOf(req))),
+  );
+  app.put(
+    '/api/attendance/holiday-calendars/:id',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Rename a holiday calendar',
+        params: AttendanceIdParam,
+        body: HolidayCalendarRename,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await attendance.holidays.renameCalendar(orgOf(req), req.params.id, req.body.name, actorOf(req));
+      return { ok: true as const };
+    },
+  );
+  app.delete(
+    '/api/attendance/holiday-calendars/:id',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Delete a holiday calendar and its days',
+        params: AttendanceIdParam,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await attendance.holidays.deleteCalendar(orgOf(req), req.params.id, actorOf(req));
+      return { ok: true as const };
+    },
+  );
+  app.put(
+    '/api/attendance/holiday-calendars/:id/holidays/:date',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Move and/or rename one holiday of a calendar',
+        params: HolidayParams,
+        body: HolidayUpdate,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await attendance.holidays.updateHoliday(
+        orgOf(req),
+        req.params.id,
+        req.params.date,
+        req.body,
+        actorOf(req),
+      );
+      return { ok: true as const };
+    },
+  );
+  app.delete(
+    '/api/attendance/holiday-calendars/:id/holidays/:date',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Remove one holiday from a calendar',
+        params: HolidayParams,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await attendance.holidays.deleteHoliday(orgOf(req), req.params.id, req.params.date, actorOf(req));
+      return { ok: true as const };
+    },
   );
   app.post(
     '/api/attendance/holiday-calendars/:id/import',
