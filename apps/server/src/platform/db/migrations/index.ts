@@ -33,11 +33,11 @@ export const MIGRATIONS: HadirMigration[] = [
   searchIndexes,
   attendance,
   integrations,
+  correctionApprovers,
   leave,
   videos,
   datasets,
   notificationTemplateValues,
   presenceStayCameras,
   mobile,
-  correctionApprovers,
 ];
