@@ -141,6 +141,36 @@ export const AttendanceCorrectionDecision = z.object({
   comment: z.string().trim().max(500).nullable().default(null),
 });
 
+export const RegularizationCreate = z.object({
+  employeeId: Id.optional().describe('Your own employee record (the only one allowed); yours when left out'),
+  date: LocalDate,
+  checkInAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  checkOutAt: z.iso.datetime({ offset: true }).nullable().optional(),
+  status: AttendanceStatus.nullable().optional(),
+  note: z.string().trim().min(1).max(500),
+});
+export const RegularizationView = z.object({
+  id: Id,
+  employeeId: Id,
+  employeeCode: z.string(),
+  employeeName: z.string(),
+  date: LocalDate,
+  checkInAt: IsoDateTime.nullable(),
+  checkOutAt: IsoDateTime.nullable(),
+  status: AttendanceStatus.nullable(),
+  note: z.string(),
+  state: z.enum(['pending', 'approved', 'rejected']),
+  requestedByName: z.string(),
+  decidedByName: z.string().nullable(),
+  decidedAt: IsoDateTime.nullable(),
+  decisionComment: z.string().nullable(),
+  createdAt: IsoDateTime,
+  canDecide: z.boolean(),
+});
+export type RegularizationView = z.infer<typeof RegularizationView>;
+export const RegularizationList = z.object({ items: z.array(RegularizationView) });
+export const MyMonthQuery = AttendanceMonthQuery.omit({ employeeId: true });
+
 export const ShiftTypeInput = z.object({
   name: z.string().trim().min(1).max(80),
   kind: z.enum(['fixed', 'flexible']),
@@ -188,6 +218,12 @@ export const HolidayCalendarView = z.object({
   holidays: z.array(z.object({ date: LocalDate, name: z.string() })),
 });
 export const HolidayCalendarList = z.object({ items: z.array(HolidayCalendarView) });
+export const HolidayCalendarRename = z.object({ name: z.string().trim().min(1).max(120) });
+export const HolidayParams = z.object({ id: Id, date: LocalDate });
+export const HolidayUpdate = z.object({
+  date: LocalDate,
+  name: z.string().trim().min(1).max(120),
+});
 export const HolidayImport = z.object({
   filename: z.string().max(200),
   text: z.string().max(1_000_000).describe('CSV (date,name) or iCalendar text'),

@@ -13,6 +13,8 @@ export const NOTIFICATION_KINDS = [
   'test',
   'leave_requested',
   'leave_decided',
+  'correction_requested',
+  'correction_decided',
 ] as const;
 export const NotificationKind = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKind>;
@@ -70,6 +72,8 @@ export const NotificationMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('test'), text: z.string().min(1).max(4096) }),
   /** A leave request to approve, or the decision on one; the leave module renders it for the recipient. */
   z.object({ type: z.literal('leave'), text: z.string().min(1).max(4096) }),
+  /** A regularization (attendance correction) request to decide, or the decision; rendered by attendance. */
+  z.object({ type: z.literal('correction'), text: z.string().min(1).max(4096) }),
 ]);
 export type NotificationMessage = z.infer<typeof NotificationMessage>;
 

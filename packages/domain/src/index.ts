@@ -15,3 +15,4 @@ export * from './attendance-day.js';
 export * from './attendance-reason.js';
 export * from './expected-work.js';
 export * from './attendance-report.js';
+export * from './regularization.js';

@@ -98,7 +98,7 @@ export async function registerModules(
   // Approved leave makes a day `excused` and suppresses absence alerts: attendance reads it through its
   // LeaveSource port, and a decision (approve, cancel) re-derives the days it covers.
   const leaveQueries = new LeaveQueries(ctx.db);
-  const attendance = registerAttendanceModule(app, ctx, leaveQueries);
+  const attendance = registerAttendanceModule(app, ctx, leaveQueries, notifications);
   ctx.events.subscribe('leave.changed', (change) => {
     attendance
       .recomputeEmployeeRange(change.organizationId, change.employeeId, change.fromDate, change.toDate)

@@ -31,6 +31,8 @@ describe('route table', () => {
     expect(visible).not.toContain('/employees/new');
     expect(visible).not.toContain('/settings/users');
     expect(visible).not.toContain('/leave/approvals');
+    expect(visible).not.toContain('/attendance/corrections');
+    expect(visible).toContain('/attendance/me');
     expect(visible).not.toContain('/settings/leave');
     expect(visible).not.toContain('/attendance');
     expect(visible).not.toContain('/kiosk');
@@ -58,6 +60,7 @@ describe('route table', () => {
       'leave:manage',
       'attendance:record:view',
       'attendance:record:create',
+      'attendance:record:view:own',
       'integration:manage',
       'video:view',
       'device:manage',

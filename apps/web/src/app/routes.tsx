@@ -47,6 +47,19 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.attendanceMonth', icon: 'chart', section: 'main' },
   },
   {
+    // A linked employee's own month and correction requests (every signed-in person may look).
+    path: '/attendance/me',
+    component: page(() => import('../pages/attendance/my-attendance-page'), 'MyAttendancePage'),
+    permission: 'attendance:record:view:own',
+    nav: { label: 'nav.myAttendance', icon: 'clipboard', section: 'main' },
+  },
+  {
+    path: '/attendance/corrections',
+    component: page(() => import('../pages/attendance/correction-approvals-page'), 'CorrectionApprovalsPage'),
+    permission: 'leave:approve',
+    nav: { label: 'nav.correctionApprovals', icon: 'check', section: 'main' },
+  },
+  {
     path: '/attendance/shifts',
     component: page(() => import('../pages/attendance-rules/shifts-page'), 'ShiftsPage'),
     permission: 'attendance:record:view',

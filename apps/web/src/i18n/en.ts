@@ -10,6 +10,7 @@ import { securityEn } from './security/en';
 import { videosEn, videosNavEn } from './videos/en';
 import { attendanceEn, attendanceNavEn } from './attendance/en';
 import { attendanceRulesEn, attendanceRulesNavEn } from './attendance-rules/en';
+import { regularizationEn, regularizationNavEn } from './regularization/en';
 import { integrationsEn, integrationsNavEn, kioskEn } from './integrations/en';
 import { devicesEn, devicesNavEn } from './devices/en';
 
@@ -72,6 +73,7 @@ export const en = {
     ...videosNavEn,
     ...attendanceNavEn,
     ...attendanceRulesNavEn,
+    ...regularizationNavEn,
     ...integrationsNavEn,
     ...devicesNavEn,
   },
@@ -422,6 +424,7 @@ export const en = {
   vid: videosEn,
   att: attendanceEn,
   attr: attendanceRulesEn,
+  reg: regularizationEn,
   integ: integrationsEn,
   kiosk: kioskEn,
   dev: devicesEn,

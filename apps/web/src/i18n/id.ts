@@ -7,6 +7,7 @@ import { securityId } from './security/id';
 import { videosId, videosNavId } from './videos/id';
 import { attendanceId, attendanceNavId } from './attendance/id';
 import { attendanceRulesId, attendanceRulesNavId } from './attendance-rules/id';
+import { regularizationId, regularizationNavId } from './regularization/id';
 import { integrationsId, integrationsNavId, kioskId } from './integrations/id';
 import { devicesId, devicesNavId } from './devices/id';
 
@@ -70,6 +71,7 @@ export const id: Messages = {
     ...videosNavId,
     ...attendanceNavId,
     ...attendanceRulesNavId,
+    ...regularizationNavId,
     ...integrationsNavId,
     ...devicesNavId,
   },
@@ -422,6 +424,7 @@ export const id: Messages = {
   vid: videosId,
   att: attendanceId,
   attr: attendanceRulesId,
+  reg: regularizationId,
   integ: integrationsId,
   kiosk: kioskId,
   dev: devicesId,

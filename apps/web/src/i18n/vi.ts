@@ -7,6 +7,7 @@ import { securityVi } from './security/vi';
 import { videosVi, videosNavVi } from './videos/vi';
 import { attendanceVi, attendanceNavVi } from './attendance/vi';
 import { attendanceRulesVi, attendanceRulesNavVi } from './attendance-rules/vi';
+import { regularizationVi, regularizationNavVi } from './regularization/vi';
 import { integrationsVi, integrationsNavVi, kioskVi } from './integrations/vi';
 import { devicesVi, devicesNavVi } from './devices/vi';
 
@@ -70,6 +71,7 @@ export const vi: Messages = {
     ...videosNavVi,
     ...attendanceNavVi,
     ...attendanceRulesNavVi,
+    ...regularizationNavVi,
     ...integrationsNavVi,
     ...devicesNavVi,
   },
@@ -419,6 +421,7 @@ export const vi: Messages = {
   vid: videosVi,
   att: attendanceVi,
   attr: attendanceRulesVi,
+  reg: regularizationVi,
   integ: integrationsVi,
   kiosk: kioskVi,
   dev: devicesVi,

@@ -14,11 +14,19 @@ import {
   AttendanceMonth,
   AttendanceMonthExportQuery,
   AttendanceMonthQuery,
+  MyMonthQuery,
+  RegularizationCreate,
+  RegularizationList,
+  type RegularizationView as RegularizationDto,
   HolidayCalendarCreate,
   HolidayCalendarList,
+  HolidayCalendarRename,
+  HolidayParams,
+  HolidayUpdate,
   HolidayImport,
   HolidaysAdded,
   NationalHolidayLoad,
+  OkBody,
   RecomputeRequest,
   RecomputeResult,
   ShiftAssignmentInput,
@@ -32,12 +40,12 @@ import { z } from 'zod';
 import type { ServerContext } from '../../context.js';
 import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
 import type { HttpApp } from '../../platform/http/app.js';
-import { forbidden } from '../../platform/http/errors.js';
 import { authOf, orgOf } from '../auth/index.js';
 import { getOrganizationSettings } from '../organizations/index.js';
 import type { AttendanceQueries } from './attendance-queries.service.js';
 import type { AttendanceModule } from './index.js';
 import type { CorrectionView } from './corrections.service.js';
+import type { RegularizationView } from './regularizations.service.js';
 import { monthPdf, monthXlsx } from './month-export.writer.js';
 
 const Created = z.object({ id: z.string() });
@@ -61,6 +69,25 @@ const presentCorrection = (c: CorrectionView) => ({
   createdAt: toIso(c.createdAtMs),
   decidedAt: toIsoOrNull(c.decidedAtMs),
   decisionComment: c.decisionComment,
+});
+
+const presentRegularization = (r: RegularizationView): RegularizationDto => ({
+  id: r.id,
+  employeeId: r.employeeId,
+  employeeCode: r.employeeCode,
+  employeeName: r.employeeName,
+  date: r.date,
+  checkInAt: toIsoOrNull(r.checkInMs),
+  checkOutAt: toIsoOrNull(r.checkOutMs),
+  status: r.status,
+  note: r.note,
+  state: r.state,
+  requestedByName: r.requestedByName,
+  decidedByName: r.decidedByName,
+  decidedAt: toIsoOrNull(r.decidedAtMs),
+  decisionComment: r.decisionComment,
+  createdAt: toIso(r.createdAtMs),
+  canDecide: r.canDecide,
 });
 
 export function registerAttendanceRoutes(
@@ -212,60 +239,106 @@ export function registerAttendanceRoutes(
       return reply.code(201).send({ id });
     },
   );
+  app.get(
+    '/api/attendance/my-month',
+    {
+      config: { auth: 'attendance:record:view:own' },
+      schema: {
+        tags,
+        summary: 'Your own month (needs your user linked to your employee record): days, reasons, totals',
+        querystring: MyMonthQuery,
+        response: { 200: AttendanceMonth },
+      },
+    },
+    async (req) => {
+      const orgId = orgOf(req);
+      const own = await attendance.regularizations.ownEmployee(authOf(req), orgId);
+      return queries.month(orgId, own, req.query.month, req.query.locale);
+    },
+  );
+  app.get(
+    '/api/attendance/regularizations',
+    {
+      config: { auth: 'attendance:record:view:own' },
+      schema: {
+        tags,
+        summary: 'Your own correction requests, newest first',
+        response: { 200: RegularizationList },
+      },
+    },
+    async (req) => ({
+      items: (await attendance.regularizations.mine(authOf(req), orgOf(req))).map(presentRegularization),
+    }),
+  );
+  app.get(
+    '/api/attendance/regularizations/inbox',
+    {
+      config: { auth: 'attendance:record:view:own' },
+      schema: {
+        tags,
+        summary:
+          'Pending correction requests you may decide (your team, addressed to you, or any for admins)',
+        response: { 200: RegularizationList },
+      },
+    },
+    async (req) => ({
+      items: (await attendance.regularizations.inbox(authOf(req), orgOf(req))).map(presentRegularization),
+    }),
+  );
   app.post(
     '/api/attendance/regularizations',
     {
       config: { auth: 'attendance:record:view:own' },
       schema: {
         tags,
-        summary: 'Ask for a correction of your own day (needs your user linked to your employee record)',
-        body: AttendanceCorrectionCreate,
+        summary:
+          'Ask for a correction of your own day (needs your user linked to your employee record); your supervisor is notified',
+        body: RegularizationCreate,
         response: { 201: Created },
       },
     },
     async (req, reply) => {
-      const auth = authOf(req);
-      if (auth.employeeId === null || auth.employeeId !== req.body.employeeId)
-        throw forbidden('You can only ask for corrections of your own attendance');
       const b = req.body;
-      const { id } = await attendance.corrections.request(
-        orgOf(req),
-        {
-          employeeId: b.employeeId,
-          date: b.date,
-          checkInMs: b.checkInAt ? Date.parse(b.checkInAt) : null,
-          checkOutMs: b.checkOutAt ? Date.parse(b.checkOutAt) : null,
-          status: b.status ?? null,
-          note: b.note,
-        },
-        actorOf(req),
-      );
+      const { id } = await attendance.regularizations.request(authOf(req), orgOf(req), {
+        ...(b.employeeId ? { employeeId: b.employeeId } : {}),
+        date: b.date,
+        checkInMs: b.checkInAt ? Date.parse(b.checkInAt) : null,
+        checkOutMs: b.checkOutAt ? Date.parse(b.checkOutAt) : null,
+        status: b.status ?? null,
+        note: b.note,
+      });
       return reply.code(201).send({ id });
     },
   );
-  app.post(
+  for (const url of [
+    '/api/attendance/regularizations/:id/decision',
     '/api/attendance/corrections/:id/decision',
-    {
-      config: { auth: 'attendance:approve' },
-      schema: {
-        tags,
-        summary: 'Approve or reject a regularization request',
-        params: AttendanceIdParam,
-        body: AttendanceCorrectionDecision,
-        response: { 200: z.object({ changed: z.number().int() }) },
+  ]) {
+    app.post(
+      url,
+      {
+        config: { auth: 'attendance:record:view:own' },
+        schema: {
+          tags,
+          summary:
+            'Approve or reject a correction request (its supervisor chain or attendance:approve; never your own); the employee is notified',
+          params: AttendanceIdParam,
+          body: AttendanceCorrectionDecision,
+          response: { 200: z.object({ changed: z.number().int() }) },
+        },
       },
-    },
-    async (req) => {
-      const { changes } = await attendance.corrections.decide(
-        orgOf(req),
-        req.params.id,
-        req.body.decision,
-        req.body.comment,
-        actorOf(req),
-      );
-      return { changed: changes.length };
-    },
-  );
+      async (req) => {
+        const { changes } = await attendance.regularizations.decide(
+          authOf(req),
+          orgOf(req),
+          req.params.id,
+          req.body.decision,
+          req.body.comment,
+        );
+        return { changed: changes.length };
+      },
+    );
+  }
 
   app.get(
     '/api/attendance/shift-types',
@@ -326,6 +399,37 @@ export function registerAttendanceRoutes(
       reply.code(201).send(await attendance.shifts.createAssignment(orgOf(req), req.body, actorOf(req))),
   );
 
+  app.put(
+    '/api/attendance/assignments/:id',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Change an assignment (who, dates, pattern); recompute a period to apply it to past days',
+        params: AttendanceIdParam,
+        body: ShiftAssignmentInput,
+        response: { 200: Created },
+      },
+    },
+    async (req) => attendance.shifts.updateAssignment(orgOf(req), req.params.id, req.body, actorOf(req)),
+  );
+  app.delete(
+    '/api/attendance/assignments/:id',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Delete an assignment (audited)',
+        params: AttendanceIdParam,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await attendance.shifts.deleteAssignment(orgOf(req), req.params.id, actorOf(req));
+      return { ok: true as const };
+    },
+  );
+
   app.get(
     '/api/attendance/holiday-calendars',
     {
@@ -347,6 +451,78 @@ export function registerAttendanceRoutes(
     },
     async (req, reply) =>
       reply.code(201).send(await attendance.holidays.createCalendar(orgOf(req), req.body, actorOf(req))),
+  );
+  app.put(
+    '/api/attendance/holiday-calendars/:id',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Rename a holiday calendar',
+        params: AttendanceIdParam,
+        body: HolidayCalendarRename,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await attendance.holidays.renameCalendar(orgOf(req), req.params.id, req.body.name, actorOf(req));
+      return { ok: true as const };
+    },
+  );
+  app.delete(
+    '/api/attendance/holiday-calendars/:id',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Delete a holiday calendar and its days',
+        params: AttendanceIdParam,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await attendance.holidays.deleteCalendar(orgOf(req), req.params.id, actorOf(req));
+      return { ok: true as const };
+    },
+  );
+  app.put(
+    '/api/attendance/holiday-calendars/:id/holidays/:date',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Move and/or rename one holiday of a calendar',
+        params: HolidayParams,
+        body: HolidayUpdate,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await attendance.holidays.updateHoliday(
+        orgOf(req),
+        req.params.id,
+        req.params.date,
+        req.body,
+        actorOf(req),
+      );
+      return { ok: true as const };
+    },
+  );
+  app.delete(
+    '/api/attendance/holiday-calendars/:id/holidays/:date',
+    {
+      config: { auth: 'shift:manage' },
+      schema: {
+        tags,
+        summary: 'Remove one holiday from a calendar',
+        params: HolidayParams,
+        response: { 200: OkBody },
+      },
+    },
+    async (req) => {
+      await attendance.holidays.deleteHoliday(orgOf(req), req.params.id, req.params.date, actorOf(req));
+      return { ok: true as const };
+    },
   );
   app.post(
     '/api/attendance/holiday-calendars/:id/import',

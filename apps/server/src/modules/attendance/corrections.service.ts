@@ -5,8 +5,21 @@ import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { recordAudit } from '../audit/index.js';
 import type { AttendanceDaysService, DayChange } from './attendance-days.service.js';
+import type { Executor } from './attendance.repository.js';
 
 type Actor = Pick<AuthContext, 'userId' | 'tokenId'> & { userId: string };
+
+/** Runs inside the write's transaction (the regularization flow writes its WhatsApp notices there). */
+export type CorrectionHook = (
+  trx: Executor,
+  row: { id: string; employeeId: string; employeeName: string; employeeCode: string; date: string },
+) => Promise<void>;
+
+/** Who a request is addressed to (null/null: the organization's admins). */
+export interface CorrectionApprover {
+  approverEmployeeId: string | null;
+  approverUserId: string | null;
+}
 
 export interface CorrectionInput {
   employeeId: string;
@@ -59,8 +72,16 @@ export class CorrectionsService {
     return { id, changes };
   }
 
-  async request(organizationId: string, input: CorrectionInput, actor: Actor): Promise<{ id: string }> {
-    return { id: await this.insert(organizationId, input, actor, 'request', 'pending') };
+  async request(
+    organizationId: string,
+    input: CorrectionInput,
+    actor: Actor,
+    approver: CorrectionApprover = { approverEmployeeId: null, approverUserId: null },
+    onRequested?: CorrectionHook,
+  ): Promise<{ id: string }> {
+    return {
+      id: await this.insert(organizationId, input, actor, 'request', 'pending', approver, onRequested),
+    };
   }
 
   async decide(
@@ -69,14 +90,24 @@ export class CorrectionsService {
     decision: 'approved' | 'rejected',
     comment: string | null,
     actor: Actor,
+    onDecided?: CorrectionHook,
   ): Promise<{ changes: DayChange[] }> {
     const now = this.ctx.clock.nowMs();
     const row = await this.ctx.db.transaction().execute(async (trx) => {
       const current = await trx
         .selectFrom('attendanceCorrections')
-        .select(['id', 'employeeId', 'workDate', 'state', 'requestedBy'])
-        .where('organizationId', '=', organizationId)
-        .where('id', '=', id)
+        .innerJoin('employees', 'employees.id', 'attendanceCorrections.employeeId')
+        .select([
+          'attendanceCorrections.id',
+          'attendanceCorrections.employeeId',
+          'attendanceCorrections.workDate',
+          'attendanceCorrections.state',
+          'attendanceCorrections.requestedBy',
+          'employees.name as employeeName',
+          'employees.employeeCode',
+        ])
+        .where('attendanceCorrections.organizationId', '=', organizationId)
+        .where('attendanceCorrections.id', '=', id)
         .executeTakeFirst();
       if (!current) throw notFound('Correction request');
       if (current.state !== 'pending')
@@ -87,6 +118,7 @@ export class CorrectionsService {
         .updateTable('attendanceCorrections')
         .set({ state: decision, decidedBy: actor.userId, decidedAt: now, decisionComment: comment })
         .where('id', '=', id)
+        .where('state', '=', 'pending')
         .execute();
       await recordAudit(trx, now, {
         organizationId,
@@ -97,6 +129,7 @@ export class CorrectionsService {
         summary: `Correction request for ${current.workDate} ${decision}`,
         changes: comment === null ? undefined : { comment },
       });
+      await onDecided?.(trx, { ...current, date: current.workDate });
       return current;
     });
     if (decision === 'rejected') return { changes: [] };
@@ -147,6 +180,8 @@ export class CorrectionsService {
     actor: Actor,
     kind: 'manual' | 'request',
     state: 'applied' | 'pending',
+    approver: CorrectionApprover = { approverEmployeeId: null, approverUserId: null },
+    onInserted?: CorrectionHook,
   ): Promise<string> {
     if (!isValidLocalDate(input.date)) throw badRequest('invalid_date', 'date must be YYYY-MM-DD');
     const note = input.note.trim();
@@ -163,7 +198,7 @@ export class CorrectionsService {
     await this.ctx.db.transaction().execute(async (trx) => {
       const employee = await trx
         .selectFrom('employees')
-        .select(['id', 'name'])
+        .select(['id', 'name', 'employeeCode'])
         .where('organizationId', '=', organizationId)
         .where('id', '=', input.employeeId)
         .executeTakeFirst();
@@ -185,6 +220,7 @@ export class CorrectionsService {
           decidedBy: kind === 'manual' ? actor.userId : null,
           decidedAt: kind === 'manual' ? now : null,
           decisionComment: null,
+          ...approver,
           createdAt: now,
         })
         .execute();
@@ -200,6 +236,13 @@ export class CorrectionsService {
           checkOutMs: input.checkOutMs ?? null,
           status: input.status ?? null,
         },
+      });
+      await onInserted?.(trx, {
+        id,
+        employeeId: employee.id,
+        employeeName: employee.name,
+        employeeCode: employee.employeeCode,
+        date: input.date,
       });
     });
     return id;

@@ -1,8 +1,10 @@
-import type { ServerContext } from '../../context.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
-import { badRequest, notFound } from '../../platform/http/errors.js';
+import { isValidLocalDate } from '@hadir/domain';
+import type { ServerContext } from '../../context.js';
+import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { recordAudit } from '../audit/index.js';
+import type { Executor } from './attendance.repository.js';
 import { parseHolidayCsv, parseHolidayIcs, type ParsedHoliday } from './holiday-files.js';
 import { NATIONAL_HOLIDAY_SETS, type NationalHolidaySetId } from './national-holidays.js';
 
@@ -72,6 +74,152 @@ export class HolidaysService {
       });
     });
     return { id };
+  }
+
+  /** Renames a calendar. */
+  async renameCalendar(organizationId: string, id: string, nameIn: string, actor: Actor): Promise<void> {
+    const name = nameIn.trim();
+    if (name.length < 1 || name.length > 120)
+      throw badRequest('invalid_name', 'The name needs 1 to 120 characters');
+    const now = this.ctx.clock.nowMs();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const before = await this.calendarRow(trx, organizationId, id);
+      await trx
+        .updateTable('holidayCalendars')
+        .set({ name })
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(trx, now, {
+        organizationId,
+        actor,
+        action: 'holiday_calendar.renamed',
+        entityType: 'holiday_calendar',
+        entityId: id,
+        summary: `Holiday calendar "${before.name}" renamed to "${name}"`,
+      });
+    });
+  }
+
+  /** Deletes a calendar and its days (recompute a period to apply that to stored days). */
+  async deleteCalendar(organizationId: string, id: string, actor: Actor): Promise<void> {
+    const now = this.ctx.clock.nowMs();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const before = await this.calendarRow(trx, organizationId, id);
+      const days = await trx
+        .selectFrom('holidays')
+        .select(['date', 'name'])
+        .where('calendarId', '=', id)
+        .orderBy('date')
+        .execute();
+      await trx
+        .deleteFrom('holidays')
+        .where('organizationId', '=', organizationId)
+        .where('calendarId', '=', id)
+        .execute();
+      await trx
+        .deleteFrom('holidayCalendars')
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(trx, now, {
+        organizationId,
+        actor,
+        action: 'holiday_calendar.deleted',
+        entityType: 'holiday_calendar',
+        entityId: id,
+        summary: `Holiday calendar "${before.name}" deleted with ${days.length} holidays`,
+        changes: { holidays: days },
+      });
+    });
+  }
+
+  /** Moves and/or renames one holiday of a calendar; another holiday already on the new date refuses. */
+  async updateHoliday(
+    organizationId: string,
+    calendarId: string,
+    date: string,
+    input: { date: string; name: string },
+    actor: Actor,
+  ): Promise<void> {
+    const name = input.name.trim();
+    if (name.length < 1 || name.length > 120)
+      throw badRequest('invalid_name', 'The name needs 1 to 120 characters');
+    if (!isValidLocalDate(input.date)) throw badRequest('invalid_date', 'date must be YYYY-MM-DD');
+    const now = this.ctx.clock.nowMs();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const calendar = await this.calendarRow(trx, organizationId, calendarId);
+      const before = await this.holidayRow(trx, organizationId, calendarId, date);
+      if (input.date !== date) {
+        const clash = await trx
+          .selectFrom('holidays')
+          .select('id')
+          .where('calendarId', '=', calendarId)
+          .where('date', '=', input.date)
+          .executeTakeFirst();
+        if (clash)
+          throw conflict('duplicate_date', `"${calendar.name}" already has a holiday on ${input.date}`);
+      }
+      await trx
+        .updateTable('holidays')
+        .set({ date: input.date, name })
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', before.id)
+        .execute();
+      await recordAudit(trx, now, {
+        organizationId,
+        actor,
+        action: 'holiday.updated',
+        entityType: 'holiday_calendar',
+        entityId: calendarId,
+        summary: `Holiday ${before.date} "${before.name}" in "${calendar.name}" is now ${input.date} "${name}"`,
+        changes: { before: { date: before.date, name: before.name }, after: { date: input.date, name } },
+      });
+    });
+  }
+
+  async deleteHoliday(organizationId: string, calendarId: string, date: string, actor: Actor): Promise<void> {
+    const now = this.ctx.clock.nowMs();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const calendar = await this.calendarRow(trx, organizationId, calendarId);
+      const before = await this.holidayRow(trx, organizationId, calendarId, date);
+      await trx
+        .deleteFrom('holidays')
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', before.id)
+        .execute();
+      await recordAudit(trx, now, {
+        organizationId,
+        actor,
+        action: 'holiday.deleted',
+        entityType: 'holiday_calendar',
+        entityId: calendarId,
+        summary: `Holiday ${before.date} "${before.name}" removed from "${calendar.name}"`,
+      });
+    });
+  }
+
+  private async calendarRow(trx: Executor, organizationId: string, id: string) {
+    const row = await trx
+      .selectFrom('holidayCalendars')
+      .select(['id', 'name'])
+      .where('organizationId', '=', organizationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound('Holiday calendar');
+    return row;
+  }
+
+  private async holidayRow(trx: Executor, organizationId: string, calendarId: string, date: string) {
+    const row = await trx
+      .selectFrom('holidays')
+      .select(['id', 'date', 'name'])
+      .where('organizationId', '=', organizationId)
+      .where('calendarId', '=', calendarId)
+      .where('date', '=', date)
+      .executeTakeFirst();
+    if (!row) throw notFound('Holiday');
+    return row;
   }
 
   /** Adds holidays to a calendar; a date already there keeps its name. Returns how many were added. */

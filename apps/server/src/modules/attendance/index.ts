@@ -8,7 +8,9 @@ import { registerAttendanceJobs } from './attendance.jobs.js';
 import { CorrectionsService } from './corrections.service.js';
 import { HolidaysService } from './holidays.service.js';
 import { NO_LEAVE, type LeaveSource } from './leave-source.js';
+import { RegularizationsService } from './regularizations.service.js';
 import { ShiftsService } from './shifts.service.js';
+import type { NotificationsService } from '../notifications/index.js';
 import { WorkRulesService } from './work-rules.js';
 
 export type { LeaveSource, ApprovedLeaveDay } from './leave-source.js';
@@ -23,6 +25,7 @@ export {
   AttendanceEventsService,
   CorrectionsService,
   HolidaysService,
+  RegularizationsService,
   ShiftsService,
   WorkRulesService,
 };
@@ -34,15 +37,27 @@ export class AttendanceModule {
   readonly shifts: ShiftsService;
   readonly holidays: HolidaysService;
   readonly corrections: CorrectionsService;
+  /** Employees' own correction requests and their approval by the supervisor chain. */
+  readonly regularizations: RegularizationsService;
   /** Who is due at work at an instant (presence watches absence only then). */
   readonly workRules: WorkRulesService;
 
-  constructor(ctx: ServerContext, leave: LeaveSource = NO_LEAVE) {
+  constructor(
+    ctx: ServerContext,
+    leave: LeaveSource = NO_LEAVE,
+    notifier: NotificationsService | null = null,
+  ) {
     this.days = new AttendanceDaysService(ctx, leave);
     this.events = new AttendanceEventsService(ctx);
     this.shifts = new ShiftsService(ctx);
     this.holidays = new HolidaysService(ctx);
     this.corrections = new CorrectionsService(ctx, this.days);
+    this.regularizations = new RegularizationsService(
+      ctx,
+      this.corrections,
+      () => this.days.leaveSource,
+      notifier,
+    );
     this.workRules = new WorkRulesService(ctx, () => this.days.leaveSource);
   }
 
@@ -62,8 +77,9 @@ export function registerAttendanceModule(
   app: HttpApp,
   ctx: ServerContext,
   leave: LeaveSource = NO_LEAVE,
+  notifier: NotificationsService | null = null,
 ): AttendanceModule {
-  const attendance = new AttendanceModule(ctx, leave);
+  const attendance = new AttendanceModule(ctx, leave, notifier);
   registerAttendanceRoutes(
     app,
     ctx,

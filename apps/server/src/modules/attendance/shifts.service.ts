@@ -10,7 +10,7 @@ import type { AuthContext } from '../../platform/http/auth-context.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { recordAudit } from '../audit/index.js';
-import { shiftTypeFromRow } from './attendance.repository.js';
+import { shiftTypeFromRow, type Executor } from './attendance.repository.js';
 
 type Actor = Pick<AuthContext, 'userId' | 'tokenId'> | null;
 export type ShiftTypeInput = Omit<ShiftType, 'id'>;
@@ -23,7 +23,10 @@ export interface AssignmentInput {
   pattern: RosterPattern;
 }
 
-/** Shift types and who works them. A rule change does not rewrite history: recompute a period for that. */
+/**
+ * Shift types and who works them. A rule change (including editing or deleting an assignment) does not
+ * rewrite history: recompute a period for that.
+ */
 export class ShiftsService {
   constructor(private readonly ctx: ServerContext) {}
 
@@ -109,6 +112,90 @@ export class ShiftsService {
     input: AssignmentInput,
     actor: Actor,
   ): Promise<{ id: string }> {
+    await this.validateAssignment(organizationId, input);
+    const now = this.ctx.clock.nowMs();
+    const id = newId(now);
+    await this.ctx.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('shiftAssignments')
+        .values({ id, organizationId, ...input, pattern: JSON.stringify(input.pattern), createdAt: now })
+        .execute();
+      await recordAudit(trx, now, {
+        organizationId,
+        actor,
+        action: 'shift_assignment.created',
+        entityType: 'shift_assignment',
+        entityId: id,
+        summary: `Shift assignment from ${input.effectiveFrom}`,
+        changes: input,
+      });
+    });
+    return { id };
+  }
+
+  /** Replaces an assignment (who, dates, pattern); the audit keeps what it was before. */
+  async updateAssignment(
+    organizationId: string,
+    id: string,
+    input: AssignmentInput,
+    actor: Actor,
+  ): Promise<{ id: string }> {
+    await this.validateAssignment(organizationId, input);
+    const now = this.ctx.clock.nowMs();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const before = await this.assignmentRow(trx, organizationId, id);
+      await trx
+        .updateTable('shiftAssignments')
+        .set({ ...input, pattern: JSON.stringify(input.pattern) })
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(trx, now, {
+        organizationId,
+        actor,
+        action: 'shift_assignment.updated',
+        entityType: 'shift_assignment',
+        entityId: id,
+        summary: `Shift assignment changed (now from ${input.effectiveFrom})`,
+        changes: { before, after: input },
+      });
+    });
+    return { id };
+  }
+
+  async deleteAssignment(organizationId: string, id: string, actor: Actor): Promise<void> {
+    const now = this.ctx.clock.nowMs();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const before = await this.assignmentRow(trx, organizationId, id);
+      await trx
+        .deleteFrom('shiftAssignments')
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(trx, now, {
+        organizationId,
+        actor,
+        action: 'shift_assignment.deleted',
+        entityType: 'shift_assignment',
+        entityId: id,
+        summary: `Shift assignment from ${before.effectiveFrom} deleted`,
+        changes: { before },
+      });
+    });
+  }
+
+  private async assignmentRow(trx: Executor, organizationId: string, id: string) {
+    const row = await trx
+      .selectFrom('shiftAssignments')
+      .select(['employeeId', 'departmentId', 'effectiveFrom', 'effectiveTo', 'pattern'])
+      .where('organizationId', '=', organizationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw notFound('Shift assignment');
+    return { ...row, pattern: JSON.parse(row.pattern) as RosterPattern };
+  }
+
+  private async validateAssignment(organizationId: string, input: AssignmentInput): Promise<void> {
     const issues = validateRosterPattern(input.pattern);
     if (input.employeeId !== null && input.departmentId !== null)
       issues.push('an assignment is for one employee or one department, not both');
@@ -152,23 +239,5 @@ export class ShiftsService {
         .execute();
       if (found.length !== referenced.size) throw notFound('Shift type');
     }
-    const now = this.ctx.clock.nowMs();
-    const id = newId(now);
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('shiftAssignments')
-        .values({ id, organizationId, ...input, pattern: JSON.stringify(input.pattern), createdAt: now })
-        .execute();
-      await recordAudit(trx, now, {
-        organizationId,
-        actor,
-        action: 'shift_assignment.created',
-        entityType: 'shift_assignment',
-        entityId: id,
-        summary: `Shift assignment from ${input.effectiveFrom}`,
-        changes: input,
-      });
-    });
-    return { id };
   }
 }

@@ -42,6 +42,7 @@ export function renderMessage(message: NotificationMessage, locale: Locale): str
     case 'test':
       return message.text;
     case 'leave':
+    case 'correction':
       return message.text;
     default: {
       const unreachable: never = message;

@@ -46,6 +46,7 @@ export function templateValuesOf(
     case 'daily_report':
     case 'test':
     case 'leave':
+    case 'correction':
       return values;
     default: {
       const unreachable: never = message;

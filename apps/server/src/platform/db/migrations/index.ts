@@ -11,6 +11,7 @@ import { faceSampleReview } from './0038-face-sample-review.js';
 import { searchIndexes } from './0039-search-indexes.js';
 import { attendance } from './0040-attendance.js';
 import { integrations } from './0041-integrations.js';
+import { correctionApprovers } from './0042-correction-approvers.js';
 import { leave } from './0050-leave.js';
 import { videos } from './0060-videos.js';
 import { datasets } from './0061-datasets.js';
@@ -34,6 +35,7 @@ export const MIGRATIONS: HadirMigration[] = [
   searchIndexes,
   attendance,
   integrations,
+  correctionApprovers,
   leave,
   videos,
   datasets,

@@ -107,6 +107,9 @@ export interface AttendanceCorrectionsTable {
   decidedBy: string | null;
   decidedAt: number | null;
   decisionComment: string | null;
+  /** Requests: the supervisor it is addressed to (null with approverUserId null = the admins). */
+  approverEmployeeId: string | null;
+  approverUserId: string | null;
   createdAt: number;
 }
 
