@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unlockCanonical } from '@hadir/contracts';
+import { syncCanonical, unlockCanonical } from '@hadir/contracts';
 import { findSharedDir } from '@hadir/testing';
 import { decodeImage } from '@hadir/vision';
 import { newId } from '../src/platform/ids/ids.js';
@@ -266,6 +266,9 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('mobile unlock and 
     );
     expect(listed.find((s) => s.id === sites.North)?.geofence?.radius_m).toBe(200);
     expect(listed.some((s) => s.id === sites.foreign)).toBe(false);
+    expect(data<{ location_required: boolean }>(await member.get('/api/mobile/me')).location_required).toBe(
+      true,
+    );
 
     const before = (await eventsOf(ids.blair!)).length;
     const face = lfw('Tony_Blair', 3);
@@ -301,6 +304,42 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('mobile unlock and 
     expect(kept).toMatchObject({ organizationId: orgA, siteId: sites.North });
     expect(Number(kept.distanceM)).toBeGreaterThan(40);
     expect(Number(kept.distanceM)).toBeLessThan(70);
+
+    // Offline check-ins meet the same fence when they sync (the location is signed with the record).
+    const dev = data<{ device_id: string; device_key: string }>(
+      await member.post('/api/mobile/devices', { name: 'Fence phone' }),
+    );
+    const at = new Date(t.clock.nowMs() - 60_000).toISOString();
+    const rec = (id: string, location?: { latitude: number; longitude: number }) => ({
+      client_id: id,
+      member_id: ids.blair!,
+      type: 'check_in' as const,
+      occurred_at: at,
+      face_image: face,
+      mode: 'self' as const,
+      ...(location ? { location } : {}),
+    });
+    const batch = {
+      device_id: dev.device_id,
+      sent_at: new Date(t.clock.nowMs()).toISOString(),
+      records: [rec('fence-far-0001', NORTH_1KM), rec('fence-none-001'), rec('fence-in-00001', MONAS)],
+    };
+    const sync = await member.post('/api/attendance/sync', {
+      ...batch,
+      signature: createHmac('sha256', dev.device_key).update(syncCanonical(batch)).digest('hex'),
+    });
+    const results = data<{ results: { status: string; reason: string | null }[] }>(sync).results;
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'recorded']);
+    expect(results[0]!.reason).toMatch(/m from your site/);
+    expect(results[1]!.reason).toMatch(/location/);
+    // The location is part of what the device signed: moving a record inside the fence breaks it.
+    const moved = { ...batch, records: [rec('fence-far-0002', NORTH_1KM)] };
+    const forged = await member.post('/api/attendance/sync', {
+      ...moved,
+      records: [rec('fence-far-0002', MONAS)],
+      signature: createHmac('sha256', dev.device_key).update(syncCanonical(moved)).digest('hex'),
+    });
+    expect(code(forged)).toBe('bad_signature');
 
     // Removed: the same far place is accepted again.
     expect((await admin.delete(`/api/sites/${sites.North}/geofence`)).statusCode).toBe(200);

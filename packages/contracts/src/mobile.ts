@@ -166,6 +166,7 @@ export const SyncRecord = z.object({
   occurred_at: IsoDateTime.describe('Device time of the capture'),
   face_image: FaceImage.optional(),
   mode: z.enum(['self', 'officer']).default('self'),
+  location: Location.optional().describe('Where the member checked in (their site’s geofence)'),
 });
 export type SyncRecord = z.infer<typeof SyncRecord>;
 
@@ -308,6 +309,7 @@ export function syncCanonical(batch: {
     occurred_at: string;
     mode?: string | undefined;
     face_image?: string | undefined;
+    location?: { latitude: number; longitude: number; accuracy_m?: number | undefined } | undefined;
   }[];
 }): string {
   return JSON.stringify([
@@ -321,6 +323,8 @@ export function syncCanonical(batch: {
       r.occurred_at,
       r.mode ?? 'self',
       r.face_image ?? '',
+      // Only when sent, so a record without a location signs exactly as before.
+      ...(r.location ? [[r.location.latitude, r.location.longitude, r.location.accuracy_m ?? null]] : []),
     ]),
   ]);
 }
@@ -358,6 +362,9 @@ export const MobileMe = z.object({
   member_name: z.string().nullable(),
   face_registered: z.boolean(),
   officer: z.boolean(),
+  location_required: z
+    .boolean()
+    .describe('The member’s site has a geofence: check-ins send the phone’s location'),
 });
 export type MobileMe = z.infer<typeof MobileMe>;
 

@@ -219,6 +219,9 @@ export class MobileAttendanceService {
     const occurredAtMs = at.flagged ? deviceTime + at.skewMs : deviceTime;
     if (occurredAtMs > at.now + FUTURE_TOLERANCE_MS) return reject('The record is dated in the future.');
     if (!r.face_image) return reject('The record has no face image to verify.');
+    // A member's own check-in honours their site's geofence offline too (officers are at the site).
+    const fence = r.mode === 'self' ? await this.sites.checkFence(orgId, r.member_id, r.location) : null;
+    if (fence && !fence.ok) return reject(fence.reason);
     let score: number | null;
     try {
       const v = await this.verify.verifyImage(orgId, r.member_id, r.face_image);
@@ -240,6 +243,7 @@ export class MobileAttendanceService {
       label: 'mobile sync',
       idempotencyKey: `sync:${deviceId}:${r.client_id}`,
     });
+    if (fence && r.location) await this.sites.keepLocation(orgId, event.id, r.location, fence);
     return this.store(orgId, deviceId, r.client_id, r.member_id, {
       status: 'recorded',
       reason: at.flagged ? `Device clock off by ${Math.round(at.skewMs / 1000)} s; time corrected.` : null,

@@ -212,6 +212,19 @@ export class MobileSitesService {
     return new Set(rows.map((r) => r.id));
   }
 
+  /** Whether the member's site has a geofence (the app then sends the location with check-ins). */
+  async locationRequired(orgId: string, memberId: string): Promise<boolean> {
+    const siteId = await this.siteOfMember(orgId, memberId);
+    if (!siteId) return false;
+    const fence = await this.ctx.db
+      .selectFrom('siteGeofences')
+      .select('siteId')
+      .where('organizationId', '=', orgId)
+      .where('siteId', '=', siteId)
+      .executeTakeFirst();
+    return fence !== undefined;
+  }
+
   /**
    * A member's check-in location against their site's geofence. No fence: accepted (the location, if
    * sent, is still kept). A fence: the location is required and must lie within the radius (plus the

@@ -399,7 +399,13 @@ export function registerMobileRoutes(app: HttpApp, s: MobileServices, session: S
         response: { 200: envelope(MobileMe) },
       },
     },
-    async (req) => ok(await s.org.me(authOf(req), orgOf(req))),
+    async (req) => {
+      const me = await s.org.me(authOf(req), orgOf(req));
+      const location_required = me.member_id
+        ? await s.sites.locationRequired(orgOf(req), me.member_id)
+        : false;
+      return ok({ ...me, location_required });
+    },
   );
   app.get(
     '/api/mobile/my-attendance',
