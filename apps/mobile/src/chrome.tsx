@@ -46,7 +46,14 @@ export function TopBar({ onSignOut }: { onSignOut?: () => void }) {
   );
 }
 
-export function CameraView({ videoRef, error }: Pick<ReturnType<typeof useCamera>, 'videoRef' | 'error'>) {
+export function CameraView({
+  videoRef,
+  error,
+  compact = false,
+}: Pick<ReturnType<typeof useCamera>, 'videoRef' | 'error'> & {
+  /** Landscape and shorter: the officer's screen keeps the result and search in view. */
+  compact?: boolean;
+}) {
   const { t } = useTranslation();
   if (error) return <FormError>{t('m.camera.denied')}</FormError>;
   return (
@@ -54,7 +61,7 @@ export function CameraView({ videoRef, error }: Pick<ReturnType<typeof useCamera
       ref={videoRef}
       muted
       playsInline
-      className="aspect-[3/4] w-full rounded-lg bg-overlay object-cover"
+      className={cx('w-full rounded-lg bg-overlay object-cover', compact ? 'aspect-[4/3]' : 'aspect-[3/4]')}
       data-testid="camera"
     />
   );

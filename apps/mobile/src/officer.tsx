@@ -151,7 +151,7 @@ export function OfficerScreen({ me }: { me: MobileMe }) {
         />
       ) : (
         <>
-          <CameraView videoRef={cam.videoRef} error={cam.error} />
+          <CameraView videoRef={cam.videoRef} error={cam.error} compact />
           <Button
             variant="primary"
             className="w-full"
@@ -246,7 +246,7 @@ function ConsentCapture({ member, onClose }: { member: OrgMember; onClose: (mess
           checked={agreed}
           onChange={(e) => setAgreed(e.target.checked)}
         />
-        <CameraView videoRef={cam.videoRef} error={cam.error} />
+        <CameraView videoRef={cam.videoRef} error={cam.error} compact />
         <OutcomeLine outcome={outcome} testId="consent-outcome" />
         <div className="grid grid-cols-2 gap-2">
           <Button
