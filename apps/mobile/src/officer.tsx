@@ -190,16 +190,18 @@ export function OfficerScreen({ me }: { me: MobileMe }) {
       <SearchField label={t('m.officer.search')} value={q} onChange={(e) => void search(e.target.value)} />
       <ul className="space-y-2" data-testid="matches">
         {matches.map((m) => (
-          <li key={m.id} className="flex items-center gap-2 rounded-lg bg-surface p-2">
-            <span className="min-w-0 flex-1 truncate text-sm text-fg">{`${m.employee_code} · ${m.name}`}</span>
-            {m.face_registered ? null : (
-              <Button size="sm" onClick={() => setConsentFor(m)}>
-                {t('m.officer.registerFace')}
+          <li key={m.id} className="space-y-2 rounded-lg bg-surface p-3">
+            <p className="text-sm break-words text-fg">{`${m.employee_code} · ${m.name}`}</p>
+            <div className="flex flex-wrap justify-end gap-2">
+              {m.face_registered ? null : (
+                <Button size="sm" onClick={() => setConsentFor(m)}>
+                  {t('m.officer.registerFace')}
+                </Button>
+              )}
+              <Button size="sm" variant="primary" onClick={() => void record(m.id, m.name, false)}>
+                {t('m.officer.record')}
               </Button>
-            )}
-            <Button size="sm" variant="primary" onClick={() => void record(m.id, m.name, false)}>
-              {t('m.officer.record')}
-            </Button>
+            </div>
           </li>
         ))}
       </ul>

@@ -129,7 +129,7 @@ function FaceUnlock({
   };
   return (
     <div className="space-y-3">
-      <CameraView videoRef={cam.videoRef} error={cam.error} />
+      <CameraView videoRef={cam.videoRef} error={cam.error} compact />
       <p className="text-sm text-muted">{t('m.camera.turn')}</p>
       <Button
         variant="primary"
