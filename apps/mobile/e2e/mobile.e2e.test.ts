@@ -1,11 +1,18 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiClient,
+  launchPhone,
+  makeClip,
+  photosOf,
+  shot as shotOf,
+  skipReason,
+  startServer,
+  type E2eServer,
+} from './support';
 
 /**
  * The attendance app on a 390×844 phone in Debian's Chromium, its camera fed (Chromium's fake capture
@@ -13,96 +20,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * in; offline, the app reloads from its service worker cache, queues three check-ins, and syncs them
  * when the network returns: exactly three records on the server, and syncing again adds nothing.
  */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(here, '../../..');
-const DIST = path.resolve(here, '../dist');
-const SHARED = path.resolve(REPO, '..', 'shared');
-const MODELS = process.env.HADIR_TEST_MODELS_DIR || path.join(SHARED, 'models');
-const DATA = process.env.HADIR_TEST_DATA_DIR || path.join(SHARED, 'data');
-const SHOTS = path.join(REPO, 'artifacts', 'screenshots', 'mobile');
 const PERSON = 'Tony_Blair';
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = !fs.existsSync(CHROMIUM)
-  ? 'no /usr/bin/chromium'
-  : !fs.existsSync(path.join(DIST, 'index.html'))
-    ? 'apps/mobile/dist missing (npm run build -w @hadir/mobile)'
-    : !fs.existsSync(path.join(MODELS, 'buffalo_sc'))
-      ? `no face models at ${MODELS}`
-      : !fs.existsSync(path.join(DATA, 'faces', PERSON))
-        ? `no face data at ${DATA}`
-        : null;
+const SKIP = skipReason([PERSON]);
 if (SKIP) console.warn(`[skip] mobile e2e skipped: ${SKIP}`);
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-
-/** A Y4M clip of real photos of one person, each 0.4 s, so consecutive captures show different head turns. */
-function makeFaceClip(dir: string): string {
-  const photos = fs
-    .readdirSync(path.join(DATA, 'faces', PERSON))
-    .sort()
-    .slice(0, 10)
-    .map((f) => path.join(DATA, 'faces', PERSON, f));
-  const list = path.join(dir, 'list.txt');
-  fs.writeFileSync(
-    list,
-    photos.map((p) => `file '${p}'\nduration 0.4`).join('\n') + `\nfile '${photos.at(-1)}'\n`,
-  );
-  const out = path.join(dir, 'face.y4m');
-  const r = spawnSync('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'concat',
-    '-safe',
-    '0',
-    '-i',
-    list,
-    '-vf',
-    'scale=480:480,pad=640:480:80:0,fps=10,format=yuv420p',
-    '-f',
-    'yuv4mpegpipe',
-    out,
-  ]);
-  if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr.toString()}`);
-  return out;
-}
-
 describe.skipIf(SKIP !== null)('mobile attendance app in Chromium (390×844, fake camera)', () => {
-  let server: ChildProcess;
-  let base = '';
-  let dataDir = '';
+  let server: E2eServer;
+  let clipDir = '';
   let context: BrowserContext;
   let page: Page;
-  let output = '';
-  let adminCookie = '';
-  let adminCsrf = '';
   let memberId = '';
+  let api: ReturnType<typeof apiClient>;
 
-  const api = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(base + url, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(adminCookie ? { cookie: adminCookie } : {}),
-        ...(adminCsrf && method !== 'GET' ? { 'x-csrf-token': adminCsrf } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const setCookie = res.headers.get('set-cookie');
-    if (setCookie?.startsWith('hadir_session=')) adminCookie = setCookie.split(';')[0]!;
-    const json = (await res.json()) as T & { csrfToken?: string };
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-    if (json.csrfToken) adminCsrf = json.csrfToken;
-    return json;
-  };
   /** Raw attendance events of the member today (organization zone), from the day view. */
   const eventCount = async () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
@@ -111,44 +40,13 @@ describe.skipIf(SKIP !== null)('mobile attendance app in Chromium (390×844, fak
   };
   /** The big Check in button on the screen (the tab bar has a tab of the same name). */
   const checkIn = () => page.getByRole('main').getByRole('button', { name: 'Check in' });
-  const shot = async (name: string) => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  };
+  const shot = (name: string) => shotOf(page, name);
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-mobile-e2e-'));
-    const clip = makeFaceClip(dataDir);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-      cwd: REPO,
-      env: {
-        ...process.env,
-        HADIR_DATA_DIR: dataDir,
-        HADIR_MODELS_DIR: MODELS,
-        HADIR_MOBILE_DIR: DIST,
-        PORT: String(port),
-        HADIR_ROLES: 'api,worker',
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    server.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    for (let i = 0; ; i++) {
-      if (server.exitCode !== null) throw new Error(`server exited: ${output}`);
-      if (
-        await fetch(`${base}/api/setup`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      if (i > 300) throw new Error(`server did not start: ${output}`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    clipDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-mobile-clip-'));
+    const clip = makeClip(clipDir, 'face', photosOf(PERSON, 10));
+    server = await startServer();
+    api = apiClient(server.base);
     await api('POST', '/api/setup', {
       organization: { name: 'PT Maju Jaya', timeZone: 'Asia/Jakarta', locale: 'en' },
       admin: { name: 'Ani Admin', email: 'ani@maju.test', password: 'correct-horse-battery' },
@@ -163,36 +61,17 @@ describe.skipIf(SKIP !== null)('mobile attendance app in Chromium (390×844, fak
       role: 'member',
       employeeId: memberId,
     });
-    const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-mobile-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-video-capture=${clip}`,
-      ],
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'en-US',
-      permissions: ['camera'],
-      serviceWorkers: 'allow',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page } = await launchPhone(clip));
   });
 
   afterAll(async () => {
     await context?.close();
-    if (server && server.exitCode === null) server.kill('SIGTERM');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    server?.close();
+    fs.rmSync(clipDir, { recursive: true, force: true });
   });
 
   it('a member signs in, registers the face and checks in (verified on the server)', async () => {
-    await page.goto(`${base}/m/`);
+    await page.goto(`${server.base}/m/`);
     await page.evaluate(() => localStorage.setItem('hadir.m.locale', 'en'));
     await page.reload();
     await shot('signin-light');

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { syncCanonical } from '@hadir/contracts';
+import { syncCanonical, unlockCanonical } from '@hadir/contracts';
 import { en } from './i18n/en';
 import { id } from './i18n/id';
 import { vi } from './i18n/vi';
-import { signBatch } from './sign';
+import { signBatch, signUnlock } from './sign';
 
 const keys = (o: object, prefix = ''): string[] =>
   Object.entries(o).flatMap(([k, v]) =>
@@ -33,6 +33,19 @@ describe('the mobile app', () => {
     );
     const tampered = { ...batch, records: [{ ...batch.records[0]!, type: 'check_out' as const }] };
     expect((await signBatch('device-key', tampered)).signature).not.toBe(signed.signature);
+  });
+
+  it('signs an unlock proof exactly as the server checks it, bound to the factor', async () => {
+    const now = new Date('2026-01-05T02:00:00.000Z');
+    const proof = await signUnlock('device-key', 'dev1', 'pin', now);
+    expect(proof).toEqual({
+      device_id: 'dev1',
+      sent_at: now.toISOString(),
+      signature: createHmac('sha256', 'device-key')
+        .update(unlockCanonical({ device_id: 'dev1', sent_at: now.toISOString(), method: 'pin' }))
+        .digest('hex'),
+    });
+    expect((await signUnlock('device-key', 'dev1', 'face', now)).signature).not.toBe(proof.signature);
   });
 
   it('has the same strings in English, Indonesian and Vietnamese, none empty', () => {

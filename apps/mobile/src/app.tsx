@@ -5,63 +5,34 @@ import type {
   FaceRegisterResult,
   MobileMe,
   OrgAttendanceDay,
-  OrgMember,
   SessionInfo,
   SyncResult,
 } from '@hadir/contracts';
-import {
-  Badge,
-  Button,
-  Card,
-  CardBody,
-  FormError,
-  Icon,
-  IconButton,
-  PageHeader,
-  PageSpinner,
-  TextField,
-  cx,
-  useTheme,
-} from '@hadir/ui';
+import { Badge, Button, Card, CardBody, FormError, PageHeader, PageSpinner, TextField, cx } from '@hadir/ui';
 import { ApiError, call, data, setCsrf } from './api';
 import { captureFrames, useCamera } from './camera';
-import { LOCALES, setLocale, type Locale } from './i18n';
+import { CameraView, OutcomeLine, TopBar, useOnline, type Outcome } from './chrome';
+import { currentPlace, loadDevice, loadWho, saveDevice, saveWho } from './device';
+import { formatDay } from './i18n';
+import { LeaveScreen } from './leave';
+import { OfficerScreen } from './officer';
 import { newClientId, queue, type QueuedRecord } from './queue';
 import { signBatch } from './sign';
+import { AccountScreen, UnlockScreen } from './unlock';
 
-type Device = { device_id: string; device_key: string };
-const DEVICE_KEY = 'hadir.m.device';
-const loadDevice = (): Device | null => {
-  try {
-    return JSON.parse(localStorage.getItem(DEVICE_KEY) ?? 'null') as Device | null;
-  } catch {
-    return null;
-  }
-};
-
-function useOnline(): boolean {
-  const [online, setOnline] = useState(navigator.onLine);
-  useEffect(() => {
-    const on = () => setOnline(true);
-    const off = () => setOnline(false);
-    window.addEventListener('online', on);
-    window.addEventListener('offline', off);
-    return () => {
-      window.removeEventListener('online', on);
-      window.removeEventListener('offline', off);
-    };
-  }, []);
-  return online;
-}
-
-/** The whole app: sign in, then (first run) face registration, then the tabs. */
+/**
+ * The whole app: password sign-in (first time on a phone, or after a revocation), PIN/face unlock on a
+ * registered phone, first-run face registration, then the tabs.
+ */
 export function App() {
   const [me, setMe] = useState<MobileMe | null | 'loading'>('loading');
+  const [password, setPassword] = useState<{ message?: string } | null>(null);
   const load = useCallback(async () => {
     try {
       const s = await call<SessionInfo>('GET', '/api/auth/session');
       setCsrf(s.csrfToken);
       setMe(await data<MobileMe>('GET', '/api/mobile/me'));
+      setPassword(null);
     } catch (e) {
       // Offline with a cached identity: the app still opens and queues.
       const cached = localStorage.getItem('hadir.m.me');
@@ -70,41 +41,31 @@ export function App() {
   }, []);
   useEffect(() => void load(), [load]);
   useEffect(() => {
-    if (me && me !== 'loading') localStorage.setItem('hadir.m.me', JSON.stringify(me));
+    if (me && me !== 'loading') {
+      localStorage.setItem('hadir.m.me', JSON.stringify(me));
+      saveWho({ name: me.member_name ?? me.name, member: me.member_id !== null });
+    }
   }, [me]);
   if (me === 'loading') return <PageSpinner />;
-  if (!me) return <SignIn onDone={load} />;
+  if (!me) {
+    const device = loadDevice();
+    const who = loadWho();
+    if (device && who && !password && (device.pin_set || who.member))
+      return (
+        <UnlockScreen
+          device={device}
+          who={who}
+          onDone={load}
+          onPassword={(message) => setPassword(message ? { message } : {})}
+        />
+      );
+    return <SignIn onDone={load} notice={password?.message ?? null} />;
+  }
   if (me.member_id && !me.face_registered) return <RegisterFace me={me} onDone={load} />;
   return <Home me={me} onSignOut={() => setMe(null)} />;
 }
 
-function TopBar({ onSignOut }: { onSignOut?: () => void }) {
-  const { t, i18n } = useTranslation();
-  const { theme, toggle } = useTheme();
-  const online = useOnline();
-  return (
-    <header className="sticky top-0 z-10 flex items-center gap-2 bg-sidebar px-4 py-3 text-sidebar-fg">
-      <span className="flex-1 text-lg font-semibold">{t('app.name')}</span>
-      <Badge tone={online ? 'success' : 'warning'}>{t(online ? 'm.online' : 'm.offline')}</Badge>
-      <select
-        aria-label={t('m.language')}
-        className="rounded bg-sidebar-active px-2 py-1 text-sm"
-        value={i18n.language}
-        onChange={(e) => void setLocale(e.target.value as Locale)}
-      >
-        {LOCALES.map((l) => (
-          <option key={l} value={l}>
-            {l.toUpperCase()}
-          </option>
-        ))}
-      </select>
-      <IconButton icon={theme === 'dark' ? 'sun' : 'moon'} label={t('m.theme')} onClick={toggle} />
-      {onSignOut ? <IconButton icon="logout" label={t('m.signOut')} onClick={onSignOut} /> : null}
-    </header>
-  );
-}
-
-function SignIn({ onDone }: { onDone: () => Promise<void> }) {
+function SignIn({ onDone, notice }: { onDone: () => Promise<void>; notice: string | null }) {
   const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -117,16 +78,15 @@ function SignIn({ onDone }: { onDone: () => Promise<void> }) {
     try {
       const s = await call<SessionInfo>('POST', '/api/auth/login', { email: email.trim(), password });
       setCsrf(s.csrfToken);
-      // First sign-in on this phone: register it; its key signs the offline queue.
-      if (!loadDevice()) {
-        const d = await data<Device>('POST', '/api/mobile/devices', {
+      // First sign-in on this phone (or by someone else, or after a revocation): register it; its key
+      // signs the offline queue and the PIN/face unlock.
+      const known = loadDevice();
+      if (!known || (known.user_id && known.user_id !== s.user.id)) {
+        const d = await data<{ device_id: string; device_key: string }>('POST', '/api/mobile/devices', {
           name: navigator.userAgent.slice(0, 80),
         });
-        localStorage.setItem(
-          DEVICE_KEY,
-          JSON.stringify({ device_id: d.device_id, device_key: d.device_key }),
-        );
-      }
+        saveDevice({ device_id: d.device_id, device_key: d.device_key, user_id: s.user.id, pin_set: false });
+      } else if (!known.user_id) saveDevice({ ...known, user_id: s.user.id });
       await onDone();
     } catch (err) {
       setError(
@@ -140,6 +100,7 @@ function SignIn({ onDone }: { onDone: () => Promise<void> }) {
       <TopBar />
       <main className="mx-auto max-w-md p-4">
         <PageHeader title={t('m.signIn')} description={t('m.signInHint')} />
+        {notice ? <FormError>{notice}</FormError> : null}
         <Card>
           <CardBody>
             <form className="space-y-4" onSubmit={(e) => void submit(e)}>
@@ -168,20 +129,6 @@ function SignIn({ onDone }: { onDone: () => Promise<void> }) {
         </Card>
       </main>
     </>
-  );
-}
-
-function CameraView({ videoRef, error }: Pick<ReturnType<typeof useCamera>, 'videoRef' | 'error'>) {
-  const { t } = useTranslation();
-  if (error) return <FormError>{t('m.camera.denied')}</FormError>;
-  return (
-    <video
-      ref={videoRef}
-      muted
-      playsInline
-      className="aspect-[3/4] w-full rounded-lg bg-overlay object-cover"
-      data-testid="camera"
-    />
   );
 }
 
@@ -227,7 +174,7 @@ function RegisterFace({ me, onDone }: { me: MobileMe; onDone: () => Promise<void
   );
 }
 
-type Tab = 'check' | 'history' | 'queue' | 'officer';
+type Tab = 'check' | 'history' | 'leave' | 'officer' | 'queue' | 'account';
 
 function Home({ me, onSignOut }: { me: MobileMe; onSignOut: () => void }) {
   const { t } = useTranslation();
@@ -240,9 +187,10 @@ function Home({ me, onSignOut }: { me: MobileMe; onSignOut: () => void }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [online]);
   const tabs: Tab[] = [
-    ...(me.member_id ? (['check', 'history'] as const) : []),
+    ...(me.member_id ? (['check', 'history', 'leave'] as const) : []),
     ...(me.officer ? (['officer'] as const) : []),
     'queue',
+    'account',
   ];
   const signOut = async () => {
     await call('POST', '/api/auth/logout', { everywhere: false }).catch(() => undefined);
@@ -257,6 +205,8 @@ function Home({ me, onSignOut }: { me: MobileMe; onSignOut: () => void }) {
         {tab === 'history' ? <HistoryScreen /> : null}
         {tab === 'queue' ? <QueueScreen sync={sync} /> : null}
         {tab === 'officer' ? <OfficerScreen me={me} /> : null}
+        {tab === 'leave' ? <LeaveScreen /> : null}
+        {tab === 'account' ? <AccountScreen me={me} /> : null}
       </main>
       <nav className="fixed inset-x-0 bottom-0 flex border-t border-border bg-surface">
         {tabs.map((k) => (
@@ -265,7 +215,10 @@ function Home({ me, onSignOut }: { me: MobileMe; onSignOut: () => void }) {
             type="button"
             onClick={() => setTab(k)}
             aria-current={tab === k ? 'page' : undefined}
-            className={cx('flex-1 py-3 text-sm font-medium', tab === k ? 'text-primary-text' : 'text-muted')}
+            className={cx(
+              'min-w-0 flex-1 px-1 py-3 text-xs font-medium',
+              tab === k ? 'text-primary-text' : 'text-muted',
+            )}
           >
             {t(`m.tabs.${k}`)}
             {k === 'queue' && sync.pending.length > 0 ? ` (${sync.pending.length})` : ''}
@@ -280,17 +233,22 @@ function CheckScreen({ me, onQueued }: { me: MobileMe; onQueued: () => Promise<v
   const { t, i18n } = useTranslation();
   const cam = useCamera();
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<{ tone: 'success' | 'warning' | 'danger'; text: string } | null>(
-    null,
-  );
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const check = async (type: 'check_in' | 'check_out') => {
     setBusy(true);
     setOutcome(null);
+    // The site asks where the phone is: taken while the frames are captured.
+    const place = me.location_required ? currentPlace() : Promise.resolve(null);
     const frames = await captureFrames(cam.capture, 4, 400);
     const face = frames[0];
     if (!face) {
       setBusy(false);
       return setOutcome({ tone: 'danger', text: t('m.camera.denied') });
+    }
+    const location = await place;
+    if (me.location_required && !location) {
+      setBusy(false);
+      return setOutcome({ tone: 'warning', text: t('m.check.noLocation') });
     }
     const enqueue = async () => {
       const r: QueuedRecord = {
@@ -300,6 +258,7 @@ function CheckScreen({ me, onQueued }: { me: MobileMe; onQueued: () => Promise<v
         occurred_at: new Date().toISOString(),
         face_image: face,
         mode: 'self',
+        ...(location ? { location } : {}),
         queuedAt: Date.now(),
       };
       await queue.add(r);
@@ -314,6 +273,7 @@ function CheckScreen({ me, onQueued }: { me: MobileMe; onQueued: () => Promise<v
           face_image: face,
           liveness_frames: frames.slice(1),
           device_id: loadDevice()?.device_id,
+          ...(location ? { location } : {}),
         });
         const time = r.recorded_at ? new Date(r.recorded_at).toLocaleTimeString(i18n.language) : '';
         setOutcome(
@@ -333,7 +293,10 @@ function CheckScreen({ me, onQueued }: { me: MobileMe; onQueued: () => Promise<v
   };
   return (
     <div className="space-y-4">
-      <PageHeader title={me.member_name ?? me.name} />
+      <PageHeader
+        title={me.member_name ?? me.name}
+        description={me.location_required ? t('m.check.locationNote') : undefined}
+      />
       <CameraView videoRef={cam.videoRef} error={cam.error} />
       <p className="text-sm text-muted">{t('m.camera.turn')}</p>
       <div className="grid grid-cols-2 gap-3">
@@ -344,22 +307,7 @@ function CheckScreen({ me, onQueued }: { me: MobileMe; onQueued: () => Promise<v
           {t('m.check.out')}
         </Button>
       </div>
-      {outcome ? (
-        <p
-          role="status"
-          data-testid="outcome"
-          className={cx(
-            'rounded-lg p-3 text-sm',
-            outcome.tone === 'success'
-              ? 'bg-accent-soft text-accent-text'
-              : outcome.tone === 'warning'
-                ? 'bg-warning-soft text-warning-text'
-                : 'bg-danger-soft text-danger-text',
-          )}
-        >
-          {outcome.text}
-        </p>
-      ) : null}
+      <OutcomeLine outcome={outcome} />
     </div>
   );
 }
@@ -386,10 +334,22 @@ function HistoryScreen() {
         <Card key={d.date}>
           <CardBody className="flex items-center justify-between gap-2">
             <div>
-              <p className="font-medium text-fg">{d.date}</p>
+              <p className="font-medium text-fg">{formatDay(d.date, i18n.language)}</p>
               <p className="text-sm text-muted">{`${time(d.check_in)} – ${time(d.check_out)} · ${t('m.history.hours', { hours: (d.worked_minutes / 60).toFixed(1) })}`}</p>
             </div>
-            <Badge tone="neutral">{d.status}</Badge>
+            <Badge
+              tone={
+                d.status === 'present'
+                  ? 'success'
+                  : d.status === 'absent'
+                    ? 'danger'
+                    : d.status === 'late'
+                      ? 'warning'
+                      : 'neutral'
+              }
+            >
+              {t(`m.history.status.${d.status}`, { defaultValue: d.status })}
+            </Badge>
           </CardBody>
         </Card>
       ))}
@@ -474,99 +434,6 @@ function QueueScreen({ sync }: { sync: ReturnType<typeof useSync> }) {
           </CardBody>
         </Card>
       ) : null}
-    </div>
-  );
-}
-
-function OfficerScreen({ me }: { me: MobileMe }) {
-  const { t } = useTranslation();
-  const cam = useCamera();
-  const [found, setFound] = useState<{ member_id: string; name: string; score: number | null } | null>(null);
-  const [unknown, setUnknown] = useState(false);
-  const [q, setQ] = useState('');
-  const [matches, setMatches] = useState<OrgMember[]>([]);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const recognize = async () => {
-    setBusy(true);
-    setDone(null);
-    setFound(null);
-    setUnknown(false);
-    const face = cam.capture();
-    if (face) {
-      const r = await data<{ member_id: string | null; name: string | null; score: number | null }>(
-        'POST',
-        '/api/face/recognize',
-        { face_image: face },
-      ).catch(() => null);
-      if (r?.member_id) setFound({ member_id: r.member_id, name: r.name ?? '', score: r.score });
-      else setUnknown(true);
-    }
-    setBusy(false);
-  };
-  const record = async (memberId: string, name: string, withFace: boolean) => {
-    setBusy(true);
-    const face = withFace ? cam.capture() : null;
-    const r = await data<AttendanceSubmitResult>('POST', '/api/attendance/record', {
-      member_id: memberId,
-      type: 'check_in',
-      ...(face ? { face_image: face } : {}),
-    }).catch(() => null);
-    setDone(
-      r?.status === 'recorded' ? t('m.officer.recorded', { name }) : (r?.reason ?? t('common.unknownError')),
-    );
-    setFound(null);
-    setBusy(false);
-  };
-  const search = async (text: string) => {
-    setQ(text);
-    if (text.trim().length < 2) return setMatches([]);
-    setMatches(
-      await data<OrgMember[]>(
-        'GET',
-        `/api/organizations/${me.organization_id}/members?limit=20&search=${encodeURIComponent(text)}`,
-      ).catch(() => []),
-    );
-  };
-  return (
-    <div className="space-y-4">
-      <PageHeader title={t('m.officer.title')} />
-      <CameraView videoRef={cam.videoRef} error={cam.error} />
-      <Button
-        variant="primary"
-        className="w-full"
-        disabled={!cam.ready}
-        loading={busy}
-        onClick={() => void recognize()}
-      >
-        <Icon name="userScan" /> {t('m.officer.recognize')}
-      </Button>
-      {found ? (
-        <Button
-          variant="accent"
-          className="w-full"
-          onClick={() => void record(found.member_id, found.name, true)}
-        >
-          {t('m.officer.confirm', { name: found.name, score: (found.score ?? 0).toFixed(2) })}
-        </Button>
-      ) : null}
-      {unknown ? <p className="text-sm text-warning-text">{t('m.officer.unknown')}</p> : null}
-      {done ? (
-        <p role="status" className="rounded-lg bg-accent-soft p-3 text-sm text-accent-text">
-          {done}
-        </p>
-      ) : null}
-      <TextField label={t('m.officer.search')} value={q} onChange={(e) => void search(e.target.value)} />
-      <ul className="space-y-2">
-        {matches.map((m) => (
-          <li key={m.id}>
-            <Button
-              className="w-full"
-              onClick={() => void record(m.id, m.name, false)}
-            >{`${m.employee_code} · ${m.name}`}</Button>
-          </li>
-        ))}
-      </ul>
     </div>
   );
 }

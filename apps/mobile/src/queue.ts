@@ -9,6 +9,8 @@ export interface QueuedRecord {
   occurred_at: string;
   face_image: string;
   mode: 'self' | 'officer';
+  /** Where the phone was, when the member's site has a geofence (checked at sync). */
+  location?: { latitude: number; longitude: number; accuracy_m?: number };
   queuedAt: number;
 }
 

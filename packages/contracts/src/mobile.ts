@@ -38,6 +38,13 @@ export const FaceRegisterInput = z.object({
     .boolean()
     .optional()
     .describe('Required (true) when an officer registers someone else: the member agreed'),
+  consent_text: z
+    .string()
+    .trim()
+    .min(3)
+    .max(1000)
+    .optional()
+    .describe('The words the member agreed to (recorded with who and when)'),
 });
 export type FaceRegisterInput = z.infer<typeof FaceRegisterInput>;
 
@@ -159,6 +166,7 @@ export const SyncRecord = z.object({
   occurred_at: IsoDateTime.describe('Device time of the capture'),
   face_image: FaceImage.optional(),
   mode: z.enum(['self', 'officer']).default('self'),
+  location: Location.optional().describe('Where the member checked in (their site’s geofence)'),
 });
 export type SyncRecord = z.infer<typeof SyncRecord>;
 
@@ -301,6 +309,7 @@ export function syncCanonical(batch: {
     occurred_at: string;
     mode?: string | undefined;
     face_image?: string | undefined;
+    location?: { latitude: number; longitude: number; accuracy_m?: number | undefined } | undefined;
   }[];
 }): string {
   return JSON.stringify([
@@ -314,12 +323,17 @@ export function syncCanonical(batch: {
       r.occurred_at,
       r.mode ?? 'self',
       r.face_image ?? '',
+      // Only when sent, so a record without a location signs exactly as before.
+      ...(r.location ? [[r.location.latitude, r.location.longitude, r.location.accuracy_m ?? null]] : []),
     ]),
   ]);
 }
 
 /** Officer capture: who is this face, within the organization (1:N)? */
-export const RecognizeInput = z.object({ face_image: FaceImage });
+export const RecognizeInput = z.object({
+  face_image: FaceImage,
+  site_id: Id.optional().describe('Recognize among this site’s members only'),
+});
 export const RecognizeResult = z.object({
   member_id: Id.nullable(),
   name: z.string().nullable(),
@@ -328,7 +342,7 @@ export const RecognizeResult = z.object({
   reason: z
     .string()
     .nullable()
-    .describe('no_face | below_threshold | ambiguous | empty when nobody is recognized'),
+    .describe('no_face | below_threshold | ambiguous | empty | not_at_site when nobody is recognized'),
 });
 
 /** Response bodies the website reads (so apps need not build envelopes themselves). */
@@ -348,5 +362,77 @@ export const MobileMe = z.object({
   member_name: z.string().nullable(),
   face_registered: z.boolean(),
   officer: z.boolean(),
+  location_required: z
+    .boolean()
+    .describe('The member’s site has a geofence: check-ins send the phone’s location'),
 });
 export type MobileMe = z.infer<typeof MobileMe>;
+
+// ------------------------------------------------------------------- unlock on a known device
+/** A device PIN: 4–8 digits, hashed on the server per device. */
+export const DevicePinInput = z.object({ pin: z.string().regex(/^\d{4,8}$/, '4–8 digits') });
+export const DevicePinResult = z.object({ device_id: Id, pin_set: z.boolean() });
+
+/**
+ * Sign in again on a registered device without the password: the device proves it holds its key (an
+ * HMAC of `unlockCanonical`), and the person gives the device's PIN or their face (1:1 with liveness).
+ */
+export const DeviceUnlockInput = z
+  .object({
+    device_id: Id,
+    sent_at: IsoDateTime.describe('Device clock; the proof is accepted within 5 minutes of server time'),
+    signature: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe('hex HMAC-SHA256 of unlockCanonical(...) with the device key'),
+    pin: z
+      .string()
+      .regex(/^\d{4,8}$/)
+      .optional(),
+    face_image: FaceImage.optional(),
+    liveness_frames: LivenessFrames.optional(),
+  })
+  .refine((v) => (v.pin !== undefined) !== (v.face_image !== undefined), {
+    message: 'send either pin or face_image (with liveness_frames)',
+  })
+  .refine((v) => v.face_image === undefined || v.liveness_frames !== undefined, {
+    message: 'a face unlock needs liveness_frames',
+  });
+export type DeviceUnlockInput = z.infer<typeof DeviceUnlockInput>;
+
+/** The bytes a device signs to unlock: the device, its clock, and which factor it offers. */
+export function unlockCanonical(u: { device_id: string; sent_at: string; method: 'pin' | 'face' }): string {
+  return JSON.stringify(['hadir-unlock-v1', u.device_id, u.sent_at, u.method]);
+}
+
+// ------------------------------------------------------------------------ sites and geofence
+export const MobileSettings = z.object({
+  officers_restricted_to_sites: z
+    .boolean()
+    .describe('Officers may only record and recognize members of the sites they are assigned to'),
+});
+export type MobileSettings = z.infer<typeof MobileSettings>;
+
+export const GeofenceInput = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  radius_m: z
+    .number()
+    .min(10)
+    .max(50_000)
+    .describe('Check-ins further than this from the centre are refused'),
+});
+export type GeofenceInput = z.infer<typeof GeofenceInput>;
+export const Geofence = GeofenceInput.extend({ site_id: Id });
+
+export const MobileSite = z.object({
+  id: Id,
+  name: z.string(),
+  geofence: GeofenceInput.nullable(),
+  assigned: z.boolean().describe('The caller is an officer assigned to this site'),
+});
+export type MobileSite = z.infer<typeof MobileSite>;
+
+export const OfficerSitesInput = z.object({ site_ids: z.array(Id).max(200) });
+export const OfficerSites = z.object({ user_id: Id, site_ids: z.array(Id) });
+export const UserIdParams = z.object({ userId: PathId });

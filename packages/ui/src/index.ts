@@ -7,6 +7,7 @@ export * from './button';
 export * from './card';
 export * from './combobox';
 export * from './cx';
+export * from './date-field';
 export * from './empty-state';
 export * from './field';
 export * from './icons';

@@ -39,3 +39,18 @@ export async function setLocale(lng: Locale): Promise<void> {
 }
 
 export { i18next };
+
+/** Intl tags of the app's languages: dd/mm/yyyy dates in each (en-GB, not en-US). */
+const INTL_TAG: Record<Locale, string> = { id: 'id-ID', en: 'en-GB', vi: 'vi-VN' };
+export const intlTag = (lng: string): string => INTL_TAG[lng as Locale] ?? 'en-GB';
+
+/** "2026-01-05" → "05/01/2026" as the app's language writes a date. */
+export function formatDay(iso: string, lng: string): string {
+  const [y = 1970, m = 1, d = 1] = iso.split('-').map(Number);
+  return new Intl.DateTimeFormat(intlTag(lng), {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(y, m - 1, d)));
+}

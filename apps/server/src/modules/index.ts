@@ -3,7 +3,7 @@ import type { ProcessRole } from '../platform/config/env.js';
 import type { HttpApp } from '../platform/http/app.js';
 import type { Readiness } from '../platform/http/health.js';
 import { registerAuditRoutes } from './audit/index.js';
-import { AuthService, registerAuthRoutes } from './auth/index.js';
+import { AuthService, registerAuthRoutes, sessionStarter } from './auth/index.js';
 import { OrganizationsService, registerOrganizationRoutes } from './organizations/index.js';
 import { registerFaceModules, type FaceModules } from './faces/index.js';
 import { EmployeeImportService, EmployeesService, registerEmployeeRoutes } from './people/index.js';
@@ -124,7 +124,12 @@ export async function registerModules(
   const videos = registerVideoModules(app, ctx, faces);
   const integrations = registerIntegrationModules(app, ctx, attendance, employees);
   const datasets = registerDatasetModules(app, ctx, faces, videos);
-  const mobile = registerMobileModule(app, ctx, { faces, attendance, employees });
+  const mobile = registerMobileModule(app, ctx, {
+    faces,
+    attendance,
+    employees,
+    session: { auth, startSession: sessionStarter(ctx, auth) },
+  });
 
   const stoppers: (() => Promise<void>)[] = [];
   return {

@@ -41,17 +41,15 @@ export function orgOf(req: FastifyRequest): string {
 /** Requests per address and minute on sign-in and setup, successes included (a coarse first line). */
 const SIGN_IN_RATE_LIMIT = { max: 100, timeWindow: 60_000 };
 
-export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthService): void {
+/**
+ * Sets the session cookie for a freshly created session and answers its SessionInfo (sign-in, setup,
+ * and the phone app's PIN/face unlock on a registered device).
+ */
+export function sessionStarter(ctx: ServerContext, auth: AuthService) {
   const secure =
     ctx.env.HADIR_SECURE_COOKIES === 'true' ||
     (ctx.env.HADIR_SECURE_COOKIES === 'auto' && (ctx.env.HADIR_PUBLIC_URL?.startsWith('https://') ?? false));
-
-  const startSession = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    token: string,
-    expiresAtMs: number,
-  ) => {
+  return async (req: FastifyRequest, reply: FastifyReply, token: string, expiresAtMs: number) => {
     void reply.setCookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -64,6 +62,11 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
     req.auth = resolved;
     return auth.sessionInfo(resolved);
   };
+}
+export type SessionStarter = ReturnType<typeof sessionStarter>;
+
+export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthService): void {
+  const startSession = sessionStarter(ctx, auth);
   const meta = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
 
   app.get(

@@ -129,6 +129,18 @@ export class AuthService {
     return this.createSession(user.id, orgId, meta);
   }
 
+  /**
+   * A session for someone proven another way than their password: the phone app's PIN or face on a
+   * device registered by that person (the caller checked the device, its key and the factor).
+   */
+  async sessionForDevice(
+    userId: string,
+    orgId: string,
+    meta: { ip: string | null; userAgent: string | null },
+  ) {
+    return this.createSession(userId, orgId, meta);
+  }
+
   private async createSession(
     userId: string,
     orgId: string | null,

@@ -168,10 +168,20 @@ export class FaceVerifyService {
   }
 
   /** Officer capture: the organization's member this face belongs to (1:N), if any. */
-  async recognize(orgId: string, image: string) {
+  async recognize(orgId: string, image: string, scope: ReadonlySet<string> | null = null) {
     const face = await this.analyze(await decodeBase64Image(image));
     if (!face) return { member_id: null, name: null, employee_code: null, score: null, reason: 'no_face' };
     const m = await this.galleries.match(orgId, face.embedding);
+    // Within a site: the organization-wide decision stands (no one is "recognized" as a weaker
+    // candidate), but a person from outside the site is not answered.
+    if (scope && m.employeeId !== null && !scope.has(m.employeeId))
+      return {
+        member_id: null,
+        name: null,
+        employee_code: null,
+        score: m.cosineSimilarity,
+        reason: 'not_at_site',
+      };
     if (m.employeeId === null)
       return {
         member_id: null,

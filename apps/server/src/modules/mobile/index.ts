@@ -1,6 +1,9 @@
 import type { ServerContext } from '../../context.js';
 import type { HttpApp } from '../../platform/http/app.js';
 import type { AttendanceModule } from '../attendance/index.js';
+import type { SessionDeps } from './mobile.routes.js';
+import { DeviceUnlockService } from './device-unlock.service.js';
+import { MobileSitesService } from './mobile-sites.service.js';
 import type { FaceModules } from '../faces/index.js';
 import type { EmployeesService } from '../people/index.js';
 import { DevicesService } from './devices.service.js';
@@ -18,17 +21,25 @@ export type { MobileServices } from './mobile.routes.js';
 export function registerMobileModule(
   app: HttpApp,
   ctx: ServerContext,
-  deps: { faces: FaceModules; attendance: AttendanceModule; employees: EmployeesService },
+  deps: {
+    faces: FaceModules;
+    attendance: AttendanceModule;
+    employees: EmployeesService;
+    session: SessionDeps;
+  },
 ): MobileServices {
   const devices = new DevicesService(ctx);
   const verify = new FaceVerifyService(ctx, deps.faces.engine, deps.faces.galleries);
+  const sites = new MobileSitesService(ctx);
   const services: MobileServices = {
     devices,
     verify,
-    attendance: new MobileAttendanceService(ctx, verify, deps.attendance.events, devices),
-    faces: new MobileFacesService(ctx, deps.faces.faces, deps.faces.galleries),
+    attendance: new MobileAttendanceService(ctx, verify, deps.attendance.events, devices, sites),
+    faces: new MobileFacesService(ctx, deps.faces.faces, deps.faces.galleries, sites),
     org: new OrgMembersQueries(ctx, deps.employees),
+    sites,
+    unlock: new DeviceUnlockService(ctx, devices, verify),
   };
-  registerMobileRoutes(app, services);
+  registerMobileRoutes(app, services, deps.session);
   return services;
 }

@@ -14,6 +14,7 @@ import { newId } from '../../platform/ids/ids.js';
 import type { AttendanceEventsService } from '../attendance/index.js';
 import type { DevicesService } from './devices.service.js';
 import type { FaceVerifyService } from './face-verify.service.js';
+import type { MobileSitesService } from './mobile-sites.service.js';
 
 /** Device clocks further off than this are flagged, and their record times corrected by the skew. */
 export const CLOCK_SKEW_FLAG_MS = 5 * 60_000;
@@ -29,6 +30,7 @@ export class MobileAttendanceService {
     private readonly verify: FaceVerifyService,
     private readonly events: AttendanceEventsService,
     private readonly devices: DevicesService,
+    private readonly sites: MobileSitesService,
   ) {}
 
   /** The member, if they exist in the organization and are not terminated. */
@@ -59,6 +61,19 @@ export class MobileAttendanceService {
       throw new AppError(403, 'no_linked_member', 'Your account is not linked to a member record');
     if (!(await this.activeMember(orgId, memberId))) throw notFound('Member');
     if (input.device_id) await this.devices.requireOwnActive(auth, orgId, input.device_id);
+    // The site's geofence first: outside it nothing is verified or kept.
+    const fence = await this.sites.checkFence(orgId, memberId, input.location);
+    if (!fence.ok)
+      return {
+        member_id: memberId,
+        type: input.type,
+        score: null,
+        recorded_by: null,
+        status: 'refused',
+        reason: fence.reason,
+        attendance_id: null,
+        recorded_at: null,
+      };
     const v = await this.verify.verifyImage(orgId, memberId, input.face_image, input.liveness_frames);
     const base = { member_id: memberId, type: input.type, score: v.score, recorded_by: null };
     if (!v.verified) {
@@ -80,6 +95,7 @@ export class MobileAttendanceService {
       score: v.score,
       label: 'mobile app',
     });
+    if (input.location) await this.sites.keepLocation(orgId, event.id, input.location, fence);
     return { ...base, status: 'recorded', reason: null, attendance_id: event.id, recorded_at: toIso(now) };
   }
 
@@ -99,6 +115,7 @@ export class MobileAttendanceService {
         .executeTakeFirst();
       if (!site) throw notFound('Site');
     }
+    await this.sites.assertOfficerMayRecord(auth, orgId, input.member_id, input.site_id);
     if (input.device_id) await this.devices.requireOwnActive(auth, orgId, input.device_id);
     let score: number | null = null;
     const base = { member_id: input.member_id, type: input.type, recorded_by: auth.userId };
@@ -202,6 +219,9 @@ export class MobileAttendanceService {
     const occurredAtMs = at.flagged ? deviceTime + at.skewMs : deviceTime;
     if (occurredAtMs > at.now + FUTURE_TOLERANCE_MS) return reject('The record is dated in the future.');
     if (!r.face_image) return reject('The record has no face image to verify.');
+    // A member's own check-in honours their site's geofence offline too (officers are at the site).
+    const fence = r.mode === 'self' ? await this.sites.checkFence(orgId, r.member_id, r.location) : null;
+    if (fence && !fence.ok) return reject(fence.reason);
     let score: number | null;
     try {
       const v = await this.verify.verifyImage(orgId, r.member_id, r.face_image);
@@ -223,6 +243,7 @@ export class MobileAttendanceService {
       label: 'mobile sync',
       idempotencyKey: `sync:${deviceId}:${r.client_id}`,
     });
+    if (fence && r.location) await this.sites.keepLocation(orgId, event.id, r.location, fence);
     return this.store(orgId, deviceId, r.client_id, r.member_id, {
       status: 'recorded',
       reason: at.flagged ? `Device clock off by ${Math.round(at.skewMs / 1000)} s; time corrected.` : null,

@@ -5,6 +5,11 @@ import { badRequest } from '../../platform/http/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { FacesService, GalleryService } from '../faces/index.js';
 import { assertFaceActor } from './mobile-attendance.service.js';
+import type { MobileSitesService } from './mobile-sites.service.js';
+
+/** Recorded when an officer registers someone's face and the app sent no words of its own. */
+export const DEFAULT_CONSENT_TEXT =
+  'The member agreed to have their face registered for attendance by this officer.';
 
 function photosOf(images: readonly string[]) {
   return images.map((data, i) => {
@@ -21,6 +26,7 @@ export class MobileFacesService {
     private readonly ctx: ServerContext,
     private readonly faces: FacesService,
     private readonly galleries: GalleryService,
+    private readonly sites: MobileSitesService,
   ) {}
 
   async register(
@@ -30,6 +36,11 @@ export class MobileFacesService {
     input: FaceRegisterInput,
   ): Promise<FaceRegisterResult> {
     assertFaceActor(auth, memberId, input.consent);
+    if (auth.employeeId !== memberId) {
+      await this.sites.assertOfficerMayRecord(auth, orgId, memberId, undefined);
+      // Who agreed, when, and to what: kept before any photo is stored.
+      await this.sites.recordConsent(auth, orgId, memberId, input.consent_text ?? DEFAULT_CONSENT_TEXT);
+    }
     const r = await this.faces.enrol(auth, orgId, memberId, photosOf(input.face_images), 'mobile');
     return {
       member_id: memberId,

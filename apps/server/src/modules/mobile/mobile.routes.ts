@@ -3,8 +3,19 @@ import {
   AttendanceRecordInput,
   AttendanceSubmitInput,
   AttendanceSubmitResult,
+  DevicePinInput,
+  DevicePinResult,
   DeviceRegisterInput,
   DeviceRegistered,
+  DeviceUnlockInput,
+  Geofence,
+  GeofenceInput,
+  MobileSettings,
+  MobileSite,
+  OfficerSites,
+  OfficerSitesInput,
+  SessionInfo,
+  UserIdParams,
   envelope,
   FaceRegisterInput,
   FaceRegisterResult,
@@ -32,11 +43,13 @@ import {
 } from '@hadir/contracts';
 import type { HttpApp } from '../../platform/http/app.js';
 import { AppError, forbidden } from '../../platform/http/errors.js';
-import { authOf, orgOf } from '../auth/index.js';
+import { authOf, orgOf, type AuthService, type SessionStarter } from '../auth/index.js';
+import type { DeviceUnlockService } from './device-unlock.service.js';
 import type { DevicesService } from './devices.service.js';
 import type { FaceVerifyService } from './face-verify.service.js';
 import type { MobileAttendanceService } from './mobile-attendance.service.js';
 import type { MobileFacesService } from './mobile-faces.service.js';
+import type { MobileSitesService } from './mobile-sites.service.js';
 import type { OrgMembersQueries } from './org-members.queries.js';
 
 const tags = ['mobile'];
@@ -52,10 +65,21 @@ export interface MobileServices {
   attendance: MobileAttendanceService;
   faces: MobileFacesService;
   org: OrgMembersQueries;
+  sites: MobileSitesService;
+  unlock: DeviceUnlockService;
 }
 
+/** What the unlock route needs from the auth slice to open a session. */
+export interface SessionDeps {
+  auth: AuthService;
+  startSession: SessionStarter;
+}
+
+/** Unlock attempts per address and minute, before the per-device throttle (as sign-in). */
+const UNLOCK_RATE_LIMIT = { max: 100, timeWindow: 60_000 };
+
 /** The seed 004 API of the mobile app, in its `{ success, data }` envelope. */
-export function registerMobileRoutes(app: HttpApp, s: MobileServices): void {
+export function registerMobileRoutes(app: HttpApp, s: MobileServices, session: SessionDeps): void {
   // ------------------------------------------------------------------------------------ face
   app.post(
     '/api/members/:memberId/face/register',
@@ -141,7 +165,10 @@ export function registerMobileRoutes(app: HttpApp, s: MobileServices): void {
         response: { 200: envelope(RecognizeResult) },
       },
     },
-    async (req) => ok(await s.verify.recognize(orgOf(req), req.body.face_image)),
+    async (req) => {
+      const scope = await s.sites.recognitionScope(authOf(req), orgOf(req), req.body.site_id);
+      return ok(await s.verify.recognize(orgOf(req), req.body.face_image, scope));
+    },
   );
 
   // ------------------------------------------------------------------------------ attendance
@@ -242,6 +269,126 @@ export function registerMobileRoutes(app: HttpApp, s: MobileServices): void {
     async (req) => ok(await s.devices.logs(orgOf(req), req.query.deviceId)),
   );
 
+  app.put(
+    '/api/mobile/devices/:id/pin',
+    {
+      config: { auth: 'attendance:submit:own', sessionOnly: true },
+      schema: {
+        tags,
+        summary: 'Set the PIN that unlocks this device (your own, active device; stored hashed)',
+        params: z.object({ id: PathId }),
+        body: DevicePinInput,
+        response: { 200: envelope(DevicePinResult) },
+      },
+    },
+    async (req) => ok(await s.unlock.setPin(authOf(req), orgOf(req), req.params.id, req.body.pin)),
+  );
+  app.post(
+    '/api/mobile/unlock',
+    {
+      config: { auth: 'public', skipCsrf: true, rateLimit: UNLOCK_RATE_LIMIT },
+      bodyLimit: FACE_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: 'Sign in again on a registered device with its PIN or the face (1:1 with liveness)',
+        body: DeviceUnlockInput,
+        response: { 200: SessionInfo },
+      },
+    },
+    async (req, reply) => {
+      const who = await s.unlock.unlock(req.body, req.ip);
+      const created = await session.auth.sessionForDevice(who.userId, who.orgId, {
+        ip: req.ip,
+        userAgent: req.headers['user-agent'] ?? null,
+      });
+      return session.startSession(req, reply, created.token, created.expiresAtMs);
+    },
+  );
+
+  // ----------------------------------------------------------------------- sites, geofences
+  app.get(
+    '/api/mobile/sites',
+    {
+      config: { auth: 'org' },
+      schema: {
+        tags,
+        summary: 'Sites for the app: geofence, and whether the calling officer is assigned to each',
+        response: { 200: envelope(z.array(MobileSite)) },
+      },
+    },
+    async (req) => ok(await s.sites.sitesFor(authOf(req), orgOf(req))),
+  );
+  app.get(
+    '/api/mobile/settings',
+    {
+      config: { auth: 'org' },
+      schema: {
+        tags,
+        summary: 'The phone app’s organization settings',
+        response: { 200: envelope(MobileSettings) },
+      },
+    },
+    async (req) => ok(await s.sites.settings(orgOf(req))),
+  );
+  app.put(
+    '/api/mobile/settings',
+    {
+      config: { auth: 'settings:manage' },
+      schema: {
+        tags,
+        summary: 'Keep officers to the sites they are assigned to (or not)',
+        body: MobileSettings,
+        response: { 200: envelope(MobileSettings) },
+      },
+    },
+    async (req) => ok(await s.sites.updateSettings(authOf(req), orgOf(req), req.body)),
+  );
+  app.put(
+    '/api/sites/:id/geofence',
+    {
+      config: { auth: 'settings:manage' },
+      schema: {
+        tags,
+        summary: 'Set a site’s geofence: its members’ app check-ins outside the radius are refused',
+        params: z.object({ id: PathId }),
+        body: GeofenceInput,
+        response: { 200: envelope(Geofence) },
+      },
+    },
+    async (req) => ok((await s.sites.setGeofence(authOf(req), orgOf(req), req.params.id, req.body))!),
+  );
+  app.delete(
+    '/api/sites/:id/geofence',
+    {
+      config: { auth: 'settings:manage' },
+      schema: {
+        tags,
+        summary: 'Remove a site’s geofence',
+        params: z.object({ id: PathId }),
+        response: { 200: envelope(z.null()) },
+      },
+    },
+    async (req) => {
+      await s.sites.setGeofence(authOf(req), orgOf(req), req.params.id, null);
+      return ok(null);
+    },
+  );
+  app.put(
+    '/api/mobile/officers/:userId/sites',
+    {
+      config: { auth: 'user:manage' },
+      schema: {
+        tags,
+        summary: 'The sites an officer works at (replaces the list)',
+        params: UserIdParams,
+        body: OfficerSitesInput,
+        response: { 200: envelope(OfficerSites) },
+      },
+    },
+    async (req) =>
+      ok(await s.sites.setOfficerSites(authOf(req), orgOf(req), req.params.userId, req.body.site_ids)),
+  );
+
   app.get(
     '/api/mobile/me',
     {
@@ -252,7 +399,13 @@ export function registerMobileRoutes(app: HttpApp, s: MobileServices): void {
         response: { 200: envelope(MobileMe) },
       },
     },
-    async (req) => ok(await s.org.me(authOf(req), orgOf(req))),
+    async (req) => {
+      const me = await s.org.me(authOf(req), orgOf(req));
+      const location_required = me.member_id
+        ? await s.sites.locationRequired(orgOf(req), me.member_id)
+        : false;
+      return ok({ ...me, location_required });
+    },
   );
   app.get(
     '/api/mobile/my-attendance',

@@ -20,6 +20,7 @@ import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 import { mobile } from './0080-mobile.js';
 import { cameraNamespace } from './0090-camera-namespace.js';
 import { sqliteEmployeeSearch } from './0091-sqlite-employee-search.js';
+import { mobileSites } from './0081-mobile-sites.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -44,4 +45,5 @@ export const MIGRATIONS: HadirMigration[] = [
   mobile,
   cameraNamespace,
   sqliteEmployeeSearch,
+  mobileSites,
 ];

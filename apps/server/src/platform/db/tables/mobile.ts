@@ -43,8 +43,60 @@ export interface AttendanceSyncLogsTable {
   clockSkewMs: number;
 }
 
+/** Migration 0081: whether officers may only record members of the sites they are assigned to. */
+export interface MobileOrgSettingsTable {
+  organizationId: string;
+  officersRestrictedToSites: number;
+  updatedAt: number;
+}
+
+/** A site's geofence: check-ins of its members are refused outside `radiusM` metres of the centre. */
+export interface SiteGeofencesTable {
+  siteId: string;
+  organizationId: string;
+  latitude: number;
+  longitude: number;
+  radiusM: number;
+  updatedAt: number;
+}
+
+export interface OfficerSitesTable {
+  id: string;
+  organizationId: string;
+  userId: string;
+  siteId: string;
+  createdAt: number;
+}
+
+/** A member's consent to an officer registering their face: who recorded it, when, and the words. */
+export interface FaceConsentsTable {
+  id: string;
+  organizationId: string;
+  employeeId: string;
+  recordedBy: string | null;
+  consentText: string;
+  createdAt: number;
+}
+
+/** Where a check-in from the app was made (kept when the site's geofence let it in). */
+export interface MobileCheckinLocationsTable {
+  eventId: string;
+  organizationId: string;
+  siteId: string | null;
+  latitude: number;
+  longitude: number;
+  accuracyM: number | null;
+  distanceM: number | null;
+  createdAt: number;
+}
+
 export interface MobileTables {
   mobileDevices: MobileDevicesTable;
   mobileSyncRecords: MobileSyncRecordsTable;
   attendanceSyncLogs: AttendanceSyncLogsTable;
+  mobileOrgSettings: MobileOrgSettingsTable;
+  siteGeofences: SiteGeofencesTable;
+  officerSites: OfficerSitesTable;
+  faceConsents: FaceConsentsTable;
+  mobileCheckinLocations: MobileCheckinLocationsTable;
 }
