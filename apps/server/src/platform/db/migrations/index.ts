@@ -17,6 +17,8 @@ import { datasets } from './0061-datasets.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 import { mobile } from './0080-mobile.js';
+import { customRoles } from './0085-custom-roles.js';
+import { mobileReview } from './0086-mobile-review.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -38,4 +40,6 @@ export const MIGRATIONS: HadirMigration[] = [
   notificationTemplateValues,
   presenceStayCameras,
   mobile,
+  customRoles,
+  mobileReview,
 ];
