@@ -391,3 +391,4 @@ export const MobileRecordDecision = z.object({
 });
 /** Pushed on the live WebSocket to callers with attendance:record:view as soon as a record is stored. */
 export const MobileRecordMessage = z.object({ type: z.literal('attendance.mobile'), record: MobileRecord });
+export const MobileRecordList = z.array(MobileRecord);

@@ -12,6 +12,8 @@ import { attendanceEn, attendanceNavEn } from './attendance/en';
 import { attendanceRulesEn, attendanceRulesNavEn } from './attendance-rules/en';
 import { integrationsEn, integrationsNavEn, kioskEn } from './integrations/en';
 import { devicesEn, devicesNavEn } from './devices/en';
+import { rolesEn, rolesNavEn } from './roles/en';
+import { mobileRecordsEn, mobileRecordsNavEn } from './mobile-records/en';
 
 export const en = {
   app: {
@@ -74,6 +76,8 @@ export const en = {
     ...attendanceRulesNavEn,
     ...integrationsNavEn,
     ...devicesNavEn,
+    ...rolesNavEn,
+    ...mobileRecordsNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -425,6 +429,8 @@ export const en = {
   integ: integrationsEn,
   kiosk: kioskEn,
   dev: devicesEn,
+  rolesPage: rolesEn,
+  mobRec: mobileRecordsEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -9,6 +9,8 @@ import { attendanceId, attendanceNavId } from './attendance/id';
 import { attendanceRulesId, attendanceRulesNavId } from './attendance-rules/id';
 import { integrationsId, integrationsNavId, kioskId } from './integrations/id';
 import { devicesId, devicesNavId } from './devices/id';
+import { rolesId, rolesNavId } from './roles/id';
+import { mobileRecordsId, mobileRecordsNavId } from './mobile-records/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -72,6 +74,8 @@ export const id: Messages = {
     ...attendanceRulesNavId,
     ...integrationsNavId,
     ...devicesNavId,
+    ...rolesNavId,
+    ...mobileRecordsNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -425,4 +429,6 @@ export const id: Messages = {
   integ: integrationsId,
   kiosk: kioskId,
   dev: devicesId,
+  rolesPage: rolesId,
+  mobRec: mobileRecordsId,
 };

@@ -9,6 +9,8 @@ import { attendanceVi, attendanceNavVi } from './attendance/vi';
 import { attendanceRulesVi, attendanceRulesNavVi } from './attendance-rules/vi';
 import { integrationsVi, integrationsNavVi, kioskVi } from './integrations/vi';
 import { devicesVi, devicesNavVi } from './devices/vi';
+import { rolesVi, rolesNavVi } from './roles/vi';
+import { mobileRecordsVi, mobileRecordsNavVi } from './mobile-records/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -72,6 +74,8 @@ export const vi: Messages = {
     ...attendanceRulesNavVi,
     ...integrationsNavVi,
     ...devicesNavVi,
+    ...rolesNavVi,
+    ...mobileRecordsNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -422,4 +426,6 @@ export const vi: Messages = {
   integ: integrationsVi,
   kiosk: kioskVi,
   dev: devicesVi,
+  rolesPage: rolesVi,
+  mobRec: mobileRecordsVi,
 };

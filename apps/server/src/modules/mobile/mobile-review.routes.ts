@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { MobileRecord, MobileRecordDecision, MobileRecordQuery, PathId } from '@hadir/contracts';
+import {
+  MobileRecord,
+  MobileRecordDecision,
+  MobileRecordList,
+  MobileRecordQuery,
+  PathId,
+} from '@hadir/contracts';
 import type { HttpApp } from '../../platform/http/app.js';
 import { authOf, orgOf } from '../auth/index.js';
 import type { MobileReviewService } from './mobile-review.service.js';
@@ -17,7 +23,7 @@ export function registerMobileReviewRoutes(app: HttpApp, review: MobileReviewSer
         summary:
           'Attendance captured on phones (self-service and officers): face snapshot, score, recorder, device, flags and review',
         querystring: MobileRecordQuery,
-        response: { 200: z.array(MobileRecord) },
+        response: { 200: MobileRecordList },
       },
     },
     async (req) => review.list(orgOf(req), req.query),
