@@ -2,7 +2,8 @@
  * `npm run bench -- <suite> [args]`: runs one benchmark suite and prints its figures.
  * Suites: vision (face engine stages and 1:N matching), api (employee list under load),
  * cameras (N simulated RTSP cameras on one box), attendance (derive a month for N employees),
- * videos (video library processing, × real time), tenants (one organization's searches vs another's list).
+ * videos (video library processing, × real time), tenants (one organization's searches vs another's list),
+ * mobile (1:1 face verify with 10k members, 500-record sync).
  */
 const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   vision: () => import('./bench-vision.js'),
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<v
   attendance: () => import('./bench-attendance.js'),
   videos: () => import('./bench-videos.js'),
   tenants: () => import('./bench-tenants.js'),
+  mobile: () => import('./bench-mobile.js'),
 };
 
 const [suite, ...rest] = process.argv.slice(2);

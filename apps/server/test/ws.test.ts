@@ -56,6 +56,8 @@ function idsIn(m: WsServerMessage): string[] {
       return [m.videoId];
     case 'dataset.progress':
       return [m.id];
+    case 'attendance.mobile':
+      return [m.record.id, m.record.employeeId];
     default: {
       const never: never = m;
       throw new Error(`unknown message ${JSON.stringify(never)}`);

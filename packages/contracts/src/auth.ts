@@ -48,6 +48,11 @@ export const SessionInfo = z.object({
   memberships: z.array(Membership),
   activeOrganizationId: Id.nullable(),
   role: RoleName.nullable(),
+  customRoleName: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('The custom role whose permissions replace the built-in role’s, if any'),
   permissions: z.array(z.string()),
   csrfToken: z.string().describe('Send back in the x-csrf-token header on every state-changing request'),
 });
@@ -82,6 +87,8 @@ export const OrgUser = z.object({
   role: RoleName,
   employeeId: Id.nullable().describe('The employee record this user is (their team is below it)'),
   employeeName: z.string().nullable().optional(),
+  customRoleId: Id.nullable().optional().describe('A custom role of the organization, if assigned'),
+  customRoleName: z.string().nullable().optional(),
   createdAt: IsoDateTime,
 });
 export type OrgUser = z.infer<typeof OrgUser>;
@@ -106,3 +113,32 @@ export const AuditEntry = z.object({
   changes: z.unknown().nullable(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+// ---- Custom roles (named sets of the existing permissions, per organization) ----
+
+export const CustomRoleInput = z.object({
+  name: z.string().trim().min(2).max(60),
+  description: z.string().trim().max(300).nullable().optional(),
+  permissions: z.array(z.string().min(1).max(64)).max(80).describe('Permission names'),
+});
+export type CustomRoleInput = z.infer<typeof CustomRoleInput>;
+export const CustomRole = z.object({
+  id: Id,
+  name: z.string(),
+  description: z.string().nullable(),
+  permissions: z.array(z.string()),
+  userCount: z.number().int(),
+  updatedAt: IsoDateTime,
+});
+export type CustomRole = z.infer<typeof CustomRole>;
+export const RolesCatalog = z.object({
+  permissions: z.array(z.string()).describe('Every permission a role may hold'),
+  builtIn: z.array(
+    z.object({ name: RoleName, permissions: z.array(z.string()), userCount: z.number().int() }),
+  ),
+  custom: z.array(CustomRole),
+});
+export type RolesCatalog = z.infer<typeof RolesCatalog>;
+export const CustomRoleAssign = z.object({
+  customRoleId: Id.nullable().describe('null: take the custom role back (the user becomes a member)'),
+});

@@ -20,7 +20,7 @@ export const EnrolSource = z
 export type EnrolSource = z.infer<typeof EnrolSource>;
 
 /** Why a snapshot was taken; decides who may see it and how long it lives (all: snapshotRetentionDays). */
-export const SnapshotKind = z.enum(['presence', 'unknown', 'alert', 'camera']);
+export const SnapshotKind = z.enum(['presence', 'unknown', 'alert', 'camera', 'attendance']);
 export type SnapshotKind = z.infer<typeof SnapshotKind>;
 
 export const FacePackLicense = z.object({

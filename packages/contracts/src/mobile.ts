@@ -436,3 +436,44 @@ export type MobileSite = z.infer<typeof MobileSite>;
 export const OfficerSitesInput = z.object({ site_ids: z.array(Id).max(200) });
 export const OfficerSites = z.object({ user_id: Id, site_ids: z.array(Id) });
 export const UserIdParams = z.object({ userId: PathId });
+// ---------------------------------------------------------------------- website: phone-captured records
+/** Why a phone-captured record waits for a manager: a score near the threshold, a liveness retry, skew. */
+export const MobileRecordFlag = z.enum(['low_score', 'liveness_retry', 'clock_skew']);
+export type MobileRecordFlag = z.infer<typeof MobileRecordFlag>;
+export const MobileRecordReview = z.enum(['none', 'pending', 'approved', 'rejected']);
+export type MobileRecordReview = z.infer<typeof MobileRecordReview>;
+
+/** One attendance event captured on the phone (member self-service or officer), as the website shows it. */
+export const MobileRecord = z.object({
+  id: Id,
+  employeeId: Id,
+  employeeName: z.string(),
+  employeeCode: z.string().nullable(),
+  occurredAt: IsoDateTime,
+  kind: z.string().describe('check_in | check_out'),
+  source: z.enum(['mobile', 'officer']),
+  score: z.number().nullable().describe('Cosine similarity of the captured face to the member’s template'),
+  recordedByName: z.string().nullable().describe('The officer who recorded it; null for self-service'),
+  deviceName: z.string().nullable(),
+  snapshotId: Id.nullable().describe('The face taken at the time (an event snapshot, ≤ 30 days)'),
+  flags: z.array(MobileRecordFlag),
+  review: MobileRecordReview,
+  reviewedByName: z.string().nullable(),
+  reviewedAt: IsoDateTime.nullable(),
+  reviewNote: z.string().nullable(),
+});
+export type MobileRecord = z.infer<typeof MobileRecord>;
+export const MobileRecordQuery = z.object({
+  from: LocalDate.describe('First local date (organization time zone)'),
+  to: LocalDate.describe('Last local date, inclusive'),
+  review: MobileRecordReview.optional(),
+  source: z.enum(['mobile', 'officer']).optional(),
+  employeeId: Id.optional(),
+});
+export const MobileRecordDecision = z.object({
+  decision: z.enum(['approve', 'reject']),
+  note: z.string().trim().max(300).optional(),
+});
+/** Pushed on the live WebSocket to callers with attendance:record:view as soon as a record is stored. */
+export const MobileRecordMessage = z.object({ type: z.literal('attendance.mobile'), record: MobileRecord });
+export const MobileRecordList = z.array(MobileRecord);

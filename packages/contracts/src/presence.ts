@@ -11,6 +11,7 @@ import { Id, IsoDateTime } from './common.js';
 import { Alert } from './alerts.js';
 import { VideoProgressMessage } from './videos.js';
 import { DatasetProgressMessage } from './datasets.js';
+import { MobileRecordMessage } from './mobile.js';
 
 // ---- cameras ----
 
@@ -182,5 +183,6 @@ export const WsServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alert.resolved'), alert: Alert }),
   VideoProgressMessage,
   DatasetProgressMessage,
+  MobileRecordMessage,
 ]);
 export type WsServerMessage = z.infer<typeof WsServerMessage>;

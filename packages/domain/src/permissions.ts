@@ -42,6 +42,8 @@ export const PERMISSIONS = [
   'attendance:submit:own',
   /** See the organization's mobile devices and sync logs, and revoke a lost device. */
   'device:manage',
+  /** Approve or reject flagged phone-captured attendance (low score, liveness retried, clock skew). */
+  'attendance:record:approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -78,6 +80,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'video:view',
     'member:face:review',
     'device:manage',
+    'attendance:record:approve',
   ],
   // Support sees what a manager sees and changes nothing.
   support: [...SELF_SERVICE, ...OVERSIGHT, 'video:view'],
@@ -117,4 +120,9 @@ export function permissionsOf(role: Role): Permission[] {
 
 export function can(role: Role, permission: Permission): boolean {
   return PERMISSION_SETS[role].has(permission);
+}
+
+/** Names that custom roles may not take: the built-in roles keep theirs. */
+export function isBuiltInRoleName(name: string): boolean {
+  return (ROLES as readonly string[]).includes(name.trim().toLowerCase());
 }

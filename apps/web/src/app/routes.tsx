@@ -41,6 +41,12 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.attendance', icon: 'clipboard', section: 'main', end: true },
   },
   {
+    path: '/attendance/mobile',
+    component: page(() => import('../pages/mobile-records/mobile-records-page'), 'MobileRecordsPage'),
+    permission: 'attendance:record:view',
+    nav: { label: 'nav.mobileRecords', icon: 'userScan', section: 'main' },
+  },
+  {
     path: '/attendance/month',
     component: page(() => import('../pages/attendance-rules/month-page'), 'MonthPage'),
     permission: 'attendance:record:view',
@@ -197,6 +203,12 @@ export const APP_ROUTES: AppRoute[] = [
     component: page(() => import('../pages/settings/users-page'), 'UsersPage'),
     permission: 'user:manage',
     nav: { label: 'nav.users', icon: 'shield', section: 'settings' },
+  },
+  {
+    path: '/settings/roles',
+    component: page(() => import('../pages/roles/roles-page'), 'RolesPage'),
+    permission: 'user:manage',
+    nav: { label: 'nav.roles', icon: 'shield', section: 'settings' },
   },
   {
     path: '/settings/devices',

@@ -13,6 +13,8 @@ import { attendanceRulesEn, attendanceRulesNavEn } from './attendance-rules/en';
 import { regularizationEn, regularizationNavEn } from './regularization/en';
 import { integrationsEn, integrationsNavEn, kioskEn } from './integrations/en';
 import { devicesEn, devicesNavEn } from './devices/en';
+import { rolesEn, rolesNavEn } from './roles/en';
+import { mobileRecordsEn, mobileRecordsNavEn } from './mobile-records/en';
 
 export const en = {
   app: {
@@ -76,6 +78,8 @@ export const en = {
     ...regularizationNavEn,
     ...integrationsNavEn,
     ...devicesNavEn,
+    ...rolesNavEn,
+    ...mobileRecordsNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -428,6 +432,8 @@ export const en = {
   integ: integrationsEn,
   kiosk: kioskEn,
   dev: devicesEn,
+  rolesPage: rolesEn,
+  mobRec: mobileRecordsEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -10,6 +10,8 @@ import { attendanceRulesId, attendanceRulesNavId } from './attendance-rules/id';
 import { regularizationId, regularizationNavId } from './regularization/id';
 import { integrationsId, integrationsNavId, kioskId } from './integrations/id';
 import { devicesId, devicesNavId } from './devices/id';
+import { rolesId, rolesNavId } from './roles/id';
+import { mobileRecordsId, mobileRecordsNavId } from './mobile-records/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -74,6 +76,8 @@ export const id: Messages = {
     ...regularizationNavId,
     ...integrationsNavId,
     ...devicesNavId,
+    ...rolesNavId,
+    ...mobileRecordsNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -428,4 +432,6 @@ export const id: Messages = {
   integ: integrationsId,
   kiosk: kioskId,
   dev: devicesId,
+  rolesPage: rolesId,
+  mobRec: mobileRecordsId,
 };

@@ -10,6 +10,8 @@ import { attendanceRulesVi, attendanceRulesNavVi } from './attendance-rules/vi';
 import { regularizationVi, regularizationNavVi } from './regularization/vi';
 import { integrationsVi, integrationsNavVi, kioskVi } from './integrations/vi';
 import { devicesVi, devicesNavVi } from './devices/vi';
+import { rolesVi, rolesNavVi } from './roles/vi';
+import { mobileRecordsVi, mobileRecordsNavVi } from './mobile-records/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -74,6 +76,8 @@ export const vi: Messages = {
     ...regularizationNavVi,
     ...integrationsNavVi,
     ...devicesNavVi,
+    ...rolesNavVi,
+    ...mobileRecordsNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -425,4 +429,6 @@ export const vi: Messages = {
   integ: integrationsVi,
   kiosk: kioskVi,
   dev: devicesVi,
+  rolesPage: rolesVi,
+  mobRec: mobileRecordsVi,
 };

@@ -24,13 +24,15 @@ describe('login error messages', () => {
   });
 
   it('sends members and officers to the mobile app, in their language', async () => {
-    expect(['member', 'officer', 'manager', 'admin', null].map(isAppOnlyRole)).toEqual([
+    expect(['member', 'officer', 'manager', 'admin', null].map((r) => isAppOnlyRole(r))).toEqual([
       true,
       true,
       false,
       false,
       false,
     ]);
+    // a custom role sits on the member base role and is a website role
+    expect(isAppOnlyRole('member', 'Front desk')).toBe(false);
     await i18next.changeLanguage('id');
     expect(t('dev.appOnly', { url: 'https://hadir.test/m/' })).toMatch(
       /aplikasi absensi.*https:\/\/hadir.test\/m\//,

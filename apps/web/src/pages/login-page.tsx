@@ -16,9 +16,12 @@ export function loginErrorMessage(t: Parameters<typeof errorMessage>[0], error: 
   return errorMessage(t, error);
 }
 
-/** Members and officers work in the mobile app (/m/); the website is for management only. */
-export function isAppOnlyRole(role: string | null): boolean {
-  return role === 'member' || role === 'officer';
+/**
+ * Members and officers work in the mobile app (/m/); the website is for management only. A custom role
+ * (kept on the member base role) is an organization's own management role: it uses the website.
+ */
+export function isAppOnlyRole(role: string | null, customRoleName: string | null = null): boolean {
+  return customRoleName === null && (role === 'member' || role === 'officer');
 }
 
 export function LoginPage() {
@@ -36,7 +39,7 @@ export function LoginPage() {
     try {
       // The gate re-renders into the app (or the organization picker) once the session is stored.
       const session = await authApi.login(email.trim(), password);
-      if (isAppOnlyRole(session.role)) {
+      if (isAppOnlyRole(session.role, session.customRoleName ?? null)) {
         // Refused here with the way to the app; the website session is closed again at once.
         await authApi.logout().catch(() => undefined);
         setError(t('dev.appOnly', { url: `${window.location.origin}/m/` }));

@@ -93,7 +93,9 @@ export function UserMenu() {
           <p className="truncate font-medium text-fg">{session.user.name}</p>
           <p className="truncate text-xs text-muted">{session.user.email}</p>
           {session.role ? (
-            <p className="mt-1 text-xs text-primary-text">{t(`roles.${session.role}`)}</p>
+            <p className="mt-1 text-xs text-primary-text">
+              {session.customRoleName ?? t(`roles.${session.role}`)}
+            </p>
           ) : null}
         </>
       }

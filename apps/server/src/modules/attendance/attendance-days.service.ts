@@ -359,6 +359,8 @@ export class AttendanceDaysService {
         .where('employeeId', 'in', slice)
         .where('occurredAt', '>=', fromMs)
         .where('occurredAt', '<', toMs)
+        // A phone record a manager rejected no longer counts toward the day.
+        .where((eb) => eb.or([eb('review', 'is', null), eb('review', '<>', 'rejected')]))
         .execute();
       for (const e of events) {
         const list = eventsByEmployee.get(e.employeeId) ?? [];

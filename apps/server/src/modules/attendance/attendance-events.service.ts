@@ -7,7 +7,7 @@ import {
   type AttendanceSource,
 } from '@hadir/domain';
 import type { ServerContext } from '../../context.js';
-import { badRequest, notFound } from '../../platform/http/errors.js';
+import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { getOrganizationSettings } from '../organizations/index.js';
 import { nextSeq, type Executor } from './attendance.repository.js';
@@ -23,6 +23,9 @@ export interface RecordEventInput {
   clientId?: string | null;
   score?: number | null;
   snapshotId?: string | null;
+  /** Phone captures: `pending` with the reasons it needs a manager's look, or null (not flagged). */
+  review?: 'pending' | null;
+  flags?: readonly string[] | null;
   /** The same key twice stores one event; callers without one get a fresh key per call. */
   idempotencyKey?: string;
 }
@@ -99,6 +102,8 @@ export class AttendanceEventsService {
           idempotencyKey: key,
           seq,
           createdAt: now,
+          review: input.review ?? null,
+          flags: input.flags?.length ? JSON.stringify(input.flags) : null,
         })
         .execute();
       await this.scheduleRecompute(
@@ -183,6 +188,54 @@ export class AttendanceEventsService {
     });
   }
 
+  /**
+   * A manager's decision on a flagged phone record: approved keeps it, rejected takes it out of the day
+   * (recomputed). `audit` runs in the same transaction. Only a pending record can be decided.
+   */
+  async decideReview(
+    organizationId: string,
+    eventId: string,
+    decision: { review: 'approved' | 'rejected'; by: string | null; note: string | null },
+    audit: (trx: Executor, event: { employeeId: string; occurredAt: number }) => Promise<void>,
+  ): Promise<void> {
+    const now = this.ctx.clock.nowMs();
+    const { timeZone } = await getOrganizationSettings(this.ctx.db, organizationId);
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const event = await trx
+        .selectFrom('attendanceEvents')
+        .select(['id', 'employeeId', 'occurredAt', 'review'])
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', eventId)
+        .where('source', 'in', ['mobile', 'officer'])
+        .executeTakeFirst();
+      if (!event) throw notFound('Attendance record');
+      if (event.review !== 'pending')
+        throw conflict('not_pending', 'Only a flagged record that waits for review can be decided');
+      const seq = await nextSeq(trx, organizationId);
+      await trx
+        .updateTable('attendanceEvents')
+        .set({
+          review: decision.review,
+          reviewedBy: decision.by,
+          reviewedAt: now,
+          reviewNote: decision.note,
+          seq,
+        })
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', eventId)
+        .execute();
+      await audit(trx, event);
+      await this.scheduleRecompute(
+        trx,
+        organizationId,
+        event.employeeId,
+        timeZone,
+        event.occurredAt,
+        `review:${eventId}`,
+      );
+    });
+  }
+
   /** Events of one employee in [fromMs, toMs), oldest first. */
   async listForEmployee(
     organizationId: string,
@@ -197,6 +250,7 @@ export class AttendanceEventsService {
       .where('employeeId', '=', employeeId)
       .where('occurredAt', '>=', fromMs)
       .where('occurredAt', '<', toMs)
+      .where((eb) => eb.or([eb('review', 'is', null), eb('review', '<>', 'rejected')]))
       .orderBy('occurredAt')
       .orderBy('id')
       .execute();

@@ -24,6 +24,7 @@ import { AppError, unauthorized } from '../../platform/http/errors.js';
 import { SESSION_COOKIE, type AuthService } from './auth.service.js';
 import { registerInvitationRoutes } from './invitations.routes.js';
 import { isOperator, setOperator } from './operators.js';
+import { registerRoleRoutes } from './roles.routes.js';
 
 /** The caller, on routes that require one (the preHandler already refused anonymous calls). */
 export function authOf(req: FastifyRequest): AuthContext {
@@ -321,4 +322,5 @@ export function registerAuthRoutes(app: HttpApp, ctx: ServerContext, auth: AuthS
     },
   );
   registerInvitationRoutes(app, ctx, auth);
+  registerRoleRoutes(app, ctx);
 }

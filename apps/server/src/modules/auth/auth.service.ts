@@ -20,6 +20,7 @@ import { AppError, conflict, forbidden, notFound, unauthorized } from '../../pla
 import { newId, randomToken } from '../../platform/ids/ids.js';
 import { recordAudit } from '../audit/index.js';
 import { insertOrganizationWithAdmin } from '../organizations/index.js';
+import { assertCanGrant, assertNotLastAdmin, effectivePermissions } from './roles.service.js';
 import { ACCOUNT_POLICY, ADDRESS_POLICY, LoginThrottle, throttled } from './login-throttle.js';
 
 declare module '../../platform/events/event-bus.js' {
@@ -206,16 +207,18 @@ export class AuthService {
     }
     let role = null;
     let employeeId = null;
+    let rights: Awaited<ReturnType<typeof effectivePermissions>> = null;
     if (session.organizationId) {
       const m = await this.ctx.db
         .selectFrom('memberships')
-        .select(['role', 'employeeId'])
+        .select(['role', 'employeeId', 'customRoleId'])
         .where('userId', '=', session.userId)
         .where('organizationId', '=', session.organizationId)
         .executeTakeFirst();
       if (m && isRole(m.role)) {
         role = m.role;
         employeeId = m.employeeId;
+        rights = await effectivePermissions(this.ctx.db, session.organizationId, m);
       }
     }
     return {
@@ -225,8 +228,9 @@ export class AuthService {
       sessionId: session.id,
       organizationId: role ? session.organizationId : null,
       role,
+      customRoleName: rights?.customRoleName ?? null,
       employeeId,
-      permissions: new Set(role ? permissionsOf(role) : []),
+      permissions: new Set(rights?.permissions ?? []),
       csrfToken: session.csrfToken,
     };
   }
@@ -249,12 +253,13 @@ export class AuthService {
     if (!row.createdBy) return null;
     const creator = await this.ctx.db
       .selectFrom('memberships')
-      .select('role')
+      .select(['role', 'customRoleId'])
       .where('userId', '=', row.createdBy)
       .where('organizationId', '=', row.organizationId)
       .executeTakeFirst();
-    if (!creator || !isRole(creator.role)) return null;
-    const creatorRights = new Set<string>(permissionsOf(creator.role));
+    const rights = creator ? await effectivePermissions(this.ctx.db, row.organizationId, creator) : null;
+    if (!rights) return null;
+    const creatorRights = new Set<string>(rights.permissions);
     const scopes = (JSON.parse(row.scopes) as string[]).filter(
       (s): s is Permission => (PERMISSIONS as readonly string[]).includes(s) && creatorRights.has(s),
     );
@@ -288,6 +293,7 @@ export class AuthService {
       memberships: await this.memberships(user.id),
       activeOrganizationId: auth.organizationId,
       role: auth.role,
+      customRoleName: auth.customRoleName ?? null,
       permissions: [...auth.permissions],
       csrfToken: auth.csrfToken ?? '',
     };
@@ -442,6 +448,11 @@ export class AuthService {
           .onRef('employees.id', '=', 'memberships.employeeId')
           .onRef('employees.organizationId', '=', 'memberships.organizationId'),
       )
+      .leftJoin('customRoles', (j) =>
+        j
+          .onRef('customRoles.id', '=', 'memberships.customRoleId')
+          .onRef('customRoles.organizationId', '=', 'memberships.organizationId'),
+      )
       .select([
         'users.id as userId',
         'users.name',
@@ -450,6 +461,8 @@ export class AuthService {
         'memberships.employeeId',
         'employees.name as employeeName',
         'memberships.createdAt',
+        'memberships.customRoleId',
+        'customRoles.name as customRoleName',
       ])
       .where('memberships.organizationId', '=', orgId)
       .orderBy('users.name')
@@ -469,6 +482,7 @@ export class AuthService {
     },
   ) {
     const now = this.ctx.clock.nowMs();
+    assertCanGrant(auth, permissionsOf(input.role), 'the role’s');
     if (input.employeeId) await this.assertEmployeeInOrg(orgId, input.employeeId);
     const passwordHash = input.password ? await this.hashPassword(input.password) : null;
     return this.ctx.db.transaction().execute(async (trx) => {
@@ -543,12 +557,14 @@ export class AuthService {
     if (input.employeeId) await this.assertEmployeeInOrg(orgId, input.employeeId, userId);
     await this.ctx.db.transaction().execute(async (trx) => {
       const m = await this.membershipOf(trx, orgId, userId);
-      if (input.role && input.role !== 'admin' && m.role === 'admin')
-        await this.assertNotLastAdmin(trx, orgId);
+      if (input.role) assertCanGrant(auth, permissionsOf(input.role), 'the role’s');
+      if (input.role && input.role !== 'admin' && m.role === 'admin' && !m.customRoleId)
+        await assertNotLastAdmin(trx, orgId);
       await trx
         .updateTable('memberships')
         .set({
-          ...(input.role ? { role: input.role } : {}),
+          // A built-in role replaces any custom role.
+          ...(input.role ? { role: input.role, customRoleId: null } : {}),
           ...(input.employeeId !== undefined ? { employeeId: input.employeeId } : {}),
         })
         .where('id', '=', m.id)
@@ -578,7 +594,7 @@ export class AuthService {
     const now = this.ctx.clock.nowMs();
     await this.ctx.db.transaction().execute(async (trx) => {
       const m = await this.membershipOf(trx, orgId, userId);
-      if (m.role === 'admin') await this.assertNotLastAdmin(trx, orgId);
+      if (m.role === 'admin' && !m.customRoleId) await assertNotLastAdmin(trx, orgId);
       await trx.deleteFrom('memberships').where('id', '=', m.id).execute();
       await trx
         .updateTable('sessions')
@@ -616,16 +632,6 @@ export class AuthService {
       .executeTakeFirst();
     if (!m) throw notFound('User');
     return m;
-  }
-
-  private async assertNotLastAdmin(trx: Transaction<DB>, orgId: string) {
-    const admins = await trx
-      .selectFrom('memberships')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('organizationId', '=', orgId)
-      .where('role', '=', 'admin')
-      .executeTakeFirstOrThrow();
-    if (Number(admins.n) <= 1) throw conflict('last_admin', 'An organization needs at least one admin');
   }
 
   /** The employee exists in this organization and no other user of it is linked to them already. */

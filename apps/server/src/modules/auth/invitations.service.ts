@@ -9,6 +9,8 @@ import type {
   RoleName,
 } from '@hadir/contracts';
 import type { Transaction } from 'kysely';
+import { permissionsOf } from '@hadir/domain';
+import { assertCanGrant } from './roles.service.js';
 import type { ServerContext } from '../../context.js';
 import type { DB } from '../../platform/db/schema.js';
 import { toIso } from '../../platform/clock/clock.js';
@@ -65,6 +67,8 @@ export class InvitationsService {
   async create(auth: AuthContext, orgId: string, input: InvitationCreate): Promise<InvitationCreated> {
     const now = this.ctx.clock.nowMs();
     const email = input.email.toLowerCase();
+    // Inviting someone as a role is granting its rights: never more than the inviter holds.
+    assertCanGrant(auth, permissionsOf(input.role), 'the role’s');
     if (input.employeeId) await this.assertEmployeeFree(orgId, input.employeeId);
     const token = randomBytes(32).toString('base64url');
     const id = newId(now);

@@ -3,6 +3,7 @@ import {
   decodeImage,
   ImageDecodeError,
   type AnalyzedFace,
+  type FaceBox,
   type RgbFrame,
 } from '@hadir/vision';
 import type { LivenessResult } from '@hadir/contracts';
@@ -32,6 +33,8 @@ export interface Verification {
   /** retry: a better photo may pass (no face, too small, no template yet); refused: someone else. */
   outcome: 'verified' | 'retry' | 'refused';
   liveness: LivenessResult | null;
+  /** The decoded image and the face in it, for the event snapshot (never presented). */
+  capture?: { frame: RgbFrame; box: FaceBox };
 }
 
 /** Decodes a base64 JPEG/PNG (a `data:` URL prefix is accepted); bad input is a 400, never a 500. */
@@ -212,7 +215,8 @@ export class FaceVerifyService {
     image: string,
     livenessFrames?: readonly string[],
   ): Promise<Verification> {
-    const face = await this.analyze(await decodeBase64Image(image));
+    const frame = await decodeBase64Image(image);
+    const face = await this.analyze(frame);
     const threshold = await this.threshold(orgId);
     if (!face) {
       return {
@@ -234,7 +238,10 @@ export class FaceVerifyService {
         liveness: null,
       };
     }
-    const result = await this.verifyEmbedding(orgId, memberId, face.embedding);
+    const result = {
+      ...(await this.verifyEmbedding(orgId, memberId, face.embedding)),
+      capture: { frame, box: face.box },
+    };
     if (!livenessFrames) return result;
     const liveness = await this.liveness(face, livenessFrames);
     if (!liveness.passed && result.verified) {

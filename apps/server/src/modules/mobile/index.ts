@@ -10,11 +10,14 @@ import { DevicesService } from './devices.service.js';
 import { FaceVerifyService } from './face-verify.service.js';
 import { MobileAttendanceService } from './mobile-attendance.service.js';
 import { MobileFacesService } from './mobile-faces.service.js';
+import { MobileReviewService } from './mobile-review.service.js';
+import { registerMobileReviewRoutes } from './mobile-review.routes.js';
 import { registerMobileRoutes, type MobileServices } from './mobile.routes.js';
 import { OrgMembersQueries } from './org-members.queries.js';
 
 export { LIVENESS_MIN_YAW_RANGE_DEG, decodeBase64Image } from './face-verify.service.js';
 export { CLOCK_SKEW_FLAG_MS } from './mobile-attendance.service.js';
+export { LOW_SCORE_MARGIN, LIVENESS_RETRY_WINDOW_MS } from './mobile-review.service.js';
 export type { MobileServices } from './mobile.routes.js';
 
 /** The mobile app's slice (issue 11): devices, 1:1 verification, submit/record/sync, seed 004 views. */
@@ -31,15 +34,17 @@ export function registerMobileModule(
   const devices = new DevicesService(ctx);
   const verify = new FaceVerifyService(ctx, deps.faces.engine, deps.faces.galleries);
   const sites = new MobileSitesService(ctx);
+  const review = new MobileReviewService(ctx, deps.attendance.events, deps.faces.snapshots);
   const services: MobileServices = {
     devices,
     verify,
-    attendance: new MobileAttendanceService(ctx, verify, deps.attendance.events, devices, sites),
+    attendance: new MobileAttendanceService(ctx, verify, devices, review, sites),
     faces: new MobileFacesService(ctx, deps.faces.faces, deps.faces.galleries, sites),
     org: new OrgMembersQueries(ctx, deps.employees),
     sites,
     unlock: new DeviceUnlockService(ctx, devices, verify),
   };
   registerMobileRoutes(app, services, deps.session);
+  registerMobileReviewRoutes(app, review);
   return services;
 }

@@ -11,9 +11,9 @@ import { toIso } from '../../platform/clock/clock.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
-import type { AttendanceEventsService } from '../attendance/index.js';
 import type { DevicesService } from './devices.service.js';
-import type { FaceVerifyService } from './face-verify.service.js';
+import type { FaceVerifyService, Verification } from './face-verify.service.js';
+import type { MobileReviewService } from './mobile-review.service.js';
 import type { MobileSitesService } from './mobile-sites.service.js';
 
 /** Device clocks further off than this are flagged, and their record times corrected by the skew. */
@@ -28,8 +28,8 @@ export class MobileAttendanceService {
   constructor(
     private readonly ctx: ServerContext,
     private readonly verify: FaceVerifyService,
-    private readonly events: AttendanceEventsService,
     private readonly devices: DevicesService,
+    private readonly review: MobileReviewService,
     private readonly sites: MobileSitesService,
   ) {}
 
@@ -77,6 +77,7 @@ export class MobileAttendanceService {
     const v = await this.verify.verifyImage(orgId, memberId, input.face_image, input.liveness_frames);
     const base = { member_id: memberId, type: input.type, score: v.score, recorded_by: null };
     if (!v.verified) {
+      await this.review.noteFailure(orgId, memberId, v);
       return {
         ...base,
         status: v.outcome === 'refused' ? 'refused' : 'retry',
@@ -86,15 +87,19 @@ export class MobileAttendanceService {
       };
     }
     const now = this.ctx.clock.nowMs();
-    const { event } = await this.events.record(orgId, {
-      employeeId: memberId,
-      occurredAtMs: now,
-      kind: input.type,
-      source: 'mobile',
-      deviceId: input.device_id ?? null,
-      score: v.score,
-      label: 'mobile app',
-    });
+    const { event } = await this.review.record(
+      orgId,
+      {
+        employeeId: memberId,
+        occurredAtMs: now,
+        kind: input.type,
+        source: 'mobile',
+        deviceId: input.device_id ?? null,
+        score: v.score,
+        label: 'mobile app',
+      },
+      v,
+    );
     if (input.location) await this.sites.keepLocation(orgId, event.id, input.location, fence);
     return { ...base, status: 'recorded', reason: null, attendance_id: event.id, recorded_at: toIso(now) };
   }
@@ -118,9 +123,11 @@ export class MobileAttendanceService {
     await this.sites.assertOfficerMayRecord(auth, orgId, input.member_id, input.site_id);
     if (input.device_id) await this.devices.requireOwnActive(auth, orgId, input.device_id);
     let score: number | null = null;
+    let verification: Verification | null = null;
     const base = { member_id: input.member_id, type: input.type, recorded_by: auth.userId };
     if (input.face_image) {
       const v = await this.verify.verifyImage(orgId, input.member_id, input.face_image);
+      verification = v;
       score = v.score;
       if (!v.verified) {
         return {
@@ -134,16 +141,20 @@ export class MobileAttendanceService {
       }
     }
     const now = this.ctx.clock.nowMs();
-    const { event } = await this.events.record(orgId, {
-      employeeId: input.member_id,
-      occurredAtMs: now,
-      kind: input.type,
-      source: 'officer',
-      recordedBy: auth.userId ?? auth.tokenId,
-      deviceId: input.device_id ?? null,
-      score,
-      label: input.note ?? (input.face_image ? 'officer capture' : 'officer, found by search'),
-    });
+    const { event } = await this.review.record(
+      orgId,
+      {
+        employeeId: input.member_id,
+        occurredAtMs: now,
+        kind: input.type,
+        source: 'officer',
+        recordedBy: auth.userId ?? auth.tokenId,
+        deviceId: input.device_id ?? null,
+        score,
+        label: input.note ?? (input.face_image ? 'officer capture' : 'officer, found by search'),
+      },
+      verification,
+    );
     return {
       ...base,
       score,
@@ -222,27 +233,32 @@ export class MobileAttendanceService {
     // A member's own check-in honours their site's geofence offline too (officers are at the site).
     const fence = r.mode === 'self' ? await this.sites.checkFence(orgId, r.member_id, r.location) : null;
     if (fence && !fence.ok) return reject(fence.reason);
-    let score: number | null;
+    let v: Verification;
     try {
-      const v = await this.verify.verifyImage(orgId, r.member_id, r.face_image);
-      score = v.score;
-      if (!v.verified) return reject(v.reason ?? 'The face was not verified.', score);
+      v = await this.verify.verifyImage(orgId, r.member_id, r.face_image);
+      if (!v.verified) return reject(v.reason ?? 'The face was not verified.', v.score);
     } catch (error) {
       if (error instanceof AppError && error.statusCode < 500) return reject(error.message);
       throw error;
     }
-    const { event } = await this.events.record(orgId, {
-      employeeId: r.member_id,
-      occurredAtMs,
-      kind: r.type satisfies AttendanceType,
-      source: r.mode === 'officer' ? 'officer' : 'mobile',
-      recordedBy: r.mode === 'officer' ? auth.userId : null,
-      deviceId,
-      clientId: r.client_id,
-      score,
-      label: 'mobile sync',
-      idempotencyKey: `sync:${deviceId}:${r.client_id}`,
-    });
+    const score = v.score;
+    const { event } = await this.review.record(
+      orgId,
+      {
+        employeeId: r.member_id,
+        occurredAtMs,
+        kind: r.type satisfies AttendanceType,
+        source: r.mode === 'officer' ? 'officer' : 'mobile',
+        recordedBy: r.mode === 'officer' ? auth.userId : null,
+        deviceId,
+        clientId: r.client_id,
+        score,
+        label: 'mobile sync',
+        idempotencyKey: `sync:${deviceId}:${r.client_id}`,
+      },
+      v,
+      { clockSkew: at.flagged },
+    );
     if (fence && r.location) await this.sites.keepLocation(orgId, event.id, r.location, fence);
     return this.store(orgId, deviceId, r.client_id, r.member_id, {
       status: 'recorded',

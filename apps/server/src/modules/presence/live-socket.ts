@@ -150,6 +150,11 @@ export function serveLiveSocket(
       if (e.organizationId !== orgId || !can('alert:view')) return;
       enqueue(`alert:${e.alert.id}`, { type: 'alert.resolved', alert: e.alert });
     }),
+    // Attendance captured on phones, with who recorded it and the flags, to attendance viewers.
+    ctx.events.subscribe('attendance.mobileRecorded', ({ organizationId, record }) => {
+      if (organizationId !== orgId || !can('attendance:record:view')) return;
+      enqueue(`attendance-mobile:${record.id}`, { type: 'attendance.mobile', record });
+    }),
     // Video processing progress only to callers who may see the video library.
     ctx.events.subscribe('video.progress', ({ organizationId, ...progress }) => {
       if (organizationId !== orgId || !can('video:view')) return;

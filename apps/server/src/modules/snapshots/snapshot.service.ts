@@ -109,8 +109,10 @@ export class SnapshotService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) throw notFound('Snapshot');
+    // Faces taken at a phone check-in are part of the attendance record: its viewers see them.
     const allowed =
       auth.permissions.has('presence:view') ||
+      (row.kind === 'attendance' && auth.permissions.has('attendance:record:view')) ||
       (auth.permissions.has('member:face:view') && (row.kind === 'unknown' || row.employeeId !== null));
     if (!allowed) throw forbidden('Your role does not allow viewing snapshots (needs presence:view)');
     const rel = which === 'face' ? row.facePath : row.framePath;

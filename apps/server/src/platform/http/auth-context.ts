@@ -9,6 +9,8 @@ export interface AuthContext {
   sessionId: string | null;
   organizationId: string | null;
   role: Role | null;
+  /** The custom role whose permissions replace the built-in role's (display only; checks use permissions). */
+  customRoleName?: string | null;
   /** Linked employee record of the user in the active organization (for `:own` permissions). */
   employeeId: string | null;
   permissions: ReadonlySet<Permission>;

@@ -27,6 +27,7 @@ import {
 import { EmployeeLinkCell } from './user-employee-link';
 import { InvitationsCard } from './invitations-card';
 import { LoadFailed } from '../shared/load-failed';
+import { roleKeys, rolesApi } from '../roles/roles-api';
 
 export function UsersPage() {
   const { t } = useTranslation();
@@ -38,11 +39,19 @@ export function UsersPage() {
   const [toRemove, setToRemove] = useState<OrgUser | null>(null);
   const users = useQuery({ queryKey: queryKeys.users, queryFn: usersApi.list });
 
+  const roles = useQuery({ queryKey: roleKeys.all, queryFn: rolesApi.catalog });
+  const customRoles = roles.data?.custom ?? [];
+  // A custom role travels as `custom:<id>` in the one role select; built-in roles by name.
   const changeRole = useMutation({
-    mutationFn: ({ user, role }: { user: OrgUser; role: RoleName }) => usersApi.update(user.userId, { role }),
+    mutationFn: async ({ user, role }: { user: OrgUser; role: string }) => {
+      if (role.startsWith('custom:')) await rolesApi.assign(user.userId, role.slice('custom:'.length));
+      else await usersApi.update(user.userId, { role: role as RoleName });
+      return user;
+    },
     onSuccess: async (u) => {
       toast.show(t('users.roleChanged', { name: u.name }));
       await qc.invalidateQueries({ queryKey: queryKeys.users });
+      await qc.invalidateQueries({ queryKey: roleKeys.all });
     },
     onError: (error) => toast.show(errorMessage(t, error), 'error'),
   });
@@ -59,12 +68,12 @@ export function UsersPage() {
   const isSelf = (u: OrgUser) => u.userId === session.user.id;
   const roleSelect = (u: OrgUser) =>
     isSelf(u) ? (
-      <Badge tone="primary">{t(`roles.${u.role}`)}</Badge>
+      <Badge tone="primary">{u.customRoleName ?? t(`roles.${u.role}`)}</Badge>
     ) : (
       <Select
         aria-label={t('users.changeRole', { name: u.name })}
-        value={u.role}
-        onChange={(e) => changeRole.mutate({ user: u, role: e.target.value as RoleName })}
+        value={u.customRoleId ? `custom:${u.customRoleId}` : u.role}
+        onChange={(e) => changeRole.mutate({ user: u, role: e.target.value })}
         className="h-9 w-40"
       >
         {RoleName.options.map((r) => (
@@ -72,6 +81,15 @@ export function UsersPage() {
             {t(`roles.${r}`)}
           </option>
         ))}
+        {customRoles.length > 0 ? (
+          <optgroup label={t('rolesPage.custom')}>
+            {customRoles.map((r) => (
+              <option key={r.id} value={`custom:${r.id}`}>
+                {r.name}
+              </option>
+            ))}
+          </optgroup>
+        ) : null}
       </Select>
     );
   const removeButton = (u: OrgUser) =>

@@ -21,6 +21,8 @@ import { mobile } from './0080-mobile.js';
 import { cameraNamespace } from './0090-camera-namespace.js';
 import { sqliteEmployeeSearch } from './0091-sqlite-employee-search.js';
 import { mobileSites } from './0081-mobile-sites.js';
+import { customRoles } from './0085-custom-roles.js';
+import { mobileReview } from './0086-mobile-review.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -46,4 +48,6 @@ export const MIGRATIONS: HadirMigration[] = [
   cameraNamespace,
   sqliteEmployeeSearch,
   mobileSites,
+  customRoles,
+  mobileReview,
 ];

@@ -27,6 +27,13 @@ export interface AttendanceEventsTable {
   /** Change sequence (per organization), bumped when the event is written or moved. */
   seq: number;
   createdAt: number;
+  /** Phone-captured events (migration 0086): null (not flagged), pending, approved or rejected. */
+  review: string | null;
+  /** JSON array of why it was flagged: low_score, liveness_retry, clock_skew. */
+  flags: string | null;
+  reviewedBy: string | null;
+  reviewedAt: number | null;
+  reviewNote: string | null;
 }
 
 export interface AttendanceDaysTable {

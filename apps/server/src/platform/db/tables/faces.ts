@@ -29,7 +29,7 @@ export interface FaceSamplesTable {
 export interface SnapshotsTable {
   id: string;
   organizationId: string;
-  kind: 'presence' | 'unknown' | 'alert' | 'camera';
+  kind: 'presence' | 'unknown' | 'alert' | 'camera' | 'attendance';
   cameraId: string | null;
   employeeId: string | null;
   /** Relative to HADIR_DATA_DIR: snapshots/<org>/<yyyy-mm-dd>/<id>-face.jpg. */

@@ -82,6 +82,8 @@ export interface MembershipsTable {
   role: string;
   employeeId: string | null;
   createdAt: number;
+  /** A custom role of the organization (migration 0085): its permissions replace the built-in role's. */
+  customRoleId: string | null;
 }
 
 export interface SessionsTable {

@@ -99,4 +99,27 @@ export interface MobileTables {
   officerSites: OfficerSitesTable;
   faceConsents: FaceConsentsTable;
   mobileCheckinLocations: MobileCheckinLocationsTable;
+  customRoles: CustomRolesTable;
+  mobileVerifyFailures: MobileVerifyFailuresTable;
+}
+
+/** Custom roles per organization (migration 0085): a named set of permissions (JSON array). */
+export interface CustomRolesTable {
+  id: string;
+  organizationId: string;
+  name: string;
+  description: string | null;
+  permissions: string;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A failed phone verification (liveness or face), kept briefly to flag the next success as a retry. */
+export interface MobileVerifyFailuresTable {
+  id: string;
+  organizationId: string;
+  employeeId: string;
+  reason: string;
+  createdAt: number;
 }
