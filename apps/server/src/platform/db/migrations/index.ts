@@ -17,6 +17,7 @@ import { datasets } from './0061-datasets.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 import { mobile } from './0080-mobile.js';
+import { notificationRateLimits } from './0100-notification-rate-limits.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: HadirMigration[] = [
   notificationTemplateValues,
   presenceStayCameras,
   mobile,
+  notificationRateLimits,
 ];
