@@ -5,7 +5,7 @@ import type { SecretBox } from './platform/crypto/secret-box.js';
 import type { DB } from './platform/db/schema.js';
 import type { EventBus } from './platform/events/event-bus.js';
 import type { Metrics } from './platform/http/metrics.js';
-import type { JobRunner } from './platform/jobs/job-runner.js';
+import type { JobQueue } from './platform/jobs/job-queue.js';
 import type { Logger } from './platform/logging/logger.js';
 
 /** The technical adapters every module may use; composition roots build it once. */
@@ -16,7 +16,7 @@ export interface ServerContext {
   clock: Clock;
   log: Logger;
   events: EventBus;
-  jobs: JobRunner;
+  jobs: JobQueue;
   metrics: Metrics;
   secrets: SecretBox;
 }

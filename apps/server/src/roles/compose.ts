@@ -12,7 +12,10 @@ import { Readiness, registerHealthRoutes } from '../platform/http/health.js';
 import { createMetrics } from '../platform/http/metrics.js';
 import { OrgLimiter } from '../platform/http/org-limiter.js';
 import { randomToken } from '../platform/ids/ids.js';
+import type { JobQueue } from '../platform/jobs/job-queue.js';
 import { JobRunner } from '../platform/jobs/job-runner.js';
+import { PgBossJobQueue } from '../platform/jobs/pgboss-job-queue.js';
+import { PostgresEventTransport } from '../platform/events/postgres-event-transport.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
 import type { ServerContext } from '../context.js';
 import { registerModules, type Modules } from '../modules/index.js';
@@ -76,6 +79,25 @@ async function openMigratedDatabase(env: Env): Promise<Database & { migrated: Mi
   return Object.assign(database, { migrated });
 }
 
+/** The job engine HADIR_JOBS names: the built-in runner (default) or pg-boss on the same PostgreSQL. */
+function createJobQueue(env: Env, database: Database, clock: Clock, log: Logger): JobQueue {
+  const jobLog = log.child({ component: 'jobs' });
+  if (env.HADIR_JOBS === 'pgboss') {
+    return new PgBossJobQueue(clock, jobLog, {
+      connectionString: env.DATABASE_URL,
+      schema: env.HADIR_PGBOSS_SCHEMA,
+      pollMs: env.HADIR_JOB_POLL_MS,
+      concurrency: env.HADIR_JOB_CONCURRENCY,
+      lockMs: env.HADIR_JOB_LOCK_MS,
+    });
+  }
+  return new JobRunner(database.db, database.dialect, clock, jobLog, {
+    pollMs: env.HADIR_JOB_POLL_MS,
+    concurrency: env.HADIR_JOB_CONCURRENCY,
+    lockMs: env.HADIR_JOB_LOCK_MS,
+  });
+}
+
 /** The composition root: wires adapters and modules explicitly, runs migrations, builds HTTP. */
 export async function composeServer(env: Env, opts: ComposeOptions = {}): Promise<HadirServer> {
   const log = opts.logger ?? createLogger(env.LOG_LEVEL);
@@ -88,9 +110,17 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
 
   const metrics = createMetrics();
   const events = new EventBus();
-  const jobs = new JobRunner(database.db, database.dialect, clock, log.child({ component: 'jobs' }), {
-    pollMs: env.HADIR_JOB_POLL_MS,
-  });
+  const jobs = createJobQueue(env, database, clock, log);
+  const transport =
+    env.HADIR_EVENTS === 'postgres'
+      ? await PostgresEventTransport.connect(
+          env.DATABASE_URL,
+          env.HADIR_EVENTS_CHANNEL,
+          log.child({ component: 'events' }),
+          (name, payload) => events.deliverRemote(name, payload),
+        )
+      : null;
+  if (transport) events.attachTransport(transport);
   const ctx: ServerContext = {
     env,
     db: database.db,
@@ -107,6 +137,9 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
     await pingDatabase(database.db);
     return { ok: true, detail: { dialect: database.dialect } };
   });
+  if (transport) {
+    readiness.add('events', async () => ({ ok: transport.connected, detail: { transport: 'postgres' } }));
+  }
 
   let modules: Modules | null = null;
   const app = await buildHttpApp({
@@ -135,6 +168,7 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
   });
   registerHealthRoutes(app, readiness, metrics, VERSION, env.HADIR_METRICS_TOKEN ?? null);
   modules = await registerModules(app, ctx, readiness);
+  await jobs.prepare();
   await app.ready();
 
   const roles = new Set(env.HADIR_ROLES);
@@ -155,8 +189,9 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
     async stop() {
       if (started) {
         await modules.stop();
-        await jobs.stop();
       }
+      await jobs.stop();
+      await transport?.close();
       await app.close();
       await database.close();
     },

@@ -12,7 +12,7 @@ export function registerDatasetJobs(
     async (payload) => {
       await extract.process(payload);
     },
-    { maxAttempts: 2, backoffBaseMs: 60_000 },
+    { maxAttempts: 2, backoffBaseMs: 60_000, expireAfterMs: 6 * 3600_000 },
   );
   // A failed fit is recorded on the model row; running it again would only fail the same way.
   ctx.jobs.register(
@@ -21,6 +21,7 @@ export function registerDatasetJobs(
     {
       maxAttempts: 1,
       backoffBaseMs: 60_000,
+      expireAfterMs: 6 * 3600_000,
     },
   );
 }

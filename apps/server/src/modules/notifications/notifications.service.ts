@@ -38,7 +38,7 @@ import {
   type NotificationChannelPlugin,
 } from './channels/index.js';
 import { LogChannel } from './channels/log.channel.js';
-import { RateLimiter } from './rate-limiter.js';
+import { MemoryRateLimiter, SharedRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { checkChannelDestination, requireSecretsForNewDestination } from './channel-destination.js';
 import {
   getNotificationSettings,
@@ -127,7 +127,8 @@ async function allInOrg(
  * through the organization's channel with rate limiting, retries and a final failed state.
  */
 export class NotificationsService {
-  private readonly limiter = new RateLimiter();
+  /** On PostgreSQL several worker processes may deliver: they share each channel's rate in the database. */
+  private readonly limiter: RateLimiter;
   private linkKey: Buffer | null = null;
 
   private readonly addressPolicy: AddressPolicy;
@@ -138,6 +139,8 @@ export class NotificationsService {
     private readonly ctx: ServerContext,
     private readonly opts: NotificationsOptions = {},
   ) {
+    this.limiter =
+      ctx.dialect === 'postgres' ? new SharedRateLimiter(ctx.db, ctx.dialect) : new MemoryRateLimiter();
     this.addressPolicy = new AddressPolicy(ctx.env.outbound);
     this.fetchImpl = opts.fetchImpl ?? guardedFetch(this.addressPolicy, 'channel');
   }
@@ -398,7 +401,7 @@ export class NotificationsService {
       return this.markFailed(row, row.lastError ?? `Gave up after ${row.attempts} attempts`);
     }
     const channel = await this.channelFor(row);
-    const waitMs = this.limiter.take(channel.key, channel.plugin.ratePerSecond, now);
+    const waitMs = await this.limiter.take(channel.key, channel.plugin.ratePerSecond, now);
     if (waitMs > 0) return this.continueLater(row, now + waitMs);
 
     const attempts = row.attempts + 1;
@@ -646,21 +649,17 @@ export class NotificationsService {
       .where('status', 'in', [...OPEN_STATUSES])
       .where('updatedAt', '<', now - STUCK_AFTER_MS)
       .where('notBefore', '<', now - STUCK_AFTER_MS)
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('jobs')
-              .select('jobs.id')
-              .where('jobs.type', '=', 'notification.deliver')
-              .where('jobs.status', 'in', ['pending', 'running'])
-              .where(sql<boolean>`jobs.payload like '%' || notifications.id || '%'`),
-          ),
-        ),
-      )
+      .orderBy('updatedAt')
       .limit(500)
       .execute();
+    const orphans = [];
     for (const row of stuck) {
+      // Asked of the job engine (built-in table or pg-boss), not of one table.
+      if (!(await this.ctx.jobs.hasOpenJob('notification.deliver', { notificationId: row.id }))) {
+        orphans.push(row);
+      }
+    }
+    for (const row of orphans) {
       await this.ctx.db.transaction().execute(async (trx) => {
         await trx
           .updateTable('notifications')
@@ -679,8 +678,8 @@ export class NotificationsService {
         );
       });
     }
-    if (stuck.length) this.ctx.log.warn({ count: stuck.length }, 'recovered stuck notifications');
-    return stuck.length;
+    if (orphans.length) this.ctx.log.warn({ count: orphans.length }, 'recovered stuck notifications');
+    return orphans.length;
   }
 
   // ------------------------------------------------------------------ dashboard

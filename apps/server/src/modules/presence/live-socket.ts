@@ -119,34 +119,34 @@ export function serveLiveSocket(
   const recheckTimer = setInterval(recheck, opts.recheckMs);
 
   const unsubscribe = [
-    ctx.events.subscribe('auth.changed', (e) => {
+    ctx.events.subscribeLive('auth.changed', (e) => {
       const mine =
         (e.userId !== null && e.userId === initial.userId) ||
         (e.tokenId !== null && e.tokenId === initial.tokenId);
       if (mine) recheck();
     }),
-    ctx.events.subscribe('camera.statusChanged', (e) => {
+    ctx.events.subscribeLive('camera.statusChanged', (e) => {
       if (e.organizationId !== orgId || !can('camera:view')) return;
       const camera = can('camera:manage') ? e.camera : { ...e.camera, source: '' };
       enqueue(`camera:${e.camera.id}`, { type: 'camera.status', camera });
     }),
-    ctx.events.subscribe('camera.removed', (e) => {
+    ctx.events.subscribeLive('camera.removed', (e) => {
       if (e.organizationId !== orgId || !can('camera:view')) return;
       enqueue(`camera:${e.cameraId}`, { type: 'camera.removed', cameraId: e.cameraId });
     }),
-    ctx.events.subscribe('presence.changed', (e) => {
+    ctx.events.subscribeLive('presence.changed', (e) => {
       if (e.organizationId !== orgId || !can('presence:view')) return;
       enqueue(`presence:${e.presence.employeeId}`, { type: 'presence.changed', presence: e.presence });
     }),
-    ctx.events.subscribe('alert.opened', (e) => {
+    ctx.events.subscribeLive('alert.opened', (e) => {
       if (e.organizationId !== orgId || !can('alert:view')) return;
       enqueue(`alert-opened:${e.alert.id}`, { type: 'alert.opened', alert: e.alert });
     }),
-    ctx.events.subscribe('alert.updated', (e) => {
+    ctx.events.subscribeLive('alert.updated', (e) => {
       if (e.organizationId !== orgId || !can('alert:view')) return;
       enqueue(`alert:${e.alert.id}`, { type: 'alert.updated', alert: e.alert });
     }),
-    ctx.events.subscribe('alert.resolved', (e) => {
+    ctx.events.subscribeLive('alert.resolved', (e) => {
       if (e.organizationId !== orgId || !can('alert:view')) return;
       enqueue(`alert:${e.alert.id}`, { type: 'alert.resolved', alert: e.alert });
     }),
@@ -156,12 +156,12 @@ export function serveLiveSocket(
       enqueue(`attendance-mobile:${record.id}`, { type: 'attendance.mobile', record });
     }),
     // Video processing progress only to callers who may see the video library.
-    ctx.events.subscribe('video.progress', ({ organizationId, ...progress }) => {
+    ctx.events.subscribeLive('video.progress', ({ organizationId, ...progress }) => {
       if (organizationId !== orgId || !can('video:view')) return;
       enqueue(`video:${progress.videoId}`, { type: 'video.progress', ...progress });
     }),
     // Dataset extraction and training progress (epoch, loss, validation accuracy), same audience.
-    ctx.events.subscribe('dataset.progress', ({ organizationId, ...progress }) => {
+    ctx.events.subscribeLive('dataset.progress', ({ organizationId, ...progress }) => {
       if (organizationId !== orgId || !can('video:view')) return;
       enqueue(`dataset:${progress.kind}:${progress.id}:${progress.point?.epoch ?? progress.status}`, {
         type: 'dataset.progress',

@@ -171,11 +171,7 @@ export class VideoProcessingService {
         .set({ status: 'processing', stage, progress: fraction, updatedAt: now })
         .where('id', '=', v.id)
         .execute();
-      await this.ctx.db
-        .updateTable('jobs')
-        .set({ lockedUntil: now + 5 * 60_000 })
-        .where('id', '=', jobId)
-        .execute();
+      await this.ctx.jobs.extendLock(jobId, 5 * 60_000);
       this.publish(orgId, v.id, 'processing', stage, fraction);
     };
 

@@ -6,7 +6,8 @@ export function registerVideoJobs(ctx: ServerContext, processing: VideoProcessin
   ctx.jobs.register(
     'videos.process',
     async (payload, job) => processing.process(payload.organizationId, payload.videoId, job.jobId),
-    { maxAttempts: 2, backoffBaseMs: 60_000 },
+    // pg-boss has no heartbeat: an hour-long recording must not be taken for dead and run twice.
+    { maxAttempts: 2, backoffBaseMs: 60_000, expireAfterMs: 6 * 3600_000 },
   );
 }
 

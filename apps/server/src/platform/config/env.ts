@@ -114,6 +114,44 @@ const EnvSchema = z.object({
     .describe('PostgreSQL statement_timeout for the running server (0: none); migrations have none'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HADIR_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  HADIR_JOBS: z
+    .enum(['builtin', 'pgboss'])
+    .default('builtin')
+    .describe(
+      "Job engine: builtin (jobs in Hadir's own table; the embedded default) or pgboss (pg-boss on the same " +
+        'PostgreSQL, for workers on several machines; needs a postgres:// DATABASE_URL)',
+    ),
+  HADIR_JOB_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe('Jobs a worker process runs at once (pgboss: per job type)'),
+  HADIR_JOB_LOCK_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(24 * 3_600_000)
+    .default(5 * 60_000)
+    .describe('A job whose worker died is run again after this long (long job types renew or extend it)'),
+  HADIR_PGBOSS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a PostgreSQL schema name (lower case, digits, _)')
+    .default('pgboss')
+    .describe("PostgreSQL schema of pg-boss's tables (HADIR_JOBS=pgboss)"),
+  HADIR_EVENTS: z
+    .enum(['local', 'postgres'])
+    .default('local')
+    .describe(
+      'Live events (dashboard WebSocket): local (this process only; one box) or postgres (LISTEN/NOTIFY, ' +
+        'so a dashboard on any API replica sees changes made by every other process)',
+    ),
+  HADIR_EVENTS_CHANNEL: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a PostgreSQL channel name (lower case, digits, _)')
+    .default('hadir_events')
+    .describe('PostgreSQL NOTIFY channel of the live events (one per Hadir installation sharing a server)'),
   HADIR_FACE_PACK: z
     .string()
     .regex(/^[a-z0-9_.-]+$/i, 'a pack name such as buffalo_s, or off')
@@ -224,6 +262,12 @@ export function parseEnv(
     throw new EnvError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const env = parsed.data;
+  const onPostgres = /^postgres(ql)?:\/\//.test(env.DATABASE_URL ?? '');
+  const needsPostgres = [
+    env.HADIR_JOBS === 'pgboss' ? 'HADIR_JOBS: pgboss needs a postgres:// DATABASE_URL' : null,
+    env.HADIR_EVENTS === 'postgres' ? 'HADIR_EVENTS: postgres needs a postgres:// DATABASE_URL' : null,
+  ].filter((p): p is string => p !== null);
+  if (!onPostgres && needsPostgres.length) throw new EnvError(needsPostgres);
   const dataDir = path.resolve(env.HADIR_DATA_DIR);
   return {
     ...env,

@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../clock/clock.js';
 import type { DB } from '../db/schema.js';
 import { newId } from '../ids/ids.js';
+import type { JobQueue } from './job-queue.js';
 
 /**
  * Typed registry of job payloads; each slice adds its jobs by declaration merging:
@@ -26,11 +27,17 @@ export interface JobHandlerOptions {
   backoffMaxMs?: number;
   /** Called once when the last attempt failed. */
   onFinalFailure?: (payload: unknown, error: Error, ctx: JobContext) => Promise<void>;
+  /**
+   * pg-boss only: a job still running after this long is taken for dead and retried (default
+   * HADIR_JOB_LOCK_MS). The built-in runner has one lock for all jobs, renewed through extendLock.
+   */
+  expireAfterMs?: number;
 }
 
 interface Registration {
   handler: (payload: unknown, ctx: JobContext) => Promise<void>;
-  opts: Required<Omit<JobHandlerOptions, 'onFinalFailure'>> & Pick<JobHandlerOptions, 'onFinalFailure'>;
+  opts: Required<Omit<JobHandlerOptions, 'onFinalFailure' | 'expireAfterMs'>> &
+    Pick<JobHandlerOptions, 'onFinalFailure'>;
 }
 
 export interface EnqueueOptions {
@@ -47,7 +54,8 @@ export class PermanentJobError extends Error {}
 type Executor = Kysely<DB> | Transaction<DB>;
 
 /** The built-in job runner: jobs live in the database, so nothing is lost across a restart. */
-export class JobRunner {
+export class JobRunner implements JobQueue {
+  readonly engine = 'builtin' as const;
   private readonly handlers = new Map<string, Registration>();
   private timer: NodeJS.Timeout | null = null;
   private running = 0;
@@ -120,6 +128,29 @@ export class JobRunner {
       .execute();
     this.wake?.();
     return id;
+  }
+
+  /** Nothing to prepare: the `jobs` table comes with the migrations. */
+  async prepare(): Promise<void> {}
+
+  async extendLock(jobId: string, forMs: number): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ lockedUntil: this.clock.nowMs() + forMs })
+      .where('id', '=', jobId)
+      .execute();
+  }
+
+  async hasOpenJob(type: JobType, payload: Record<string, string>): Promise<boolean> {
+    let q = this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('type', '=', type)
+      .where('status', 'in', ['pending', 'running']);
+    for (const [field, value] of Object.entries(payload)) {
+      q = q.where('payload', 'like', `%${JSON.stringify(field)}:${JSON.stringify(value)}%`);
+    }
+    return (await q.limit(1).executeTakeFirst()) !== undefined;
   }
 
   start(): void {

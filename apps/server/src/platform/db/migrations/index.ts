@@ -23,6 +23,7 @@ import { sqliteEmployeeSearch } from './0091-sqlite-employee-search.js';
 import { mobileSites } from './0081-mobile-sites.js';
 import { customRoles } from './0085-custom-roles.js';
 import { mobileReview } from './0086-mobile-review.js';
+import { notificationRateLimits } from './0100-notification-rate-limits.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -50,4 +51,5 @@ export const MIGRATIONS: HadirMigration[] = [
   mobileSites,
   customRoles,
   mobileReview,
+  notificationRateLimits,
 ];

@@ -73,10 +73,19 @@ export interface ReportRunsTable {
   createdAt: number;
 }
 
+/** Each channel's token bucket, shared by every worker process (migration 0100). */
+export interface NotificationRateLimitsTable {
+  key: string;
+  tokens: number;
+  /** When `tokens` was last refilled (epoch ms). */
+  atMs: number;
+}
+
 export interface NotificationTables {
   notificationChannels: NotificationChannelsTable;
   notifications: NotificationsTable;
   notificationSettings: NotificationSettingsTable;
   whatsappContacts: WhatsappContactsTable;
   reportRuns: ReportRunsTable;
+  notificationRateLimits: NotificationRateLimitsTable;
 }
