@@ -4,7 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findRepoRoot, findSharedDir, hasBinary, makeFaceVideo } from '@hadir/testing';
+import {
+  findRepoRoot,
+  findSharedDir,
+  hasBinary,
+  makeFaceVideo,
+  makeKnownPeopleClip,
+  type KnownPeopleClip,
+} from '@hadir/testing';
 import type { ReplayReport } from '../src/cli/replay-cli.js';
 
 const run = promisify(execFile);
@@ -129,4 +136,78 @@ describe.skipIf(skip !== null)('npm run replay', () => {
     expect(after.facesEmbedded).toBeLessThan(before.facesEmbedded / 3);
     expect(after.facesEmbedded + after.facesSkipped).toBe(before.facesEmbedded);
   }, 240_000);
+});
+
+const knownSkip =
+  [
+    hasBinary('ffmpeg').ok ? null : 'ffmpeg missing',
+    fs.existsSync(path.join(shared.dataDir, 'known_people', 'raj')) ? null : 'known_people photos missing',
+    fs.existsSync(path.join(shared.dataDir, 'videos', 'one-by-one-person-detection.mp4'))
+      ? null
+      : 'background video missing',
+  ].find((r) => r !== null) ?? null;
+if (knownSkip) console.warn(`[skip] replay on the known-people clip: ${knownSkip}`);
+
+describe.skipIf(knownSkip !== null)('npm run replay on the known-people clip', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-replay-known-'));
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  let clip: KnownPeopleClip | undefined;
+  const clipOnce = async () =>
+    (clip ??= await makeKnownPeopleClip({ dataDir: shared.dataDir, out: path.join(work, 'known.mp4') }));
+
+  /** All eight known people enrolled (two photos each, none of them the one in the clip). */
+  const replayKnown = async (modelsDir: string, pack: string | null) => {
+    const c = await clipOnce();
+    const enrol = Object.entries(c.enrolPhotos).flatMap(([name, photos]) =>
+      photos.slice(0, 2).flatMap((p) => ['--enrol', `${name}=${p}`]),
+    );
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'apps/server/src/cli/replay-cli.ts',
+        '--video',
+        c.path,
+        ...enrol,
+        '--models',
+        modelsDir,
+        ...(pack ? ['--pack', pack] : []),
+        '--fps',
+        '2',
+        '--json',
+      ],
+      { cwd: findRepoRoot(), timeout: 240_000 },
+    );
+    const lines = stdout.trim().split('\n');
+    return { clip: c, report: JSON.parse(lines[lines.length - 1] ?? '{}') as ReplayReport };
+  };
+
+  /** Who the ground truth says walked through, and when, within one sampled frame (0.5 s) at 2 fps. */
+  const expectTruth = ({ clip: c, report }: Awaited<ReturnType<typeof replayKnown>>) => {
+    expect(report.framesAnalyzed).toBe(c.durationS * 2);
+    expect(report.identities.map((i) => i.name).sort()).toEqual(c.truth.map((w) => w.name).sort());
+    expect(report.unknownTracks).toBe(0);
+    for (const w of c.truth) {
+      const seen = report.identities.find((i) => i.name === w.name)!;
+      expect(seen.firstSeenSec, `${w.name} first seen`).toBeGreaterThanOrEqual(w.enterS);
+      expect(seen.firstSeenSec, `${w.name} first seen`).toBeLessThanOrEqual(w.enterS + 1);
+      expect(seen.lastSeenSec, `${w.name} last seen`).toBeGreaterThanOrEqual(w.leaveS - 1);
+      expect(seen.lastSeenSec, `${w.name} last seen`).toBeLessThanOrEqual(w.leaveS);
+    }
+  };
+
+  it('the pack a fresh machine gets finds each walker when they are there, and nobody else', async () => {
+    // An empty models directory: only the npm-shipped packs are available.
+    const empty = fs.mkdtempSync(path.join(work, 'models-'));
+    expectTruth(await replayKnown(empty, null));
+  }, 300_000);
+
+  it.skipIf(!fs.existsSync(path.join(shared.modelsDir, 'foamliu_mobilefacenet/MobileFaceNet.onnx')))(
+    'the best pack of the shared models finds the same people at the same times',
+    async () => {
+      expectTruth(await replayKnown(shared.modelsDir, null));
+    },
+    300_000,
+  );
 });

@@ -28,3 +28,11 @@ export {
   type StatusWebhookInput,
   type FakeTemplate,
 } from './fake-graph-api.js';
+export {
+  makeKnownPeopleClip,
+  DEFAULT_WALKS,
+  KNOWN_PEOPLE,
+  type KnownPeopleClip,
+  type KnownPeopleClipOptions,
+  type KnownPersonWalk,
+} from './known-people-clip.js';

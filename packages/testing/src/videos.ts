@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { whichSync } from './binaries.js';
 import { trackChild } from './child-registry.js';
 
-function runFfmpeg(args: string[], timeoutMs = 120_000): Promise<void> {
+export function runFfmpeg(args: string[], timeoutMs = 120_000): Promise<void> {
   const ffmpeg = whichSync('ffmpeg');
   if (ffmpeg === null) return Promise.reject(new Error('ffmpeg not found on PATH (apt-get install ffmpeg)'));
   return new Promise((resolve, reject) => {

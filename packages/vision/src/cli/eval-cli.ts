@@ -1,11 +1,13 @@
 /*
- * npm run eval -- --faces DIR [--pairs FILE] [--pack NAME] [--models DIR] [--json]
+ * npm run eval -- [--faces DIR] [--groups DIR] [--pairs FILE] [--pack NAME] [--models DIR] [--json]
  *   [--max-pairs-per-fold N] [--no-rank1] [--no-flip|--flip] [--det-size PX] [--threads N]
+ * --groups runs the detection count on the annotated group photos (shared/data/groups), alone or after LFW.
  * Prints a human report; with --json the LAST line is one JSON object (fractions in 0..1).
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadFaceEngine } from '../engine/face-engine.js';
+import { runGroupDetection } from '../eval/groups.js';
 import { runEvaluation } from '../eval/run-eval.js';
 import { defaultModelsDir } from '../packs/models-dir.js';
 
@@ -16,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       faces: { type: 'string' },
+      groups: { type: 'string' },
       pairs: { type: 'string' },
       pack: { type: 'string' },
       models: { type: 'string' },
@@ -29,9 +32,9 @@ export async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help || !values.faces) {
+  if (values.help || (!values.faces && !values.groups)) {
     console.error(
-      'usage: npm run eval -- --faces DIR [--pairs FILE] [--pack NAME] [--models DIR] [--json] [--max-pairs-per-fold N] [--no-rank1] [--flip|--no-flip] [--det-size PX] [--threads N]',
+      'usage: npm run eval -- [--faces DIR] [--groups DIR] [--pairs FILE] [--pack NAME] [--models DIR] [--json] [--max-pairs-per-fold N] [--no-rank1] [--flip|--no-flip] [--det-size PX] [--threads N]',
     );
     return values.help ? 0 : 2;
   }
@@ -49,9 +52,20 @@ export async function main(argv: string[]): Promise<number> {
     `pack ${engine.info.pack} (${engine.info.detector} + ${engine.info.recognizer}, ${engine.info.embeddingSize}-d, flip ${engine.info.flipAugment}): ${engine.info.reason}`,
   );
   try {
+    if (values.groups) {
+      const g = await runGroupDetection({ engine, groupsDir: values.groups, now: () => performance.now() });
+      log(
+        `group photos: ${g.facesFound}/${g.facesAnnotated} annotated faces found (${pct(g.facesFound / Math.max(1, g.facesAnnotated))}) in ${g.images} images, ${g.falseDetections} other detections, ${g.msPerImage?.toFixed(0)} ms per image`,
+      );
+      for (const r of g.perImage) log(`  ${r.file}: ${r.found}/${r.faces}, ${r.falseDetections} other`);
+      if (!values.faces) {
+        if (values.json) console.log(JSON.stringify({ groups: g }));
+        return 0;
+      }
+    }
     const report = await runEvaluation({
       engine,
-      facesDir: values.faces,
+      facesDir: values.faces!,
       ...(values.pairs ? { pairsFile: values.pairs } : {}),
       ...(values['max-pairs-per-fold'] ? { maxPairsPerFold: Number(values['max-pairs-per-fold']) } : {}),
       rank1: !values['no-rank1'],

@@ -1,5 +1,6 @@
 import { ScrfdDetector } from '../detect/scrfd-detector.js';
 import { ModelError } from '../errors.js';
+import { BlazeFaceDetector } from '../faceapi/blazeface-detector.js';
 import { FaceApiDetector } from '../faceapi/faceapi-detector.js';
 import { FaceApiRecognizer } from '../faceapi/faceapi-recognizer.js';
 import {
@@ -130,6 +131,8 @@ export async function createDetector(
         ...(d.inputSizePx ? { inputSizePx: d.inputSizePx } : {}),
         ...(d.scoreThreshold ? { scoreThreshold: d.scoreThreshold } : {}),
       });
+    case 'blazeface':
+      return BlazeFaceDetector.load(d.name, d.scoreThreshold ? { scoreThreshold: d.scoreThreshold } : {});
     default: {
       const never: never = d;
       throw new ModelError('invalid', `unknown detector kind ${JSON.stringify(never)}`);

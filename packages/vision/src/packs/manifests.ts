@@ -14,7 +14,9 @@ export type ModelFileSpec = {
 export type DetectorSpec =
   | { kind: 'scrfd'; name: string; file: ModelFileSpec; inputSizePx: number; scoreThreshold?: number }
   | { kind: 'faceapi-ssd'; name: string; scoreThreshold?: number }
-  | { kind: 'faceapi-tiny'; name: string; inputSizePx?: number; scoreThreshold?: number };
+  | { kind: 'faceapi-tiny'; name: string; inputSizePx?: number; scoreThreshold?: number }
+  /** MediaPipe BlazeFace from @vladmandic/human's npm tarball, refined by face-api's 68-point landmarks. */
+  | { kind: 'blazeface'; name: string; scoreThreshold?: number };
 
 export type RecognizerSpec =
   | {
@@ -60,6 +62,12 @@ const INSIGHTFACE_LICENSE: PackLicense = {
   name: 'InsightFace pretrained models: non-commercial research only',
   commercialUse: false,
   note: 'The code is MIT, the weights are not: a commercial deployment needs a licence from InsightFace.',
+};
+
+const FACEAPI_LICENSE: PackLicense = {
+  name: 'MIT (@vladmandic/face-api); recognizer weights from dlib (public domain/CC0 per dlib-models)',
+  commercialUse: true,
+  note: 'Weights arrive with npm install; no InsightFace file is involved.',
 };
 
 const INSIGHTFACE_RELEASE = 'https://github.com/deepinsight/insightface/releases/download/v0.7';
@@ -204,12 +212,40 @@ export const PACK_MANIFESTS: Readonly<Record<string, PackManifest>> = {
     thresholdSource:
       'npm run eval, all 3000 LFW pairs: threshold at FAR 1e-3 (0.921 with the SSD detector, 0.917 with SCRFD), rounded',
     flipAugment: true,
+    license: FACEAPI_LICENSE,
+    preference: 10,
+    shippedWithNpm: true,
+  },
+  faceapi_tiny: {
+    name: 'faceapi_tiny',
+    description:
+      'Ships with npm (@vladmandic/face-api, MIT): Tiny Face Detector (416 px) + 68-point landmarks + dlib ResNet-34 recognizer, 128-d.',
+    detector: { kind: 'faceapi-tiny', name: 'faceapi_tiny_face_detector', inputSizePx: 416 },
+    recognizer: { kind: 'faceapi', name: 'faceapi_dlib_resnet', embeddingSize: 128 },
+    embeddingSize: 128,
+    defaultThreshold: 0.92,
+    thresholdSource: 'same recognizer as the faceapi pack (FAR 1e-3 on all 3000 LFW pairs), rounded',
+    flipAugment: true,
+    license: FACEAPI_LICENSE,
+    preference: 5,
+    shippedWithNpm: true,
+  },
+  blazeface_faceapi: {
+    name: 'blazeface_faceapi',
+    description:
+      'Ships with npm: MediaPipe BlazeFace detector (from @vladmandic/human) + face-api 68-point landmarks + dlib ResNet-34 recognizer aligned to the dlib chip, 128-d.',
+    detector: { kind: 'blazeface', name: 'blazeface_full_range' },
+    recognizer: { kind: 'faceapi', name: 'faceapi_dlib_resnet', embeddingSize: 128 },
+    embeddingSize: 128,
+    defaultThreshold: 0.92,
+    thresholdSource: 'same recognizer as the faceapi pack (FAR 1e-3 on all 3000 LFW pairs), rounded',
+    flipAugment: true,
     license: {
-      name: 'MIT (@vladmandic/face-api); recognizer weights from dlib (public domain/CC0 per dlib-models)',
+      name: 'Apache-2.0 (BlazeFace weights, Google MediaPipe, shipped in @vladmandic/human, MIT) + MIT (@vladmandic/face-api); recognizer weights from dlib (public domain/CC0 per dlib-models)',
       commercialUse: true,
       note: 'Weights arrive with npm install; no InsightFace file is involved.',
     },
-    preference: 10,
+    preference: 12,
     shippedWithNpm: true,
   },
   scrfd_faceapi: {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { FaceTracker, type TrackBox, type TrackerDetection, type TrackEvent } from './face-tracker.js';
+import {
+  FaceTracker,
+  associationSimilarities,
+  type FaceTrackerOptions,
+  type TrackBox,
+  type TrackerDetection,
+  type TrackEvent,
+} from './face-tracker.js';
 
 /** A unit embedding pointing mostly along one axis: faces of different people are nearly orthogonal. */
 function face(axis: number, noise = 0, dims = 16): number[] {
@@ -180,5 +187,38 @@ describe('FaceTracker', () => {
     const tracker = new FaceTracker();
     tracker.update({ atMs: 1000, detections: [] });
     expect(() => tracker.update({ atMs: 999, detections: [] })).toThrow(RangeError);
+  });
+});
+
+describe('associationSimilarities', () => {
+  // Two strangers as the dlib recognizer sees them: cosine 0.85, below its 0.92 match threshold.
+  const stranger = (a: number[]): number[] => {
+    const b = [...a];
+    b[1] = Math.tan(Math.acos(0.85)) * Math.hypot(...a);
+    return b;
+  };
+
+  it('keeps the ArcFace defaults and scales them for a recognizer with a high threshold', () => {
+    expect(associationSimilarities(0.35)).toEqual({ reidSimilarity: 0.5, vetoSimilarity: 0.2 });
+    expect(associationSimilarities(0.3)).toEqual({ reidSimilarity: 0.5, vetoSimilarity: 0.2 });
+    expect(associationSimilarities(1)).toEqual({ reidSimilarity: 0.5, vetoSimilarity: 0.2 });
+    const dlib = associationSimilarities(0.92);
+    expect(dlib.reidSimilarity).toBeCloseTo(0.938, 3);
+    expect(dlib.vetoSimilarity).toBeCloseTo(0.902, 3);
+  });
+
+  it('a stranger appearing near where a track was lost does not inherit it (dlib scale)', () => {
+    const a = [1, 0, 0, 0];
+    const b = stranger(a);
+    const run = (opts: Partial<FaceTrackerOptions>) => {
+      const tracker = new FaceTracker({ minObservations: 1, ...opts });
+      tracker.update({ atMs: 0, detections: [{ box: box(100), embedding: a, quality: 0.8 }] });
+      tracker.update({ atMs: 500, detections: [] });
+      // One second later, a box width to the right: no overlap, so only re-identification could join.
+      return tracker.update({ atMs: 1000, detections: [{ box: box(190), embedding: b, quality: 0.8 }] })
+        .trackIds;
+    };
+    expect(run({})).toEqual([1]); // the ArcFace-scale defaults join two dlib strangers
+    expect(run(associationSimilarities(0.92))).toEqual([2]);
   });
 });

@@ -75,6 +75,32 @@ export const DEFAULT_TRACKER_OPTIONS: FaceTrackerOptions = {
   appearanceMomentum: 0.3,
 };
 
+/**
+ * The association similarities for a recognizer whose match threshold is `matchThreshold`. The defaults
+ * (re-identify at 0.5, veto below 0.2) are cosines in ArcFace space, where strangers score about 0–0.3
+ * and the threshold is 0.35. The dlib recognizer of the npm packs scores strangers 0.8–0.87 against a
+ * threshold of 0.92, so with the defaults any stranger within three box widths re-identified a track
+ * that had just lost its person (the known-people clip showed Raj taking over Penny's track). Both are
+ * placed at the same share of the room above and below the threshold as the defaults; never lower.
+ */
+export function associationSimilarities(
+  matchThreshold: number,
+): Pick<FaceTrackerOptions, 'reidSimilarity' | 'vetoSimilarity'> {
+  const d = DEFAULT_TRACKER_OPTIONS;
+  if (!(matchThreshold > 0 && matchThreshold < 1)) {
+    return { reidSimilarity: d.reidSimilarity, vetoSimilarity: d.vetoSimilarity };
+  }
+  const share = (d.reidSimilarity - ARCFACE_MATCH_THRESHOLD) / (1 - ARCFACE_MATCH_THRESHOLD);
+  const room = (1 - matchThreshold) * share;
+  return {
+    reidSimilarity: Math.max(d.reidSimilarity, matchThreshold + room),
+    vetoSimilarity: Math.max(d.vetoSimilarity, matchThreshold - room),
+  };
+}
+
+/** The match threshold the default association similarities were chosen for. */
+const ARCFACE_MATCH_THRESHOLD = 0.35;
+
 export interface TrackObservation {
   atMs: number;
   identityId: string | null;

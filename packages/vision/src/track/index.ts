@@ -2,6 +2,7 @@
 export {
   FaceTracker,
   DEFAULT_TRACKER_OPTIONS,
+  associationSimilarities,
   boxIou,
   type FaceTrackerOptions,
   type TrackBox,

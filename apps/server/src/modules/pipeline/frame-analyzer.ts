@@ -1,7 +1,7 @@
 import type { CameraRegionOfInterest } from './region-of-interest.js';
 import { insideRegion } from './region-of-interest.js';
 import { assignUniqueIdentities, type IdentityCandidate } from '@hadir/domain';
-import { FaceTracker, type RgbFrame, type TrackEvent } from '@hadir/vision';
+import { FaceTracker, associationSimilarities, type RgbFrame, type TrackEvent } from '@hadir/vision';
 import type { InferredFace } from './inference-protocol.js';
 import type { EmbeddingSkipRegion } from './embed-policy.js';
 
@@ -120,6 +120,8 @@ export class FrameAnalyzer {
         minAgreement: 0.6,
         // The analyzer already dropped faces below opts.minQuality; every remaining face votes.
         minQuality: 0,
+        // Re-identify and veto on the recognizer's own scale (128-d dlib cosines sit far above ArcFace's).
+        ...associationSimilarities(threshold),
       });
       this.trackerThreshold = threshold;
     }
