@@ -5,6 +5,7 @@ import { firstHourId } from './first-hour/id';
 import { leaveId, leaveNavId } from './leave/id';
 import { securityId } from './security/id';
 import { videosId, videosNavId } from './videos/id';
+import { datasetsId, datasetsNavId } from './datasets/id';
 import { attendanceId, attendanceNavId } from './attendance/id';
 import { attendanceRulesId, attendanceRulesNavId } from './attendance-rules/id';
 import { integrationsId, integrationsNavId, kioskId } from './integrations/id';
@@ -68,6 +69,7 @@ export const id: Messages = {
     ...dashboardNavId,
     ...leaveNavId,
     ...videosNavId,
+    ...datasetsNavId,
     ...attendanceNavId,
     ...attendanceRulesNavId,
     ...integrationsNavId,
@@ -420,6 +422,7 @@ export const id: Messages = {
   lv: leaveId,
   sec: securityId,
   vid: videosId,
+  ds: datasetsId,
   att: attendanceId,
   attr: attendanceRulesId,
   integ: integrationsId,

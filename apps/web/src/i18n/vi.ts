@@ -5,6 +5,7 @@ import { firstHourVi } from './first-hour/vi';
 import { leaveVi, leaveNavVi } from './leave/vi';
 import { securityVi } from './security/vi';
 import { videosVi, videosNavVi } from './videos/vi';
+import { datasetsVi, datasetsNavVi } from './datasets/vi';
 import { attendanceVi, attendanceNavVi } from './attendance/vi';
 import { attendanceRulesVi, attendanceRulesNavVi } from './attendance-rules/vi';
 import { integrationsVi, integrationsNavVi, kioskVi } from './integrations/vi';
@@ -68,6 +69,7 @@ export const vi: Messages = {
     ...dashboardNavVi,
     ...leaveNavVi,
     ...videosNavVi,
+    ...datasetsNavVi,
     ...attendanceNavVi,
     ...attendanceRulesNavVi,
     ...integrationsNavVi,
@@ -417,6 +419,7 @@ export const vi: Messages = {
   lv: leaveVi,
   sec: securityVi,
   vid: videosVi,
+  ds: datasetsVi,
   att: attendanceVi,
   attr: attendanceRulesVi,
   integ: integrationsVi,
