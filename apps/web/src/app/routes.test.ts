@@ -46,6 +46,7 @@ describe('route table', () => {
         '/videos/datasets',
         '/videos/datasets/versions',
         '/videos/models',
+        '/videos/webcam',
       ]),
     );
     const admin = session([

@@ -155,6 +155,12 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.models', icon: 'chart', section: 'main' },
   },
   {
+    path: '/videos/webcam',
+    component: page(() => import('../pages/datasets/webcam-page'), 'WebcamPage'),
+    permission: 'video:view',
+    nav: { label: 'nav.webcam', icon: 'camera', section: 'main' },
+  },
+  {
     path: '/videos/:id',
     component: page(() => import('../pages/videos/video-page'), 'VideoPage'),
     permission: 'video:view',

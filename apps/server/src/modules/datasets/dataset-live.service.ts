@@ -97,7 +97,7 @@ export class DatasetLiveService {
     return {
       id: m.id,
       number: m.number,
-      method: m.method as HeadMethod,
+      method: m.method,
       pack: m.pack,
       weights,
       threshold: m.threshold,

@@ -5,6 +5,7 @@
 export const datasetsNavEn = {
   datasets: 'Face dataset',
   models: 'Recognition models',
+  webcam: 'Browser camera',
 } as const;
 
 export const datasetsEn = {
@@ -138,6 +139,8 @@ export const datasetsEn = {
       'Each person of the video is named by the model, or left unnamed when the model refuses the face.',
     unknown: 'Unknown',
     export: 'Export',
+    paramsCentroid: 'Target false-accept rate {{far}}',
+    classes: 'Classes',
     paramsLine: '{{epochs}} epochs · rate {{lr}} · batch {{batch}} · L2 {{l2}} · target FAR {{far}}',
     loss: 'Training loss',
     valAccuracy: 'Validation accuracy',
@@ -152,5 +155,21 @@ export const datasetsEn = {
     recall: 'Recall',
     support: 'Faces',
     confusion: 'Confusion matrix (rows: true person, columns: predicted)',
+  },
+  webcam: {
+    title: 'Browser camera',
+    subtitle:
+      'Recognition live from this device’s camera: frames go to the server, names and boxes come back',
+    start: 'Start camera',
+    stop: 'Stop',
+    idle: 'The camera is off',
+    noCamera: 'No camera could be opened. Allow camera access for this site and try again.',
+    closed: 'The connection to the server closed. Start again.',
+    seen: 'In view now',
+    none: 'No face in view',
+    model: 'Model {{number}} in use',
+    enrolmentOnly: 'Enrolment photos only',
+    stats: '{{fps}} frames/s · server {{ms}} ms',
+    by: { model: 'model', enrolment: 'enrolment', none: 'not recognised' },
   },
 } as const;

@@ -5,6 +5,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export const datasetsNavId: Shape<typeof datasetsNavEn> = {
   datasets: 'Dataset wajah',
   models: 'Model pengenalan',
+  webcam: 'Kamera peramban',
 };
 
 export const datasetsId: Shape<typeof datasetsEn> = {
@@ -139,6 +140,8 @@ export const datasetsId: Shape<typeof datasetsEn> = {
       'Setiap orang di video diberi nama oleh model, atau dibiarkan tanpa nama bila model menolak wajahnya.',
     unknown: 'Tidak dikenal',
     export: 'Ekspor',
+    paramsCentroid: 'Target tingkat salah terima {{far}}',
+    classes: 'Kelas',
     paramsLine: '{{epochs}} epoch · laju {{lr}} · batch {{batch}} · L2 {{l2}} · target FAR {{far}}',
     loss: 'Loss pelatihan',
     valAccuracy: 'Akurasi validasi',
@@ -153,5 +156,21 @@ export const datasetsId: Shape<typeof datasetsEn> = {
     recall: 'Recall',
     support: 'Wajah',
     confusion: 'Matriks kebingungan (baris: orang sebenarnya, kolom: prediksi)',
+  },
+  webcam: {
+    title: 'Kamera peramban',
+    subtitle:
+      'Pengenalan langsung dari kamera perangkat ini: bingkai dikirim ke server, nama dan kotak kembali',
+    start: 'Nyalakan kamera',
+    stop: 'Hentikan',
+    idle: 'Kamera mati',
+    noCamera: 'Kamera tidak dapat dibuka. Izinkan akses kamera untuk situs ini lalu coba lagi.',
+    closed: 'Sambungan ke server terputus. Mulai lagi.',
+    seen: 'Terlihat sekarang',
+    none: 'Tidak ada wajah terlihat',
+    model: 'Model {{number}} dipakai',
+    enrolmentOnly: 'Hanya foto pendaftaran',
+    stats: '{{fps}} bingkai/dtk · server {{ms}} md',
+    by: { model: 'model', enrolment: 'pendaftaran', none: 'tidak dikenali' },
   },
 };

@@ -5,6 +5,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export const datasetsNavVi: Shape<typeof datasetsNavEn> = {
   datasets: 'Bộ dữ liệu khuôn mặt',
   models: 'Mô hình nhận diện',
+  webcam: 'Camera trình duyệt',
 };
 
 export const datasetsVi: Shape<typeof datasetsEn> = {
@@ -138,6 +139,8 @@ export const datasetsVi: Shape<typeof datasetsEn> = {
     applyHint: 'Mỗi người trong video được mô hình đặt tên, hoặc để trống khi mô hình từ chối khuôn mặt.',
     unknown: 'Không rõ',
     export: 'Xuất',
+    paramsCentroid: 'Tỷ lệ chấp nhận sai mục tiêu {{far}}',
+    classes: 'Số lớp',
     paramsLine: '{{epochs}} epoch · tốc độ {{lr}} · lô {{batch}} · L2 {{l2}} · FAR mục tiêu {{far}}',
     loss: 'Hàm mất mát huấn luyện',
     valAccuracy: 'Độ chính xác kiểm định',
@@ -152,5 +155,21 @@ export const datasetsVi: Shape<typeof datasetsEn> = {
     recall: 'Độ phủ',
     support: 'Khuôn mặt',
     confusion: 'Ma trận nhầm lẫn (hàng: người thật, cột: dự đoán)',
+  },
+  webcam: {
+    title: 'Camera trình duyệt',
+    subtitle:
+      'Nhận diện trực tiếp từ camera của thiết bị này: khung hình gửi lên máy chủ, tên và khung trả về',
+    start: 'Bật camera',
+    stop: 'Dừng',
+    idle: 'Camera đang tắt',
+    noCamera: 'Không mở được camera. Hãy cho phép trang này dùng camera rồi thử lại.',
+    closed: 'Kết nối tới máy chủ đã đóng. Hãy bắt đầu lại.',
+    seen: 'Đang thấy',
+    none: 'Không có khuôn mặt nào',
+    model: 'Đang dùng mô hình {{number}}',
+    enrolmentOnly: 'Chỉ ảnh đăng ký',
+    stats: '{{fps}} khung/giây · máy chủ {{ms}} ms',
+    by: { model: 'mô hình', enrolment: 'đăng ký', none: 'không nhận ra' },
   },
 };

@@ -41,8 +41,9 @@ export function DatasetReviewPage() {
     setExtractStatus({ status: m.status, fraction: m.fraction });
     if (m.status !== 'running') void qc.invalidateQueries({ queryKey: datasetKeys.all });
   });
-  const items = persons.data?.items ?? [];
-  const current = items.find((p) => p.id === personId) ?? items.find((p) => p.faceCount > 0) ?? null;
+  // Persons whose faces were never cut (or were all removed) are not part of the dataset.
+  const items = (persons.data?.items ?? []).filter((p) => p.faceCount > 0);
+  const current = items.find((p) => p.id === personId) ?? items[0] ?? null;
 
   return (
     <>
@@ -102,7 +103,8 @@ export function DatasetReviewPage() {
                     <span className="min-w-0">
                       <span className="block truncate font-medium">{p.name ?? p.code}</span>
                       <span className="block text-xs text-muted tabular-nums">
-                        {p.code} · {t('ds.review.faces', { count: p.faceCount })}
+                        {p.name ? `${p.code} · ` : ''}
+                        {t('ds.review.faces', { count: p.faceCount })}
                       </span>
                     </span>
                     {p.ignored ? <Badge tone="slate">{t('ds.review.ignored')}</Badge> : null}
@@ -112,7 +114,12 @@ export function DatasetReviewPage() {
             </ul>
           </Card>
           {current ? (
-            <PersonFaces key={current.id} person={current} everyone={items} canManage={canManage} />
+            <PersonFaces
+              key={current.id}
+              person={current}
+              everyone={persons.data?.items ?? []}
+              canManage={canManage}
+            />
           ) : (
             <Card>
               <EmptyState icon="userScan" title={t('ds.review.empty')} />

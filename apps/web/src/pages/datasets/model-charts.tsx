@@ -85,8 +85,17 @@ export function LossAndAccuracy({ points }: { points: Point[] }) {
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /** Held-out metrics: accuracy, open-set rejection at the chosen FAR, per-class table, confusion matrix. */
-export function MetricsView({ metrics, threshold }: { metrics: Metrics; threshold: number | null }) {
+export function MetricsView({
+  metrics,
+  threshold,
+  classes,
+}: {
+  metrics: Metrics;
+  threshold: number | null;
+  classes: DatasetModel['classes'];
+}) {
   const { t } = useTranslation();
+  const names = new Map(classes.map((c) => [c.code, c.name]));
   const codes = metrics.perClass.map((c) => c.code);
   const maxCell = Math.max(1, ...metrics.confusion.flat());
   return (
@@ -130,7 +139,9 @@ export function MetricsView({ metrics, threshold }: { metrics: Metrics; threshol
           <tbody>
             {metrics.perClass.map((c) => (
               <tr key={c.code} className="border-t border-border">
-                <td className="py-1 text-fg">{c.code}</td>
+                <td className="py-1 text-fg">
+                  {names.get(c.code) ? `${c.code} · ${names.get(c.code)}` : c.code}
+                </td>
                 <td className="py-1 text-right tabular-nums">{pct(c.precision)}</td>
                 <td className="py-1 text-right tabular-nums">{pct(c.recall)}</td>
                 <td className="py-1 text-right tabular-nums">{c.support}</td>

@@ -14,7 +14,7 @@ export function CompareModels({ a, b, onClose }: { a: DatasetModel; b: DatasetMo
     [t('ds.models.threshold'), (m) => (m.threshold ?? m.metrics?.openSet.threshold ?? 0).toFixed(3)],
     [t('ds.models.farShort'), (m) => pct(m.metrics?.openSet.far)],
     [t('ds.models.tar'), (m) => pct(m.metrics?.openSet.tar)],
-    [t('ds.versions.classes', { count: a.classes.length }), (m) => String(m.classes.length)],
+    [t('ds.models.classes'), (m) => String(m.classes.length)],
     [t('ds.train.epochs'), (m) => String(m.params.epochs)],
   ];
   const codes = [...new Set([...a.classes, ...b.classes].map((c) => c.code))].sort();

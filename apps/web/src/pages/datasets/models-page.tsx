@@ -189,10 +189,7 @@ function ModelCard({
             <h2 className="text-base font-semibold text-fg">
               {t('ds.models.number', { number: m.number })} · {t(`ds.method.${m.method}`)}
             </h2>
-            <p className="text-sm text-muted">
-              {time.dateTime(m.createdAt)}
-              {m.createdBy ? ` · ${m.createdBy}` : ''}
-            </p>
+            <p className="text-sm text-muted">{time.dateTime(m.createdAt)}</p>
             <div className="mt-2 flex flex-wrap gap-2">
               <Badge tone={STATUS_TONE[m.status]} dot>
                 {t(`ds.status.${m.status}`)}
@@ -272,8 +269,10 @@ function ModelCard({
         {open ? (
           <div className="mt-4 space-y-4 border-t border-border pt-4">
             <ParamsLine model={m} />
-            {m.progress.length > 0 ? <LossAndAccuracy points={m.progress} /> : null}
-            {m.metrics ? <MetricsView metrics={m.metrics} threshold={m.threshold} /> : null}
+            {m.progress.length > 1 ? <LossAndAccuracy points={m.progress} /> : null}
+            {m.metrics ? (
+              <MetricsView metrics={m.metrics} threshold={m.threshold} classes={m.classes} />
+            ) : null}
           </div>
         ) : null}
       </Card>
@@ -287,13 +286,15 @@ function ParamsLine({ model: m }: { model: DatasetModel }) {
   const p = m.params;
   return (
     <p className="text-xs text-muted tabular-nums">
-      {t('ds.models.paramsLine', {
-        epochs: p.epochs,
-        lr: p.learningRate,
-        batch: p.batchSize,
-        l2: p.l2,
-        far: p.targetFar,
-      })}
+      {m.method === 'centroid'
+        ? t('ds.models.paramsCentroid', { far: p.targetFar })
+        : t('ds.models.paramsLine', {
+            epochs: p.epochs,
+            lr: p.learningRate,
+            batch: p.batchSize,
+            l2: p.l2,
+            far: p.targetFar,
+          })}
       {m.method === 'mlp' ? ` · ${t('ds.train.hiddenUnits')} ${p.hiddenUnits}` : ''}
       {' · '}
       <span className="font-mono" title={m.datasetHash}>
