@@ -210,3 +210,30 @@ export const DatasetProgressMessage = z.object({
   fraction: z.number(),
   point: EpochPoint.nullable(),
 });
+
+/**
+ * Live recognition from a browser camera (/api/webcam/ws): the browser sends one JPEG per binary message
+ * and waits for its answer before sending the next (so a slow server never builds a queue).
+ */
+export const WebcamFace = z.object({
+  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+  name: z.string().nullable().describe('Employee or person named; null for an unknown face'),
+  code: z.string().nullable().describe('PERSON code when the live model named the face'),
+  employeeId: Id.nullable(),
+  score: z.number().describe('Cosine similarity behind the decision'),
+  by: z.enum(['model', 'enrolment', 'none']),
+});
+export const WebcamResult = z.object({
+  type: z.literal('webcam.result'),
+  width: z.number().int(),
+  height: z.number().int(),
+  faces: z.array(WebcamFace),
+  model: z.object({ number: z.number().int(), threshold: z.number() }).nullable(),
+  serverMs: z.number().describe('Time the server spent on this frame'),
+});
+export type WebcamResult = z.infer<typeof WebcamResult>;
+export const WebcamError = z.object({
+  type: z.literal('webcam.error'),
+  code: z.string(),
+  message: z.string(),
+});

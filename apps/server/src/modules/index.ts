@@ -124,6 +124,8 @@ export async function registerModules(
   const videos = registerVideoModules(app, ctx, faces);
   const integrations = registerIntegrationModules(app, ctx, attendance, employees);
   const datasets = registerDatasetModules(app, ctx, faces, videos);
+  // An organization's model activated for live cameras is matched in front of its enrolment gallery.
+  pipeline.liveGallery = (orgId, pack, base) => datasets.live.galleryFor(orgId, pack, base);
   const mobile = registerMobileModule(app, ctx, {
     faces,
     attendance,

@@ -41,7 +41,15 @@ describe('route table', () => {
     expect(visible.filter((p) => p.startsWith('/videos'))).toEqual([]);
     const watcher = APP_ROUTES.filter((r) => hasPermission(session(['video:view']), r.permission));
     expect(watcher.map((r) => r.path)).toEqual(
-      expect.arrayContaining(['/videos', '/videos/:id', '/videos/persons']),
+      expect.arrayContaining([
+        '/videos',
+        '/videos/:id',
+        '/videos/persons',
+        '/videos/datasets',
+        '/videos/datasets/versions',
+        '/videos/models',
+        '/videos/webcam',
+      ]),
     );
     const admin = session([
       'member:view',

@@ -157,6 +157,29 @@ export const APP_ROUTES: AppRoute[] = [
     permission: 'video:view',
   },
   {
+    path: '/videos/datasets',
+    component: page(() => import('../pages/datasets/dataset-review-page'), 'DatasetReviewPage'),
+    permission: 'video:view',
+    nav: { label: 'nav.datasets', icon: 'userScan', section: 'main', end: true },
+  },
+  {
+    path: '/videos/datasets/versions',
+    component: page(() => import('../pages/datasets/dataset-versions-page'), 'DatasetVersionsPage'),
+    permission: 'video:view',
+  },
+  {
+    path: '/videos/models',
+    component: page(() => import('../pages/datasets/models-page'), 'ModelsPage'),
+    permission: 'video:view',
+    nav: { label: 'nav.models', icon: 'chart', section: 'main' },
+  },
+  {
+    path: '/videos/webcam',
+    component: page(() => import('../pages/datasets/webcam-page'), 'WebcamPage'),
+    permission: 'video:view',
+    nav: { label: 'nav.webcam', icon: 'camera', section: 'main' },
+  },
+  {
     path: '/videos/:id',
     component: page(() => import('../pages/videos/video-page'), 'VideoPage'),
     permission: 'video:view',

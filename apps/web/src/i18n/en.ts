@@ -8,6 +8,7 @@ import { firstHourEn } from './first-hour/en';
 import { leaveEn, leaveNavEn } from './leave/en';
 import { securityEn } from './security/en';
 import { videosEn, videosNavEn } from './videos/en';
+import { datasetsEn, datasetsNavEn } from './datasets/en';
 import { attendanceEn, attendanceNavEn } from './attendance/en';
 import { attendanceRulesEn, attendanceRulesNavEn } from './attendance-rules/en';
 import { regularizationEn, regularizationNavEn } from './regularization/en';
@@ -73,6 +74,7 @@ export const en = {
     ...dashboardNavEn,
     ...leaveNavEn,
     ...videosNavEn,
+    ...datasetsNavEn,
     ...attendanceNavEn,
     ...attendanceRulesNavEn,
     ...regularizationNavEn,
@@ -426,6 +428,7 @@ export const en = {
   lv: leaveEn,
   sec: securityEn,
   vid: videosEn,
+  ds: datasetsEn,
   att: attendanceEn,
   attr: attendanceRulesEn,
   reg: regularizationEn,

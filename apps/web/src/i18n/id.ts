@@ -5,6 +5,7 @@ import { firstHourId } from './first-hour/id';
 import { leaveId, leaveNavId } from './leave/id';
 import { securityId } from './security/id';
 import { videosId, videosNavId } from './videos/id';
+import { datasetsId, datasetsNavId } from './datasets/id';
 import { attendanceId, attendanceNavId } from './attendance/id';
 import { attendanceRulesId, attendanceRulesNavId } from './attendance-rules/id';
 import { regularizationId, regularizationNavId } from './regularization/id';
@@ -71,6 +72,7 @@ export const id: Messages = {
     ...dashboardNavId,
     ...leaveNavId,
     ...videosNavId,
+    ...datasetsNavId,
     ...attendanceNavId,
     ...attendanceRulesNavId,
     ...regularizationNavId,
@@ -426,6 +428,7 @@ export const id: Messages = {
   lv: leaveId,
   sec: securityId,
   vid: videosId,
+  ds: datasetsId,
   att: attendanceId,
   attr: attendanceRulesId,
   reg: regularizationId,

@@ -5,6 +5,7 @@ import { firstHourVi } from './first-hour/vi';
 import { leaveVi, leaveNavVi } from './leave/vi';
 import { securityVi } from './security/vi';
 import { videosVi, videosNavVi } from './videos/vi';
+import { datasetsVi, datasetsNavVi } from './datasets/vi';
 import { attendanceVi, attendanceNavVi } from './attendance/vi';
 import { attendanceRulesVi, attendanceRulesNavVi } from './attendance-rules/vi';
 import { regularizationVi, regularizationNavVi } from './regularization/vi';
@@ -71,6 +72,7 @@ export const vi: Messages = {
     ...dashboardNavVi,
     ...leaveNavVi,
     ...videosNavVi,
+    ...datasetsNavVi,
     ...attendanceNavVi,
     ...attendanceRulesNavVi,
     ...regularizationNavVi,
@@ -423,6 +425,7 @@ export const vi: Messages = {
   lv: leaveVi,
   sec: securityVi,
   vid: videosVi,
+  ds: datasetsVi,
   att: attendanceVi,
   attr: attendanceRulesVi,
   reg: regularizationVi,

@@ -335,6 +335,7 @@ export class DatasetModelsService {
         changes: body,
       });
     });
+    this.ctx.events.publish('datasetModel.activated', { organizationId: orgId });
     return this.get(orgId, id);
   }
 

@@ -11,19 +11,29 @@ import type { HttpApp } from '../../platform/http/app.js';
 import type { FaceModules } from '../faces/index.js';
 import type { VideoModules } from '../videos/index.js';
 import { DatasetExtractService } from './dataset-extract.service.js';
+import { DatasetLiveService } from './dataset-live.service.js';
 import { DatasetModelsService } from './dataset-models.service.js';
 import { DatasetReviewService } from './dataset-review.service.js';
 import { DatasetVersionsService } from './dataset-versions.service.js';
 import { registerDatasetJobs } from './datasets.jobs.js';
 import { registerDatasetRoutes } from './datasets.routes.js';
+import { DatasetWebcamService } from './dataset-webcam.service.js';
+import { registerWebcamRoutes } from './webcam.routes.js';
 
-export { DatasetExtractService, DatasetReviewService, DatasetVersionsService, DatasetModelsService };
+export {
+  DatasetExtractService,
+  DatasetReviewService,
+  DatasetVersionsService,
+  DatasetModelsService,
+  DatasetLiveService,
+};
 
 export interface DatasetModules {
   extract: DatasetExtractService;
   review: DatasetReviewService;
   versions: DatasetVersionsService;
   models: DatasetModelsService;
+  live: DatasetLiveService;
   stop(): Promise<void>;
 }
 
@@ -37,7 +47,9 @@ export function registerDatasetModules(
   const review = new DatasetReviewService(ctx, videos.persons);
   const versions = new DatasetVersionsService(ctx, faces);
   const models = new DatasetModelsService(ctx, versions, faces);
+  const live = new DatasetLiveService(ctx);
   registerDatasetRoutes(app, extract, review, versions, models);
+  registerWebcamRoutes(app, ctx, new DatasetWebcamService(ctx, faces, live));
   registerDatasetJobs(ctx, extract, models);
   const purge = (orgId: string, reason: string): void => {
     review.purgeOrphanFiles(orgId, reason).catch((err: unknown) => {
@@ -45,6 +57,7 @@ export function registerDatasetModules(
     });
   };
   const unsubscribe = [
+    live.subscribe(),
     ctx.events.subscribe('video.deleted', (e) => purge(e.organizationId, 'a deleted video')),
     ctx.events.subscribe('videoPerson.merged', (e) => purge(e.organizationId, 'a merged person')),
   ];
@@ -53,6 +66,7 @@ export function registerDatasetModules(
     review,
     versions,
     models,
+    live,
     async stop() {
       unsubscribe.forEach((u) => u());
       await models.close();

@@ -85,6 +85,8 @@ class CameraRunner {
       registry: CameraRegistry;
       presence: PresenceService;
       faces: FaceModules;
+      /** The gallery this organization's faces are matched against (enrolment, maybe behind a live model). */
+      gallery: (orgId: string) => Promise<MatchableGallery | null>;
       pool: () => InferencePool | null;
       recentFaces: RecentFaces;
     },
@@ -148,7 +150,7 @@ class CameraRunner {
     const frame: CapturedFrame = { ...captured, data: analysed.data };
     this.lastAnalysed = frame;
     const faces = analysed.faces;
-    const gallery = (await this.deps.faces.galleries.galleryFor(orgId)) as MatchableGallery | null;
+    const gallery = await this.deps.gallery(orgId);
     const nowMs = this.ctx.clock.nowMs();
     const result = this.analyzer.analyze(frame, faces, gallery, nowMs);
     this.keepLastFaces(result.ended);
@@ -270,6 +272,17 @@ export class PipelineService {
   private running = false;
   /** Last faces of people who left a camera's view (for absence alert snapshots). */
   readonly recentFaces = new RecentFaces();
+  /**
+   * Puts an organization's live recognition model in front of its enrolment gallery (set by the
+   * composition root from the datasets slice; null matches against enrolment only).
+   */
+  liveGallery:
+    | ((
+        orgId: string,
+        pack: string | null,
+        base: MatchableGallery | null,
+      ) => Promise<MatchableGallery | null>)
+    | null = null;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -277,6 +290,12 @@ export class PipelineService {
     private readonly presence: PresenceService,
     private readonly faces: FaceModules,
   ) {}
+
+  /** What a camera of this organization matches faces against now. */
+  async galleryFor(orgId: string): Promise<MatchableGallery | null> {
+    const base = await this.faces.galleries.galleryFor(orgId);
+    return this.liveGallery ? this.liveGallery(orgId, base?.pack ?? null, base) : base;
+  }
 
   /** Ids of the cameras running here (ids are per organization: one may repeat). */
   get runningCameras(): string[] {
@@ -484,6 +503,7 @@ export class PipelineService {
         registry: this.cameras,
         presence: this.presence,
         faces: this.faces,
+        gallery: (orgId) => this.galleryFor(orgId),
         pool: () => this.pool,
         recentFaces: this.recentFaces,
       });

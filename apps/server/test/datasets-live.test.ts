@@ -1,0 +1,234 @@
+// A model activated for live cameras is what the camera pipeline and the browser camera match with,
+// on real face models and real LFW photos, on SQLite and PostgreSQL; scoped to its organization.
+import fs from 'node:fs';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebcamResult } from '@hadir/contracts';
+import { findSharedDir } from '@hadir/testing';
+import { decodeImage, type FaceEngine } from '@hadir/vision';
+import { newId } from '../src/platform/ids/ids.js';
+import { addEmployee } from './fixtures/employee-row.js';
+import {
+  Client,
+  dialects,
+  setupOrganization,
+  startTestServer,
+  userWithRole,
+  type TestServer,
+} from './support.js';
+
+const shared = findSharedDir();
+const READY =
+  fs.existsSync(path.join(shared.modelsDir, 'buffalo_sc', 'det_500m.onnx')) &&
+  fs.existsSync(path.join(shared.dataDir, 'faces', 'Abdullah_Gul'));
+if (!READY)
+  console.warn(
+    `live model tests skipped: need the buffalo_sc face models in ${shared.modelsDir} and LFW faces in ${shared.dataDir}/faces (HADIR_TEST_MODELS_DIR / HADIR_TEST_DATA_DIR)`,
+  );
+const lfw = (name: string, n: number) =>
+  fs.readFileSync(path.join(shared.dataDir, 'faces', name, `${name}_${String(n).padStart(4, '0')}.jpg`));
+
+type Answer = WebcamResult | { type: 'webcam.error'; code: string; message: string };
+
+/** Opens the webcam socket with a session cookie; `ask` sends a frame and waits for its answer. */
+async function webcam(url: string, cookie: string) {
+  const socket = new WebSocket(url, { headers: { cookie } });
+  const answers: Answer[] = [];
+  let waiting: ((a: Answer) => void) | null = null;
+  socket.on('message', (data: Buffer) => {
+    const a = JSON.parse(data.toString('utf8')) as Answer;
+    answers.push(a);
+    waiting?.(a);
+    waiting = null;
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  const ask = (data: Buffer | string) =>
+    new Promise<Answer>((resolve) => {
+      waiting = resolve;
+      socket.send(data);
+    });
+  return { socket, ask, answers };
+}
+
+/** The upgrade's HTTP status when the socket is refused (0 when it opened). */
+function refusal(url: string, cookie: string): Promise<number> {
+  return new Promise((resolve) => {
+    const s = new WebSocket(url, { headers: { cookie } });
+    s.once('open', () => {
+      s.close();
+      resolve(0);
+    });
+    s.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? -1));
+    s.once('error', () => resolve(-1));
+  });
+}
+
+describe.skipIf(!READY).each(await dialects())('live recognition with a trained model (%s)', (dialect) => {
+  let t: TestServer;
+  let admin: Client;
+  let orgId: string;
+  let engine: FaceEngine;
+  let wsUrl = '';
+  let modelId = '';
+  let gulId = '';
+  const open: WebSocket[] = [];
+
+  const embed = async (bytes: Buffer) => {
+    const faces = await engine.analyze(await decodeImage(bytes));
+    return faces.reduce((a, b) => (b.quality.sizePx > a.quality.sizePx ? b : a)).embedding;
+  };
+
+  beforeAll(async () => {
+    t = await startTestServer(dialect, { HADIR_MODELS_DIR: shared.modelsDir });
+    ({ client: admin, orgId } = await setupOrganization(t.app));
+    engine = await t.server.modules.faces.engine.engine();
+    const pack = (await t.server.modules.faces.engine.activePack())!;
+    const db = t.server.ctx.db;
+    const now = t.server.ctx.clock.nowMs();
+    // Abdullah Gul is an employee with no enrolment samples: only the model can know him. His video
+    // person is linked to him; Abdoulaye Wade's person is linked to nobody.
+    gulId = await addEmployee(t.server, orgId, { code: 'EMP001', name: 'Abdullah Gul' });
+    const persons = [
+      { id: newId(now), code: 1, name: 'Pak Gul', employeeId: gulId },
+      { id: newId(now), code: 2, name: 'Pak Wade', employeeId: null },
+    ];
+    for (const p of persons)
+      await db
+        .insertInto('videoPersons')
+        .values({
+          ...p,
+          organizationId: orgId,
+          ignored: 0,
+          pack,
+          embedding: null,
+          thumbnailFile: null,
+          createdAt: now,
+        })
+        .execute();
+    // A nearest-centroid head on two real faces (the baseline method: weights are the class centroids).
+    const centroids = [
+      Array.from(await embed(lfw('Abdullah_Gul', 1))),
+      Array.from(await embed(lfw('Abdoulaye_Wade', 1))),
+    ];
+    modelId = newId(now);
+    await db
+      .insertInto('datasetModels')
+      .values({
+        id: modelId,
+        organizationId: orgId,
+        number: 1,
+        versionId: null,
+        datasetHash: 'test',
+        method: 'centroid',
+        params: JSON.stringify({}),
+        status: 'ready',
+        progress: '[]',
+        error: null,
+        classes: JSON.stringify(
+          persons.map((p, index) => ({ index, personId: p.id, code: `PERSON-000${p.code}`, name: p.name })),
+        ),
+        pack,
+        metrics: null,
+        threshold: 0.35,
+        weights: JSON.stringify({ centroids, layers: [] }),
+        activeLibrary: 0,
+        activeLive: 0,
+        imported: 0,
+        createdBy: null,
+        createdAt: now,
+        finishedAt: now,
+      })
+      .execute();
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    wsUrl = `${address.replace(/^http/, 'ws')}/api/webcam/ws`;
+  }, 120_000);
+  afterAll(async () => {
+    for (const s of open) s.close();
+    await t?.close();
+  });
+
+  it('the camera pipeline matches with the live model once it is activated, and stops when it is not', async () => {
+    const pipeline = t.server.modules.pipeline;
+    const gul2 = await embed(lfw('Abdullah_Gul', 2));
+    const wade2 = await embed(lfw('Abdoulaye_Wade', 2));
+    // Before: enrolment only, and nobody is enrolled.
+    expect((await pipeline.galleryFor(orgId))!.match(gul2).employeeId).toBeNull();
+    const on = await admin.post(`/api/dataset-models/${modelId}/activate`, { live: true });
+    expect(on.statusCode, on.body).toBe(200);
+    const g = (await pipeline.galleryFor(orgId))!;
+    const m = g.match(gul2);
+    expect(m.employeeId).toBe(gulId);
+    expect(m.cosineSimilarity).toBeGreaterThanOrEqual(0.35);
+    // A class whose person is linked to no employee names nobody on a camera (presence is per employee).
+    expect(g.match(wade2).employeeId).toBeNull();
+    // A camera's own stricter threshold still wins.
+    expect(g.match(gul2, 0.99).employeeId).toBeNull();
+    expect((await admin.post(`/api/dataset-models/${modelId}/activate`, { live: false })).statusCode).toBe(
+      200,
+    );
+    expect((await pipeline.galleryFor(orgId))!.match(gul2).employeeId).toBeNull();
+  }, 60_000);
+
+  it('the browser camera gets names and boxes back over its socket, one frame at a time', async () => {
+    await admin.post(`/api/dataset-models/${modelId}/activate`, { live: true });
+    const cam = await webcam(wsUrl, admin.cookie);
+    open.push(cam.socket);
+    const a = await cam.ask(lfw('Abdullah_Gul', 3));
+    expect(a.type, JSON.stringify(a)).toBe('webcam.result');
+    const r = a as WebcamResult;
+    expect(r.model).toEqual({ number: 1, threshold: 0.35 });
+    expect([r.width, r.height]).toEqual([250, 250]);
+    const main = r.faces.reduce((x, y) => (y.box.width > x.box.width ? y : x));
+    expect(main).toMatchObject({ name: 'Abdullah Gul', code: 'PERSON-0001', employeeId: gulId, by: 'model' });
+    expect(main.box.x).toBeGreaterThan(0);
+    expect(main.box.x + main.box.width).toBeLessThanOrEqual(250);
+    // The unlinked class is named by its person; a stranger is refused.
+    const w = (await cam.ask(lfw('Abdoulaye_Wade', 3))) as WebcamResult;
+    expect(w.faces.some((f) => f.name === 'Pak Wade' && f.employeeId === null && f.by === 'model')).toBe(
+      true,
+    );
+    const s = (await cam.ask(lfw('Aaron_Sorkin', 1))) as WebcamResult;
+    expect(s.faces.length).toBeGreaterThan(0);
+    expect(s.faces.every((f) => f.by === 'none' && f.name === null)).toBe(true);
+    // Bad input gets a clear error and the socket stays usable.
+    expect(await cam.ask('hello')).toMatchObject({ type: 'webcam.error', code: 'binary_expected' });
+    expect(await cam.ask(Buffer.from('not a jpeg'))).toMatchObject({ type: 'webcam.error' });
+    expect((await cam.ask(lfw('Abdullah_Gul', 3))).type).toBe('webcam.result');
+  }, 60_000);
+
+  it('is refused without the library permission, and another organization never sees the model', async () => {
+    const officer = await userWithRole(t.app, admin, 'officer');
+    expect(await refusal(wsUrl, officer.cookie)).toBe(403);
+    expect(await refusal(wsUrl, '')).toBe(401);
+
+    // An admin of another organization: the model id is unknown there, and its camera names nobody.
+    const email = 'bob@bravo.test';
+    const added = await admin.post('/api/users', {
+      name: 'Bob',
+      email,
+      password: 'zeta-password-123',
+      role: 'member',
+    });
+    const bobUserId = added.json<{ userId: string }>().userId;
+    await admin.request('PUT', `/api/users/${bobUserId}/operator`, { operator: true });
+    const bob = new Client(t.app);
+    await bob.login(email, 'zeta-password-123');
+    const orgB = (await bob.post('/api/organizations', { name: 'PT Zeta' })).json<{ id: string }>().id;
+    expect((await bob.post('/api/auth/organization', { organizationId: orgB })).statusCode).toBe(200);
+    expect((await bob.post(`/api/dataset-models/${modelId}/activate`, { live: false })).statusCode).toBe(404);
+    const cam = await webcam(wsUrl, bob.cookie);
+    open.push(cam.socket);
+    const r = (await cam.ask(lfw('Abdullah_Gul', 3))) as WebcamResult;
+    expect(r.type).toBe('webcam.result');
+    expect(r.model).toBeNull();
+    expect(r.faces.every((f) => f.name === null && f.employeeId === null)).toBe(true);
+    expect(
+      (await t.server.modules.pipeline.galleryFor(orgB))?.match(await embed(lfw('Abdullah_Gul', 2)))
+        .employeeId ?? null,
+    ).toBeNull();
+  }, 60_000);
+});
