@@ -17,6 +17,7 @@ import { datasets } from './0061-datasets.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
 import { mobile } from './0080-mobile.js';
+import { faceSampleQuality } from './0072-face-sample-quality.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: HadirMigration[] = [
   notificationTemplateValues,
   presenceStayCameras,
   mobile,
+  faceSampleQuality,
 ];
