@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,13 +30,22 @@ const lfw = (name: string, n: number) =>
   fs.readFileSync(path.join(shared.dataDir, 'faces', name, `${name}_${String(n).padStart(4, '0')}.jpg`));
 const group = (file: string) => fs.readFileSync(path.join(shared.dataDir, 'groups', file));
 
-type Part = { name?: string; fileName: string; type: string; bytes: Buffer };
+type Part =
+  { name?: string; fileName: string; type: string; bytes: Buffer } | { name: string; value: string };
 
 /** A multipart/form-data body built by hand, the way a browser sends files. */
 function multipart(parts: Part[]): { body: Buffer; headers: Record<string, string> } {
   const boundary = `----hadir${Math.random().toString(16).slice(2)}`;
   const chunks: Buffer[] = [];
   for (const p of parts) {
+    if ('value' in p) {
+      chunks.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"\r\n\r\n${p.value}\r\n`,
+        ),
+      );
+      continue;
+    }
     chunks.push(
       Buffer.from(
         `--${boundary}\r\nContent-Disposition: form-data; name="${p.name ?? 'photos'}"; filename="${p.fileName}"\r\n` +
@@ -167,6 +177,115 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('faces and recognit
     expect(body.rejected).toBe(2);
     expect(body.results.map((r) => r.code)).toEqual(['several_faces', 'no_face', null]);
     expect(body.results[0]!.message).toMatch(/faces/);
+  });
+
+  it('offers the faces of a group photo; the chosen face (faceBox) is enrolled with a 0–100 quality', async () => {
+    const id = await addEmployee('EMP010', 'Group Pick');
+    const offer = await upload(admin, id, [jpeg('group.jpg', group('000_5.jpg'))]);
+    expect(offer.statusCode, offer.body).toBe(200);
+    type Choice = {
+      box: { x: number; y: number; width: number; height: number };
+      rejectedFor: string | null;
+    };
+    const r = offer.json<{
+      accepted: number;
+      results: { code: string; faces: Choice[]; imageSize: { width: number; height: number } }[];
+    }>();
+    expect(r.accepted).toBe(0);
+    expect(r.results[0]).toMatchObject({ code: 'several_faces', imageSize: { width: 819, height: 546 } });
+    const faces = r.results[0]!.faces;
+    expect(faces).toHaveLength(5);
+    const chosen = faces.find((f) => f.rejectedFor === null)!;
+    const box = [chosen.box.x, chosen.box.y, chosen.box.width, chosen.box.height].join(',');
+    const res = await upload(admin, id, [
+      { name: 'faceBox', value: box },
+      jpeg('group.jpg', group('000_5.jpg')),
+    ]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ accepted: 1, faceSamples: 1 });
+    // The stored sample is that face: it matches the face at that place, not the photo's largest.
+    const gallery = (await t.server.modules.faces.galleries.galleryFor(orgId))!;
+    const all = await engine.analyze(await decodeImage(group('000_5.jpg')));
+    const at = all.find((f) => Math.abs(f.box.x - chosen.box.x) < 2 && Math.abs(f.box.y - chosen.box.y) < 2)!;
+    expect(gallery.match(at.embedding)).toMatchObject({ employeeId: id });
+    const list = (await admin.get(`/api/employees/${id}/faces`)).json<{
+      items: { quality: number; qualityDetail: Record<string, number> }[];
+    }>();
+    const detail = list.items[0]!.qualityDetail;
+    expect(detail.score).toBe(Math.round(list.items[0]!.quality * 100));
+    for (const k of ['score', 'size', 'blur', 'pose', 'brightness']) {
+      expect(detail[k]).toBeGreaterThanOrEqual(0);
+      expect(detail[k]).toBeLessThanOrEqual(100);
+    }
+    // A box with no face there, a malformed box, a box with several photos: refused, nothing stored.
+    const nowhere = await upload(admin, id, [
+      { name: 'faceBox', value: '0,0,5,5' },
+      jpeg('group.jpg', group('000_5.jpg')),
+    ]);
+    expect(nowhere.json()).toMatchObject({ accepted: 0, results: [{ code: 'no_face' }] });
+    const bad = await upload(admin, id, [
+      { name: 'faceBox', value: 'left' },
+      jpeg('g.jpg', group('000_5.jpg')),
+    ]);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { code: 'invalid_face_box' } });
+    const two = await upload(admin, id, [
+      { name: 'faceBox', value: box },
+      jpeg('a.jpg', group('000_5.jpg')),
+      jpeg('b.jpg', group('000_5.jpg')),
+    ]);
+    expect(two.statusCode).toBe(400);
+    expect((await admin.get(`/api/employees/${id}/faces`)).json()).toMatchObject({ items: [{}] });
+  });
+
+  it('accepts a face cropped from CCTV footage (about 45 px, soft), as the live path recognizes it', async () => {
+    const id = await addEmployee('EMP011', 'Corridor Walker');
+    const gif = path.join(shared.dataDir, 'videos', 'face-demographics-walking-and-pause.gif');
+    const still = (vf: string[]) =>
+      spawnSync(
+        'ffmpeg',
+        [
+          '-v',
+          'error',
+          '-ss',
+          '1',
+          '-i',
+          gif,
+          '-frames:v',
+          '1',
+          ...vf,
+          '-f',
+          'image2pipe',
+          '-c:v',
+          'mjpeg',
+          '-q:v',
+          '3',
+          'pipe:1',
+        ],
+        {
+          maxBuffer: 32 * 1024 * 1024,
+        },
+      ).stdout;
+    const frame = await decodeImage(still([]));
+    const faces = (await engine.detect(frame)).filter((f) => f.quality.sizePx >= 32 && f.quality.sizePx < 48);
+    expect(faces.length).toBeGreaterThan(0);
+    const f = faces[0]!.box;
+    const side = Math.round(Math.max(f.width, f.height) * 2.2);
+    const x = Math.max(0, Math.round(f.x + f.width / 2 - side / 2));
+    const y = Math.max(0, Math.round(f.y + f.height / 2 - side / 2));
+    const crop = still([
+      '-vf',
+      `crop=${Math.min(side, frame.width - x)}:${Math.min(side, frame.height - y)}:${x}:${y}`,
+    ]);
+    const res = await upload(admin, id, [jpeg('cctv-crop.jpg', crop)]);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json<{
+      accepted: number;
+      results: { message: string; qualityDetail: { score: number } }[];
+    }>();
+    expect(body.accepted, body.results[0]!.message).toBe(1);
+    expect(body.results[0]!.qualityDetail.score).toBeGreaterThan(40);
+    expect(body.results[0]!.qualityDetail.score).toBeLessThan(90);
   });
 
   it('refuses hostile uploads with a clear 400/413 and keeps serving', async () => {

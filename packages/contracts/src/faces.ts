@@ -78,11 +78,43 @@ export const FaceDuplicateConflict = z.object({
 });
 export type FaceDuplicateConflict = z.infer<typeof FaceDuplicateConflict>;
 
+/** What a face quality is made of, each 0–100 (100 is ideal); the score is their geometric mean. */
+export const FaceQualityDetail = z.object({
+  score: z.number().int().min(0).max(100).describe('Overall, 0–100'),
+  size: z.number().int().min(0).max(100).describe('100 from 96 px up'),
+  blur: z.number().int().min(0).max(100).describe('Sharpness at the face’s own resolution'),
+  pose: z.number().int().min(0).max(100).describe('100 when facing the camera'),
+  brightness: z.number().int().min(0).max(100).describe('100 when neither dark nor washed out'),
+  sizePx: z.number().int().describe('Shorter side of the face box, in photo pixels'),
+  yawDeg: z.number().int().nullable().describe('Head turn, degrees (0 is frontal)'),
+});
+export type FaceQualityDetail = z.infer<typeof FaceQualityDetail>;
+
+export const FaceQualityFactor = z.enum(['size', 'blur', 'pose', 'brightness']);
+export type FaceQualityFactor = z.infer<typeof FaceQualityFactor>;
+
+export const FaceBoxSchema = z.object({
+  x: z.number(),
+  y: z.number(),
+  width: z.number().positive(),
+  height: z.number().positive(),
+});
+export type FaceBoxSchema = z.infer<typeof FaceBoxSchema>;
+
+/** A face of a photo with several faces: choose one and send its box back as the field faceBox. */
+export const EnrolFaceChoice = z.object({
+  box: FaceBoxSchema.describe('In photo pixels'),
+  quality: FaceQualityDetail,
+  rejectedFor: FaceQualityFactor.nullable().describe('Why this face could not be enrolled, if so'),
+});
+export type EnrolFaceChoice = z.infer<typeof EnrolFaceChoice>;
+
 /** One enrolled embedding of a person, as the UI sees it (never the embedding itself). */
 export const FaceSample = z.object({
   id: Id,
   createdAt: IsoDateTime,
   quality: z.number().describe('Face quality 0..1 at enrolment'),
+  qualityDetail: FaceQualityDetail.nullable().describe('Its factors (null for samples enrolled before 0072)'),
   source: FaceSampleSource,
   pack: z.string().describe('Model pack the embedding belongs to'),
   activePack: z.boolean().describe('Whether it is usable by the running pack'),
@@ -112,6 +144,13 @@ export const EnrolPhotoResult = z.object({
   code: EnrolRejectCode.nullable().describe('Why the photo was rejected'),
   message: z.string().describe('A sentence for the person enrolling'),
   quality: z.number().nullable(),
+  qualityDetail: FaceQualityDetail.nullable(),
+  factor: FaceQualityFactor.nullable().describe('poor_quality / face_too_small: the factor below its floor'),
+  faces: z
+    .array(EnrolFaceChoice)
+    .nullable()
+    .describe('several_faces: the faces found, left to right; send one box back as faceBox to enrol it'),
+  imageSize: z.object({ width: z.number().int(), height: z.number().int() }).nullable(),
   status: FaceSampleStatus.nullable().describe('pending: waits for a reviewer before it is matched'),
 });
 export type EnrolPhotoResult = z.infer<typeof EnrolPhotoResult>;

@@ -1,9 +1,13 @@
 import type { FaceEngine } from './engine/face-engine.js';
 import { decodeImage, encodeJpeg } from './image/decode.js';
-import { qualityBreakdown, type QualityFactor } from './quality.js';
+import { iou } from './detect/nms.js';
+import { failingFactor, qualityBreakdown, type QualityFactor } from './quality.js';
 import type { DetectedFace, FaceBox, FaceQuality, RgbFrame } from './types.js';
 
 export type EnrolRejectCode = 'no_face' | 'several_faces' | 'poor_quality' | 'face_too_small';
+
+/** A face found in a photo with several faces: the person enrolling picks one (box in photo pixels). */
+export type EnrolCandidateFace = { box: FaceBox; quality: FaceQuality; rejectedFor: QualityFactor | null };
 
 export type EnrolImageResult =
   | {
@@ -15,18 +19,31 @@ export type EnrolImageResult =
       quality: FaceQuality;
       box: FaceBox;
     }
-  | { ok: false; code: EnrolRejectCode; message: string; quality?: FaceQuality };
+  | {
+      ok: false;
+      code: EnrolRejectCode;
+      message: string;
+      quality?: FaceQuality;
+      /** poor_quality / face_too_small: the factor below its floor. */
+      factor?: QualityFactor;
+      /** several_faces: every face found, left to right, to choose from (send one back as faceBox). */
+      faces?: EnrolCandidateFace[];
+      /** several_faces: the photo's size, to draw the boxes on it. */
+      imageSize?: { width: number; height: number };
+    };
 
 export type EnrolOptions = {
-  /** Minimum overall quality score, 0..1 (default 0.5). */
-  minQuality?: number;
-  /** Minimum face size, shorter box side in pixels (default 48). */
+  /** Minimum face size, shorter box side in pixels (default 32: below the cameras' default of 40). */
   minFacePx?: number;
   /** A second face at least this fraction of the main face's size makes the photo ambiguous (default 0.4). */
   severalFacesRatio?: number;
+  /** Enrol the face at this place of the photo (photo pixels), chosen from a several_faces answer. */
+  faceBox?: FaceBox;
   keepAlignedCrops?: boolean;
   jpegQuality?: number;
 };
+
+export const DEFAULT_ENROL_MIN_FACE_PX = 32;
 
 const FACTOR_TEXT: Record<QualityFactor, string> = {
   size: 'the face is too small in the photo; move closer or use a larger photo',
@@ -35,49 +52,86 @@ const FACTOR_TEXT: Record<QualityFactor, string> = {
   brightness: 'the face is too dark or too bright; use even light on the face',
 };
 
-function judge(face: DetectedFace, all: DetectedFace[], opts: EnrolOptions): EnrolImageResult | null {
-  const minFacePx = opts.minFacePx ?? 48;
-  const ratio = opts.severalFacesRatio ?? 0.4;
-  const mainSize = face.quality.sizePx;
-  const others = all.filter((f) => f !== face && f.quality.sizePx >= ratio * mainSize);
-  if (others.length > 0) {
-    return {
-      ok: false,
-      code: 'several_faces',
-      message: `The photo shows ${others.length + 1} faces; use a photo of this person alone.`,
-    };
-  }
-  if (mainSize < minFacePx) {
+/** Why a face may not be enrolled, or null. Size has its own code (and a floor the caller can change). */
+function gate(q: FaceQuality, minFacePx: number): { factor: QualityFactor; tooSmall: boolean } | null {
+  if (q.sizePx < minFacePx) return { factor: 'size', tooSmall: true };
+  const failing = failingFactor(qualityBreakdown(q));
+  return failing ? { factor: failing, tooSmall: false } : null;
+}
+
+function judge(face: DetectedFace, minFacePx: number): EnrolImageResult | null {
+  const failed = gate(face.quality, minFacePx);
+  if (!failed) return null;
+  const score = Math.round(face.quality.score * 100);
+  if (failed.tooSmall) {
     return {
       ok: false,
       code: 'face_too_small',
-      message: `The face is ${Math.round(mainSize)} px; at least ${minFacePx} px is needed.`,
+      message: `The face is ${Math.round(face.quality.sizePx)} px; at least ${minFacePx} px is needed.`,
       quality: face.quality,
+      factor: 'size',
     };
   }
-  const minQuality = opts.minQuality ?? 0.5;
-  if (face.quality.score < minQuality) {
-    const breakdown = qualityBreakdown(face.quality);
-    const worst = (Object.keys(breakdown) as QualityFactor[]).sort((a, b) => breakdown[a] - breakdown[b])[0]!;
-    return {
-      ok: false,
-      code: 'poor_quality',
-      message: `Face quality ${face.quality.score.toFixed(2)} is below ${minQuality}: ${FACTOR_TEXT[worst]}.`,
-      quality: face.quality,
-    };
+  return {
+    ok: false,
+    code: 'poor_quality',
+    message: `Face quality ${score}/100: ${FACTOR_TEXT[failed.factor]}.`,
+    quality: face.quality,
+    factor: failed.factor,
+  };
+}
+
+const shift = (box: FaceBox, by: number): FaceBox => ({ ...box, x: box.x + by, y: box.y + by });
+
+/** Picks the face to enrol: the chosen place, or the only (clearly largest) face; else the choices. */
+function pick(
+  faces: DetectedFace[],
+  frame: RgbFrame,
+  offsetPx: number,
+  opts: EnrolOptions,
+  minFacePx: number,
+): DetectedFace | EnrolImageResult {
+  if (opts.faceBox) {
+    const wanted = shift(opts.faceBox, offsetPx);
+    const best = faces.reduce<{ f: DetectedFace | null; iou: number }>(
+      (acc, f) => {
+        const v = iou(f.box, wanted);
+        return v > acc.iou ? { f, iou: v } : acc;
+      },
+      { f: null, iou: 0 },
+    );
+    if (best.f && best.iou >= 0.3) return best.f;
+    return { ok: false, code: 'no_face', message: 'No face was found at the chosen place of the photo.' };
   }
-  return null;
+  const main = faces.reduce((a, b) => (b.quality.sizePx > a.quality.sizePx ? b : a));
+  const ratio = opts.severalFacesRatio ?? 0.4;
+  const others = faces.filter((f) => f !== main && f.quality.sizePx >= ratio * main.quality.sizePx);
+  if (others.length === 0) return main;
+  const candidates = [main, ...others].sort((a, b) => a.box.x - b.box.x);
+  return {
+    ok: false,
+    code: 'several_faces',
+    message: `The photo shows ${candidates.length} faces; choose the one to enrol.`,
+    faces: candidates.map((f) => ({
+      box: shift(f.box, -offsetPx),
+      quality: f.quality,
+      rejectedFor: gate(f.quality, minFacePx)?.factor ?? null,
+    })),
+    imageSize: { width: frame.width - 2 * offsetPx, height: frame.height - 2 * offsetPx },
+  };
 }
 
 /**
- * Turns enrolment photos into embeddings, one result per photo, rejecting photos with no face, several
- * faces, or a face too small or of poor quality, with a code and a sentence for the person enrolling.
+ * Turns enrolment photos into embeddings, one result per photo. A photo with several faces answers with
+ * the faces to choose from (several_faces); with `faceBox` the chosen face is enrolled. A face too small,
+ * dark, turned or blurred is refused with the factor and a sentence for the person enrolling.
  */
 export async function enrolFromImages(
   engine: FaceEngine,
   frames: readonly RgbFrame[],
   opts: EnrolOptions = {},
 ): Promise<EnrolImageResult[]> {
+  const minFacePx = opts.minFacePx ?? DEFAULT_ENROL_MIN_FACE_PX;
   const results: EnrolImageResult[] = [];
   for (const original of frames) {
     let frame = original;
@@ -94,14 +148,18 @@ export async function enrolFromImages(
       results.push({ ok: false, code: 'no_face', message: 'No face was found in the photo.' });
       continue;
     }
-    const main = faces.reduce((a, b) => (b.quality.sizePx > a.quality.sizePx ? b : a));
-    const rejected = judge(main, faces, opts);
+    const main = pick(faces, frame, offsetPx, opts, minFacePx);
+    if ('ok' in main) {
+      results.push(main);
+      continue;
+    }
+    const rejected = judge(main, minFacePx);
     if (rejected) {
       results.push(rejected);
       continue;
     }
     const [embedding] = await engine.embed(frame, [main]);
-    const box = { ...main.box, x: main.box.x - offsetPx, y: main.box.y - offsetPx };
+    const box = shift(main.box, -offsetPx);
     const ok: EnrolImageResult = { ok: true, embeddings: [embedding!], quality: main.quality, box };
     if (opts.keepAlignedCrops) {
       const crop = engine.alignedCrop(frame, main.landmarks);

@@ -47,7 +47,11 @@ export {
   estimatePoseDeg,
   laplacianVariance,
   qualityBreakdown,
+  overallQuality,
+  failingFactor,
+  QUALITY_FLOORS,
   type QualityBreakdown,
+  type QualityFactor,
 } from './quality.js';
 export {
   loadFaceEngine,
@@ -100,6 +104,8 @@ export { runEvaluation, type EvalReport, type EvalOptions } from './eval/run-eva
 export {
   enrolFromImages,
   embedAlignedCrops,
+  DEFAULT_ENROL_MIN_FACE_PX,
+  type EnrolCandidateFace,
   type EnrolImageResult,
   type EnrolOptions,
   type EnrolRejectCode,

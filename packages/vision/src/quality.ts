@@ -73,32 +73,63 @@ export function meanBrightness(frame: RgbFrame): number {
 const ramp = (v: number, zeroAt: number, oneAt: number): number =>
   Math.min(1, Math.max(0, (v - zeroAt) / (oneAt - zeroAt)));
 
-/** Scores each factor 0..1. Bounds chosen so an ordinary passport-style photo scores 1 everywhere. */
+/**
+ * Scores each factor 0..1 on a scale that keeps rising past "good enough", so the overall score tells a
+ * 50 px CCTV face (≈ 60) from a sharp passport photo (≈ 95). Bounds calibrated on ../shared/data with
+ * `npm run eval:quality` (docs/benchmarks.md): size reaches 1 at 96 px (more pixels add nothing after the
+ * 112 px alignment); blur is measured at the face's own resolution, so small faces are not called blurred
+ * for being small.
+ */
 export function qualityBreakdown(q: Omit<FaceQuality, 'score'>): QualityBreakdown {
-  const pose = Math.min(ramp(-Math.abs(q.yawDeg ?? 0), -45, -20), ramp(-Math.abs(q.pitchDeg ?? 0), -40, -20));
-  const brightness = Math.min(ramp(q.brightness, 0.06, 0.2), ramp(-q.brightness, -0.97, -0.85));
-  return { size: ramp(q.sizePx, 24, 64), blur: ramp(q.blur, 10, 60), pose, brightness };
+  const pose = Math.min(ramp(-Math.abs(q.yawDeg ?? 0), -50, -10), ramp(-Math.abs(q.pitchDeg ?? 0), -45, -15));
+  const brightness = Math.min(ramp(q.brightness, 0.05, 0.25), ramp(-q.brightness, -0.97, -0.8));
+  return { size: ramp(q.sizePx, 16, 96), blur: ramp(q.blur, 15, 200), pose, brightness };
+}
+
+/** The overall score, 0..1: geometric mean of the factors (any factor at 0 makes it 0). */
+export function overallQuality(b: QualityBreakdown): number {
+  return Math.pow(b.size * b.blur * b.pose * b.brightness, 1 / 4);
 }
 
 /**
- * Face quality from the box, landmarks and a 112×112 ArcFace-aligned crop (made here when not given), so
- * blur and brightness are measured on the face alone, at a scale independent of the photo's size.
+ * The enrolment gate: the first factor below its floor, checked in this order (a dark face also looks
+ * blurred, so darkness is named first). Floors calibrated with `npm run eval:quality`: faces the live path
+ * recognizes (CCTV faces of 32 px and more) pass, tiny, blurred, dark and turned faces do not.
  */
-export function assessQuality(
-  frame: RgbFrame,
-  box: FaceBox,
-  landmarks: Landmarks5,
-  aligned112?: RgbFrame,
-): FaceQuality {
-  const crop = aligned112 ?? alignFace(frame, landmarks, ARCFACE_TEMPLATE_112, 112);
+export const QUALITY_FLOORS: Readonly<Record<Exclude<QualityFactor, 'size'>, number>> = {
+  brightness: 0.25,
+  pose: 0.25,
+  blur: 0.1,
+};
+const GATE_ORDER = ['brightness', 'pose', 'blur'] as const;
+
+/** The first factor below its floor, or null. Size is gated in pixels by the caller (minFacePx). */
+export function failingFactor(b: QualityBreakdown): Exclude<QualityFactor, 'size'> | null {
+  return GATE_ORDER.find((f) => b[f] < QUALITY_FLOORS[f] - 1e-9) ?? null;
+}
+
+/** Side of the aligned crop blur is measured on: the face's own size, between 32 and 112 px. */
+export function nativeCropSizePx(sizePx: number): number {
+  return Math.max(32, Math.min(112, Math.round(sizePx)));
+}
+
+/**
+ * Face quality from the box, landmarks and an ArcFace-aligned crop at the face's own resolution, so blur
+ * and brightness are measured on the face alone and a small face is not upscaled into "blurred".
+ */
+export function assessQuality(frame: RgbFrame, box: FaceBox, landmarks: Landmarks5): FaceQuality {
+  const sizePx = Math.min(box.width, box.height);
+  const side = nativeCropSizePx(sizePx);
+  const k = side / 112;
+  const template = ARCFACE_TEMPLATE_112.map(([x, y]) => [x * k, y * k]) as Landmarks5;
+  const crop = alignFace(frame, landmarks, template, side);
   const { yawDeg, pitchDeg } = estimatePoseDeg(landmarks);
   const partial = {
-    sizePx: Math.min(box.width, box.height),
+    sizePx,
     blur: laplacianVariance(crop),
     yawDeg,
     pitchDeg,
     brightness: meanBrightness(crop),
   };
-  const b = qualityBreakdown(partial);
-  return { ...partial, score: Math.min(b.size, b.blur, b.pose, b.brightness) };
+  return { ...partial, score: overallQuality(qualityBreakdown(partial)) };
 }

@@ -63,8 +63,8 @@ export async function main(argv: string[]): Promise<number> {
       if (eq <= 0) throw new Error(`--enrol wants "Name=photo.jpg", got ${spec}`);
       const name = spec.slice(0, eq);
       const photo = await decodeImage(await readFile(spec.slice(eq + 1)));
-      // Stills cut from footage are often soft: accept them (the user chose this photo on purpose).
-      const [result] = await enrolFromImages(engine, [photo], { minQuality: 0.1, minFacePx: 24 });
+      // Stills cut from footage can be small: accept down to 24 px (the user chose this photo on purpose).
+      const [result] = await enrolFromImages(engine, [photo], { minFacePx: 24 });
       if (!result) throw new Error(`${spec}: no face`);
       if (!result.ok) throw new Error(`${spec}: ${result.message}`);
       for (const e of result.embeddings) enrolled.push({ name, embedding: e });

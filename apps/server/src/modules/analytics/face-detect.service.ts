@@ -1,5 +1,5 @@
 import type { DetectedFaceView, FaceDetectResponse, FaceHint } from '@hadir/contracts';
-import { decodeImage, ImageDecodeError, qualityBreakdown } from '@hadir/vision';
+import { decodeImage, ImageDecodeError, QUALITY_FLOORS, qualityBreakdown } from '@hadir/vision';
 import { badRequest } from '../../platform/http/errors.js';
 import type { FaceEngineService } from '../faces/index.js';
 
@@ -34,7 +34,8 @@ export class FaceDetectService {
         const relative = Math.min(f.box.width / frame.width, f.box.height / frame.height);
         const hints: FaceHint[] = [];
         if (relative < 0.15) hints.push('too_small');
-        if (b.blur < 0.5) hints.push('blurred');
+        // Twice the enrolment floor: warn while the photo would still pass, so the next one is better.
+        if (b.blur < 2 * QUALITY_FLOORS.blur) hints.push('blurred');
         if (b.pose < 0.5) hints.push('turned_away');
         if (f.quality.brightness < 0.2) hints.push('too_dark');
         else if (f.quality.brightness > 0.9) hints.push('too_bright');

@@ -17,6 +17,7 @@ import {
   ReembedResponse,
   UnknownFaceGroupList,
 } from '@hadir/contracts';
+import type { FaceBox } from '@hadir/vision';
 import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../platform/http/app.js';
 import { AppError, badRequest, payloadTooLarge } from '../../platform/http/errors.js';
@@ -39,15 +40,19 @@ const ClusterParams = z.object({ clusterId: PathId });
  * Reads every file part into memory (bounded: 10 photos × 15 MiB) and the optional `source` field
  * ('upload' | 'camera' | 'mobile', default 'upload'); other fields are ignored.
  */
-async function readEnrolUpload(
-  req: FastifyRequest,
-): Promise<{ photos: UploadedPhoto[]; source: EnrolSource; allowDuplicate: boolean }> {
+async function readEnrolUpload(req: FastifyRequest): Promise<{
+  photos: UploadedPhoto[];
+  source: EnrolSource;
+  allowDuplicate: boolean;
+  faceBox: FaceBox | null;
+}> {
   if (!req.isMultipart()) {
     throw new AppError(415, 'multipart_required', 'Send the photos as multipart/form-data file fields.');
   }
   const photos: UploadedPhoto[] = [];
   let source: EnrolSource = 'upload';
   let allowDuplicate = false;
+  let faceBox: FaceBox | null = null;
   try {
     for await (const part of req.parts({
       limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS_PER_UPLOAD, fields: 10, parts: 30 },
@@ -66,6 +71,8 @@ async function readEnrolUpload(
           throw badRequest('invalid_allow_duplicate', "The field allowDuplicate must be 'true' or 'false'.");
         }
         allowDuplicate = part.value === 'true';
+      } else if (part.fieldname === 'faceBox') {
+        faceBox = parseFaceBox(part.value);
       }
     }
   } catch (error) {
@@ -85,7 +92,27 @@ async function readEnrolUpload(
     }
     throw error;
   }
-  return { photos, source, allowDuplicate };
+  return { photos, source, allowDuplicate, faceBox };
+}
+
+/** The field faceBox: "x,y,width,height" in photo pixels, as a several_faces answer gave it. */
+function parseFaceBox(value: unknown): FaceBox {
+  const parts = typeof value === 'string' ? value.split(',').map((v) => Number(v.trim())) : [];
+  const [x, y, width, height] = parts;
+  if (
+    parts.length !== 4 ||
+    !parts.every(Number.isFinite) ||
+    x! < 0 ||
+    y! < 0 ||
+    width! <= 0 ||
+    height! <= 0
+  ) {
+    throw badRequest(
+      'invalid_face_box',
+      'The field faceBox must be "x,y,width,height" in photo pixels (a box from the several_faces answer).',
+    );
+  }
+  return { x: x!, y: y!, width: width!, height: height! };
 }
 
 export function registerFaceRoutes(
@@ -142,7 +169,7 @@ export function registerFaceRoutes(
       schema: {
         tags: ['faces'],
         summary:
-          "Enrol face photos (multipart, JPEG/PNG/WebP, up to 10; optional fields source: 'upload' | 'camera' | 'mobile' and allowDuplicate: 'true'); the photos themselves are not kept. Self-enrolment is stored pending review; a face matching another employee is a 409 face_matches_other_employee unless allowDuplicate",
+          "Enrol face photos (multipart, JPEG/PNG/WebP, up to 10; optional fields source: 'upload' | 'camera' | 'mobile', allowDuplicate: 'true' and faceBox: 'x,y,width,height'); the photos themselves are not kept. A photo with several faces answers several_faces with the faces to choose from; send it again alone with the chosen faceBox. Self-enrolment is stored pending review; a face matching another employee is a 409 face_matches_other_employee unless allowDuplicate",
         consumes: ['multipart/form-data'],
         params: EmployeeParams,
         response: { 200: EnrolResponse },
@@ -151,8 +178,8 @@ export function registerFaceRoutes(
     async (req) => {
       const auth = authOf(req);
       await faces.authorizeEnrol(auth, orgOf(req), req.params.id);
-      const { photos, source, allowDuplicate } = await readEnrolUpload(req);
-      return faces.enrol(auth, orgOf(req), req.params.id, photos, source, allowDuplicate);
+      const { photos, source, allowDuplicate, faceBox } = await readEnrolUpload(req);
+      return faces.enrol(auth, orgOf(req), req.params.id, photos, source, allowDuplicate, faceBox);
     },
   );
 

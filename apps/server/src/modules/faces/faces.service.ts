@@ -4,6 +4,7 @@ import {
   enrolFromImages,
   ImageDecodeError,
   type EnrolImageResult,
+  type FaceBox,
   type FaceEngine,
   type RgbFrame,
 } from '@hadir/vision';
@@ -33,6 +34,7 @@ import { recordAudit } from '../audit/index.js';
 import { getOrganizationSettings } from '../organizations/index.js';
 import type { SnapshotService } from '../snapshots/index.js';
 import { embeddingToBytes } from './embedding-bytes.js';
+import { presentQuality, presentStoredQuality, storeQualityFactors } from './face-quality.presenter.js';
 import type { FaceEngineService } from './face-engine.service.js';
 import { findDuplicate, presentDuplicate, type DuplicateHit } from './face-review.service.js';
 import { countFaceSamples, sampleCountsByPack } from './face-samples.repository.js';
@@ -104,6 +106,8 @@ export class FacesService {
    * gets `pending` samples that are not matched until a reviewer approves them. A face that already
    * matches ANOTHER employee above the threshold is refused with 409 `face_matches_other_employee`
    * (nothing stored) unless `allowDuplicate` is set, which is audited and remembered on the sample.
+   * A photo with several faces answers several_faces with the faces to choose from; sent again with
+   * `faceBox` (one photo only), the face at that place is enrolled.
    */
   async enrol(
     auth: AuthContext,
@@ -112,10 +116,14 @@ export class FacesService {
     photos: readonly UploadedPhoto[],
     source: EnrolSource = 'upload',
     allowDuplicate = false,
+    faceBox: FaceBox | null = null,
   ): Promise<EnrolResponse> {
     const employee = await this.requireEmployee(auth, orgId, employeeId, 'member:face:register');
     const status = auth.permissions.has('member:face:register') ? 'approved' : 'pending';
     if (photos.length === 0) throw badRequest('no_photos', 'Attach at least one photo (JPEG, PNG or WebP).');
+    if (faceBox && photos.length !== 1) {
+      throw badRequest('face_box_one_photo', 'A chosen face (faceBox) goes with exactly one photo.');
+    }
     const settings = await getOrganizationSettings(this.ctx.db, orgId);
 
     // One photo at a time: a decoded 12 MP photo is 36 MB, ten at once would be needless memory. A file
@@ -131,7 +139,10 @@ export class FacesService {
       const frame = await decodeUpload(photo, index);
       const e = (engine ??= await this.engine.engine());
       const [result] = await this.engine.withInferenceSlot(() =>
-        enrolFromImages(e, [frame], { keepAlignedCrops: settings.keepAlignedFaceCrops }),
+        enrolFromImages(e, [frame], {
+          keepAlignedCrops: settings.keepAlignedFaceCrops,
+          ...(faceBox ? { faceBox } : {}),
+        }),
       );
       const duplicate = result!.ok
         ? await findDuplicate(this.galleries, orgId, employeeId, result!.embeddings[0]!)
@@ -169,6 +180,15 @@ export class FacesService {
             code: result.code,
             message: result.message,
             quality: result.quality?.score ?? null,
+            qualityDetail: result.quality ? presentQuality(result.quality) : null,
+            factor: result.factor ?? null,
+            faces:
+              result.faces?.map((f) => ({
+                box: f.box,
+                quality: presentQuality(f.quality),
+                rejectedFor: f.rejectedFor,
+              })) ?? null,
+            imageSize: result.imageSize ?? null,
             status: null,
           });
           continue;
@@ -183,6 +203,7 @@ export class FacesService {
             pack,
             embedding: embeddingToBytes(result.embeddings[0]!),
             quality: result.quality.score,
+            qualityFactors: storeQualityFactors(result.quality),
             alignedCrop: result.alignedCropsJpeg?.[0] ? Buffer.from(result.alignedCropsJpeg[0]) : null,
             source,
             createdAt: now,
@@ -200,6 +221,10 @@ export class FacesService {
           code: null,
           message: status === 'pending' ? 'Face saved; a manager must approve it.' : 'Face enrolled.',
           quality: result.quality.score,
+          qualityDetail: presentQuality(result.quality),
+          factor: null,
+          faces: null,
+          imageSize: null,
           status,
         });
       }
@@ -264,6 +289,7 @@ export class FacesService {
         'id',
         'createdAt',
         'quality',
+        'qualityFactors',
         'source',
         'pack',
         'status',
@@ -282,6 +308,7 @@ export class FacesService {
         id: r.id,
         createdAt: toIso(r.createdAt),
         quality: r.quality,
+        qualityDetail: presentStoredQuality(r.qualityFactors),
         source: r.source,
         pack: r.pack,
         activePack: r.pack === pack,

@@ -24,6 +24,7 @@ import { mobileSites } from './0081-mobile-sites.js';
 import { customRoles } from './0085-custom-roles.js';
 import { mobileReview } from './0086-mobile-review.js';
 import { notificationRateLimits } from './0100-notification-rate-limits.js';
+import { faceSampleQuality } from './0072-face-sample-quality.js';
 
 /** Every migration, in order. Append; never reorder or rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -52,4 +53,5 @@ export const MIGRATIONS: HadirMigration[] = [
   customRoles,
   mobileReview,
   notificationRateLimits,
+  faceSampleQuality,
 ];

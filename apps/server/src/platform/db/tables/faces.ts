@@ -13,6 +13,8 @@ export interface FaceSamplesTable {
   pack: string;
   embedding: Uint8Array;
   quality: number;
+  /** JSON { sizePx, blur, yawDeg, pitchDeg, brightness } measured at enrolment (0072); null before. */
+  qualityFactors: string | null;
   alignedCrop: Uint8Array | null;
   source: 'upload' | 'camera' | 'unknown_group' | 'mobile';
   createdAt: number;
