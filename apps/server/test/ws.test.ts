@@ -167,6 +167,74 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
     expect(alertOf(b)?.alert).toMatchObject({ kind: 'camera_down', cameraId: 'cam-b' });
   });
 
+  // The isolation walk over the socket: every event the socket forwards (read at run time from what a
+  // new socket subscribes to, so events added later are walked too), published once for A and once for
+  // B. A's admin socket must get A's and nothing of B's: video and dataset/training progress included.
+  it('walks every event the socket forwards: an organization A socket receives nothing of B', async () => {
+    const bus = t.server.ctx.events;
+    const names = new Set<string>();
+    const subscribe = bus.subscribe.bind(bus);
+    bus.subscribe = ((name: never, handler: never) => {
+      names.add(name);
+      return subscribe(name, handler);
+    });
+    let a: Listener;
+    try {
+      a = await listen(wsUrl, adminA.cookie);
+    } finally {
+      bus.subscribe = subscribe;
+    }
+    open.push(a.socket);
+    const view = (await t.server.modules.cameras.listViews(orgA))[0] ?? { id: 'x', name: 'x', source: '' };
+    const payloads: Record<string, (org: string, id: string) => unknown> = {
+      'camera.statusChanged': (org, id) => ({ organizationId: org, camera: { ...view, id, name: id } }),
+      'camera.removed': (org, id) => ({ organizationId: org, cameraId: id }),
+      'presence.changed': (org, id) => ({ organizationId: org, presence: { employeeId: id, state: 'off' } }),
+      'alert.opened': (org, id) => ({ organizationId: org, alert: { id, kind: 'absence' } }),
+      'alert.updated': (org, id) => ({ organizationId: org, alert: { id, kind: 'absence' } }),
+      'alert.resolved': (org, id) => ({ organizationId: org, alert: { id, kind: 'absence' } }),
+      'video.progress': (org, id) => ({
+        organizationId: org,
+        videoId: id,
+        status: 'processing',
+        stage: 'detecting',
+        progress: 0.5,
+      }),
+      'dataset.progress': (org, id) => ({
+        organizationId: org,
+        kind: 'train',
+        id,
+        status: 'training',
+        fraction: 0.5,
+        point: { epoch: 1, loss: 0.5, valAccuracy: 0.9 },
+      }),
+    };
+    // auth.changed is addressed to a user or token, not an organization: B's must not touch A's socket.
+    const walked = [...names].filter((n) => n !== 'auth.changed').sort();
+    expect(
+      walked.filter((n) => !payloads[n]),
+      'events without a payload in this walk',
+    ).toEqual([]);
+    for (const name of walked) {
+      bus.publish(name as never, payloads[name]!(orgB, `b-walk-${name}`) as never);
+      bus.publish(name as never, payloads[name]!(orgA, `a-walk-${name}`) as never);
+    }
+    const usersB = (await adminB.get('/api/users')).json<{ userId: string }[]>();
+    bus.publish('auth.changed', { userId: usersB[0]?.userId ?? null, tokenId: null });
+    const text = () => JSON.stringify(a.messages);
+    await waitFor(() => walked.every((n) => text().includes(`a-walk-${n}`)), {
+      timeoutMs: 5000,
+      message: `A got its own events of ${walked.join(', ')}`,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(walked.filter((n) => text().includes(`b-walk-${n}`))).toEqual([]);
+    expect(a.messages.some((m) => idsIn(m).includes(orgB))).toBe(false);
+    expect(a.socket.readyState).toBe(WebSocket.OPEN);
+    expect(walked).toEqual(
+      expect.arrayContaining(['video.progress', 'dataset.progress', 'presence.changed']),
+    );
+  });
+
   // Issue 9 item 6: the socket sends only what REST would, and only while the credential holds.
   describe('permissions, revocation, origin and bursts', () => {
     const sample = () => ({
