@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '@hadir/domain';
 import { Client, dialects, setupOrganization, startTestServer, type TestServer } from './support.js';
 import { csvFile, multipart } from './fixtures/employee-files.js';
+import { fillOrganization } from './fixtures/fill-organization.js';
 import {
   buildRequest,
   idNames,
@@ -144,6 +146,14 @@ describe.each(await dialects())('organization isolation (%s)', (dialect) => {
       await inject({ cookie: bob.cookie, 'x-csrf-token': bob.csrf }, req.method, req.url, req.body);
     }
 
+    // Kinds no parameterless create makes (attendance, leave requests, presence, videos, datasets, mobile
+    // sync logs, webhook deliveries…): written straight to the database, so B's ids hit real rows.
+    await fillOrganization(t.server.ctx.db, orgB, {
+      employeeId: staffB,
+      userId: bobUserId,
+      nowMs: t.clock.nowMs(),
+    });
+
     // Everything B owns, found in the database (new tables included).
     catalog = await tableCatalog(t.server.ctx.db, dialect);
     const ids = await idsOfOrganization(t.server.ctx.db, catalog, orgB);
@@ -161,6 +171,44 @@ describe.each(await dialects())('organization isolation (%s)', (dialect) => {
     bSecrets.add(bTokenSecret);
   });
   afterAll(async () => t.close());
+
+  it('B holds rows of every kind the walk must not reach', async () => {
+    const db = t.server.ctx.db.withoutPlugins();
+    const empty: string[] = [];
+    for (const table of catalog.orgTables) {
+      const n = await sql<{ n: number }>`
+        select count(*) as n from ${sql.table(table)} where organization_id = ${orgB}`.execute(db);
+      if (Number(n.rows[0]?.n ?? 0) === 0) empty.push(table);
+    }
+    const all = (
+      dialect === 'postgres'
+        ? await sql<{ name: string }>`select table_name as name from information_schema.tables
+            where table_schema = current_schema()`.execute(db)
+        : await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)
+    ).rows.map((r) => r.name);
+    expect(empty, `B has no rows in: ${empty.join(', ')}`).toEqual([]);
+    // Tables without organization_id hold no organization's data, or are covered by the snapshot as
+    // children of a table that has one (SNAPSHOT_CHILDREN in fixtures/route-walker.ts).
+    const unscoped = all.filter((x) => !catalog.orgTables.includes(x) && !/^employees_search/.test(x)).sort();
+    expect(unscoped).toEqual([
+      'dataset_version_items',
+      'hadir_migrations',
+      'hadir_migrations_lock',
+      'kv',
+      'login_throttle',
+      'organizations',
+      'users',
+      'whatsapp_contacts',
+    ]);
+    const snapshot = await snapshotOrganization(t.server.ctx.db, catalog, orgB);
+    for (const table of [
+      ...catalog.orgTables.filter((x) => x !== 'sessions'),
+      'dataset_version_items',
+      'organizations',
+      'users',
+    ])
+      expect(snapshot[table], table).toMatch(/\{/);
+  });
 
   /** Signs A's admin in again into A (the walk logs out and may create further organizations). */
   const relogin = async () => {

@@ -176,6 +176,32 @@ describe.each(await dialects())('resource limits over HTTP (%s)', (dialect) => {
     expect((await admin.get('/api/employees?q=budi')).statusCode).toBe(200);
   });
 
+  it("the newer slices' whole-organization lists and exports take a query slot too", async () => {
+    const query = t.server.app.hadirLimiters!.query;
+    const held = [await query.acquire(orgId), await query.acquire(orgId)];
+    const waiting = Array.from({ length: 4 }, () => query.acquire(orgId));
+    const urls = [
+      '/api/attendance/days?from=2026-01-01&to=2026-01-31',
+      '/api/attendance/month/export?month=2026-01&format=xlsx',
+      '/api/attendance/corrections',
+      '/api/leave/requests',
+      '/api/leave/approvals',
+      '/api/leave/calendar?from=2026-01-01&to=2026-01-31',
+      '/api/leave/allocations?year=2026',
+      `/api/organizations/${orgId}/attendance?start_date=2026-01-01&end_date=2026-01-31`,
+      `/api/organizations/${orgId}/members`,
+      '/api/mobile/sync-logs',
+      '/api/videos',
+      '/api/video-persons',
+    ];
+    const statuses = new Map<string, number>();
+    for (const url of urls) statuses.set(url, (await admin.get(url)).statusCode);
+    for (const release of held) release();
+    for (const w of waiting) (await w)();
+    // 429 too_busy (the slot check runs before the handler), never the handler's answer.
+    expect(Object.fromEntries(statuses)).toEqual(Object.fromEntries(urls.map((u) => [u, 429])));
+  });
+
   it('measured: 10 concurrent searches of a large organization A, org B lists meanwhile', async () => {
     const n = 5000;
     for (let i = 0; i < n; i += 1) {

@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@hadir/testing';
 import type { WsServerMessage } from '@hadir/contracts';
+import { ROLES } from '@hadir/domain';
 import {
   Client,
   dialects,
@@ -167,6 +168,151 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
       );
     expect(alertOf(a)?.alert).toMatchObject({ kind: 'camera_down', cameraId: 'cam-a' });
     expect(alertOf(b)?.alert).toMatchObject({ kind: 'camera_down', cameraId: 'cam-b' });
+  });
+
+  // The isolation walk over the socket: every event the socket forwards (read at run time from what a
+  // new socket subscribes to, so events added later are walked too), published once for A and once for
+  // B. A's admin socket must get A's and nothing of B's: video and dataset/training progress included.
+  it('walks every event the socket forwards: an organization A socket receives nothing of B', async () => {
+    const bus = t.server.ctx.events;
+    const names = new Set<string>();
+    const subscribe = bus.subscribe.bind(bus);
+    bus.subscribe = (name: never, handler: never) => {
+      names.add(name);
+      return subscribe(name, handler);
+    };
+    let a: Listener;
+    try {
+      a = await listen(wsUrl, adminA.cookie);
+    } finally {
+      bus.subscribe = subscribe;
+    }
+    open.push(a.socket);
+    const view = (await t.server.modules.cameras.listViews(orgA))[0] ?? { id: 'x', name: 'x', source: '' };
+    const payloads: Record<string, (org: string, id: string) => unknown> = {
+      'camera.statusChanged': (org, id) => ({ organizationId: org, camera: { ...view, id, name: id } }),
+      'camera.removed': (org, id) => ({ organizationId: org, cameraId: id }),
+      'presence.changed': (org, id) => ({ organizationId: org, presence: { employeeId: id, state: 'off' } }),
+      'alert.opened': (org, id) => ({ organizationId: org, alert: { id, kind: 'absence' } }),
+      'alert.updated': (org, id) => ({ organizationId: org, alert: { id, kind: 'absence' } }),
+      'alert.resolved': (org, id) => ({ organizationId: org, alert: { id, kind: 'absence' } }),
+      'video.progress': (org, id) => ({
+        organizationId: org,
+        videoId: id,
+        status: 'processing',
+        stage: 'detecting',
+        progress: 0.5,
+      }),
+      'dataset.progress': (org, id) => ({
+        organizationId: org,
+        kind: 'train',
+        id,
+        status: 'training',
+        fraction: 0.5,
+        point: { epoch: 1, loss: 0.5, valAccuracy: 0.9 },
+      }),
+    };
+    // auth.changed is addressed to a user or token, not an organization: B's must not touch A's socket.
+    const walked = [...names].filter((n) => n !== 'auth.changed').sort();
+    expect(
+      walked.filter((n) => !payloads[n]),
+      'events without a payload in this walk',
+    ).toEqual([]);
+    for (const name of walked) {
+      bus.publish(name as never, payloads[name]!(orgB, `b-walk-${name}`) as never);
+      bus.publish(name as never, payloads[name]!(orgA, `a-walk-${name}`) as never);
+    }
+    const usersB = (await adminB.get('/api/users')).json<{ userId: string }[]>();
+    bus.publish('auth.changed', { userId: usersB[0]?.userId ?? null, tokenId: null });
+    const text = () => JSON.stringify(a.messages);
+    await waitFor(() => walked.every((n) => text().includes(`a-walk-${n}`)), {
+      timeoutMs: 5000,
+      message: `A got its own events of ${walked.join(', ')}`,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(walked.filter((n) => text().includes(`b-walk-${n}`))).toEqual([]);
+    expect(a.messages.some((m) => idsIn(m).includes(orgB))).toBe(false);
+    expect(a.socket.readyState).toBe(WebSocket.OPEN);
+    expect(walked).toEqual(
+      expect.arrayContaining(['video.progress', 'dataset.progress', 'presence.changed']),
+    );
+  });
+
+  // The roles walk over the socket: each built-in role gets an event exactly when it may read the
+  // event's REST twin (200 there, not 403).
+  it('walks every role: a socket gets an event exactly when the role may read its REST twin', async () => {
+    const bus = t.server.ctx.events;
+    const view = (await t.server.modules.cameras.listViews(orgA))[0] ?? { id: 'x', name: 'x', source: '' };
+    const events: { name: string; rest: string; type: WsServerMessage['type']; payload: unknown }[] = [
+      {
+        name: 'camera.statusChanged',
+        rest: '/api/cameras',
+        type: 'camera.status',
+        payload: { organizationId: orgA, camera: { ...view, id: 'r-walk-camera' } },
+      },
+      {
+        name: 'presence.changed',
+        rest: '/api/presence',
+        type: 'presence.changed',
+        payload: { organizationId: orgA, presence: { employeeId: 'r-walk-presence', state: 'off' } },
+      },
+      {
+        name: 'alert.opened',
+        rest: '/api/alerts',
+        type: 'alert.opened',
+        payload: { organizationId: orgA, alert: { id: 'r-walk-alert', kind: 'absence' } },
+      },
+      {
+        name: 'video.progress',
+        rest: '/api/videos',
+        type: 'video.progress',
+        payload: {
+          organizationId: orgA,
+          videoId: 'r-walk-video',
+          status: 'processing',
+          stage: 'detecting',
+          progress: 0.5,
+        },
+      },
+      {
+        name: 'dataset.progress',
+        rest: '/api/dataset-versions',
+        type: 'dataset.progress',
+        payload: {
+          organizationId: orgA,
+          kind: 'train',
+          id: 'r-walk-dataset',
+          status: 'training',
+          fraction: 0.5,
+          point: null,
+        },
+      },
+    ];
+    const clients = new Map<string, Client>([['admin', adminA]]);
+    for (const role of ROLES)
+      if (role !== 'admin') clients.set(role, await userWithRole(t.app, adminA, role));
+    const sockets = new Map<string, Listener>();
+    for (const [role, c] of clients) {
+      const l = await listen(wsUrl, c.cookie);
+      open.push(l.socket);
+      sockets.set(role, l);
+    }
+    for (const e of events) bus.publish(e.name as never, e.payload as never);
+    await waitFor(() => events.every((e) => sockets.get('admin')!.messages.some((m) => m.type === e.type)), {
+      timeoutMs: 5000,
+      message: 'the admin got every event',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const mismatches: string[] = [];
+    for (const [role, c] of clients) {
+      for (const e of events) {
+        const rest = (await c.get(e.rest)).statusCode;
+        const got = sockets.get(role)!.messages.some((m) => m.type === e.type);
+        if ((rest === 200) !== got)
+          mismatches.push(`${role}: ${e.type} ${got ? 'sent' : 'not sent'}, REST ${e.rest} ${rest}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 
   // Issue 9 item 6: the socket sends only what REST would, and only while the credential holds.

@@ -10,7 +10,9 @@ const HHMM_RE = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 export const CameraIdSchema = z
   .string()
   .regex(SLUG_RE, { message: 'must be a slug: lowercase letters, digits and "-", 1–64 characters' })
-  .describe('Stable camera id (slug), also the folder name under camera_config/, e.g. "gudang-a".');
+  .describe(
+    'Stable camera id (slug), unique within the organization; also its folder name under camera_config/<organization id>/, e.g. "gudang-a".',
+  );
 
 /** What kind of input a camera source string names. Mirrors the capture layer's own classification. */
 export type CameraSourceKind = 'rtsp' | 'http' | 'device' | 'file';

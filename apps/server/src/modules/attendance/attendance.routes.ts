@@ -99,7 +99,7 @@ export function registerAttendanceRoutes(
   app.get(
     '/api/attendance/days',
     {
-      config: { auth: 'attendance:record:view' },
+      config: { auth: 'attendance:record:view', limit: 'query' },
       schema: {
         tags,
         summary: 'Attendance days (newest date first, keyset paging) with status and reason',
@@ -125,7 +125,7 @@ export function registerAttendanceRoutes(
   app.get(
     '/api/attendance/month/export',
     {
-      config: { auth: 'attendance:record:view' },
+      config: { auth: 'attendance:record:view', limit: 'query' },
       schema: {
         tags,
         summary:
@@ -199,7 +199,7 @@ export function registerAttendanceRoutes(
   app.get(
     '/api/attendance/corrections',
     {
-      config: { auth: 'attendance:approve' },
+      config: { auth: 'attendance:approve', limit: 'query' },
       schema: {
         tags,
         summary: 'Corrections and regularization requests (the approvals inbox with state=pending)',

@@ -50,7 +50,8 @@ export function registerCameraRoutes(app: HttpApp, cameras: CameraRegistry, prob
       config: { auth: 'camera:manage' },
       schema: {
         tags: ['cameras'],
-        summary: 'Add a camera (writes camera_config/<id>/config.json; it starts without a restart)',
+        summary:
+          'Add a camera (writes camera_config/<organization id>/<id>/config.json; it starts without a restart)',
         body: CameraCreate,
         response: { 201: CameraView },
       },

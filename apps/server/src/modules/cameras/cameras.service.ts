@@ -10,13 +10,19 @@ import {
   type CameraView,
 } from '@hadir/contracts';
 import type { ServerContext } from '../../context.js';
-import { toIso } from '../../platform/clock/clock.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { badRequest, conflict, notFound } from '../../platform/http/errors.js';
 import { checkCameraSource, organizationMediaDir } from '../../platform/net/camera-source.js';
 import { AddressPolicy, OutboundRefused } from '../../platform/net/outbound-policy.js';
 import { recordAudit } from '../audit/index.js';
 import { CameraFilesRepository, cameraKey, type CameraFile } from './camera-files.repository.js';
+import {
+  initialStatus,
+  nameFromRaw,
+  presentCamera,
+  updateSummary,
+  type StoredStatus,
+} from './camera-views.js';
 
 /** A camera as the registry knows it: the file, what it resolved to, and its health. */
 export interface CameraEntry {
@@ -45,30 +51,6 @@ export interface CameraRegistryOptions {
   debounceMs?: number;
   /** Status is written to the database at least this often while it changes only in fps/counters. */
   statusPersistMs?: number;
-}
-
-interface StoredStatus extends CameraStatus {
-  issues: string[];
-}
-
-export function initialStatus(id: string, config: CameraConfig | null, issues: string[]): CameraStatus {
-  const disabled = config !== null && !config.enabled;
-  return {
-    cameraId: id,
-    state: config === null ? 'offline' : disabled ? 'disabled' : 'starting',
-    targetFps: config?.analysisFps ?? 0,
-    measuredFps: 0,
-    framesAnalyzed: 0,
-    framesDropped: 0,
-    lastFrameAt: null,
-    lastError: issues.length > 0 ? `Invalid config: ${issues.join('; ')}` : null,
-    restarts: 0,
-  };
-}
-
-/** rtsp://user:secret@host → rtsp://user:***@host: the password never leaves the server. */
-export function redactSource(source: string): string {
-  return source.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@:\s]*):([^/@\s]*)@/i, '$1$2:***@');
 }
 
 /**
@@ -545,64 +527,6 @@ function duplicate(entry: CameraEntry, first: string): CameraEntry {
     issues,
     status: initialStatus(entry.id, null, issues),
   };
-}
-
-function nameFromRaw(raw: unknown): string | null {
-  if (raw !== null && typeof raw === 'object' && 'name' in raw && typeof raw.name === 'string')
-    return raw.name;
-  return null;
-}
-
-/**
- * A disabled camera is "disabled", whatever its last pipeline report said: not a red "offline" with the
- * frame rate it had before it was turned off.
- */
-export function presentStatus(status: CameraStatus, enabled: boolean): CameraStatus {
-  if (enabled || status.state === 'disabled') return status;
-  return { ...status, state: 'disabled', measuredFps: 0, lastError: null };
-}
-
-/** What leaves the server about a camera: never the source password. */
-export function presentCamera(row: {
-  id: string;
-  name: string;
-  areaId: string | null;
-  enabled: number;
-  config: string;
-  status: string;
-  updatedAt: number;
-}): CameraView {
-  const cfg = (JSON.parse(row.config) ?? {}) as Partial<CameraConfig>;
-  const stored = JSON.parse(row.status) as StoredStatus;
-  const { issues, ...status } = stored;
-  const num = (v: unknown) => (typeof v === 'number' ? v : null);
-  return {
-    id: row.id,
-    name: row.name,
-    area: typeof cfg.area === 'string' ? cfg.area : null,
-    areaId: row.areaId,
-    source: typeof cfg.source === 'string' ? redactSource(cfg.source) : '',
-    enabled: row.enabled === 1,
-    analysisFps: num(cfg.analysisFps),
-    minFacePx: num(cfg.minFacePx),
-    absentAfterMinutes: num(cfg.absentAfterMinutes),
-    maxWidth: num(cfg.maxWidth),
-    valid: (issues ?? []).length === 0,
-    issues: issues ?? [],
-    // An invalid file is "offline" with its issues (it never ran), not "disabled" by the operator.
-    status: presentStatus({ ...status, cameraId: row.id }, row.enabled === 1 || (issues ?? []).length > 0),
-    updatedAt: toIso(row.updatedAt),
-  };
-}
-
-/** The audit line of a camera change: "Disabled camera" / "Enabled camera" say which way it went. */
-export function updateSummary(id: string, patch: CameraUpdate): string {
-  const fields = Object.keys(patch).filter((k) => patch[k as keyof CameraUpdate] !== undefined);
-  if (fields.length === 1 && fields[0] === 'enabled') {
-    return `${patch.enabled ? 'Enabled' : 'Disabled'} camera "${id}"`;
-  }
-  const toggled = patch.enabled === undefined ? '' : patch.enabled ? ' (enabled)' : ' (disabled)';
-  return `Changed camera "${id}": ${fields.join(', ')}${toggled}`;
 }
 
 declare module '../../platform/events/event-bus.js' {

@@ -1,9 +1,3 @@
-export {
-  CameraRegistry,
-  presentCamera,
-  redactSource,
-  initialStatus,
-  type CameraEntry,
-  type CameraChange,
-} from './cameras.service.js';
+export { CameraRegistry, type CameraEntry, type CameraChange } from './cameras.service.js';
+export { presentCamera, redactSource, initialStatus } from './camera-views.js';
 export { registerCameraRoutes, type ProbeCameraSource } from './cameras.routes.js';

@@ -188,7 +188,7 @@ export function registerDatasetRoutes(
   app.get(
     '/api/dataset-versions/:id/export',
     {
-      config: { auth: 'video:manage' },
+      config: { auth: 'video:manage', limit: 'query' },
       schema: {
         tags,
         summary:
@@ -284,7 +284,7 @@ export function registerDatasetRoutes(
   app.get(
     '/api/dataset-models/:id/export',
     {
-      config: { auth: 'video:manage' },
+      config: { auth: 'video:manage', limit: 'query' },
       schema: {
         tags,
         summary: 'The model as a JSON manifest (classes, threshold, weights)',

@@ -105,7 +105,7 @@ export function registerLeaveRoutes(
   app.get(
     '/api/leave/allocations',
     {
-      config: { auth: 'leave:manage' },
+      config: { auth: 'leave:manage', limit: 'query' },
       schema: {
         tags,
         summary: 'Yearly allocations',
@@ -149,7 +149,7 @@ export function registerLeaveRoutes(
   app.get(
     '/api/leave/requests',
     {
-      config: { auth: 'leave:request' },
+      config: { auth: 'leave:request', limit: 'query' },
       schema: {
         tags,
         summary: 'Leave requests: yours, your team’s, or (leave:manage) everyone’s',
@@ -206,7 +206,7 @@ export function registerLeaveRoutes(
   app.get(
     '/api/leave/approvals',
     {
-      config: { auth: 'leave:approve' },
+      config: { auth: 'leave:approve', limit: 'query' },
       schema: { tags, summary: 'Pending requests you may decide', response: { 200: z.array(LeaveRequest) } },
     },
     async (req) => requests.approvals(authOf(req), orgOf(req)),
@@ -214,7 +214,7 @@ export function registerLeaveRoutes(
   app.get(
     '/api/leave/calendar',
     {
-      config: { auth: 'leave:request' },
+      config: { auth: 'leave:request', limit: 'query' },
       schema: {
         tags,
         summary: 'Leave days (pending and approved) of the people you may see',

@@ -258,7 +258,7 @@ export function registerMobileRoutes(app: HttpApp, s: MobileServices, session: S
   app.get(
     '/api/mobile/sync-logs',
     {
-      config: { auth: 'device:manage' },
+      config: { auth: 'device:manage', limit: 'query' },
       schema: {
         tags,
         summary: 'Sync logs per device (records synced, failed, clock skew)',
@@ -430,7 +430,7 @@ export function registerMobileRoutes(app: HttpApp, s: MobileServices, session: S
   app.get(
     '/api/organizations/:id/attendance',
     {
-      config: { auth: 'attendance:record:view' },
+      config: { auth: 'attendance:record:view', limit: 'query' },
       schema: {
         tags,
         summary: 'Attendance days of the organization (start_date, end_date, member_id, status)',
@@ -447,7 +447,7 @@ export function registerMobileRoutes(app: HttpApp, s: MobileServices, session: S
   app.get(
     '/api/organizations/:id/members',
     {
-      config: { auth: 'member:view' },
+      config: { auth: 'member:view', limit: 'query' },
       schema: {
         tags,
         summary: 'Members of the organization, with whether a face is registered',

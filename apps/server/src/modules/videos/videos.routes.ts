@@ -236,7 +236,7 @@ export function registerVideoRoutes(
   app.get(
     '/api/videos',
     {
-      config: { auth: 'video:view' },
+      config: { auth: 'video:view', limit: 'query' },
       schema: {
         tags: ['videos'],
         summary: 'The video library',
@@ -392,7 +392,7 @@ export function registerVideoRoutes(
   app.get(
     '/api/video-persons',
     {
-      config: { auth: 'video:view' },
+      config: { auth: 'video:view', limit: 'query' },
       schema: {
         tags: ['videos'],
         summary: 'Every video and range where a person appears',
