@@ -149,6 +149,20 @@ describe.skipIf(SKIP !== null)('attendance rules pages end to end', () => {
         .first()
         .waitFor();
       await shootAll(page, 'holidays', { dir: SHOTS, settleMs: 300, warnOverflow: true });
+      // One holiday removed after a confirmation (17 national holidays → 16).
+      await page.getByText('17 holidays').first().waitFor();
+      await page
+        .getByRole('row')
+        .filter({ hasText: '2026' })
+        .nth(1)
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      const confirm = page.getByRole('dialog');
+      await confirm.getByText('Days already stored keep their status').waitFor();
+      await shootAll(page, 'holiday-remove', { dir: SHOTS, settleMs: 300 });
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await confirm.getByRole('button', { name: 'Remove' }).click();
+      await page.getByText('16 holidays').first().waitFor();
 
       // The month view: yesterday's night shift is present, with its reason.
       await page.getByRole('link', { name: 'Attendance month' }).first().click();

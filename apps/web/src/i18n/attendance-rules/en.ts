@@ -39,6 +39,9 @@ export const attendanceRulesEn = {
     assignmentsHint:
       'The most specific assignment wins: employee, then department, then the whole organization.',
     newAssignment: 'New assignment',
+    deleteAssignment: 'Delete',
+    deleteAssignmentTitle: 'Delete the assignment of {{target}}?',
+    assignmentDeleted: 'Assignment deleted',
     target: 'Applies to',
     targets: { organization: 'Whole organization', department: 'A department', employee: 'One employee' },
     department: 'Department',
@@ -88,6 +91,14 @@ export const attendanceRulesEn = {
     emptyHint: 'Create a calendar, then load the national holidays or import a file.',
     noHolidays: 'No holidays in this calendar yet',
     count: '{{count}} holidays',
+    remove: 'Remove',
+    removeTitle: 'Remove {{name}}?',
+    removeBody: '{{date}} is no longer a holiday in {{calendar}}.',
+    removed: 'Holiday removed',
+    deleteCalendar: 'Delete calendar',
+    deleteCalendarTitle: 'Delete {{name}}?',
+    deleteCalendarBody: 'The calendar and its {{count}} holidays are deleted.',
+    calendarDeleted: 'Calendar deleted',
   },
   month: {
     title: 'Attendance month',
@@ -141,4 +152,5 @@ export const attendanceRulesEn = {
     date: 'Date',
     times: 'Times asked',
   },
+  recomputeNote: 'Days already stored keep their status until you recompute that period.',
 } as const;

@@ -43,6 +43,9 @@ export const attendanceRulesId: Shape<typeof attendanceRulesEn> = {
     assignmentsHint:
       'Penugasan yang paling spesifik berlaku: karyawan, lalu departemen, lalu seluruh organisasi.',
     newAssignment: 'Penugasan baru',
+    deleteAssignment: 'Hapus',
+    deleteAssignmentTitle: 'Hapus penugasan {{target}}?',
+    assignmentDeleted: 'Penugasan dihapus',
     target: 'Berlaku untuk',
     targets: { organization: 'Seluruh organisasi', department: 'Satu departemen', employee: 'Satu karyawan' },
     department: 'Departemen',
@@ -93,6 +96,14 @@ export const attendanceRulesId: Shape<typeof attendanceRulesEn> = {
     emptyHint: 'Buat kalender, lalu muat libur nasional atau impor berkas.',
     noHolidays: 'Belum ada hari libur di kalender ini',
     count: '{{count}} hari libur',
+    remove: 'Hapus',
+    removeTitle: 'Hapus {{name}}?',
+    removeBody: '{{date}} tidak lagi menjadi hari libur di {{calendar}}.',
+    removed: 'Hari libur dihapus',
+    deleteCalendar: 'Hapus kalender',
+    deleteCalendarTitle: 'Hapus {{name}}?',
+    deleteCalendarBody: 'Kalender beserta {{count}} hari liburnya dihapus.',
+    calendarDeleted: 'Kalender dihapus',
   },
   month: {
     title: 'Kehadiran bulanan',
@@ -146,4 +157,5 @@ export const attendanceRulesId: Shape<typeof attendanceRulesEn> = {
     date: 'Tanggal',
     times: 'Jam yang diminta',
   },
+  recomputeNote: 'Hari yang sudah tersimpan tetap dengan statusnya sampai periode itu dihitung ulang.',
 };

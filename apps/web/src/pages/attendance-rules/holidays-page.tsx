@@ -24,6 +24,7 @@ import {
   TextField,
   useToast,
 } from '@hadir/ui';
+import { DeleteAction } from './delete-action';
 import { rulesApi, rulesKeys, sitesApi } from './rules-api';
 
 const SETS: NationalHolidaySet[] = ['id-2026', 'id-2026-cuti-bersama', 'vn-2026'];
@@ -105,6 +106,19 @@ function CalendarCard({
     if (file) importFile.mutate(file);
     e.target.value = '';
   };
+  const removeHoliday = (h: { date: string; name: string }) => (
+    <DeleteAction
+      label={t('attr.holidays.remove')}
+      title={t('attr.holidays.removeTitle', { name: h.name })}
+      body={t('attr.holidays.removeBody', {
+        date: formatDate(h.date, locale, 'UTC'),
+        calendar: calendar.name,
+      })}
+      done={t('attr.holidays.removed')}
+      run={() => rulesApi.deleteHoliday(calendar.id, h.date)}
+      invalidate={rulesKeys.holidays}
+    />
+  );
   const columns: Column<{ date: string; name: string }>[] = [
     {
       key: 'date',
@@ -112,6 +126,15 @@ function CalendarCard({
       cell: (h) => <span className="tabular-nums">{formatDate(h.date, locale, 'UTC')}</span>,
     },
     { key: 'name', header: t('attr.holidays.holiday'), cell: (h) => <span>{h.name}</span> },
+    ...(canManage
+      ? [
+          {
+            key: 'actions',
+            header: <span className="sr-only">{t('attr.holidays.remove')}</span>,
+            cell: (h: { date: string; name: string }) => removeHoliday(h),
+          },
+        ]
+      : []),
   ];
   const error = national.error ?? importFile.error;
   return (
@@ -119,6 +142,18 @@ function CalendarCard({
       <CardHeader
         title={calendar.name}
         description={`${siteName} · ${t('attr.holidays.count', { count: calendar.holidays.length })}`}
+        actions={
+          canManage ? (
+            <DeleteAction
+              label={t('attr.holidays.deleteCalendar')}
+              title={t('attr.holidays.deleteCalendarTitle', { name: calendar.name })}
+              body={t('attr.holidays.deleteCalendarBody', { count: calendar.holidays.length })}
+              done={t('attr.holidays.calendarDeleted')}
+              run={() => rulesApi.deleteCalendar(calendar.id)}
+              invalidate={rulesKeys.holidays}
+            />
+          ) : null
+        }
       />
       {canManage ? (
         <CardBody className="grid grid-cols-1 gap-3 border-b border-border sm:grid-cols-2">
@@ -159,9 +194,10 @@ function CalendarCard({
         rowKey={(h) => `${h.date}:${h.name}`}
         empty={<EmptyState icon="clipboard" title={t('attr.holidays.noHolidays')} />}
         mobileCard={(h) => (
-          <div className="flex justify-between gap-2 text-sm">
+          <div className="flex items-center justify-between gap-2 text-sm">
             <span className="tabular-nums text-muted">{formatDate(h.date, locale, 'UTC')}</span>
-            <span className="text-right text-fg">{h.name}</span>
+            <span className="flex-1 text-right text-fg">{h.name}</span>
+            {canManage ? removeHoliday(h) : null}
           </div>
         )}
       />

@@ -29,7 +29,13 @@ export const rulesApi = {
   assignments: () => api.get('/api/attendance/assignments', undefined, ShiftAssignmentList),
   createAssignment: (body: ShiftAssignmentInput) =>
     api.post<{ id: string }>('/api/attendance/assignments', body),
+  deleteAssignment: (id: string) => api.delete(`/api/attendance/assignments/${encodeURIComponent(id)}`),
   holidays: () => api.get('/api/attendance/holiday-calendars', undefined, HolidayCalendarList),
+  deleteCalendar: (id: string) => api.delete(`/api/attendance/holiday-calendars/${encodeURIComponent(id)}`),
+  deleteHoliday: (id: string, date: string) =>
+    api.delete(
+      `/api/attendance/holiday-calendars/${encodeURIComponent(id)}/holidays/${encodeURIComponent(date)}`,
+    ),
   createCalendar: (body: { name: string; siteId: string | null }) =>
     api.post('/api/attendance/holiday-calendars', body),
   importHolidays: (id: string, body: { filename: string; text: string }) =>

@@ -28,6 +28,7 @@ import {
 import { DateField } from '../../ui/date-field';
 import { localDateIn } from '../dashboard/time';
 import { EmployeeCombobox } from '../shared/employee-combobox';
+import { DeleteAction } from './delete-action';
 import { rulesApi, rulesKeys } from './rules-api';
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -312,6 +313,16 @@ function AssignmentsCard({
       : `${t('attr.shifts.summaryRotation', { n: p.cycle.length, date: formatDate(p.anchorDate, locale, 'UTC') })}: ${p.cycle.map((c) => typeName(c)).join(' / ')}`;
   const period = (a: ShiftAssignmentView) =>
     `${formatDate(a.effectiveFrom, locale, 'UTC')} – ${a.effectiveTo ? formatDate(a.effectiveTo, locale, 'UTC') : t('attr.shifts.openEnded')}`;
+  const removeAssignment = (a: ShiftAssignmentView) => (
+    <DeleteAction
+      label={t('attr.shifts.deleteAssignment')}
+      title={t('attr.shifts.deleteAssignmentTitle', { target: targetOf(a) })}
+      body={period(a)}
+      done={t('attr.shifts.assignmentDeleted')}
+      run={() => rulesApi.deleteAssignment(a.id)}
+      invalidate={rulesKeys.assignments}
+    />
+  );
   const columns: Column<ShiftAssignmentView>[] = [
     {
       key: 'target',
@@ -324,6 +335,15 @@ function AssignmentsCard({
       header: t('attr.shifts.pattern'),
       cell: (a) => <span className="text-sm text-muted">{patternOf(a.pattern)}</span>,
     },
+    ...(canManage
+      ? [
+          {
+            key: 'actions',
+            header: <span className="sr-only">{t('attr.shifts.deleteAssignment')}</span>,
+            cell: (a: ShiftAssignmentView) => removeAssignment(a),
+          },
+        ]
+      : []),
   ];
   return (
     <Card>
@@ -361,6 +381,7 @@ function AssignmentsCard({
             <p className="font-medium text-fg">{targetOf(a)}</p>
             <p className="text-xs text-muted">{period(a)}</p>
             <p className="text-xs text-muted">{patternOf(a.pattern)}</p>
+            {canManage ? removeAssignment(a) : null}
           </div>
         )}
       />

@@ -203,9 +203,11 @@ export function MyAttendancePage() {
                     <p className="font-medium text-fg">{formatDate(r.date, locale, 'UTC')}</p>
                     <Badge tone={STATUS_TONE[r.status]}>{t(`att.statuses.${r.status}`)}</Badge>
                   </div>
-                  <p className="text-xs text-muted">
-                    {time(r.checkInAt)} – {time(r.checkOutAt)} · {formatDuration(r.workedMinutes, locale)}
-                  </p>
+                  {r.checkInAt || r.checkOutAt ? (
+                    <p className="text-xs text-muted">
+                      {time(r.checkInAt)} – {time(r.checkOutAt)} · {formatDuration(r.workedMinutes, locale)}
+                    </p>
+                  ) : null}
                   <p className="text-xs text-muted">{r.reasonText}</p>
                   {pendingDates.has(r.date) ? (
                     <Badge tone="warning">{t('reg.states.pending')}</Badge>
