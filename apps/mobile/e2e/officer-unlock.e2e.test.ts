@@ -230,7 +230,7 @@ describe.skipIf(SKIP !== null)('officer capture, liveness, verification and unlo
     expect((await eventsOf(ids.Tony_Blair!)).filter((e) => e.source === 'mobile')).toHaveLength(0);
   });
 
-  it('the face unlocks the phone, and a check-in from inside the site’s geofence is recorded', async () => {
+  it('the face unlocks the phone, a check-in from inside the site’s geofence is recorded, and leave is requested', async () => {
     await api('PUT', `/api/sites/${siteId}/geofence`, { ...MONAS, radius_m: 300 });
     const tony = makeClip(clipDir, 'tony', photosOf('Tony_Blair', 10));
     await phone(tony, MONAS);
@@ -247,6 +247,23 @@ describe.skipIf(SKIP !== null)('officer capture, liveness, verification and unlo
     await outcome.waitFor({ timeout: 60_000 });
     expect(await outcome.textContent()).toMatch(/Recorded at/);
     expect((await eventsOf(ids.Tony_Blair!)).filter((e) => e.source === 'mobile')).toHaveLength(1);
+
+    // My leave: a request through the leave module, then its status in the list.
+    await tab('Leave').click();
+    await main().getByLabel('From').fill('15/12/2026');
+    await main().getByLabel('To').fill('16/12/2026');
+    await main().getByRole('button', { name: 'Request leave' }).click();
+    await page.getByTestId('leave-outcome').waitFor({ timeout: 30_000 });
+    const list = page.getByTestId('leave-list');
+    await list.locator('li').first().waitFor();
+    expect(await list.textContent()).toMatch(/15\/12\/2026 – 16\/12\/2026.*Pending/);
+    const mine = await api<{ employeeId: string; fromDate: string; status: string }[]>(
+      'GET',
+      '/api/leave/requests?scope=all',
+    );
+    expect(mine.filter((r) => r.employeeId === ids.Tony_Blair)).toMatchObject([
+      { fromDate: '2026-12-15', status: 'pending' },
+    ]);
   });
   it('screenshots every screen at 390×844 in light and dark, in English, Indonesian and Vietnamese', async () => {
     const tony = makeClip(clipDir, 'tony-walk', photosOf('Tony_Blair', 10));

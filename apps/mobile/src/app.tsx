@@ -13,7 +13,7 @@ import { ApiError, call, data, setCsrf } from './api';
 import { captureFrames, useCamera } from './camera';
 import { CameraView, OutcomeLine, TopBar, useOnline, type Outcome } from './chrome';
 import { currentPlace, loadDevice, loadWho, saveDevice, saveWho } from './device';
-import { formatDay } from './i18n';
+import { formatDay, formatTime } from './i18n';
 import { LeaveScreen } from './leave';
 import { OfficerScreen } from './officer';
 import { newClientId, queue, type QueuedRecord } from './queue';
@@ -202,8 +202,8 @@ function Home({ me, onSignOut }: { me: MobileMe; onSignOut: () => void }) {
       <TopBar onSignOut={() => void signOut()} />
       <main className="mx-auto max-w-md p-4 pb-24">
         {tab === 'check' ? <CheckScreen me={me} onQueued={sync.refresh} /> : null}
-        {tab === 'history' ? <HistoryScreen /> : null}
-        {tab === 'queue' ? <QueueScreen sync={sync} /> : null}
+        {tab === 'history' ? <HistoryScreen timeZone={me.time_zone} /> : null}
+        {tab === 'queue' ? <QueueScreen sync={sync} timeZone={me.time_zone} /> : null}
         {tab === 'officer' ? <OfficerScreen me={me} /> : null}
         {tab === 'leave' ? <LeaveScreen /> : null}
         {tab === 'account' ? <AccountScreen me={me} /> : null}
@@ -275,7 +275,7 @@ function CheckScreen({ me, onQueued }: { me: MobileMe; onQueued: () => Promise<v
           device_id: loadDevice()?.device_id,
           ...(location ? { location } : {}),
         });
-        const time = r.recorded_at ? new Date(r.recorded_at).toLocaleTimeString(i18n.language) : '';
+        const time = r.recorded_at ? formatTime(r.recorded_at, i18n.language, me.time_zone) : '';
         setOutcome(
           r.status === 'recorded'
             ? { tone: 'success', text: t('m.check.recorded', { time }) }
@@ -312,7 +312,7 @@ function CheckScreen({ me, onQueued }: { me: MobileMe; onQueued: () => Promise<v
   );
 }
 
-function HistoryScreen() {
+function HistoryScreen({ timeZone }: { timeZone: string | undefined }) {
   const { t, i18n } = useTranslation();
   const [days, setDays] = useState<OrgAttendanceDay[] | null>(null);
   useEffect(() => {
@@ -323,8 +323,7 @@ function HistoryScreen() {
       .then((r) => setDays(r.reverse()))
       .catch(() => setDays([]));
   }, []);
-  const time = (iso: string | null) =>
-    iso ? new Date(iso).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' }) : '–';
+  const time = (iso: string | null) => (iso ? formatTime(iso, i18n.language, timeZone) : '–');
   if (!days) return <PageSpinner />;
   return (
     <div className="space-y-3">
@@ -388,8 +387,8 @@ function useSync() {
   return { pending, last, busy, run, refresh };
 }
 
-function QueueScreen({ sync }: { sync: ReturnType<typeof useSync> }) {
-  const { t } = useTranslation();
+function QueueScreen({ sync, timeZone }: { sync: ReturnType<typeof useSync>; timeZone: string | undefined }) {
+  const { t, i18n } = useTranslation();
   return (
     <div className="space-y-3">
       <PageHeader title={t('m.queue.title')} />
@@ -401,7 +400,7 @@ function QueueScreen({ sync }: { sync: ReturnType<typeof useSync> }) {
             className="flex items-center justify-between rounded-lg bg-surface p-3 text-sm"
           >
             <span>{t(r.type === 'check_in' ? 'm.check.in' : 'm.check.out')}</span>
-            <span className="text-muted">{new Date(r.occurred_at).toLocaleTimeString()}</span>
+            <span className="text-muted">{formatTime(r.occurred_at, i18n.language, timeZone)}</span>
           </li>
         ))}
       </ul>

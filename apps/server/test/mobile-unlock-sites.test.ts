@@ -164,6 +164,32 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('mobile unlock and 
     expect((await put(officer, `/api/mobile/devices/${device.id}/pin`, { pin: '1111' })).statusCode).toBe(
       403,
     );
+    // Another organization's device: not found, and its PIN stays unset.
+    const foreignDevice = newId();
+    await t.server.ctx.db
+      .insertInto('mobileDevices')
+      .values({
+        id: foreignDevice,
+        organizationId: orgB,
+        userId: officerUserId,
+        name: 'Zeta phone',
+        keySealed: t.server.ctx.secrets.seal('zeta-key'),
+        pinHash: null,
+        createdAt: 0,
+        lastSyncAt: null,
+        revokedAt: null,
+        revokedBy: null,
+      })
+      .execute();
+    expect((await put(admin, `/api/mobile/devices/${foreignDevice}/pin`, { pin: '1111' })).statusCode).toBe(
+      404,
+    );
+    const untouched = await t.server.ctx.db
+      .selectFrom('mobileDevices')
+      .select('pinHash')
+      .where('id', '=', foreignDevice)
+      .executeTakeFirstOrThrow();
+    expect(untouched.pinHash).toBeNull();
 
     const phone = anon();
     const ok = await phone.post('/api/mobile/unlock', unlockBody(device, 'pin', { pin: '2468' }));
@@ -341,7 +367,9 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('mobile unlock and 
     });
     expect(code(forged)).toBe('bad_signature');
 
-    // Removed: the same far place is accepted again.
+    // Removed: the same far place is accepted again. Another organization's site cannot be touched.
+    expect((await admin.delete(`/api/sites/${sites.foreign}/geofence`)).statusCode).toBe(404);
+    expect((await member.delete(`/api/sites/${sites.North}/geofence`)).statusCode).toBe(403);
     expect((await admin.delete(`/api/sites/${sites.North}/geofence`)).statusCode).toBe(200);
     const afterRemoval = data<{ status: string }>(
       await member.post('/api/attendance/submit', {
@@ -361,6 +389,10 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())('mobile unlock and 
     expect(
       (await put(officer, '/api/mobile/settings', { officers_restricted_to_sites: true })).statusCode,
     ).toBe(403);
+    expect(
+      data<{ officers_restricted_to_sites: boolean }>(await officer.get('/api/mobile/settings'))
+        .officers_restricted_to_sites,
+    ).toBe(false);
     const set = await put(admin, '/api/mobile/settings', { officers_restricted_to_sites: true });
     expect(data<{ officers_restricted_to_sites: boolean }>(set).officers_restricted_to_sites).toBe(true);
     const assign = await put(admin, `/api/mobile/officers/${officerUserId}/sites`, {

@@ -365,6 +365,7 @@ export const MobileMe = z.object({
   location_required: z
     .boolean()
     .describe('The member’s site has a geofence: check-ins send the phone’s location'),
+  time_zone: z.string().describe('The organization’s IANA time zone: the app shows times in it'),
 });
 export type MobileMe = z.infer<typeof MobileMe>;
 

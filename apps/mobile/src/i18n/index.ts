@@ -54,3 +54,12 @@ export function formatDay(iso: string, lng: string): string {
     timeZone: 'UTC',
   }).format(new Date(Date.UTC(y, m - 1, d)));
 }
+
+/** A time of day in the organization's zone (the app may run on a phone set to another). */
+export function formatTime(iso: string, lng: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(intlTag(lng), {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(timeZone ? { timeZone } : {}),
+  }).format(new Date(iso));
+}

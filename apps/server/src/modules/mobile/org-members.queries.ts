@@ -11,6 +11,7 @@ import { toIsoOrNull } from '../../platform/clock/clock.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { AppError, badRequest, notFound } from '../../platform/http/errors.js';
 import type { EmployeesService } from '../people/index.js';
+import { getOrganizationSettings } from '../organizations/index.js';
 
 const MAX_RANGE_DAYS = 366;
 
@@ -103,6 +104,7 @@ export class OrgMembersQueries {
       member_name: member?.name ?? null,
       face_registered: face !== undefined,
       officer: auth.permissions.has('attendance:record:create'),
+      time_zone: (await getOrganizationSettings(this.ctx.db, orgId)).timeZone,
     };
   }
 
