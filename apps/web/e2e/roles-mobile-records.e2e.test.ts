@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+// eslint-disable-next-line no-restricted-imports -- test-only: the shared models and photos; never shipped
 import { findSharedDir } from '@hadir/testing';
 import {
   CHROMIUM,
@@ -102,7 +104,7 @@ describe.skipIf(SKIP !== null)('roles and phone attendance on the website', () =
   }, 240_000);
   afterAll(async () => server?.stop());
 
-  const signIn = async (page: import('playwright-core').Page, email: string, password: string) => {
+  const signIn = async (page: Page, email: string, password: string) => {
     await page.goto(`${server.baseUrl}/`);
     await page.evaluate(() => localStorage.setItem('hadir.lang', 'en'));
     await page.goto(`${server.baseUrl}/`);
