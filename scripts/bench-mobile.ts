@@ -418,9 +418,9 @@ export async function main(args: string[]): Promise<void> {
     );
   }
   console.log(
-    '\n| database | batch | synced | failed | duplicates | wall s | ms/record | resend s (duplicates) |',
+    '\n| database | batch | synced | failed | duplicates | wall s | CPU s | ms/record | resend s (duplicates) |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
     const s = r.sync;
     console.log(
