@@ -113,7 +113,7 @@ describe.skipIf(SKIP_REASON !== null).each(await dialects())(
       orgB = created.json<{ id: string }>().id;
       const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
       wsUrl = `${address.replace('http', 'ws')}/api/ws`;
-    }, 120_000);
+    }, 240_000);
     afterAll(async () => {
       sockets.forEach((s) => s.close());
       await t?.close();

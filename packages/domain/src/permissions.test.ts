@@ -3,6 +3,7 @@ import {
   PERMISSIONS,
   ROLES,
   can,
+  isBuiltInRoleName,
   isPermission,
   isRole,
   permissionsOf,
@@ -43,6 +44,7 @@ const TABLE: Record<Permission, readonly [boolean, boolean, boolean, boolean, bo
   'integration:manage': [Y, N, N, N, N],
   'attendance:submit:own': [Y, Y, Y, Y, Y],
   'device:manage': [Y, Y, N, N, N],
+  'attendance:record:approve': [Y, Y, N, N, N],
 };
 
 const rows = PERMISSIONS.flatMap((permission) =>
@@ -85,5 +87,12 @@ describe('guards', () => {
     expect(isRole('root')).toBe(false);
     expect(isPermission('alert:acknowledge')).toBe(true);
     expect(isPermission('alert:delete')).toBe(false);
+  });
+});
+
+describe('built-in role names', () => {
+  it('are reserved whatever their case or spacing', () => {
+    expect(['Admin', ' member ', 'OFFICER'].map(isBuiltInRoleName)).toEqual([true, true, true]);
+    expect(isBuiltInRoleName('Front desk')).toBe(false);
   });
 });

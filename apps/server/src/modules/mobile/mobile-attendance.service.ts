@@ -22,6 +22,15 @@ export const CLOCK_SKEW_FLAG_MS = 5 * 60_000;
 const FUTURE_TOLERANCE_MS = 60_000;
 
 type RecordResult = SyncResult['results'][number];
+/** A verification that never rejects (so one started ahead cannot become an unhandled rejection). */
+type Settled = { v: Verification } | { error: unknown };
+const settle = (p: Promise<Verification>): Promise<Settled> =>
+  p.then(
+    (v) => ({ v }),
+    (error: unknown) => ({ error }),
+  );
+/** How many records ahead of the one being written a sync verifies faces. */
+const VERIFY_LOOKAHEAD = 2;
 
 /** Check-in/out from the app (member, officer) and the offline queue's sync. */
 export class MobileAttendanceService {
@@ -179,8 +188,26 @@ export class MobileAttendanceService {
     const flagged = Math.abs(skewMs) > CLOCK_SKEW_FLAG_MS;
     const officer = auth.permissions.has('attendance:record:create');
     const results: RecordResult[] = [];
-    for (const r of batch.records) {
-      results.push(await this.syncOne(auth, orgId, device.id, r, { now, skewMs, flagged, officer }));
+    // Faces are verified a few records ahead (inference runs off the main thread) while the records
+    // before them are written in order; records this device already synced are never verified again.
+    const known = await this.syncedClientIds(
+      orgId,
+      device.id,
+      batch.records.map((r) => r.client_id),
+    );
+    const ahead = new Map<number, Promise<Settled>>();
+    const prefetch = (i: number) => {
+      const r = batch.records[i];
+      if (!r?.face_image || ahead.has(i) || known.has(r.client_id)) return;
+      ahead.set(i, settle(this.verify.verifyImage(orgId, r.member_id, r.face_image)));
+    };
+    for (const [i, r] of batch.records.entries()) {
+      for (let k = 0; k <= VERIFY_LOOKAHEAD; k++) prefetch(i + k);
+      const verification = ahead.get(i);
+      ahead.delete(i);
+      results.push(
+        await this.syncOne(auth, orgId, device.id, r, { now, skewMs, flagged, officer }, verification),
+      );
     }
     const synced = results.filter((r) => r.status === 'recorded' && !r.duplicate).length;
     const failed = results.filter((r) => r.status === 'rejected' && !r.duplicate).length;
@@ -210,6 +237,7 @@ export class MobileAttendanceService {
     deviceId: string,
     r: SyncInput['records'][number],
     at: { now: number; skewMs: number; flagged: boolean; officer: boolean },
+    verification?: Promise<Settled>,
   ): Promise<RecordResult> {
     const stored = await this.storedResult(orgId, deviceId, r.client_id);
     if (stored) return stored;
@@ -233,14 +261,14 @@ export class MobileAttendanceService {
     // A member's own check-in honours their site's geofence offline too (officers are at the site).
     const fence = r.mode === 'self' ? await this.sites.checkFence(orgId, r.member_id, r.location) : null;
     if (fence && !fence.ok) return reject(fence.reason);
-    let v: Verification;
-    try {
-      v = await this.verify.verifyImage(orgId, r.member_id, r.face_image);
-      if (!v.verified) return reject(v.reason ?? 'The face was not verified.', v.score);
-    } catch (error) {
+    const settled = await (verification ?? settle(this.verify.verifyImage(orgId, r.member_id, r.face_image)));
+    if ('error' in settled) {
+      const { error } = settled;
       if (error instanceof AppError && error.statusCode < 500) return reject(error.message);
       throw error;
     }
+    const v = settled.v;
+    if (!v.verified) return reject(v.reason ?? 'The face was not verified.', v.score);
     const score = v.score;
     const { event } = await this.review.record(
       orgId,
@@ -266,6 +294,22 @@ export class MobileAttendanceService {
       score,
       eventId: event.id,
     });
+  }
+
+  /** The client ids of this batch that the device synced before (one query per 500). */
+  private async syncedClientIds(orgId: string, deviceId: string, clientIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < clientIds.length; i += 500) {
+      const rows = await this.ctx.db
+        .selectFrom('mobileSyncRecords')
+        .select('clientId')
+        .where('organizationId', '=', orgId)
+        .where('deviceId', '=', deviceId)
+        .where('clientId', 'in', clientIds.slice(i, i + 500))
+        .execute();
+      for (const row of rows) found.add(row.clientId);
+    }
+    return found;
   }
 
   private async storedResult(
