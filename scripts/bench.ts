@@ -2,7 +2,8 @@
  * `npm run bench -- <suite> [args]`: runs one benchmark suite and prints its figures.
  * Suites: vision (face engine stages and 1:N matching), api (employee list under load),
  * cameras (N simulated RTSP cameras on one box), attendance (derive a month for N employees),
- * videos (video library processing, × real time).
+ * videos (video library processing, × real time), jobs (outbox delivery by worker processes, builtin vs
+ * pg-boss).
  */
 const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   vision: () => import('./bench-vision.js'),
@@ -11,6 +12,7 @@ const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<v
   dashboard: () => import('./bench-dashboard.js'),
   attendance: () => import('./bench-attendance.js'),
   videos: () => import('./bench-videos.js'),
+  jobs: () => import('./bench-jobs.js'),
 };
 
 const [suite, ...rest] = process.argv.slice(2);
