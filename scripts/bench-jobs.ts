@@ -60,7 +60,7 @@ async function run(engine: 'builtin' | 'pgboss', workers: number, total: number)
     HADIR_SECRET_KEY: SECRET,
     HADIR_OUTBOUND_ALLOW_LOOPBACK: 'true',
     HADIR_FACE_PACK: 'off',
-    LOG_LEVEL: process.env.BENCH_WORKER_LOGS ? 'info' : 'silent',
+    LOG_LEVEL: 'warn',
   };
   const env = parseEnv(
     {
@@ -151,14 +151,19 @@ async function run(engine: 'builtin' | 'pgboss', workers: number, total: number)
             HADIR_CAMERA_CONFIG_DIR: path.join(dir, 'camera_config'),
             HADIR_MODELS_DIR: path.join(dir, 'models'),
           },
-          stdio: process.env.BENCH_WORKER_LOGS ? 'inherit' : 'ignore',
+          stdio: [
+            'ignore',
+            fs.openSync(path.join(dir, `w${w}.log`), 'a'),
+            fs.openSync(path.join(dir, `w${w}.log`), 'a'),
+          ],
         }),
       );
     }
     const deadline = Date.now() + 300_000;
     while (sends.length < total && Date.now() < deadline) {
       if (children.every((c) => c.exitCode !== null)) {
-        throw new Error(`every worker exited (codes ${children.map((c) => c.exitCode).join(', ')})`);
+        const log = fs.readFileSync(path.join(dir, 'w0.log'), 'utf8').slice(-3000);
+        throw new Error(`every worker exited (codes ${children.map((c) => c.exitCode).join(', ')}): ${log}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
