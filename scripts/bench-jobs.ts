@@ -178,9 +178,9 @@ async function run(engine: 'builtin' | 'pgboss', workers: number, total: number)
     };
   } finally {
     for (const c of children) c.kill('SIGTERM');
-    await Promise.all(
-      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
-    );
+    for (const c of children) {
+      if (c.exitCode === null) await new Promise((r) => c.once('exit', r));
+    }
     await server.stop();
     await new Promise((r) => gateway.close(r));
     await admin(`drop schema if exists ${schema} cascade`);
