@@ -3,7 +3,8 @@
  * Suites: vision (face engine stages and 1:N matching), api (employee list under load),
  * cameras (N simulated RTSP cameras on one box), attendance (derive a month for N employees),
  * videos (video library processing, × real time), tenants (one organization's searches vs another's list),
- * mobile (1:1 face verify with 10k members, 500-record sync).
+ * mobile (1:1 face verify with 10k members, 500-record sync), jobs (outbox delivery by worker processes,
+ * builtin vs pg-boss).
  */
 const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   vision: () => import('./bench-vision.js'),
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<v
   videos: () => import('./bench-videos.js'),
   tenants: () => import('./bench-tenants.js'),
   mobile: () => import('./bench-mobile.js'),
+  jobs: () => import('./bench-jobs.js'),
 };
 
 const [suite, ...rest] = process.argv.slice(2);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { systemClock } from '../src/platform/clock/clock.js';
+import { EnvError, parseEnv } from '../src/platform/config/env.js';
 import type { Database } from '../src/platform/db/database.js';
 import type { JobQueue } from '../src/platform/jobs/job-queue.js';
 import { JobRunner, PermanentJobError, type JobContext } from '../src/platform/jobs/job-runner.js';
@@ -122,4 +123,24 @@ describe.each(engines)('job queue contract: %s on %s', (engine, dialect) => {
     expect(seen.map((s) => s.n)).toEqual([5]);
     await jobs.stop();
   }, 20_000);
+});
+
+describe('choosing the engines at boot', () => {
+  it('refuses pg-boss and the PostgreSQL event transport on SQLite, listing both, and defaults to one box', () => {
+    expect(() => parseEnv({ HADIR_JOBS: 'pgboss', HADIR_EVENTS: 'postgres' }, [])).toThrow(
+      /HADIR_JOBS: pgboss needs a postgres:\/\/ DATABASE_URL\n.*HADIR_EVENTS: postgres needs/,
+    );
+    expect(() => parseEnv({ HADIR_JOBS: 'bullmq' }, [])).toThrow(EnvError);
+    const env = parseEnv({}, []);
+    expect([env.HADIR_JOBS, env.HADIR_EVENTS]).toEqual(['builtin', 'local']);
+    const hub = parseEnv(
+      { DATABASE_URL: 'postgres://h@db/hadir', HADIR_JOBS: 'pgboss', HADIR_EVENTS: 'postgres' },
+      [],
+    );
+    expect([hub.HADIR_JOBS, hub.HADIR_EVENTS, hub.HADIR_PGBOSS_SCHEMA]).toEqual([
+      'pgboss',
+      'postgres',
+      'pgboss',
+    ]);
+  });
 });

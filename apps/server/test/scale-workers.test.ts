@@ -145,11 +145,22 @@ describe.skipIf(!hasPostgres)('three pg-boss worker processes share one outbox (
 
     const victim = workers[0]!;
 
-    await waitFor(() => gateway.accepted.size >= 300, {
-      timeoutMs: 60_000,
-      intervalMs: 20,
-      message: '300 messages sent (worker logs: w1.log … w3.log in the temp dir)',
-    });
+    const tail = (name: string) => fs.readFileSync(path.join(dir, `${name}.log`), 'utf8').slice(-1500);
+    const alive = () => {
+      const dead = workers.findIndex((w) => w.exitCode !== null);
+      if (dead >= 0) throw new Error(`worker w${dead + 1} exited: ${tail(`w${dead + 1}`)}`);
+    };
+    await waitFor(
+      () => {
+        alive();
+        return gateway.accepted.size >= 300;
+      },
+      {
+        timeoutMs: 60_000,
+        intervalMs: 20,
+        message: '300 messages sent (worker logs: w1.log … w3.log in the temp dir)',
+      },
+    );
     expect(workers.map((w) => w.exitCode)).toEqual([null, null, null]);
     const exited = new Promise<NodeJS.Signals | null>((r) => victim.once('exit', (_c, sig) => r(sig)));
     victim.kill('SIGKILL');
