@@ -2,7 +2,14 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelError, PACK_MANIFESTS, listPacks, loadFaceEngine, selectBestPack } from '../src/index.js';
+import {
+  ModelError,
+  NPM_DEFAULT_PACK,
+  PACK_MANIFESTS,
+  listPacks,
+  loadFaceEngine,
+  selectBestPack,
+} from '../src/index.js';
 import { hasMobileFaceNet, hasModels, modelsDir } from './fixtures.js';
 
 let emptyDir: string;
@@ -49,8 +56,9 @@ describe('model packs', () => {
 
   it('with an empty models directory, the npm-shipped pack is chosen', async () => {
     const s = await selectBestPack(emptyDir);
-    expect(s.pack).toBe('faceapi');
-    expect(s.reason).toMatch(/faceapi/);
+    expect(s.pack).toBe(NPM_DEFAULT_PACK);
+    expect(s.pack).toBe('blazeface_faceapi');
+    expect(s.reason).toMatch(/blazeface_faceapi/);
     expect(s.candidates.find((c) => c.name === 'buffalo_l')?.available).toBe(false);
   });
 

@@ -264,5 +264,9 @@ export const PACK_MANIFESTS: Readonly<Record<string, PackManifest>> = {
   },
 };
 
-/** The pack that needs nothing but `npm install`. */
-export const NPM_DEFAULT_PACK = 'faceapi';
+/**
+ * The pack that needs nothing but `npm install`: BlazeFace in front of face-api's recognizer finds every
+ * face of a 447-image LFW subset (SSD missed 11) and 35/36 annotated group faces, at about a third of
+ * SSD's time (docs/benchmarks.md). `faceapi` (SSD) stays selectable with --pack / HADIR_FACE_PACK.
+ */
+export const NPM_DEFAULT_PACK = 'blazeface_faceapi';
