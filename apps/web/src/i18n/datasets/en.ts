@@ -172,4 +172,10 @@ export const datasetsEn = {
     stats: '{{fps}} frames/s · server {{ms}} ms',
     by: { model: 'model', enrolment: 'enrolment', none: 'not recognised' },
   },
+  enrol: {
+    action: 'Send faces for enrolment review',
+    sent_one: '{{count}} face sent for enrolment review',
+    sent_other: '{{count}} faces sent for enrolment review',
+    nothing: 'No new faces to send: cut faces from a video first.',
+  },
 } as const;

@@ -173,4 +173,10 @@ export const datasetsId: Shape<typeof datasetsEn> = {
     stats: '{{fps}} bingkai/dtk · server {{ms}} md',
     by: { model: 'model', enrolment: 'pendaftaran', none: 'tidak dikenali' },
   },
+  enrol: {
+    action: 'Kirim wajah untuk ditinjau',
+    sent_one: '{{count}} wajah dikirim untuk ditinjau',
+    sent_other: '{{count}} wajah dikirim untuk ditinjau',
+    nothing: 'Tidak ada wajah baru untuk dikirim: potong wajah dari video terlebih dahulu.',
+  },
 };

@@ -172,4 +172,10 @@ export const datasetsVi: Shape<typeof datasetsEn> = {
     stats: '{{fps}} khung/giây · máy chủ {{ms}} ms',
     by: { model: 'mô hình', enrolment: 'đăng ký', none: 'không nhận ra' },
   },
+  enrol: {
+    action: 'Gửi khuôn mặt để duyệt đăng ký',
+    sent_one: 'Đã gửi {{count}} khuôn mặt để duyệt',
+    sent_other: 'Đã gửi {{count}} khuôn mặt để duyệt',
+    nothing: 'Không có khuôn mặt mới để gửi: hãy cắt khuôn mặt từ video trước.',
+  },
 };

@@ -14,7 +14,8 @@ export interface FaceSamplesTable {
   embedding: Uint8Array;
   quality: number;
   alignedCrop: Uint8Array | null;
-  source: 'upload' | 'camera' | 'unknown_group' | 'mobile';
+  /** video: a video person's crops, sent for review (modules/datasets). */
+  source: 'upload' | 'camera' | 'unknown_group' | 'mobile' | 'video';
   createdAt: number;
   /** Only `approved` samples are matched; a self-enrolment waits `pending` for a reviewer (0038). */
   status: Generated<'approved' | 'pending'>;
