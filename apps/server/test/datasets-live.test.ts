@@ -2,6 +2,7 @@
 // on real face models and real LFW photos, on SQLite and PostgreSQL; scoped to its organization.
 import fs from 'node:fs';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebcamResult } from '@hadir/contracts';
@@ -201,6 +202,23 @@ describe.skipIf(!READY).each(await dialects())('live recognition with a trained 
     expect(await cam.ask('hello')).toMatchObject({ type: 'webcam.error', code: 'binary_expected' });
     expect(await cam.ask(Buffer.from('not a jpeg'))).toMatchObject({ type: 'webcam.error' });
     expect((await cam.ask(lfw('Abdullah_Gul', 3))).type).toBe('webcam.result');
+  }, 60_000);
+
+  it('exports the head as an ONNX graph that onnxruntime runs to the same answer', async () => {
+    const res = await admin.get(`/api/dataset-models/${modelId}/export.onnx`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+    const session = await ort.InferenceSession.create(new Uint8Array(res.rawPayload));
+    const e = await embed(lfw('Abdullah_Gul', 2));
+    const out = await session.run({
+      embedding: new ort.Tensor('float32', Float32Array.from(e), [1, e.length]),
+    });
+    const sim = [...(out.centroid_similarity!.data as Float32Array)];
+    expect(sim).toHaveLength(2);
+    expect(sim[0]!).toBeGreaterThan(sim[1]!);
+    expect(sim[0]!).toBeGreaterThanOrEqual(0.35);
+    const officer = await userWithRole(t.app, admin, 'support');
+    expect((await officer.get(`/api/dataset-models/${modelId}/export.onnx`)).statusCode).toBe(403);
   }, 60_000);
 
   it('is refused without the library permission, and another organization never sees the model', async () => {

@@ -23,6 +23,7 @@ import {
   PersonEnrolResult,
   TrainRequest,
 } from '@hadir/contracts';
+import { headToOnnx } from '@hadir/vision';
 import type { HttpApp } from '../../platform/http/app.js';
 import { notFound } from '../../platform/http/errors.js';
 import { authOf, orgOf } from '../auth/index.js';
@@ -299,6 +300,27 @@ export function registerDatasetRoutes(
       const man = await models.exportManifest(authOf(req), orgOf(req), req.params.id);
       void reply.header('content-disposition', `attachment; filename="hadir-model-${req.params.id}.json"`);
       return man;
+    },
+  );
+  app.get(
+    '/api/dataset-models/:id/export.onnx',
+    {
+      config: { auth: 'video:manage' },
+      schema: {
+        tags,
+        summary:
+          'The head as an ONNX graph (input embedding [batch, dim]; outputs centroid_similarity and, for logistic/MLP, probabilities); classes and threshold are in the JSON manifest',
+        params: Params,
+      },
+    },
+    async (req, reply) => {
+      const man = await models.exportManifest(authOf(req), orgOf(req), req.params.id);
+      const onnx = headToOnnx(man.method, man.weights);
+      return reply
+        .type('application/octet-stream')
+        .header('content-disposition', `attachment; filename="hadir-model-${req.params.id}.onnx"`)
+        .header('cache-control', 'private, no-store')
+        .send(Buffer.from(onnx.buffer, onnx.byteOffset, onnx.byteLength));
     },
   );
   app.post(

@@ -138,7 +138,8 @@ export const datasetsEn = {
     applyHint:
       'Each person of the video is named by the model, or left unnamed when the model refuses the face.',
     unknown: 'Unknown',
-    export: 'Export',
+    export: 'Export manifest (JSON)',
+    exportOnnx: 'ONNX graph',
     paramsCentroid: 'Target false-accept rate {{far}}',
     classes: 'Classes',
     paramsLine: '{{epochs}} epochs · rate {{lr}} · batch {{batch}} · L2 {{l2}} · target FAR {{far}}',

@@ -139,7 +139,8 @@ export const datasetsId: Shape<typeof datasetsEn> = {
     applyHint:
       'Setiap orang di video diberi nama oleh model, atau dibiarkan tanpa nama bila model menolak wajahnya.',
     unknown: 'Tidak dikenal',
-    export: 'Ekspor',
+    export: 'Ekspor manifes (JSON)',
+    exportOnnx: 'Graf ONNX',
     paramsCentroid: 'Target tingkat salah terima {{far}}',
     classes: 'Kelas',
     paramsLine: '{{epochs}} epoch · laju {{lr}} · batch {{batch}} · L2 {{l2}} · target FAR {{far}}',
