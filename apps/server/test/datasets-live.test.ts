@@ -2,6 +2,7 @@
 // on real face models and real LFW photos, on SQLite and PostgreSQL; scoped to its organization.
 import fs from 'node:fs';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebcamResult } from '@hadir/contracts';
@@ -75,6 +76,8 @@ describe.skipIf(!READY).each(await dialects())('live recognition with a trained 
   let wsUrl = '';
   let modelId = '';
   let gulId = '';
+  let bob: Client | null = null;
+  const personIds: string[] = [];
   const open: WebSocket[] = [];
 
   const embed = async (bytes: Buffer) => {
@@ -96,6 +99,7 @@ describe.skipIf(!READY).each(await dialects())('live recognition with a trained 
       { id: newId(now), code: 1, name: 'Pak Gul', employeeId: gulId },
       { id: newId(now), code: 2, name: 'Pak Wade', employeeId: null },
     ];
+    personIds.push(...persons.map((p) => p.id));
     for (const p of persons)
       await db
         .insertInto('videoPersons')
@@ -200,6 +204,23 @@ describe.skipIf(!READY).each(await dialects())('live recognition with a trained 
     expect((await cam.ask(lfw('Abdullah_Gul', 3))).type).toBe('webcam.result');
   }, 60_000);
 
+  it('exports the head as an ONNX graph that onnxruntime runs to the same answer', async () => {
+    const res = await admin.get(`/api/dataset-models/${modelId}/export.onnx`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+    const session = await ort.InferenceSession.create(new Uint8Array(res.rawPayload));
+    const e = await embed(lfw('Abdullah_Gul', 2));
+    const out = await session.run({
+      embedding: new ort.Tensor('float32', Float32Array.from(e), [1, e.length]),
+    });
+    const sim = [...(out.centroid_similarity!.data as Float32Array)];
+    expect(sim).toHaveLength(2);
+    expect(sim[0]!).toBeGreaterThan(sim[1]!);
+    expect(sim[0]!).toBeGreaterThanOrEqual(0.35);
+    const officer = await userWithRole(t.app, admin, 'support');
+    expect((await officer.get(`/api/dataset-models/${modelId}/export.onnx`)).statusCode).toBe(403);
+  }, 60_000);
+
   it('is refused without the library permission, and another organization never sees the model', async () => {
     const officer = await userWithRole(t.app, admin, 'officer');
     expect(await refusal(wsUrl, officer.cookie)).toBe(403);
@@ -215,7 +236,7 @@ describe.skipIf(!READY).each(await dialects())('live recognition with a trained 
     });
     const bobUserId = added.json<{ userId: string }>().userId;
     await admin.request('PUT', `/api/users/${bobUserId}/operator`, { operator: true });
-    const bob = new Client(t.app);
+    bob = new Client(t.app);
     await bob.login(email, 'zeta-password-123');
     const orgB = (await bob.post('/api/organizations', { name: 'PT Zeta' })).json<{ id: string }>().id;
     expect((await bob.post('/api/auth/organization', { organizationId: orgB })).statusCode).toBe(200);
@@ -230,5 +251,94 @@ describe.skipIf(!READY).each(await dialects())('live recognition with a trained 
       (await t.server.modules.pipeline.galleryFor(orgB))?.match(await embed(lfw('Abdullah_Gul', 2)))
         .employeeId ?? null,
     ).toBeNull();
+  }, 60_000);
+
+  it("sends a linked person's crops to the employee's enrolment, pending review, once", async () => {
+    const [gulPerson, wadePerson] = personIds as [string, string];
+    const enrol = (c: Client, id: string) => c.post(`/api/video-persons/${id}/enrol`, {});
+    expect((await enrol(admin, wadePerson)).json<{ error: { code: string } }>().error.code).toBe(
+      'person_not_linked',
+    );
+    const none = await enrol(admin, gulPerson);
+    expect([none.statusCode, none.json<{ error: { code: string } }>().error.code]).toEqual([409, 'no_crops']);
+    // Two crops of the person, as the extraction job leaves them (row + 128×128 JPEG under the data dir).
+    const pack = (await t.server.modules.faces.engine.activePack())!;
+    const now = t.server.ctx.clock.nowMs();
+    const videoId = newId(now);
+    await t.server.ctx.db
+      .insertInto('videos')
+      .values({
+        id: videoId,
+        organizationId: orgId,
+        collectionId: null,
+        title: 'desk',
+        originalName: 'desk.mp4',
+        dir: `videos/${orgId}/${videoId}`,
+        originalFile: `videos/${orgId}/${videoId}/original.mp4`,
+        playableFile: null,
+        status: 'ready',
+        stage: 'done',
+        progress: 1,
+        error: null,
+        sizeBytes: 1,
+        durationSec: 1,
+        width: 250,
+        height: 250,
+        fps: 1,
+        videoCodec: 'h264',
+        browserPlayable: 1,
+        framesAnalyzed: 1,
+        createdBy: null,
+        createdAt: now,
+        updatedAt: now,
+        processedAt: now,
+      })
+      .execute();
+    const { embeddingToBytes } = await import('../src/modules/faces/index.js');
+    for (const n of [4, 5]) {
+      const rel = `datasets/${orgId}/faces/PERSON-0001/face_000${n}_frame_000${n}.jpg`;
+      fs.mkdirSync(path.dirname(path.join(t.dataDir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(t.dataDir, rel), lfw('Abdullah_Gul', n));
+      await t.server.ctx.db
+        .insertInto('datasetFaces')
+        .values({
+          id: newId(now),
+          organizationId: orgId,
+          personId: gulPerson,
+          videoId,
+          seq: n,
+          frame: n,
+          timeSec: n,
+          quality: 0.5 + n / 100,
+          detScore: 0.9,
+          file: rel,
+          contextFile: rel,
+          contextBox: '[0,0,1,1]',
+          pack,
+          embedding: embeddingToBytes(await embed(lfw('Abdullah_Gul', n))),
+          createdAt: now,
+        })
+        .execute();
+    }
+    // Another organization and a role without the library's manage right are refused.
+    expect((await enrol(bob!, gulPerson)).statusCode).toBe(404);
+    const support = await userWithRole(t.app, admin, 'support');
+    expect((await enrol(support, gulPerson)).statusCode).toBe(403);
+
+    const sent = await enrol(admin, gulPerson);
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.json()).toEqual({ employeeId: gulId, pending: 2, skipped: 0 });
+    const pending = (await admin.get('/api/face-reviews')).json<{
+      items: { id: string; employee: { id: string }; source: string; hasCrop: boolean }[];
+    }>().items;
+    expect(pending.filter((p) => p.employee.id === gulId).map((p) => [p.source, p.hasCrop])).toEqual([
+      ['video', true],
+      ['video', true],
+    ]);
+    // Pending samples are not matched until approved (the enrolment gallery alone still knows nobody).
+    const probe = await embed(lfw('Abdullah_Gul', 6));
+    expect((await t.server.modules.faces.galleries.galleryFor(orgId))!.match(probe).employeeId).toBeNull();
+    // Sending again sends nothing new.
+    expect((await enrol(admin, gulPerson)).json()).toEqual({ employeeId: gulId, pending: 0, skipped: 2 });
   }, 60_000);
 });

@@ -249,6 +249,13 @@ describe.skipIf(!READY)('face dataset and models end to end', () => {
     await page.getByTestId('model-compare').getByText('Two models side by side').waitFor();
     await shootAll(page, 'datasets-models', { warnOverflow: true });
 
+    // The head also leaves as an ONNX graph (a protobuf whose graph names its input).
+    const onnx = await page.request.get(
+      url((await card.getByTestId('model-export-onnx').getAttribute('href'))!),
+    );
+    expect(onnx.status()).toBe(200);
+    expect((await onnx.body()).includes(Buffer.from('embedding'))).toBe(true);
+
     await card.getByTestId('activate-library').click();
     await card.getByText('Active · library').waitFor();
   }, 400_000);

@@ -237,3 +237,10 @@ export const WebcamError = z.object({
   code: z.string(),
   message: z.string(),
 });
+
+/** A linked person's crops sent to their employee's enrolment (pending review). */
+export const PersonEnrolResult = z.object({
+  employeeId: Id,
+  pending: z.number().int().describe('Crops now waiting for review as face samples'),
+  skipped: z.number().int().describe('Crops already sent before'),
+});

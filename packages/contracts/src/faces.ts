@@ -8,7 +8,7 @@ import { Id, IsoDateTime } from './common.js';
 export const PathId = Id.regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, dash and underscore only');
 
 /** Where an enrolment sample came from. */
-export const FaceSampleSource = z.enum(['upload', 'camera', 'unknown_group', 'mobile']);
+export const FaceSampleSource = z.enum(['upload', 'camera', 'unknown_group', 'mobile', 'video']);
 export type FaceSampleSource = z.infer<typeof FaceSampleSource>;
 /**
  * Where enrolment photos come from, sent as the optional multipart field `source` of

@@ -11,3 +11,4 @@ export {
   type HeadWeights,
 } from './head.js';
 export { trainHead, type EpochReport, type TrainHeadInput, type TrainHeadParams } from './train-head.js';
+export { headToOnnx } from './head-onnx.js';

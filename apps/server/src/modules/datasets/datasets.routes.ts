@@ -20,11 +20,14 @@ import {
   ModelApplyResult,
   ModelManifest,
   PathId,
+  PersonEnrolResult,
   TrainRequest,
 } from '@hadir/contracts';
+import { headToOnnx } from '@hadir/vision';
 import type { HttpApp } from '../../platform/http/app.js';
 import { notFound } from '../../platform/http/errors.js';
 import { authOf, orgOf } from '../auth/index.js';
+import type { DatasetEnrolService } from './dataset-enrol.service.js';
 import type { DatasetExtractService } from './dataset-extract.service.js';
 import type { DatasetModelsService } from './dataset-models.service.js';
 import type { DatasetReviewService } from './dataset-review.service.js';
@@ -41,6 +44,7 @@ export function registerDatasetRoutes(
   review: DatasetReviewService,
   versions: DatasetVersionsService,
   models: DatasetModelsService,
+  enrol: DatasetEnrolService,
 ): void {
   const tags = ['datasets'];
   app.post(
@@ -297,6 +301,41 @@ export function registerDatasetRoutes(
       void reply.header('content-disposition', `attachment; filename="hadir-model-${req.params.id}.json"`);
       return man;
     },
+  );
+  app.get(
+    '/api/dataset-models/:id/export.onnx',
+    {
+      config: { auth: 'video:manage' },
+      schema: {
+        tags,
+        summary:
+          'The head as an ONNX graph (input embedding [batch, dim]; outputs centroid_similarity and, for logistic/MLP, probabilities); classes and threshold are in the JSON manifest',
+        params: Params,
+      },
+    },
+    async (req, reply) => {
+      const man = await models.exportManifest(authOf(req), orgOf(req), req.params.id);
+      const onnx = headToOnnx(man.method, man.weights);
+      return reply
+        .type('application/octet-stream')
+        .header('content-disposition', `attachment; filename="hadir-model-${req.params.id}.onnx"`)
+        .header('cache-control', 'private, no-store')
+        .send(Buffer.from(onnx.buffer, onnx.byteOffset, onnx.byteLength));
+    },
+  );
+  app.post(
+    '/api/video-persons/:id/enrol',
+    {
+      config: { auth: 'video:manage' },
+      schema: {
+        tags,
+        summary:
+          "Send a linked person's best crops to their employee's enrolment, pending review (faces review flow)",
+        params: Params,
+        response: { 200: PersonEnrolResult },
+      },
+    },
+    async (req) => enrol.enrolFromPerson(authOf(req), orgOf(req), req.params.id),
   );
   app.post(
     '/api/videos/:id/apply-model',

@@ -10,6 +10,7 @@ import type { ServerContext } from '../../context.js';
 import type { HttpApp } from '../../platform/http/app.js';
 import type { FaceModules } from '../faces/index.js';
 import type { VideoModules } from '../videos/index.js';
+import { DatasetEnrolService } from './dataset-enrol.service.js';
 import { DatasetExtractService } from './dataset-extract.service.js';
 import { DatasetLiveService } from './dataset-live.service.js';
 import { DatasetModelsService } from './dataset-models.service.js';
@@ -48,7 +49,7 @@ export function registerDatasetModules(
   const versions = new DatasetVersionsService(ctx, faces);
   const models = new DatasetModelsService(ctx, versions, faces);
   const live = new DatasetLiveService(ctx);
-  registerDatasetRoutes(app, extract, review, versions, models);
+  registerDatasetRoutes(app, extract, review, versions, models, new DatasetEnrolService(ctx, faces));
   registerWebcamRoutes(app, ctx, new DatasetWebcamService(ctx, faces, live));
   registerDatasetJobs(ctx, extract, models);
   const purge = (orgId: string, reason: string): void => {

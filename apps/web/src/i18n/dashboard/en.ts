@@ -205,6 +205,7 @@ export const dashboardEn = {
       upload: 'Uploaded',
       camera: 'Camera',
       unknown_group: 'From unknown faces',
+      video: 'From a video',
       mobile: 'Mobile app',
     },
     deleteSample: 'Delete sample from {{date}}',

@@ -204,6 +204,7 @@ export const dashboardId: DashboardMessages = {
       upload: 'Diunggah',
       camera: 'Kamera',
       unknown_group: 'Dari wajah tak dikenal',
+      video: 'Dari video',
       mobile: 'Aplikasi seluler',
     },
     deleteSample: 'Hapus sampel dari {{date}}',

@@ -203,6 +203,7 @@ export const dashboardVi: DashboardMessages = {
       upload: 'Tải lên',
       camera: 'Camera',
       unknown_group: 'Từ khuôn mặt lạ',
+      video: 'Từ video',
       mobile: 'Ứng dụng di động',
     },
     deleteSample: 'Xóa mẫu từ {{date}}',

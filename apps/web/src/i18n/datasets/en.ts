@@ -138,7 +138,8 @@ export const datasetsEn = {
     applyHint:
       'Each person of the video is named by the model, or left unnamed when the model refuses the face.',
     unknown: 'Unknown',
-    export: 'Export',
+    export: 'Export manifest (JSON)',
+    exportOnnx: 'ONNX graph',
     paramsCentroid: 'Target false-accept rate {{far}}',
     classes: 'Classes',
     paramsLine: '{{epochs}} epochs · rate {{lr}} · batch {{batch}} · L2 {{l2}} · target FAR {{far}}',
@@ -171,5 +172,11 @@ export const datasetsEn = {
     enrolmentOnly: 'Enrolment photos only',
     stats: '{{fps}} frames/s · server {{ms}} ms',
     by: { model: 'model', enrolment: 'enrolment', none: 'not recognised' },
+  },
+  enrol: {
+    action: 'Send faces for enrolment review',
+    sent_one: '{{count}} face sent for enrolment review',
+    sent_other: '{{count}} faces sent for enrolment review',
+    nothing: 'No new faces to send: cut faces from a video first.',
   },
 } as const;

@@ -139,7 +139,8 @@ export const datasetsId: Shape<typeof datasetsEn> = {
     applyHint:
       'Setiap orang di video diberi nama oleh model, atau dibiarkan tanpa nama bila model menolak wajahnya.',
     unknown: 'Tidak dikenal',
-    export: 'Ekspor',
+    export: 'Ekspor manifes (JSON)',
+    exportOnnx: 'Graf ONNX',
     paramsCentroid: 'Target tingkat salah terima {{far}}',
     classes: 'Kelas',
     paramsLine: '{{epochs}} epoch · laju {{lr}} · batch {{batch}} · L2 {{l2}} · target FAR {{far}}',
@@ -172,5 +173,11 @@ export const datasetsId: Shape<typeof datasetsEn> = {
     enrolmentOnly: 'Hanya foto pendaftaran',
     stats: '{{fps}} bingkai/dtk · server {{ms}} md',
     by: { model: 'model', enrolment: 'pendaftaran', none: 'tidak dikenali' },
+  },
+  enrol: {
+    action: 'Kirim wajah untuk ditinjau',
+    sent_one: '{{count}} wajah dikirim untuk ditinjau',
+    sent_other: '{{count}} wajah dikirim untuk ditinjau',
+    nothing: 'Tidak ada wajah baru untuk dikirim: potong wajah dari video terlebih dahulu.',
   },
 };

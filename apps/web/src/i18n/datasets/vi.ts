@@ -138,7 +138,8 @@ export const datasetsVi: Shape<typeof datasetsEn> = {
     applyTitle: 'Áp dụng mô hình {{number}} cho video',
     applyHint: 'Mỗi người trong video được mô hình đặt tên, hoặc để trống khi mô hình từ chối khuôn mặt.',
     unknown: 'Không rõ',
-    export: 'Xuất',
+    export: 'Xuất bản kê (JSON)',
+    exportOnnx: 'Đồ thị ONNX',
     paramsCentroid: 'Tỷ lệ chấp nhận sai mục tiêu {{far}}',
     classes: 'Số lớp',
     paramsLine: '{{epochs}} epoch · tốc độ {{lr}} · lô {{batch}} · L2 {{l2}} · FAR mục tiêu {{far}}',
@@ -171,5 +172,11 @@ export const datasetsVi: Shape<typeof datasetsEn> = {
     enrolmentOnly: 'Chỉ ảnh đăng ký',
     stats: '{{fps}} khung/giây · máy chủ {{ms}} ms',
     by: { model: 'mô hình', enrolment: 'đăng ký', none: 'không nhận ra' },
+  },
+  enrol: {
+    action: 'Gửi khuôn mặt để duyệt đăng ký',
+    sent_one: 'Đã gửi {{count}} khuôn mặt để duyệt',
+    sent_other: 'Đã gửi {{count}} khuôn mặt để duyệt',
+    nothing: 'Không có khuôn mặt mới để gửi: hãy cắt khuôn mặt từ video trước.',
   },
 };

@@ -9,6 +9,7 @@ import {
   DatasetVersion,
   DatasetVersionList,
   ModelApplyResult,
+  PersonEnrolResult,
   type TrainMethod,
   type TrainParams,
 } from '@hadir/contracts';
@@ -53,7 +54,10 @@ export const datasetsApi = {
   activate: (id: string, body: { library?: boolean; live?: boolean }) =>
     api.post(`/api/dataset-models/${enc(id)}/activate`, body, DatasetModel),
   exportModelUrl: (id: string) => `/api/dataset-models/${enc(id)}/export`,
+  exportOnnxUrl: (id: string) => `/api/dataset-models/${enc(id)}/export.onnx`,
   importModel: (manifest: unknown) => api.post('/api/dataset-models/import', manifest, DatasetModel),
+  enrolFromPerson: (personId: string) =>
+    api.post(`/api/video-persons/${enc(personId)}/enrol`, {}, PersonEnrolResult),
   apply: (videoId: string, modelId?: string) =>
     api.post(`/api/videos/${enc(videoId)}/apply-model`, modelId ? { modelId } : {}, ModelApplyResult),
 };

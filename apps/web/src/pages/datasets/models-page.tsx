@@ -264,6 +264,15 @@ function ModelCard({
             >
               {t('ds.models.export')}
             </ButtonAnchor>
+            <ButtonAnchor
+              size="sm"
+              icon="download"
+              href={datasetsApi.exportOnnxUrl(m.id)}
+              download
+              data-testid="model-export-onnx"
+            >
+              {t('ds.models.exportOnnx')}
+            </ButtonAnchor>
           </div>
         ) : null}
         {open ? (

@@ -2,7 +2,9 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { employeesApi } from '../../api/endpoints';
+import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import {
@@ -22,6 +24,7 @@ import {
   TextField,
   useToast,
 } from '@hadir/ui';
+import { datasetsApi } from '../datasets/datasets-api';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { LoadFailed } from '../shared/load-failed';
 import { PersonThumb } from './person-thumb';
@@ -103,6 +106,11 @@ function PersonCard({ person: p, everyone }: { person: Person; everyone: Person[
     onSuccess: () => qc.invalidateQueries({ queryKey: videoKeys.all }),
     onError: (e) => toast.show(errorMessage(t, e), 'error'),
   });
+  const enrol = useMutation({
+    mutationFn: () => sendFacesForReview(p.id),
+    onSuccess: (n) => toast.show(enrolMessage(t, n)),
+    onError: (e) => toast.show(errorMessage(t, e), 'error'),
+  });
   const rangeCount = p.videos.reduce((n, v) => n + v.ranges.length, 0);
   return (
     <li>
@@ -134,6 +142,16 @@ function PersonCard({ person: p, everyone }: { person: Person; everyone: Person[
                       icon: 'user',
                       onSelect: () => setDialog('link'),
                     },
+                    ...(p.employeeId
+                      ? [
+                          {
+                            key: 'enrol',
+                            label: t('ds.enrol.action'),
+                            icon: 'userScan' as const,
+                            onSelect: () => enrol.mutate(),
+                          },
+                        ]
+                      : []),
                     ...(canCreateEmployee && !p.employeeId
                       ? [
                           {
@@ -211,6 +229,22 @@ function PersonCard({ person: p, everyone }: { person: Person; everyone: Person[
   );
 }
 
+/**
+ * A person just linked to an employee: their crops go to that employee's enrolment, pending review.
+ * A person without crops yet is not an error here (the toast says so).
+ */
+const enrolMessage = (t: TFunction, n: number): string =>
+  n > 0 ? t('ds.enrol.sent', { count: n }) : t('ds.enrol.nothing');
+
+async function sendFacesForReview(personId: string): Promise<number> {
+  try {
+    return (await datasetsApi.enrolFromPerson(personId)).pending;
+  } catch (e) {
+    if (e instanceof ApiError && e.code === 'no_crops') return 0;
+    throw e;
+  }
+}
+
 /** The common shape of the person dialogs: one mutation, refresh the library on success. */
 function usePersonMutation<T>(fn: (v: T) => Promise<unknown>, onClose: () => void, done?: string) {
   const qc = useQueryClient();
@@ -261,8 +295,12 @@ function RenamePerson({ person, onClose }: { person: Person; onClose: () => void
 function LinkPerson({ person, onClose }: { person: Person; onClose: () => void }) {
   const { t } = useTranslation();
   const [employee, setEmployee] = useState<ComboOption | null>(null);
+  const toast = useToast();
   const save = usePersonMutation(
-    () => videosApi.patchPerson(person.id, { employeeId: employee?.id ?? null }),
+    async () => {
+      await videosApi.patchPerson(person.id, { employeeId: employee?.id ?? null });
+      if (employee) toast.show(enrolMessage(t, await sendFacesForReview(person.id)));
+    },
     onClose,
     t('vid.persons.linkedDone'),
   );
@@ -298,6 +336,7 @@ function LinkPerson({ person, onClose }: { person: Person; onClose: () => void }
 /** A new employee from a person: name and code, then the person is linked to them. */
 function CreateEmployee({ person, onClose }: { person: Person; onClose: () => void }) {
   const { t } = useTranslation();
+  const toast = useToast();
   const [name, setName] = useState(person.name ?? '');
   const [code, setCode] = useState('');
   const [touched, setTouched] = useState(false);
@@ -310,6 +349,7 @@ function CreateEmployee({ person, onClose }: { person: Person; onClose: () => vo
         status: 'active',
       });
       await videosApi.patchPerson(person.id, { employeeId: e.id, name: name.trim() });
+      toast.show(enrolMessage(t, await sendFacesForReview(person.id)));
     },
     onClose,
     t('vid.persons.createdDone'),

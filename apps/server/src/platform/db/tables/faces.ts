@@ -16,7 +16,8 @@ export interface FaceSamplesTable {
   /** JSON { sizePx, blur, yawDeg, pitchDeg, brightness } measured at enrolment (0072); null before. */
   qualityFactors: string | null;
   alignedCrop: Uint8Array | null;
-  source: 'upload' | 'camera' | 'unknown_group' | 'mobile';
+  /** video: a video person's crops, sent for review (modules/datasets). */
+  source: 'upload' | 'camera' | 'unknown_group' | 'mobile' | 'video';
   createdAt: number;
   /** Only `approved` samples are matched; a self-enrolment waits `pending` for a reviewer (0038). */
   status: Generated<'approved' | 'pending'>;
