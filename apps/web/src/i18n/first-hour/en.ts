@@ -34,7 +34,6 @@ export const firstHourEn = {
   },
   enrol: {
     quality: 'Quality {{score}}/100',
-    qualityOld: 'Quality {{score}}/100 (enrolled before factors were kept)',
     factor: {
       size: 'Size',
       blur: 'Sharpness',

@@ -32,7 +32,6 @@ export const firstHourId: FirstHourMessages = {
   },
   enrol: {
     quality: 'Kualitas {{score}}/100',
-    qualityOld: 'Kualitas {{score}}/100 (didaftarkan sebelum faktor disimpan)',
     factor: {
       size: 'Ukuran',
       blur: 'Ketajaman',

@@ -32,7 +32,6 @@ export const firstHourVi: FirstHourMessages = {
   },
   enrol: {
     quality: 'Chất lượng {{score}}/100',
-    qualityOld: 'Chất lượng {{score}}/100 (đăng ký trước khi lưu các yếu tố)',
     factor: {
       size: 'Kích thước',
       blur: 'Độ nét',

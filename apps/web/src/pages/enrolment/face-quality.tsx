@@ -15,7 +15,7 @@ export function FaceQualitySummary({
   detail,
   dimmed = false,
 }: {
-  /** 0..1 as stored; used when the sample has no factors (enrolled before they were kept). */
+  /** 0..1 as stored; used when the sample has no factors (enrolled before 0072, or from unknown faces). */
   score: number;
   detail: FaceQualityDetail | null;
   dimmed?: boolean;
@@ -24,9 +24,7 @@ export function FaceQualitySummary({
   const value = detail?.score ?? Math.round(score * 100);
   return (
     <div className="min-w-0 space-y-1" data-testid="face-quality">
-      <Badge tone={dimmed ? 'warning' : qualityTone(value)}>
-        {detail ? t('fh.enrol.quality', { score: value }) : t('fh.enrol.qualityOld', { score: value })}
-      </Badge>
+      <Badge tone={dimmed ? 'warning' : qualityTone(value)}>{t('fh.enrol.quality', { score: value })}</Badge>
       {detail ? (
         <p className="flex flex-wrap gap-x-2 text-xs text-muted">
           {FACTORS.map((f) => (
