@@ -342,20 +342,20 @@ function SampleTile({
         </div>
       )}
       <div className="space-y-1 p-2">
-        <p className="text-xs text-muted">{date}</p>
         <div className="flex items-start justify-between gap-1">
-          <FaceQualitySummary score={s.quality} detail={s.qualityDetail} dimmed={!s.activePack} />
+          <p className="min-w-0 text-xs text-muted">{date}</p>
           {canDelete ? (
             <button
               type="button"
               onClick={onDelete}
               aria-label={t('dash.faces.deleteSample', { date })}
-              className="rounded p-1 text-danger-text hover:bg-danger-soft"
+              className="shrink-0 rounded p-1 text-danger-text hover:bg-danger-soft"
             >
               <Icon name="trash" size={16} />
             </button>
           ) : null}
         </div>
+        <FaceQualitySummary score={s.quality} detail={s.qualityDetail} dimmed={!s.activePack} />
         <p className="text-xs text-muted">{t(`dash.faces.source.${s.source}`)}</p>
         <SampleReview employeeId={employeeId} sample={s} canReview={canReview} />
       </div>
