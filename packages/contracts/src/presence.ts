@@ -1,12 +1,6 @@
 // Cameras API, live presence, the presence log and the dashboard WebSocket messages.
 import { z } from 'zod';
-import {
-  CameraConfigFileSchema,
-  CameraIdSchema,
-  CameraProbeResultSchema,
-  CameraSourceSchema,
-  CameraStatusSchema,
-} from './camera.js';
+import { CameraConfigFileSchema, CameraIdSchema, CameraSourceSchema, CameraStatusSchema } from './camera.js';
 import { Id, IsoDateTime } from './common.js';
 import { Alert } from './alerts.js';
 import { VideoProgressMessage } from './videos.js';
@@ -50,7 +44,37 @@ export const CameraTestSourceRequest = z.object({
   source: CameraSourceSchema,
   rtspTransport: z.enum(['tcp', 'udp']).optional(),
 });
-export const CameraTestSourceResponse = CameraProbeResultSchema;
+/**
+ * A stream below what recognition needs (the seed's guidance: 1080p at 15 fps, faces from about 3 m).
+ * low_resolution: under 720 lines a face at 3 m is under ~40 px, the smallest face analysed by default.
+ * low_fps: under 10 fps a person walking past is seen in too few frames to be matched reliably.
+ */
+export const CameraStreamWarning = z.object({
+  code: z.enum(['low_resolution', 'low_fps']),
+  message: z.string().describe('English sentence with the measured and the needed values'),
+  measured: z.number().describe('Lines (low_resolution) or frames per second (low_fps) of the stream'),
+  minimum: z.number().describe('The least recognition needs'),
+  recommended: z.number().describe("The seed's recommendation (1080 lines, 15 fps)"),
+});
+export type CameraStreamWarning = z.infer<typeof CameraStreamWarning>;
+
+export const CameraTestSourceResponse = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    codec: z.string(),
+    fps: z.number().positive().nullable(),
+    elapsedMs: z.number().nonnegative(),
+    previewJpeg: z
+      .string()
+      .nullable()
+      .describe('The decoded frame as a data:image/jpeg;base64 URL (≤ 640 px wide); never stored'),
+    warnings: z.array(CameraStreamWarning).describe('Empty when the stream is good enough'),
+  }),
+  z.object({ ok: z.literal(false), error: z.string(), elapsedMs: z.number().nonnegative() }),
+]);
+export type CameraTestSourceResponse = z.infer<typeof CameraTestSourceResponse>;
 
 // ---- live presence ----
 

@@ -1,18 +1,35 @@
 // "Test this source before saving": open it with ffmpeg, decode one frame, report size and codec or a
 // readable error. Uses ffmpeg itself (not ffprobe) so a stream that connects but never decodes fails here.
+// That one decoded frame also comes back as a small JPEG preview (in memory only, never stored).
 import { spawn as nodeSpawn } from 'node:child_process';
 import { ffmpegInputArgs, locateFfmpeg, parseInputVideoStream } from './ffmpeg-command.js';
 import type { SpawnProcess } from './ffmpeg-frame-source.js';
 import { LineRing, summarizeFfmpegError } from './stderr-ring.js';
 
 export type ProbeResult =
-  | { ok: true; width: number; height: number; codec: string; fps: number | null; elapsedMs: number }
+  | {
+      ok: true;
+      width: number;
+      height: number;
+      codec: string;
+      fps: number | null;
+      elapsedMs: number;
+      /** The decoded frame as JPEG, at most PREVIEW_MAX_WIDTH wide; null when previews were not asked for. */
+      previewJpeg: Uint8Array | null;
+    }
   | { ok: false; error: string; elapsedMs: number };
+
+/** Preview frames wider than this are scaled down (a form thumbnail, not a recording). */
+export const PREVIEW_MAX_WIDTH = 640;
+/** A preview larger than this is dropped (a 640 px JPEG is ~50 KB). */
+const PREVIEW_MAX_BYTES = 2 * 1024 * 1024;
 
 export interface ProbeOptions {
   rtspTransport?: 'tcp' | 'udp';
   ffmpegPath?: string;
   spawn?: SpawnProcess;
+  /** Return the decoded frame as a JPEG preview (default false). */
+  preview?: boolean;
 }
 
 export function probeSource(
@@ -34,10 +51,27 @@ export function probeSource(
     source,
     ...(options.rtspTransport !== undefined ? { rtspTransport: options.rtspTransport } : {}),
   }).filter((a, i, all) => a !== '-re' && !(a === '-stream_loop' || all[i - 1] === '-stream_loop'));
-  const args = [...input, '-an', '-sn', '-dn', '-frames:v', '1', '-f', 'null', '-'];
+  const output = options.preview
+    ? [
+        '-vf',
+        `scale='min(${PREVIEW_MAX_WIDTH},iw)':-2`,
+        '-c:v',
+        'mjpeg',
+        '-q:v',
+        '5',
+        '-f',
+        'image2pipe',
+        'pipe:1',
+      ]
+    : ['-f', 'null', '-'];
+  const args = [...input, '-an', '-sn', '-dn', '-frames:v', '1', ...output];
   const spawn: SpawnProcess =
     options.spawn ??
-    ((cmd, a) => nodeSpawn(cmd, a, { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true }));
+    ((cmd, a) =>
+      nodeSpawn(cmd, a, {
+        stdio: ['ignore', options.preview ? 'pipe' : 'ignore', 'pipe'],
+        windowsHide: true,
+      }));
 
   return new Promise((resolve) => {
     const ring = new LineRing(200);
@@ -57,6 +91,12 @@ export function probeSource(
     };
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => ring.write(text));
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= PREVIEW_MAX_BYTES) chunks.push(chunk);
+    });
     child.once('error', (error) =>
       finish({ ok: false, error: `could not run ffmpeg: ${error.message}`, elapsedMs: elapsed() }),
     );
@@ -66,7 +106,14 @@ export function probeSource(
       const stream = parseInputVideoStream(lines);
       const decoded = lines.some((l) => /^frame=\s*[1-9]/.test(l) || /video:\d+k?B/i.test(l));
       if (!timedOut && code === 0 && stream !== null && decoded) {
-        finish({ ok: true, ...stream, elapsedMs: elapsed() });
+        const jpeg = Buffer.concat(chunks);
+        const isJpeg = bytes <= PREVIEW_MAX_BYTES && jpeg[0] === 0xff && jpeg[1] === 0xd8;
+        finish({
+          ok: true,
+          ...stream,
+          elapsedMs: elapsed(),
+          previewJpeg: options.preview && isJpeg ? new Uint8Array(jpeg) : null,
+        });
         return;
       }
       const reason = summarizeFfmpegError(lines);

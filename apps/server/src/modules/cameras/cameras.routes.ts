@@ -14,12 +14,13 @@ import { badRequest } from '../../platform/http/errors.js';
 import { OutboundRefused } from '../../platform/net/outbound-policy.js';
 import { authOf, orgOf } from '../auth/index.js';
 import type { CameraRegistry } from './cameras.service.js';
+import { streamWarnings } from './stream-warnings.js';
 
 /** Tests a source URL before it is saved (ffmpeg opens it and decodes one frame). */
 export type ProbeCameraSource = (
   source: string,
-  opts: { rtspTransport?: 'tcp' | 'udp'; timeoutMs: number },
-) => Promise<CameraProbeResult>;
+  opts: { rtspTransport?: 'tcp' | 'udp'; timeoutMs: number; preview?: boolean },
+) => Promise<CameraProbeResult & { previewJpeg?: Uint8Array | null }>;
 
 const Params = z.object({ id: CameraIdSchema });
 
@@ -94,7 +95,8 @@ export function registerCameraRoutes(app: HttpApp, cameras: CameraRegistry, prob
       config: { auth: 'camera:manage' },
       schema: {
         tags: ['cameras'],
-        summary: 'Open a source URL and decode one frame, before saving it',
+        summary:
+          'Open a source URL and decode one frame, before saving it: size, codec, fps, the frame as a JPEG preview (not stored) and warnings when the stream is below what recognition needs',
         body: CameraTestSourceRequest,
         response: { 200: CameraTestSourceResponse },
       },
@@ -109,10 +111,25 @@ export function registerCameraRoutes(app: HttpApp, cameras: CameraRegistry, prob
         const issue = `source: ${error.message}`;
         throw badRequest('invalid_camera_source', issue, { issues: [issue] });
       }
-      return probe(input, {
+      const result = await probe(input, {
         ...(req.body.rtspTransport ? { rtspTransport: req.body.rtspTransport } : {}),
         timeoutMs: 15_000,
+        preview: true,
       });
+      if (!result.ok) return { ok: false as const, error: result.error, elapsedMs: result.elapsedMs };
+      const { width, height, codec, fps, elapsedMs, previewJpeg } = result;
+      return {
+        ok: true as const,
+        width,
+        height,
+        codec,
+        fps,
+        elapsedMs,
+        previewJpeg: previewJpeg
+          ? `data:image/jpeg;base64,${Buffer.from(previewJpeg).toString('base64')}`
+          : null,
+        warnings: streamWarnings({ width, height, fps }),
+      };
     },
   );
   app.get(

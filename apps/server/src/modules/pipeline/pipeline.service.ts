@@ -35,9 +35,12 @@ const SNAPSHOT_FRAME_WIDTH_PX = 640;
 
 export async function probeCameraSource(
   source: string,
-  opts: { rtspTransport?: 'tcp' | 'udp'; timeoutMs: number },
-): Promise<CameraProbeResult> {
-  return probeSource(source, opts.timeoutMs, opts.rtspTransport ? { rtspTransport: opts.rtspTransport } : {});
+  opts: { rtspTransport?: 'tcp' | 'udp'; timeoutMs: number; preview?: boolean },
+): Promise<CameraProbeResult & { previewJpeg?: Uint8Array | null }> {
+  return probeSource(source, opts.timeoutMs, {
+    ...(opts.rtspTransport ? { rtspTransport: opts.rtspTransport } : {}),
+    ...(opts.preview ? { preview: true } : {}),
+  });
 }
 
 export function toCameraStatus(cameraId: string, s: CaptureStatus, framesDropped: number): CameraStatus {

@@ -189,7 +189,7 @@ export const dashboardEn = {
     photoN: 'Photo {{n}}',
     reject: {
       no_face: 'No face was found in this photo.',
-      several_faces: 'More than one face: use a photo of this person alone.',
+      several_faces: 'Several faces: choose the one to enrol.',
       face_too_small: 'The face is too small: come closer or crop the photo.',
       poor_quality: 'Poor quality: blurred, too dark or turned away. Try another photo.',
     },

@@ -188,7 +188,7 @@ export const dashboardId: DashboardMessages = {
     photoN: 'Foto {{n}}',
     reject: {
       no_face: 'Tidak ada wajah di foto ini.',
-      several_faces: 'Ada lebih dari satu wajah: gunakan foto orang ini saja.',
+      several_faces: 'Ada beberapa wajah: pilih wajah yang akan didaftarkan.',
       face_too_small: 'Wajah terlalu kecil: mendekatlah atau potong fotonya.',
       poor_quality: 'Kualitas buruk: buram, terlalu gelap, atau tidak menghadap kamera. Coba foto lain.',
     },

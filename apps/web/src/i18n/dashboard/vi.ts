@@ -187,7 +187,7 @@ export const dashboardVi: DashboardMessages = {
     photoN: 'Ảnh {{n}}',
     reject: {
       no_face: 'Không tìm thấy khuôn mặt trong ảnh này.',
-      several_faces: 'Có nhiều hơn một khuôn mặt: hãy dùng ảnh chỉ có người này.',
+      several_faces: 'Có nhiều khuôn mặt: hãy chọn khuôn mặt cần đăng ký.',
       face_too_small: 'Khuôn mặt quá nhỏ: hãy lại gần hơn hoặc cắt ảnh.',
       poor_quality: 'Chất lượng kém: bị mờ, quá tối hoặc quay đi. Hãy thử ảnh khác.',
     },

@@ -13,9 +13,12 @@ export const firstHourVi: FirstHourMessages = {
     enabledUp: 'Mọi camera đang bật đều hoạt động ({{disabled}} đã tắt)',
     allDisabled: 'Tất cả camera đều đã tắt',
     idFromName: 'Tạo từ tên; có thể sửa trước khi lưu',
-    belowNeeds:
-      'Thấp hơn mức nhận diện cần ({{width}}×{{height}}{{fps}}): dùng 1920×1080 ở 15 fps trở lên, nếu không khuôn mặt xa hơn khoảng 3 m sẽ quá nhỏ để nhận diện.',
-    fpsSuffix: ' ở {{fps}} fps',
+    lowResolution:
+      'Luồng video là {{width}}×{{height}}: dưới {{minimum}}p, khuôn mặt cách khoảng 3 m nhỏ hơn 40 px mà nhận diện cần. Hãy dùng luồng chính của camera (khuyên dùng {{recommended}}p).',
+    lowFps:
+      'Luồng video chạy ở {{fps}} fps: dưới {{minimum}} fps, người đi ngang qua chỉ xuất hiện trong quá ít khung hình để nhận diện. Hãy đặt camera ở {{recommended}} fps.',
+    previewAlt: 'Khung hình giải mã từ nguồn này khi kiểm tra',
+    previewNote: 'Chỉ để xem trước; không được ghi lại',
   },
   dateField: {
     day: 'dd',
@@ -26,6 +29,30 @@ export const firstHourVi: FirstHourMessages = {
     invalid: 'Không phải ngày hợp lệ; hãy viết theo dạng {{format}}',
     tooEarly: 'Chọn từ ngày {{date}} trở đi',
     tooLate: 'Chọn ngày {{date}} trở về trước',
+  },
+  enrol: {
+    quality: 'Chất lượng {{score}}/100',
+    factor: {
+      size: 'Kích thước',
+      blur: 'Độ nét',
+      pose: 'Hướng mặt',
+      brightness: 'Ánh sáng',
+    },
+    factorValue: '{{label}} {{value}}',
+    facePx: 'Khuôn mặt {{px}} px',
+    why: {
+      size: 'Khuôn mặt quá nhỏ: cần ít nhất 32 px. Hãy dùng ảnh lớn hơn hoặc cắt gần hơn.',
+      blur: 'Khuôn mặt bị mờ. Hãy dùng ảnh nét hơn.',
+      pose: 'Đầu quay đi quá nhiều. Hãy dùng ảnh nhìn thẳng vào camera.',
+      brightness: 'Khuôn mặt quá tối hoặc quá sáng. Hãy dùng ảnh có ánh sáng đều.',
+    },
+    chooseTitle: '{{count}} khuôn mặt trong {{file}}: bấm vào khuôn mặt cần đăng ký',
+    chooseHint: 'Khuôn mặt không thể đăng ký được tô đỏ kèm lý do.',
+    faceN: 'Khuôn mặt {{n}}: chất lượng {{score}}/100',
+    faceNRejected: 'Khuôn mặt {{n}}: {{reason}}',
+    enrolling: 'Đang đăng ký khuôn mặt đã chọn…',
+    chooseBadge: 'Chọn khuôn mặt',
+    cancelChoice: 'Hủy',
   },
   facePack: {
     active: 'Gói mô hình khuôn mặt: {{pack}}',

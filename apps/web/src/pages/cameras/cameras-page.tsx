@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { CameraProbeResult, CameraState, CameraView } from '@hadir/contracts';
+import type { CameraState, CameraTestSourceResponse, CameraView } from '@hadir/contracts';
 import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
@@ -23,7 +23,7 @@ import {
   useToast,
 } from '@hadir/ui';
 import { useLiveEvents, useLiveStatus } from '../../live/use-live';
-import { belowRecognitionNeeds, cameraSlug } from './camera-form-rules';
+import { cameraSlug } from './camera-form-rules';
 import { camerasApi, dashKeys } from '../dashboard/dashboard-api';
 import { LiveIndicator } from '../dashboard/live-indicator';
 import { RelativeTime } from '../dashboard/live-dashboard-page';
@@ -270,7 +270,7 @@ function CameraForm({ camera, onClose }: { camera: CameraView | null; onClose: (
   const [enabled, setEnabled] = useState(camera?.enabled ?? true);
   const [fps, setFps] = useState(camera?.analysisFps?.toString() ?? '');
   const [minFace, setMinFace] = useState(camera?.minFacePx?.toString() ?? '');
-  const [probe, setProbe] = useState<CameraProbeResult | null>(null);
+  const [probe, setProbe] = useState<CameraTestSourceResponse | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
 
@@ -387,16 +387,42 @@ function CameraForm({ camera, onClose }: { camera: CameraView | null; onClose: (
                 : t('dash.cameras.testFailed', { error: probe.error })}
             </p>
           ) : null}
-          {probe?.ok && belowRecognitionNeeds(probe) ? (
-            <p role="alert" className="rounded-md bg-warning-soft px-2 py-1 text-sm text-warning-text">
-              {t('fh.cameras.belowNeeds', {
-                width: probe.width,
-                height: probe.height,
-                fps: probe.fps ? t('fh.cameras.fpsSuffix', { fps: Math.round(probe.fps * 10) / 10 }) : '',
-              })}
-            </p>
-          ) : null}
         </div>
+        {probe?.ok && probe.warnings.length > 0 ? (
+          <ul className="space-y-1" data-testid="stream-warnings">
+            {probe.warnings.map((w) => (
+              <li
+                key={w.code}
+                role="alert"
+                className="rounded-md bg-warning-soft px-2 py-1 text-sm text-warning-text"
+              >
+                {w.code === 'low_resolution'
+                  ? t('fh.cameras.lowResolution', {
+                      width: probe.width,
+                      height: probe.height,
+                      minimum: w.minimum,
+                      recommended: w.recommended,
+                    })
+                  : t('fh.cameras.lowFps', {
+                      fps: w.measured,
+                      minimum: w.minimum,
+                      recommended: w.recommended,
+                    })}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {probe?.ok && probe.previewJpeg ? (
+          <figure className="space-y-1">
+            <img
+              src={probe.previewJpeg}
+              alt={t('fh.cameras.previewAlt')}
+              data-testid="source-preview"
+              className="block max-h-64 w-auto max-w-full rounded-md border border-border bg-surface-2"
+            />
+            <figcaption className="text-xs text-muted">{t('fh.cameras.previewNote')}</figcaption>
+          </figure>
+        ) : null}
       </div>
       <TextField
         label={t('dash.cameras.form.area')}

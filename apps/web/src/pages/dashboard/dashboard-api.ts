@@ -108,11 +108,14 @@ export const facesApi = {
     files: { blob: Blob; name: string }[],
     source: EnrolSource = 'upload',
     allowDuplicate = false,
+    faceBox?: { x: number; y: number; width: number; height: number },
   ) => {
     const form = new FormData();
     // The fields before the files, so the server knows them before it reads the photos.
     form.append('source', source);
     if (allowDuplicate) form.append('allowDuplicate', 'true');
+    // A face chosen from a photo with several faces (the box the several_faces answer gave).
+    if (faceBox) form.append('faceBox', [faceBox.x, faceBox.y, faceBox.width, faceBox.height].join(','));
     for (const f of files) form.append('photos', f.blob, f.name);
     return api.upload(`/api/employees/${enc(employeeId)}/faces`, form, EnrolResponse);
   },

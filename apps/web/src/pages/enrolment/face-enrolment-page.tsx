@@ -2,12 +2,16 @@ import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import type { EnrolResponse, EnrolSource, FaceDuplicateConflict, FaceSample } from '@hadir/contracts';
+import type {
+  EnrolFaceChoice,
+  EnrolResponse,
+  EnrolSource,
+  FaceDuplicateConflict,
+  FaceSample,
+} from '@hadir/contracts';
 import { employeesApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
-import { currentLocale } from '../../i18n';
-import { formatNumber } from '../../i18n/format';
 import { useOrgTime } from '../../i18n/org-time';
 import {
   Badge,
@@ -29,6 +33,8 @@ import {
 import { dashKeys, facesApi } from '../dashboard/dashboard-api';
 import { CameraCapture, type CapturedPhoto } from './camera-capture';
 import { DuplicateWarning, SampleReview, duplicateConflictOf } from './face-review';
+import { FacePicker } from './face-picker';
+import { FaceQualitySummary } from './face-quality';
 
 /** /employees/:id/faces — enrolled samples, upload, guided camera capture and biometric erasure. */
 export function FaceEnrolmentPage() {
@@ -52,6 +58,11 @@ export function FaceEnrolmentPage() {
     files: { blob: Blob; name: string }[];
     source: EnrolSource;
   } | null>(null);
+  // The photos of the last upload, kept in the page so a face can be chosen from a group photo.
+  const [lastUpload, setLastUpload] = useState<{
+    files: { blob: Blob; name: string }[];
+    source: EnrolSource;
+  } | null>(null);
 
   const refresh = () => qc.invalidateQueries({ queryKey: dashKeys.faces(id) });
   const enrol = useMutation({
@@ -59,24 +70,31 @@ export function FaceEnrolmentPage() {
       files,
       source,
       allowDuplicate = false,
+      faceBox,
     }: {
       files: { blob: Blob; name: string }[];
       source: EnrolSource;
       allowDuplicate?: boolean;
-    }) => facesApi.enrol(id, files, source, allowDuplicate),
+      faceBox?: EnrolFaceChoice['box'];
+    }) => facesApi.enrol(id, files, source, allowDuplicate, faceBox),
     onMutate: () => {
       setResults(null);
       setDuplicate(null);
     },
-    onSuccess: async (r) => {
+    onSuccess: async (r, vars) => {
       setResults(r);
+      setLastUpload({ files: vars.files, source: vars.source });
       toast.show(
         t('dash.faces.enrolResult', {
           accepted: r.accepted,
           total: r.results.length,
           count: r.results.length,
         }),
-        r.accepted > 0 ? 'success' : 'error',
+        r.accepted > 0
+          ? 'success'
+          : r.results.some((x) => x.code === 'several_faces' && x.faces?.length)
+            ? 'info'
+            : 'error',
       );
       await refresh();
     },
@@ -97,6 +115,8 @@ export function FaceEnrolmentPage() {
   });
 
   const name = employee.data?.name ?? '';
+  // The first photo of the last upload that showed several faces: the user picks one to enrol.
+  const choice = results?.results.find((r) => r.code === 'several_faces' && r.faces?.length && r.imageSize);
   return (
     <>
       <PageHeader
@@ -202,6 +222,23 @@ export function FaceEnrolmentPage() {
                 />
               ) : null}
               {results ? <EnrolResults results={results} /> : null}
+              {choice && lastUpload?.files[choice.index] ? (
+                <FacePicker
+                  photo={lastUpload.files[choice.index]!.blob}
+                  fileName={lastUpload.files[choice.index]!.name}
+                  faces={choice.faces!}
+                  imageSize={choice.imageSize!}
+                  busy={enrol.isPending}
+                  onPick={(face) =>
+                    enrol.mutate({
+                      files: [lastUpload.files[choice.index]!],
+                      source: lastUpload.source,
+                      faceBox: face.box,
+                    })
+                  }
+                  onCancel={() => setLastUpload(null)}
+                />
+              ) : null}
             </CardBody>
           </Card>
         ) : null}
@@ -289,7 +326,6 @@ function SampleTile({
   onDelete: () => void;
 }) {
   const { t } = useTranslation();
-  const locale = currentLocale();
   const date = useOrgTime().dateTime(s.createdAt);
   return (
     <li className="overflow-hidden rounded-lg border border-border bg-surface" data-testid="face-sample">
@@ -306,24 +342,20 @@ function SampleTile({
         </div>
       )}
       <div className="space-y-1 p-2">
-        <p className="text-xs text-muted">{date}</p>
-        <div className="flex flex-wrap items-center justify-between gap-1">
-          <Badge tone={s.activePack ? 'success' : 'warning'}>
-            {t('dash.faces.quality', {
-              value: formatNumber(s.quality, locale, { maximumFractionDigits: 2 }),
-            })}
-          </Badge>
+        <div className="flex items-start justify-between gap-1">
+          <p className="min-w-0 text-xs text-muted">{date}</p>
           {canDelete ? (
             <button
               type="button"
               onClick={onDelete}
               aria-label={t('dash.faces.deleteSample', { date })}
-              className="rounded p-1 text-danger-text hover:bg-danger-soft"
+              className="shrink-0 rounded p-1 text-danger-text hover:bg-danger-soft"
             >
               <Icon name="trash" size={16} />
             </button>
           ) : null}
         </div>
+        <FaceQualitySummary score={s.quality} detail={s.qualityDetail} dimmed={!s.activePack} />
         <p className="text-xs text-muted">{t(`dash.faces.source.${s.source}`)}</p>
         <SampleReview employeeId={employeeId} sample={s} canReview={canReview} />
       </div>
@@ -354,13 +386,24 @@ export function EnrolResults({ results }: { results: EnrolResponse }) {
                   ? t('sec.faces.resultPending')
                   : r.accepted
                     ? t('dash.faces.acceptedMsg')
-                    : r.code
-                      ? t(`dash.faces.reject.${r.code}`)
-                      : r.message}
+                    : r.factor
+                      ? t(`fh.enrol.why.${r.factor}`)
+                      : r.code
+                        ? t(`dash.faces.reject.${r.code}`)
+                        : r.message}
               </span>
+              {r.qualityDetail ? (
+                <span className="mt-1 block">
+                  <FaceQualitySummary score={r.quality ?? 0} detail={r.qualityDetail} dimmed={!r.accepted} />
+                </span>
+              ) : null}
             </span>
-            <Badge tone={r.accepted ? 'success' : 'danger'}>
-              {r.accepted ? t('dash.faces.accepted') : t('dash.faces.rejected')}
+            <Badge tone={r.accepted ? 'success' : r.faces?.length ? 'primary' : 'danger'}>
+              {r.accepted
+                ? t('dash.faces.accepted')
+                : r.faces?.length
+                  ? t('fh.enrol.chooseBadge')
+                  : t('dash.faces.rejected')}
             </Badge>
           </li>
         ))}
