@@ -176,16 +176,23 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
   it('walks every event the socket forwards: an organization A socket receives nothing of B', async () => {
     const bus = t.server.ctx.events;
     const names = new Set<string>();
+    // The socket listens with subscribeLive (events of every replica); plain subscribe is watched too.
     const subscribe = bus.subscribe.bind(bus);
+    const subscribeLive = bus.subscribeLive.bind(bus);
     bus.subscribe = (name: never, handler: never) => {
       names.add(name);
       return subscribe(name, handler);
+    };
+    bus.subscribeLive = (name: never, handler: never) => {
+      names.add(name);
+      return subscribeLive(name, handler);
     };
     let a: Listener;
     try {
       a = await listen(wsUrl, adminA.cookie);
     } finally {
       bus.subscribe = subscribe;
+      bus.subscribeLive = subscribeLive;
     }
     open.push(a.socket);
     const view = (await t.server.modules.cameras.listViews(orgA))[0] ?? { id: 'x', name: 'x', source: '' };
@@ -202,6 +209,10 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
         status: 'processing',
         stage: 'detecting',
         progress: 0.5,
+      }),
+      'attendance.mobileRecorded': (org, id) => ({
+        organizationId: org,
+        record: { id, employeeId: id, kind: 'check_in', source: 'mobile', flags: [], review: 'none' },
       }),
       'dataset.progress': (org, id) => ({
         organizationId: org,
@@ -234,7 +245,12 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
     expect(a.messages.some((m) => idsIn(m).includes(orgB))).toBe(false);
     expect(a.socket.readyState).toBe(WebSocket.OPEN);
     expect(walked).toEqual(
-      expect.arrayContaining(['video.progress', 'dataset.progress', 'presence.changed']),
+      expect.arrayContaining([
+        'video.progress',
+        'dataset.progress',
+        'presence.changed',
+        'attendance.mobileRecorded',
+      ]),
     );
   });
 
@@ -272,6 +288,15 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
           status: 'processing',
           stage: 'detecting',
           progress: 0.5,
+        },
+      },
+      {
+        name: 'attendance.mobileRecorded',
+        rest: '/api/attendance/mobile-records?from=2026-01-01&to=2026-01-31',
+        type: 'attendance.mobile',
+        payload: {
+          organizationId: orgA,
+          record: { id: 'r-walk-mobile', employeeId: 'r-walk-mobile', flags: [], review: 'none' },
         },
       },
       {

@@ -151,7 +151,7 @@ export function serveLiveSocket(
       enqueue(`alert:${e.alert.id}`, { type: 'alert.resolved', alert: e.alert });
     }),
     // Attendance captured on phones, with who recorded it and the flags, to attendance viewers.
-    ctx.events.subscribe('attendance.mobileRecorded', ({ organizationId, record }) => {
+    ctx.events.subscribeLive('attendance.mobileRecorded', ({ organizationId, record }) => {
       if (organizationId !== orgId || !can('attendance:record:view')) return;
       enqueue(`attendance-mobile:${record.id}`, { type: 'attendance.mobile', record });
     }),
