@@ -17,16 +17,16 @@ import { videos } from './0060-videos.js';
 import { datasets } from './0061-datasets.js';
 import { notificationTemplateValues } from './0070-notification-template-values.js';
 import { presenceStayCameras } from './0071-presence-stay-cameras.js';
+import { faceSampleQuality } from './0072-face-sample-quality.js';
 import { mobile } from './0080-mobile.js';
-import { cameraNamespace } from './0090-camera-namespace.js';
-import { sqliteEmployeeSearch } from './0091-sqlite-employee-search.js';
 import { mobileSites } from './0081-mobile-sites.js';
 import { customRoles } from './0085-custom-roles.js';
 import { mobileReview } from './0086-mobile-review.js';
+import { cameraNamespace } from './0090-camera-namespace.js';
+import { sqliteEmployeeSearch } from './0091-sqlite-employee-search.js';
 import { notificationRateLimits } from './0100-notification-rate-limits.js';
-import { faceSampleQuality } from './0072-face-sample-quality.js';
 
-/** Every migration, in order. Append; never reorder or rename a released one. */
+/** Every migration, sorted by name (the order they run in). Never rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
   foundation,
   people,
@@ -46,12 +46,12 @@ export const MIGRATIONS: HadirMigration[] = [
   datasets,
   notificationTemplateValues,
   presenceStayCameras,
+  faceSampleQuality,
   mobile,
-  cameraNamespace,
-  sqliteEmployeeSearch,
   mobileSites,
   customRoles,
   mobileReview,
+  cameraNamespace,
+  sqliteEmployeeSearch,
   notificationRateLimits,
-  faceSampleQuality,
 ];
