@@ -277,7 +277,7 @@ describe.skipIf(!hasChromium)('first hour in the dashboard', () => {
       const pack = page.getByTestId('face-pack');
       await pack.waitFor();
       expect(await pack.innerText()).toMatch(
-        /Paket model wajah: faceapi[\s\S]*Boleh untuk penggunaan komersial/,
+        /Paket model wajah: blazeface_faceapi[\s\S]*Boleh untuk penggunaan komersial/,
       );
       await shoot(page, 'face-pack-id');
     } catch (error) {
