@@ -176,6 +176,12 @@ describe('deriveAttendanceDay', () => {
     const day = derive({ leave: { portion: 'full', leaveTypeName: 'Annual', requestId: 'lr1' } });
     expect(day.status).toBe('excused');
     expect(day.reason).toEqual({ code: 'leave', leaveTypeName: 'Annual', requestId: 'lr1' });
+    expect(describeAttendanceReason(day.reason, 'en', TZ)).toBe('excused: approved Annual leave');
+    const named = derive({ leave: { portion: 'full', leaveTypeName: 'Annual leave', requestId: 'lr1' } });
+    expect(describeAttendanceReason(named.reason, 'en', TZ)).toBe('excused: approved Annual leave');
+    const cuti = derive({ leave: { portion: 'full', leaveTypeName: 'Cuti tahunan', requestId: 'lr1' } });
+    expect(describeAttendanceReason(cuti.reason, 'id', TZ)).toBe('izin: Cuti tahunan disetujui');
+    expect(describeAttendanceReason(day.reason, 'id', TZ)).toBe('izin: cuti Annual disetujui');
   });
 
   it('half-day leave moves the expected start and makes a half day', () => {

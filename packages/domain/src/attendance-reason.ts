@@ -51,6 +51,17 @@ function where(locale: Locale, e: EventRef): string {
     : `${VIA[locale]} ${SOURCE_WORDS[locale][e.source]}`;
 }
 
+/**
+ * "Annual" → "Annual leave", but "Annual leave" stays as it is (and likewise "Tahunan" → "cuti Tahunan"
+ * but "Cuti tahunan" as it is; "phép năm" → "nghỉ phép năm" but "Nghỉ ốm" as it is).
+ */
+function leaveName(name: string, locale: Locale): string {
+  const n = name.trim();
+  if (locale === 'id') return /^cuti\b/i.test(n) ? n : `cuti ${n}`;
+  if (locale === 'vi') return /^nghỉ(\s|$)/i.test(n) ? n : `nghỉ ${n}`;
+  return /\bleave$/i.test(n) ? n : `${n} leave`;
+}
+
 export function describeAttendanceReason(reason: AttendanceReason, locale: Locale, timeZone: string): string {
   const t = (ms: number) => hhmm(timeZone, ms);
   const hm = (minutes: number) => `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
@@ -102,19 +113,19 @@ export function describeAttendanceReason(reason: AttendanceReason, locale: Local
     case 'absent': {
       const span = `${t(reason.windowStartMs)}–${t(reason.windowEndMs)}`;
       if (locale === 'id')
-        return `tidak hadir: tidak ada catatan antara ${span}; ${reason.notOnLeave ? 'tidak cuti' : `cuti ${reason.halfLeave?.leaveTypeName ?? ''} hanya setengah hari`}; bukan hari libur`;
+        return `tidak hadir: tidak ada catatan antara ${span}; ${reason.notOnLeave ? 'tidak cuti' : `${leaveName(reason.halfLeave?.leaveTypeName ?? '', locale)} hanya setengah hari`}; bukan hari libur`;
       if (locale === 'vi')
-        return `vắng mặt: không có ghi nhận trong ${span}; ${reason.notOnLeave ? 'không nghỉ phép' : `nghỉ ${reason.halfLeave?.leaveTypeName ?? ''} chỉ nửa ngày`}; không phải ngày lễ`;
-      return `absent: no event between ${span}; ${reason.notOnLeave ? 'not on leave' : `${reason.halfLeave?.leaveTypeName ?? ''} leave for half the day only`}; not a holiday`;
+        return `vắng mặt: không có ghi nhận trong ${span}; ${reason.notOnLeave ? 'không nghỉ phép' : `${leaveName(reason.halfLeave?.leaveTypeName ?? '', locale)} chỉ nửa ngày`}; không phải ngày lễ`;
+      return `absent: no event between ${span}; ${reason.notOnLeave ? 'not on leave' : `${leaveName(reason.halfLeave?.leaveTypeName ?? '', locale)} for half the day only`}; not a holiday`;
     }
     case 'pending':
       if (locale === 'id') return `menunggu: belum ada catatan, jendela sampai ${t(reason.windowEndMs)}`;
       if (locale === 'vi') return `đang chờ: chưa có ghi nhận, khung giờ đến ${t(reason.windowEndMs)}`;
       return `pending: no event yet, window open until ${t(reason.windowEndMs)}`;
     case 'leave':
-      if (locale === 'id') return `izin: cuti ${reason.leaveTypeName} disetujui`;
-      if (locale === 'vi') return `có phép: nghỉ ${reason.leaveTypeName} đã duyệt`;
-      return `excused: approved ${reason.leaveTypeName} leave`;
+      if (locale === 'id') return `izin: ${leaveName(reason.leaveTypeName, locale)} disetujui`;
+      if (locale === 'vi') return `có phép: ${leaveName(reason.leaveTypeName, locale)} đã duyệt`;
+      return `excused: approved ${leaveName(reason.leaveTypeName, locale)}`;
     case 'day_off':
       return { en: 'day off', id: 'hari libur kerja', vi: 'ngày nghỉ' }[locale];
     case 'holiday':
