@@ -22,13 +22,13 @@ import {
   Icon,
   PageHeader,
   SelectField,
-  TextField,
   useToast,
 } from '@hadir/ui';
 import { DateField } from '../../ui/date-field';
-import { addDaysIso, localDateIn, startOfLocalDay } from '../dashboard/time';
+import { addDaysIso, localDateIn } from '../dashboard/time';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { attendanceApi, attendanceKeys, type DaysFilter } from './attendance-api';
+import { DayCorrectionFields, useDayCorrectionDraft } from './day-correction-fields';
 
 const LIMIT = 50;
 const STATUSES: AttendanceStatus[] = [
@@ -247,13 +247,6 @@ export function AttendancePage() {
 }
 
 /** "HH:MM" on a local date in the org zone → ISO instant (the zone's offset at local midnight). */
-function localTimeToIso(date: string, hhmm: string, timeZone: string | undefined): string | null {
-  const midnight = startOfLocalDay(date, timeZone);
-  const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
-  if (!midnight || !m) return null;
-  return new Date(Date.parse(midnight) + (Number(m[1]) * 60 + Number(m[2])) * 60_000).toISOString();
-}
-
 function CorrectionDialog({
   day,
   timeZone,
@@ -266,20 +259,10 @@ function CorrectionDialog({
   const { t } = useTranslation();
   const qc = useQueryClient();
   const toast = useToast();
-  const [checkIn, setCheckIn] = useState('');
-  const [checkOut, setCheckOut] = useState('');
-  const [status, setStatus] = useState<AttendanceStatus | ''>('');
-  const [note, setNote] = useState('');
+  const draft = useDayCorrectionDraft();
   const save = useMutation({
     mutationFn: () =>
-      attendanceApi.correct({
-        employeeId: day.employeeId,
-        date: day.date,
-        checkInAt: checkIn ? localTimeToIso(day.date, checkIn, timeZone) : null,
-        checkOutAt: checkOut ? localTimeToIso(day.date, checkOut, timeZone) : null,
-        status: status || null,
-        note,
-      }),
+      attendanceApi.correct({ employeeId: day.employeeId, ...draft.body(day.date, timeZone) }),
     onSuccess: async () => {
       toast.show(t('att.saved'));
       await qc.invalidateQueries({ queryKey: attendanceKeys.days });
@@ -302,43 +285,18 @@ function CorrectionDialog({
       submitting={save.isPending}
       formClassName="grid grid-cols-2 gap-3"
     >
-      <TextField
-        label={t('att.checkIn')}
-        type="time"
-        value={checkIn}
-        onChange={(e) => setCheckIn(e.target.value)}
+      <DayCorrectionFields
+        draft={draft}
+        labels={{
+          checkIn: t('att.checkIn'),
+          checkOut: t('att.checkOut'),
+          status: t('att.newStatus'),
+          keep: t('att.keepDerived'),
+          note: t('att.note'),
+        }}
+        statusLabel={(s) => t(`att.statuses.${s}`)}
+        error={save.error ? errorMessage(t, save.error) : null}
       />
-      <TextField
-        label={t('att.checkOut')}
-        type="time"
-        value={checkOut}
-        onChange={(e) => setCheckOut(e.target.value)}
-      />
-      <SelectField
-        label={t('att.newStatus')}
-        className="col-span-2"
-        value={status}
-        onChange={(e) => setStatus(e.target.value as AttendanceStatus | '')}
-      >
-        <option value="">{t('att.keepDerived')}</option>
-        {STATUSES.filter((s) => s !== 'pending').map((s) => (
-          <option key={s} value={s}>
-            {t(`att.statuses.${s}`)}
-          </option>
-        ))}
-      </SelectField>
-      <TextField
-        label={t('att.note')}
-        className="col-span-2"
-        required
-        value={note}
-        onChange={(e) => setNote(e.target.value)}
-      />
-      {save.error ? (
-        <div className="col-span-2">
-          <FormError>{errorMessage(t, save.error)}</FormError>
-        </div>
-      ) : null}
     </FormModal>
   );
 }

@@ -17,15 +17,14 @@ import {
   type Column,
   DataTable,
   EmptyState,
-  FormError,
   FormModal,
   PageHeader,
-  SelectField,
   TextField,
   useToast,
 } from '@hadir/ui';
-import { localDateIn, startOfLocalDay } from '../dashboard/time';
+import { localDateIn } from '../dashboard/time';
 import { LoadFailed } from '../shared/load-failed';
+import { DayCorrectionFields, useDayCorrectionDraft } from './day-correction-fields';
 import { regularizationApi, regularizationKeys } from './regularization-api';
 
 export const STATUS_TONE: Record<AttendanceStatus, BadgeTone> = {
@@ -44,24 +43,6 @@ export const STATE_TONE: Record<RegularizationView['state'], BadgeTone> = {
   approved: 'success',
   rejected: 'danger',
 };
-const STATUSES: AttendanceStatus[] = [
-  'present',
-  'late',
-  'early_leave',
-  'half_day',
-  'absent',
-  'excused',
-  'day_off',
-  'holiday',
-];
-
-/** "HH:MM" on a local date in the org zone → ISO instant. */
-function localTimeToIso(date: string, hhmm: string, timeZone: string | undefined): string | null {
-  const midnight = startOfLocalDay(date, timeZone);
-  const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
-  if (!midnight || !m) return null;
-  return new Date(Date.parse(midnight) + (Number(m[1]) * 60 + Number(m[2])) * 60_000).toISOString();
-}
 
 /** What a request asks for, in the organization's zone: "08:00 – 17:00 · Excused". */
 export function useDescribeRequest() {
@@ -275,19 +256,9 @@ function AskDialog({
   const locale = currentLocale();
   const qc = useQueryClient();
   const toast = useToast();
-  const [checkIn, setCheckIn] = useState('');
-  const [checkOut, setCheckOut] = useState('');
-  const [status, setStatus] = useState<AttendanceStatus | ''>('');
-  const [note, setNote] = useState('');
+  const draft = useDayCorrectionDraft();
   const send = useMutation({
-    mutationFn: () =>
-      regularizationApi.request({
-        date: day.date,
-        checkInAt: checkIn ? localTimeToIso(day.date, checkIn, timeZone) : null,
-        checkOutAt: checkOut ? localTimeToIso(day.date, checkOut, timeZone) : null,
-        status: status || null,
-        note,
-      }),
+    mutationFn: () => regularizationApi.request(draft.body(day.date, timeZone)),
     onSuccess: async () => {
       toast.show(t('reg.ask.sent'));
       await qc.invalidateQueries({ queryKey: regularizationKeys.all });
@@ -309,44 +280,19 @@ function AskDialog({
       submitting={send.isPending}
       formClassName="grid grid-cols-2 gap-3"
     >
-      <TextField
-        label={t('reg.ask.checkIn')}
-        type="time"
-        value={checkIn}
-        onChange={(e) => setCheckIn(e.target.value)}
+      <DayCorrectionFields
+        draft={draft}
+        labels={{
+          checkIn: t('reg.ask.checkIn'),
+          checkOut: t('reg.ask.checkOut'),
+          status: t('reg.ask.status'),
+          keep: t('reg.ask.keep'),
+          note: t('reg.ask.note'),
+        }}
+        statusLabel={(s) => t(`att.statuses.${s}`)}
+        noteMaxLength={500}
+        error={send.error ? errorMessage(t, send.error) : null}
       />
-      <TextField
-        label={t('reg.ask.checkOut')}
-        type="time"
-        value={checkOut}
-        onChange={(e) => setCheckOut(e.target.value)}
-      />
-      <SelectField
-        label={t('reg.ask.status')}
-        className="col-span-2"
-        value={status}
-        onChange={(e) => setStatus(e.target.value as AttendanceStatus | '')}
-      >
-        <option value="">{t('reg.ask.keep')}</option>
-        {STATUSES.map((s) => (
-          <option key={s} value={s}>
-            {t(`att.statuses.${s}`)}
-          </option>
-        ))}
-      </SelectField>
-      <TextField
-        label={t('reg.ask.note')}
-        className="col-span-2"
-        required
-        maxLength={500}
-        value={note}
-        onChange={(e) => setNote(e.target.value)}
-      />
-      {send.error ? (
-        <div className="col-span-2">
-          <FormError>{errorMessage(t, send.error)}</FormError>
-        </div>
-      ) : null}
     </FormModal>
   );
 }
