@@ -1,11 +1,11 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { RegularizationView } from '@hadir/contracts';
-import { errorMessage } from '../../api/errors';
 import { currentLocale } from '../../i18n';
 import { formatDate } from '../../i18n/format';
-import { Button, Card, EmptyState, FormError, FormModal, PageHeader, TextField, useToast } from '@hadir/ui';
+import { Button, Card, EmptyState, PageHeader } from '@hadir/ui';
+import { DecideDialog } from '../shared/decide-dialog';
 import { LoadFailed } from '../shared/load-failed';
 import { useDescribeRequest } from './my-attendance-page';
 import { regularizationApi, regularizationKeys } from './regularization-api';
@@ -71,51 +71,30 @@ export function CorrectionApprovalsPage() {
         )}
       </Card>
       {deciding ? (
-        <DecideDialog key={deciding.request.id} deciding={deciding} onClose={() => setDeciding(null)} />
+        <CorrectionDecideDialog
+          key={deciding.request.id}
+          deciding={deciding}
+          onClose={() => setDeciding(null)}
+        />
       ) : null}
     </>
   );
 }
 
-function DecideDialog({ deciding, onClose }: { deciding: Decision; onClose: () => void }) {
+function CorrectionDecideDialog({ deciding, onClose }: { deciding: Decision; onClose: () => void }) {
   const { t } = useTranslation();
-  const toast = useToast();
-  const qc = useQueryClient();
-  const [comment, setComment] = useState('');
   const approve = deciding.decision === 'approved';
   const action = approve ? t('reg.inbox.approve') : t('reg.inbox.reject');
-  const decide = useMutation({
-    mutationFn: () =>
-      regularizationApi.decide(deciding.request.id, deciding.decision, comment.trim() || null),
-    onSuccess: async () => {
-      toast.show(approve ? t('reg.inbox.approved') : t('reg.inbox.rejected'));
-      onClose();
-      await qc.invalidateQueries({ queryKey: regularizationKeys.all });
-    },
-  });
   return (
-    <FormModal
-      open
-      onClose={onClose}
+    <DecideDialog
       title={t('reg.inbox.decideTitle', { action, name: deciding.request.employeeName })}
-      formId="correction-decide-form"
       submitLabel={action}
-      submitting={decide.isPending}
-      formClassName="space-y-4"
-      onSubmit={(ev: FormEvent) => {
-        ev.preventDefault();
-        decide.mutate();
-      }}
-    >
-      <TextField
-        label={t('reg.inbox.comment')}
-        name="comment"
-        optional
-        value={comment}
-        maxLength={500}
-        onChange={(e) => setComment(e.target.value)}
-      />
-      {decide.isError ? <FormError>{errorMessage(t, decide.error)}</FormError> : null}
-    </FormModal>
+      commentLabel={t('reg.inbox.comment')}
+      formId="correction-decide-form"
+      doneMessage={approve ? t('reg.inbox.approved') : t('reg.inbox.rejected')}
+      invalidate={regularizationKeys.all}
+      decide={(comment) => regularizationApi.decide(deciding.request.id, deciding.decision, comment)}
+      onClose={onClose}
+    />
   );
 }

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { LeaveRequest } from '@hadir/contracts';
-import { errorMessage } from '../../api/errors';
-import { Button, Card, EmptyState, FormError, TextField, FormModal, PageHeader, useToast } from '@hadir/ui';
+import { Button, Card, EmptyState, PageHeader } from '@hadir/ui';
+import { DecideDialog } from '../shared/decide-dialog';
 import { LoadFailed } from '../shared/load-failed';
 import { leaveApi, leaveKeys } from './leave-api';
 import { LeaveSpan } from './leave-parts';
@@ -83,53 +83,26 @@ export function LeaveApprovalsPage() {
         )}
       </Card>
       {deciding ? (
-        <DecideDialog key={deciding.request.id} deciding={deciding} onClose={() => setDeciding(null)} />
+        <LeaveDecideDialog key={deciding.request.id} deciding={deciding} onClose={() => setDeciding(null)} />
       ) : null}
     </>
   );
 }
 
-function DecideDialog({ deciding, onClose }: { deciding: Decision; onClose: () => void }) {
+function LeaveDecideDialog({ deciding, onClose }: { deciding: Decision; onClose: () => void }) {
   const { t } = useTranslation();
-  const toast = useToast();
-  const qc = useQueryClient();
-  const [comment, setComment] = useState('');
   const approve = deciding.decision === 'approve';
-  const decide = useMutation({
-    mutationFn: () =>
-      leaveApi.decide(deciding.request.id, { decision: deciding.decision, comment: comment.trim() || null }),
-    onSuccess: async () => {
-      toast.show(approve ? t('lv.approvals.approved') : t('lv.approvals.rejected'));
-      onClose();
-      await qc.invalidateQueries({ queryKey: leaveKeys.all });
-    },
-  });
+  const action = approve ? t('lv.approvals.approve') : t('lv.approvals.reject');
   return (
-    <FormModal
-      open
-      onClose={onClose}
-      title={t('lv.approvals.decideTitle', {
-        action: approve ? t('lv.approvals.approve') : t('lv.approvals.reject'),
-        name: deciding.request.employeeName,
-      })}
+    <DecideDialog
+      title={t('lv.approvals.decideTitle', { action, name: deciding.request.employeeName })}
+      submitLabel={action}
+      commentLabel={t('lv.approvals.comment')}
       formId="leave-decide-form"
-      submitLabel={approve ? t('lv.approvals.approve') : t('lv.approvals.reject')}
-      submitting={decide.isPending}
-      formClassName="space-y-4"
-      onSubmit={(ev: FormEvent) => {
-        ev.preventDefault();
-        decide.mutate();
-      }}
-    >
-      <TextField
-        label={t('lv.approvals.comment')}
-        name="comment"
-        optional
-        value={comment}
-        maxLength={500}
-        onChange={(e) => setComment(e.target.value)}
-      />
-      {decide.isError ? <FormError>{errorMessage(t, decide.error)}</FormError> : null}
-    </FormModal>
+      doneMessage={approve ? t('lv.approvals.approved') : t('lv.approvals.rejected')}
+      invalidate={leaveKeys.all}
+      decide={(comment) => leaveApi.decide(deciding.request.id, { decision: deciding.decision, comment })}
+      onClose={onClose}
+    />
   );
 }
