@@ -45,6 +45,7 @@ const TABLE: Record<Permission, readonly [boolean, boolean, boolean, boolean, bo
   'attendance:submit:own': [Y, Y, Y, Y, Y],
   'device:manage': [Y, Y, N, N, N],
   'attendance:record:approve': [Y, Y, N, N, N],
+  'presence:view:all': [Y, N, N, N, N],
 };
 
 const rows = PERMISSIONS.flatMap((permission) =>

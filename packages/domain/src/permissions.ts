@@ -44,6 +44,11 @@ export const PERMISSIONS = [
   'device:manage',
   /** Approve or reject flagged phone-captured attendance (low score, liveness retried, clock skew). */
   'attendance:record:approve',
+  /**
+   * Presence (live board, presence log, snapshots) and absence alerts of every employee. Without it,
+   * `presence:view` and `alert:view` cover only the caller's reporting subtree (a manager's team).
+   */
+  'presence:view:all',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -68,7 +73,8 @@ const OVERSIGHT = [
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  // Manager acts on their team: acknowledges absence alerts and approves leave. Approving attendance
+  // Manager acts on their team: sees its presence and absence alerts (presence:view without
+  // presence:view:all), acknowledges those alerts and approves leave. Approving attendance
   // corrections, settings, cameras, users and tokens stay with admin.
   // The video library keeps whole recordings: managers and support may watch, only admins upload/delete.
   // Managers review self-enrolled faces (a member may enrol only themselves, and only through review).
@@ -82,7 +88,8 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'device:manage',
     'attendance:record:approve',
   ],
-  // Support sees what a manager sees and changes nothing.
+  // Support sees what a manager sees and changes nothing: presence and absence alerts of their own
+  // reporting subtree, like a manager (no presence:view:all).
   support: [...SELF_SERVICE, ...OVERSIGHT, 'video:view'],
   // Officer runs the capture desk: finds members, registers faces, records attendance, sees face status.
   officer: [
