@@ -17,26 +17,8 @@ import {
   type TestServer,
 } from './support.js';
 import { addEmployee } from './presence-fixtures.js';
-
-interface Listener {
-  socket: WebSocket;
-  messages: WsServerMessage[];
-}
-
-async function listen(url: string, cookie: string, headers: Record<string, string> = {}): Promise<Listener> {
-  const socket = new WebSocket(url, { headers: { ...(cookie ? { cookie } : {}), ...headers } });
-  const messages: WsServerMessage[] = [];
-  // The server sends text frames: one JSON message each.
-  socket.on('message', (data: Buffer) => {
-    messages.push(JSON.parse(data.toString('utf8')) as WsServerMessage);
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  await waitFor(() => messages.some((m) => m.type === 'hello'), { timeoutMs: 5000, message: 'hello' });
-  return { socket, messages };
-}
+import { listen, type Listener } from './fixtures/ws-listener.js';
+import { LIVE_SOCKET_CONTROL_EVENTS } from '../src/modules/presence/index.js';
 
 /** The organization a message belongs to, judged by what it carries (ids are unique across orgs). */
 function idsIn(m: WsServerMessage): string[] {
@@ -223,8 +205,10 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
         point: { epoch: 1, loss: 0.5, valAccuracy: 0.9 },
       }),
     };
-    // auth.changed is addressed to a user or token, not an organization: B's must not touch A's socket.
-    const walked = [...names].filter((n) => n !== 'auth.changed').sort();
+    // Control events send nothing: auth.changed is addressed to a user or token, and the people events
+    // only make a socket reload its team scope. B's must not touch A's socket (it stays open below).
+    const control = new Set<string>(LIVE_SOCKET_CONTROL_EVENTS);
+    const walked = [...names].filter((n) => !control.has(n)).sort();
     expect(
       walked.filter((n) => !payloads[n]),
       'events without a payload in this walk',
@@ -235,6 +219,13 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
     }
     const usersB = (await adminB.get('/api/users')).json<{ userId: string }[]>();
     bus.publish('auth.changed', { userId: usersB[0]?.userId ?? null, tokenId: null });
+    for (const name of control) {
+      if (name === 'auth.changed') continue;
+      bus.publish(
+        name as never,
+        { organizationId: orgB, employeeId: 'b-walk', created: 1, updated: 1 } as never,
+      );
+    }
     const text = () => JSON.stringify(a.messages);
     await waitFor(() => walked.every((n) => text().includes(`a-walk-${n}`)), {
       timeoutMs: 5000,
@@ -255,11 +246,21 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
   });
 
   // The roles walk over the socket: each built-in role gets an event exactly when it may read the
-  // event's REST twin (200 there, not 403).
+  // event's REST twin (200 there, not 403, and for presence: the employee is in the REST list; the
+  // walked users are linked to no employee, so a manager's team is empty and support's too).
   it('walks every role: a socket gets an event exactly when the role may read its REST twin', async () => {
     const bus = t.server.ctx.events;
     const view = (await t.server.modules.cameras.listViews(orgA))[0] ?? { id: 'x', name: 'x', source: '' };
-    const events: { name: string; rest: string; type: WsServerMessage['type']; payload: unknown }[] = [
+    // Presence goes by team: the event names a real employee, and the REST twin must list them.
+    const walkedEmployee = await addEmployee(t.server, orgA, { code: 'RWALK1', name: 'Rina Walk' });
+    const events: {
+      name: string;
+      rest: string;
+      type: WsServerMessage['type'];
+      payload: unknown;
+      /** Whether the REST answer shows the event's subject (default: a 200 is enough). */
+      shows?: (body: unknown) => boolean;
+    }[] = [
       {
         name: 'camera.statusChanged',
         rest: '/api/cameras',
@@ -268,9 +269,11 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
       },
       {
         name: 'presence.changed',
-        rest: '/api/presence',
+        rest: '/api/presence?q=RWALK1',
         type: 'presence.changed',
-        payload: { organizationId: orgA, presence: { employeeId: 'r-walk-presence', state: 'off' } },
+        payload: { organizationId: orgA, presence: { employeeId: walkedEmployee, state: 'off' } },
+        shows: (body) =>
+          (body as { items: { employeeId: string }[] }).items.some((i) => i.employeeId === walkedEmployee),
       },
       {
         name: 'alert.opened',
@@ -331,9 +334,11 @@ describe.each(await dialects())('live events over /api/ws (%s)', (dialect) => {
     const mismatches: string[] = [];
     for (const [role, c] of clients) {
       for (const e of events) {
-        const rest = (await c.get(e.rest)).statusCode;
+        const res = await c.get(e.rest);
+        const rest = res.statusCode;
+        const shown = rest === 200 && (e.shows ? e.shows(res.json()) : true);
         const got = sockets.get(role)!.messages.some((m) => m.type === e.type);
-        if ((rest === 200) !== got)
+        if (shown !== got)
           mismatches.push(`${role}: ${e.type} ${got ? 'sent' : 'not sent'}, REST ${e.rest} ${rest}`);
       }
     }

@@ -9,7 +9,6 @@ import {
   orgChartFrom,
   planAlertActions,
   setAlertCoverageLost,
-  subordinatesOf,
   type AbsenceEndReason,
   type AlertEpisode,
   type AlertPlan,
@@ -23,6 +22,7 @@ import { conflict, forbidden, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { recordAudit } from '../audit/index.js';
 import { getOrganizationSettings } from '../organizations/index.js';
+import { TeamQueries, inTeamScope, teamScopeOf, type TeamScope } from '../people/index.js';
 import { renderAlertMessage, type AlertMessage, type AlertNotifier } from './alert-notifier.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
@@ -58,10 +58,13 @@ function statusOf(e: AlertEpisode): string {
  * changes the alert (outbox), under an idempotency key, so a crash or restart never loses or doubles one.
  */
 export class AlertsService {
+  private readonly team: TeamQueries;
   constructor(
     private readonly ctx: ServerContext,
     public notifier: AlertNotifier,
-  ) {}
+  ) {
+    this.team = new TeamQueries(ctx.db);
+  }
 
   publish(changes: AlertChange[]): void {
     for (const c of changes) {
@@ -452,16 +455,12 @@ export class AlertsService {
 
   // ---- API ----
 
-  /** Employees whose alerts the caller may see: everyone for admins, the linked employee's subtree otherwise. */
-  private async visibleEmployees(auth: AuthContext, orgId: string): Promise<Set<string> | 'all'> {
-    if (auth.role === 'admin' || auth.kind === 'token') return 'all';
-    if (!auth.employeeId) return new Set();
-    const people = await this.ctx.db
-      .selectFrom('employees')
-      .select(['id', 'supervisorId'])
-      .where('organizationId', '=', orgId)
-      .execute();
-    return new Set(subordinatesOf(orgChartFrom(people), auth.employeeId, { recursive: true }));
+  /**
+   * Employees whose absence alerts the caller may see (and acknowledge): the presence team scope
+   * (people/team-scope.ts), so the alerts list, the live socket and the presence board agree.
+   */
+  private visibleEmployees(auth: AuthContext, orgId: string): Promise<TeamScope> {
+    return teamScopeOf(this.team, orgId, auth);
   }
 
   async list(auth: AuthContext, orgId: string, q: AlertsQuery) {
@@ -477,8 +476,8 @@ export class AlertsService {
     if (q.cameraId) query = query.where('alerts.cameraId', '=', q.cameraId);
     if (q.from) query = query.where('alerts.openedAt', '>=', Date.parse(q.from));
     if (q.to) query = query.where('alerts.openedAt', '<', Date.parse(q.to));
-    if (visible !== 'all') {
-      const ids = [...visible];
+    if (!visible.all) {
+      const ids = [...visible.employeeIds];
       query = query.where((eb) =>
         eb.or([
           eb('alerts.kind', '=', 'camera_down'),
@@ -521,8 +520,7 @@ export class AlertsService {
         .where('id', '=', id)
         .executeTakeFirst();
       if (!row) throw notFound('Alert');
-      if (visible !== 'all' && row.employeeId && !visible.has(row.employeeId))
-        throw forbidden('Not your team');
+      if (!inTeamScope(visible, row.employeeId)) throw forbidden('Not your team');
       if (row.status !== 'open') throw conflict('alert_not_open', `The alert is already ${row.status}`);
       let episode = row.episode;
       if (row.kind === 'absence') {

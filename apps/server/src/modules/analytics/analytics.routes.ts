@@ -114,8 +114,8 @@ export function registerAnalyticsRoutes(
     async (req, reply) => {
       const orgId = orgOf(req);
       const { format, ...q } = req.query;
-      if (format === 'json') return analytics.presenceLog(orgId, q);
-      const { items, truncated } = await analytics.presenceLogAll(orgId, q);
+      if (format === 'json') return analytics.presenceLog(authOf(req), orgId, q);
+      const { items, truncated } = await analytics.presenceLogAll(authOf(req), orgId, q);
       const { timeZone, locale } = await analytics.timeZone(orgId);
       const pdf = await presenceLogPdf(items, truncated, {
         organizationName: await organizationName(orgId),

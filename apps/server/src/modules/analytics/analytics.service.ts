@@ -22,6 +22,8 @@ import { badRequest } from '../../platform/http/errors.js';
 import { getOrganizationSettings } from '../organizations/index.js';
 import type { AttendanceDaysSource } from '../reports/index.js';
 import { decodeIntervalCursor, encodeIntervalCursor, stayCameras } from '../presence/index.js';
+import type { AuthContext } from '../../platform/http/auth-context.js';
+import { MATCHES_NOBODY, TeamQueries, teamScopeIds, teamScopeOf, type TeamScope } from '../people/index.js';
 
 /** Lateness histogram edges (minutes late, inclusive ranges); HR asks "how late", not "whether". */
 const LATENESS_EDGES: readonly [number, number | null][] = [
@@ -62,10 +64,13 @@ export interface EmployeeAttendance {
  * report and the attendance pages agree.
  */
 export class AnalyticsService {
+  private readonly team: TeamQueries;
   constructor(
     private readonly ctx: ServerContext,
     private readonly attendanceDays: AttendanceDaysSource,
-  ) {}
+  ) {
+    this.team = new TeamQueries(ctx.db);
+  }
 
   async attendance(orgId: string, q: AttendanceAnalyticsQuery): Promise<AttendanceAnalytics> {
     return (await this.attendanceReport(orgId, q)).analytics;
@@ -231,13 +236,30 @@ export class AnalyticsService {
     return { analytics, employees: perEmployee };
   }
 
-  /** The presence log with department and snapshot id (the presence module's log has neither). */
-  async presenceLog(orgId: string, q: Omit<PresenceLogQuery, 'format'>): Promise<PresenceLogPage> {
+  /**
+   * The presence log with department and snapshot id (the presence module's log has neither), narrowed
+   * to the caller's team scope like every presence read (people/team-scope.ts).
+   */
+  async presenceLog(
+    auth: AuthContext,
+    orgId: string,
+    q: Omit<PresenceLogQuery, 'format'>,
+  ): Promise<PresenceLogPage> {
+    return this.presenceLogIn(await teamScopeOf(this.team, orgId, auth), orgId, q);
+  }
+
+  private async presenceLogIn(
+    teamScope: TeamScope,
+    orgId: string,
+    q: Omit<PresenceLogQuery, 'format'>,
+  ): Promise<PresenceLogPage> {
+    const scope = teamScopeIds(teamScope);
     let query = this.ctx.db
       .selectFrom('presenceIntervals as pi')
       .innerJoin('employees', 'employees.id', 'pi.employeeId')
       .leftJoin('departments', 'departments.id', 'employees.departmentId')
       .where('pi.organizationId', '=', orgId);
+    if (scope) query = scope.length ? query.where('pi.employeeId', 'in', scope) : query.where(MATCHES_NOBODY);
     if (q.from) query = query.where('pi.lastSeenTs', '>=', Date.parse(q.from));
     if (q.to) query = query.where('pi.startedAt', '<', Date.parse(q.to));
     if (q.employeeId) query = query.where('pi.employeeId', '=', q.employeeId);
@@ -313,11 +335,16 @@ export class AnalyticsService {
   }
 
   /** Every matching row, bounded (a PDF of more than a few thousand rows helps nobody). */
-  async presenceLogAll(orgId: string, q: Omit<PresenceLogQuery, 'format'>, max = 5000) {
+  async presenceLogAll(auth: AuthContext, orgId: string, q: Omit<PresenceLogQuery, 'format'>, max = 5000) {
     const all: PresenceLogEntry[] = [];
+    const scope = await teamScopeOf(this.team, orgId, auth);
     let cursor = q.cursor;
     for (;;) {
-      const page = await this.presenceLog(orgId, { ...q, limit: 200, ...(cursor ? { cursor } : {}) });
+      const page = await this.presenceLogIn(scope, orgId, {
+        ...q,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
       all.push(...page.items);
       if (!page.nextCursor || all.length >= max)
         return { items: all.slice(0, max), truncated: !!page.nextCursor };

@@ -100,12 +100,13 @@ export function registerNotificationRoutes(
       config: { auth: 'alert:view' },
       schema: {
         tags,
-        summary: 'The outbox: messages with delivery status and provider errors',
+        summary:
+          'The outbox: messages with delivery status and provider errors (managers: about their team’s alerts only)',
         querystring: NotificationListQuery,
         response: { 200: NotificationPage },
       },
     },
-    async (req) => notifications.list(orgOf(req), req.query),
+    async (req) => notifications.list(authOf(req), orgOf(req), req.query),
   );
   app.post(
     '/api/notifications/:id/retry',

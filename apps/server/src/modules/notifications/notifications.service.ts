@@ -27,7 +27,7 @@ import { guardedFetch } from '../../platform/net/guarded-fetch.js';
 import { AddressPolicy } from '../../platform/net/outbound-policy.js';
 import { recordAudit } from '../audit/index.js';
 import { getOrganizationSettings } from '../organizations/index.js';
-import { normalizePhone } from '../people/index.js';
+import { TeamQueries, normalizePhone, teamScopeIds, teamScopeOf } from '../people/index.js';
 import {
   ChannelError,
   createChannelPlugin,
@@ -684,7 +684,12 @@ export class NotificationsService {
 
   // ------------------------------------------------------------------ dashboard
 
+  /**
+   * The outbox. A caller without `presence:view:all` (a manager) sees only the messages about alerts they
+   * may see (camera alerts and their team's absences): other messages name other teams' people.
+   */
   async list(
+    auth: AuthContext,
     orgId: string,
     q: {
       page: number;
@@ -696,6 +701,21 @@ export class NotificationsService {
     },
   ): Promise<{ items: Notification[]; total: number; page: number; pageSize: number }> {
     let base = this.ctx.db.selectFrom('notifications').where('notifications.organizationId', '=', orgId);
+    const team = teamScopeIds(await teamScopeOf(new TeamQueries(this.ctx.db), orgId, auth));
+    if (team) {
+      base = base.where('notifications.relatedAlertId', 'in', (eb) =>
+        eb
+          .selectFrom('alerts')
+          .select('alerts.id')
+          .where('alerts.organizationId', '=', orgId)
+          .where((a) =>
+            a.or([
+              a('alerts.kind', '=', 'camera_down'),
+              ...(team.length ? [a('alerts.employeeId', 'in', team)] : []),
+            ]),
+          ),
+      );
+    }
     if (q.status) base = base.where('notifications.status', '=', q.status);
     if (q.kind) base = base.where('notifications.kind', '=', q.kind);
     if (q.alertId) base = base.where('notifications.relatedAlertId', '=', q.alertId);

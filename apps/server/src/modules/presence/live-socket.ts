@@ -6,12 +6,18 @@ import type { ServerContext } from '../../context.js';
 import { toIso } from '../../platform/clock/clock.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { AppError } from '../../platform/http/errors.js';
+import { TeamQueries, inTeamScope, teamScopeOf, type TeamScope } from '../people/index.js';
+import { LiveTeamScope } from './live-team-scope.js';
 
 /**
  * The live socket (/api/ws) of one receiver. It sends only what the receiver may read over REST, for as
  * long as the credential that opened it stays valid:
  * - each event needs the permission of its REST twin (cameras: camera:view; presence: presence:view;
  *   alerts: alert:view), and a camera's source is blanked for anyone without camera:manage;
+ * - presence and absence alerts go only to those whose team scope holds the employee (a manager: their
+ *   reporting subtree; presence:view:all: everyone), as over REST. The scope is kept per socket
+ *   (live-team-scope.ts) and dropped on every change of the organization's people or of the caller's
+ *   link, so moving someone out of a team stops their events with the next one;
  * - `auth.changed` (sign-out, role change, removal, token revocation) makes the socket re-check its
  *   credential at once, and a timer re-checks it anyway; a credential that lost its organization or any
  *   permission closes the socket (4401): the client reconnects and is judged afresh;
@@ -33,6 +39,15 @@ export const LIVE_SOCKET_DEFAULTS = {
   maxPendingKeys: 2_000,
   maxBufferedBytes: 4 * 1024 * 1024,
 } as const;
+
+/** Events that send nothing: they only make a socket forget its team scope (or recheck its credential). */
+export const LIVE_SOCKET_CONTROL_EVENTS = [
+  'auth.changed',
+  'employee.created',
+  'employee.updated',
+  'employee.deleted',
+  'employees.imported',
+] as const;
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_RESYNC = 4000;
@@ -118,13 +133,39 @@ export function serveLiveSocket(
   };
   const recheckTimer = setInterval(recheck, opts.recheckMs);
 
+  const team = new LiveTeamScope(
+    () => teamScopeOf(new TeamQueries(ctx.db), orgId, initial),
+    () => close(CLOSE_RESYNC, 'resync: team could not be loaded'),
+  );
+  /** Sends `m` when `employeeId` (null: no person, e.g. a camera alert) is in the caller's team scope. */
+  const enqueueInTeam = (key: string, employeeId: string | null | undefined, m: WsServerMessage) => {
+    if (team.pending > opts.maxPendingKeys) {
+      close(CLOSE_RESYNC, 'resync: fell behind');
+      return;
+    }
+    team.with((scope: TeamScope) => {
+      if (inTeamScope(scope, employeeId)) enqueue(key, m);
+    });
+  };
+  const forgetTeam = (e: { organizationId: string }) => {
+    if (e.organizationId === orgId) team.invalidate();
+  };
+  if (can('presence:view') || can('alert:view')) team.preload();
+
   const unsubscribe = [
     ctx.events.subscribeLive('auth.changed', (e) => {
       const mine =
         (e.userId !== null && e.userId === initial.userId) ||
         (e.tokenId !== null && e.tokenId === initial.tokenId);
-      if (mine) recheck();
+      if (mine) {
+        team.invalidate(); // the caller's own employee link may have moved
+        recheck();
+      }
     }),
+    // Who is in whose team: any change of the people of the organization may move someone.
+    ...(['employee.created', 'employee.updated', 'employee.deleted', 'employees.imported'] as const).map(
+      (name) => ctx.events.subscribeLive(name, forgetTeam),
+    ),
     ctx.events.subscribeLive('camera.statusChanged', (e) => {
       if (e.organizationId !== orgId || !can('camera:view')) return;
       const camera = can('camera:manage') ? e.camera : { ...e.camera, source: '' };
@@ -136,19 +177,25 @@ export function serveLiveSocket(
     }),
     ctx.events.subscribeLive('presence.changed', (e) => {
       if (e.organizationId !== orgId || !can('presence:view')) return;
-      enqueue(`presence:${e.presence.employeeId}`, { type: 'presence.changed', presence: e.presence });
+      enqueueInTeam(`presence:${e.presence.employeeId}`, e.presence.employeeId, {
+        type: 'presence.changed',
+        presence: e.presence,
+      });
     }),
     ctx.events.subscribeLive('alert.opened', (e) => {
       if (e.organizationId !== orgId || !can('alert:view')) return;
-      enqueue(`alert-opened:${e.alert.id}`, { type: 'alert.opened', alert: e.alert });
+      enqueueInTeam(`alert-opened:${e.alert.id}`, e.alert.employeeId, {
+        type: 'alert.opened',
+        alert: e.alert,
+      });
     }),
     ctx.events.subscribeLive('alert.updated', (e) => {
       if (e.organizationId !== orgId || !can('alert:view')) return;
-      enqueue(`alert:${e.alert.id}`, { type: 'alert.updated', alert: e.alert });
+      enqueueInTeam(`alert:${e.alert.id}`, e.alert.employeeId, { type: 'alert.updated', alert: e.alert });
     }),
     ctx.events.subscribeLive('alert.resolved', (e) => {
       if (e.organizationId !== orgId || !can('alert:view')) return;
-      enqueue(`alert:${e.alert.id}`, { type: 'alert.resolved', alert: e.alert });
+      enqueueInTeam(`alert:${e.alert.id}`, e.alert.employeeId, { type: 'alert.resolved', alert: e.alert });
     }),
     // Attendance captured on phones, with who recorded it and the flags, to attendance viewers.
     ctx.events.subscribeLive('attendance.mobileRecorded', ({ organizationId, record }) => {
@@ -174,6 +221,7 @@ export function serveLiveSocket(
     clearInterval(recheckTimer);
     if (flushTimer) clearTimeout(flushTimer);
     pending.clear();
+    team.clear();
   }
   socket.on('close', () => {
     closed = true;

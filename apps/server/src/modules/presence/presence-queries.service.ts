@@ -13,15 +13,35 @@ import { csvStream, localTimestamp } from '../../platform/export/csv.js';
 import { getOrganizationSettings } from '../organizations/index.js';
 import { decodeIntervalCursor, encodeIntervalCursor } from './interval-cursor.js';
 import { stayCameras } from './presence-stays.repository.js';
-import { sqliteSearchCandidates } from '../people/index.js';
+import type { AuthContext } from '../../platform/http/auth-context.js';
+import {
+  MATCHES_NOBODY,
+  TeamQueries,
+  sqliteSearchCandidates,
+  teamScopeIds,
+  teamScopeOf,
+  type TeamScope,
+} from '../people/index.js';
 
 const STATES = ['available', 'off', 'unknown', 'outside_hours'] as const;
 
-/** Read side of presence: the live board and the presence log (keyset-paginated, CSV export). */
+/**
+ * Read side of presence: the live board and the presence log (keyset-paginated, CSV export). Every read
+ * is narrowed to the caller's team scope (people/team-scope.ts): managers see their reporting subtree,
+ * `presence:view:all` sees the organization; counts and totals are of what the caller may see.
+ */
 export class PresenceQueries {
-  constructor(private readonly ctx: ServerContext) {}
+  private readonly team: TeamQueries;
+  constructor(private readonly ctx: ServerContext) {
+    this.team = new TeamQueries(ctx.db);
+  }
 
-  async live(orgId: string, q: PresenceQuery): Promise<PresenceList> {
+  scopeOf(auth: AuthContext, orgId: string): Promise<TeamScope> {
+    return teamScopeOf(this.team, orgId, auth);
+  }
+
+  async live(auth: AuthContext, orgId: string, q: PresenceQuery): Promise<PresenceList> {
+    const scope = teamScopeIds(await this.scopeOf(auth, orgId));
     let base = this.ctx.db
       .selectFrom('employees')
       .leftJoin('employeePresence', 'employeePresence.employeeId', 'employees.id')
@@ -29,6 +49,7 @@ export class PresenceQueries {
       .leftJoin('areas', 'areas.id', 'employees.areaId')
       .where('employees.organizationId', '=', orgId)
       .where('employees.status', '=', 'active');
+    if (scope) base = scope.length ? base.where('employees.id', 'in', scope) : base.where(MATCHES_NOBODY);
     if (q.areaId) base = base.where('employees.areaId', '=', q.areaId);
     if (q.departmentId) base = base.where('employees.departmentId', '=', q.departmentId);
     if (q.q) {
@@ -117,11 +138,25 @@ export class PresenceQueries {
     return { items, total, page: q.page, pageSize: q.pageSize, counts };
   }
 
-  async intervals(orgId: string, q: PresenceIntervalsQuery): Promise<PresenceIntervalsPage> {
+  async intervals(
+    auth: AuthContext,
+    orgId: string,
+    q: PresenceIntervalsQuery,
+  ): Promise<PresenceIntervalsPage> {
+    return this.intervalsIn(await this.scopeOf(auth, orgId), orgId, q);
+  }
+
+  private async intervalsIn(
+    teamScope: TeamScope,
+    orgId: string,
+    q: PresenceIntervalsQuery,
+  ): Promise<PresenceIntervalsPage> {
+    const scope = teamScopeIds(teamScope);
     let query = this.ctx.db
       .selectFrom('presenceIntervals as pi')
       .innerJoin('employees', 'employees.id', 'pi.employeeId')
       .where('pi.organizationId', '=', orgId);
+    if (scope) query = scope.length ? query.where('pi.employeeId', 'in', scope) : query.where(MATCHES_NOBODY);
     if (q.from) query = query.where('pi.lastSeenTs', '>=', Date.parse(q.from));
     if (q.to) query = query.where('pi.startedAt', '<', Date.parse(q.to));
     if (q.employeeId) query = query.where('pi.employeeId', '=', q.employeeId);
@@ -195,11 +230,13 @@ export class PresenceQueries {
    * Every matching interval as CSV, page by page (memory stays flat on a million rows). Times are local
    * in the organization's zone, which the `time_zone` column names.
    */
-  async intervalsCsv(orgId: string, q: PresenceIntervalsQuery): Promise<Readable> {
+  async intervalsCsv(auth: AuthContext, orgId: string, q: PresenceIntervalsQuery): Promise<Readable> {
     const { timeZone } = await getOrganizationSettings(this.ctx.db, orgId);
     const local = (iso: string) => localTimestamp(timeZone, Date.parse(iso));
+    // The scope is resolved once for the whole export: every page shows the same people.
+    const scope = await this.scopeOf(auth, orgId);
     const page = (cursor: string | undefined) =>
-      this.intervals(orgId, { ...q, limit: 1000, ...(cursor ? { cursor } : {}) });
+      this.intervalsIn(scope, orgId, { ...q, limit: 1000, ...(cursor ? { cursor } : {}) });
     async function* rows() {
       let cursor: string | undefined = q.cursor;
       for (;;) {

@@ -17,12 +17,13 @@ export function registerPresenceRoutes(
       config: { auth: 'presence:view', limit: 'query' },
       schema: {
         tags: ['presence'],
-        summary: 'Live state per employee (the dashboard), with counts per state',
+        summary:
+          'Live state per employee (the dashboard), with counts per state; managers see their team (presence:view:all: everyone)',
         querystring: PresenceQuery,
         response: { 200: PresenceList },
       },
     },
-    async (req) => queries.live(orgOf(req), req.query),
+    async (req) => queries.live(authOf(req), orgOf(req), req.query),
   );
   app.get(
     '/api/presence/intervals',
@@ -42,10 +43,16 @@ export function registerPresenceRoutes(
             .type('text/csv; charset=utf-8')
             .header('content-disposition', 'attachment; filename="presence-log.csv"')
             // A stream bypasses the JSON serializer; the declared schema describes the JSON form.
-            .send((await queries.intervalsCsv(orgOf(req), req.query)) as unknown as PresenceIntervalsPage)
+            .send(
+              (await queries.intervalsCsv(
+                authOf(req),
+                orgOf(req),
+                req.query,
+              )) as unknown as PresenceIntervalsPage,
+            )
         );
       }
-      return queries.intervals(orgOf(req), req.query);
+      return queries.intervals(authOf(req), orgOf(req), req.query);
     },
   );
 

@@ -8,6 +8,9 @@ import type { AuthContext } from '../../platform/http/auth-context.js';
 import { AppError, forbidden, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids/ids.js';
 import { parseSettings } from '../organizations/index.js';
+// The files, not people/index.js: people → faces → snapshots would make an import cycle.
+import { inTeamScope, teamScopeOf } from '../people/team-scope.js';
+import { TeamQueries } from '../people/team.queries.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -50,8 +53,11 @@ const isJpeg = (b: Uint8Array) => b.byteLength > 3 && b[0] === 0xff && b[1] === 
 export class SnapshotService {
   readonly root: string;
 
+  private readonly team: TeamQueries;
+
   constructor(private readonly ctx: ServerContext) {
     this.root = path.join(ctx.env.dataDir, 'snapshots');
+    this.team = new TeamQueries(ctx.db);
   }
 
   /** Writes the files, then the row; a failed insert removes the files again. */
@@ -98,8 +104,10 @@ export class SnapshotService {
   }
 
   /**
-   * The JPEG bytes of one snapshot, for the caller's organization only. Presence viewers see every
-   * snapshot; face viewers (the enrolment desk) see unknown-face snapshots and those of a person.
+   * The JPEG bytes of one snapshot, for the caller's organization only. Presence viewers see snapshots
+   * of their team scope (a manager: their reporting subtree) and those of no one; presence and alert
+   * snapshots of a person are theirs alone. Face viewers (the enrolment desk) see unknown-face
+   * snapshots and other snapshots of a person; attendance viewers those taken at a phone check-in.
    */
   async read(auth: AuthContext, orgId: string, id: string, which: 'face' | 'frame'): Promise<Buffer> {
     const row = await this.ctx.db
@@ -109,12 +117,18 @@ export class SnapshotService {
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) throw notFound('Snapshot');
+    const presenceOfPerson = row.employeeId !== null && (row.kind === 'presence' || row.kind === 'alert');
+    const byPresence =
+      auth.permissions.has('presence:view') &&
+      (row.employeeId === null || inTeamScope(await teamScopeOf(this.team, orgId, auth), row.employeeId));
     // Faces taken at a phone check-in are part of the attendance record: its viewers see them.
     const allowed =
-      auth.permissions.has('presence:view') ||
-      (row.kind === 'attendance' && auth.permissions.has('attendance:record:view')) ||
-      (auth.permissions.has('member:face:view') && (row.kind === 'unknown' || row.employeeId !== null));
-    if (!allowed) throw forbidden('Your role does not allow viewing snapshots (needs presence:view)');
+      byPresence ||
+      (!presenceOfPerson &&
+        ((row.kind === 'attendance' && auth.permissions.has('attendance:record:view')) ||
+          (auth.permissions.has('member:face:view') && (row.kind === 'unknown' || row.employeeId !== null))));
+    if (!allowed)
+      throw forbidden('Your role does not allow viewing this snapshot (needs presence:view for this person)');
     const rel = which === 'face' ? row.facePath : row.framePath;
     if (!rel) throw notFound('Snapshot frame');
     try {
