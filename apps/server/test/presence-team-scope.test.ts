@@ -2,10 +2,11 @@
 // else's, over REST (live board, presence log and its CSV, the analytics presence log, snapshots) and
 // over the live socket; an admin (presence:view:all) sees everyone; moving an employee between teams
 // changes what the manager's open socket receives at once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '@hadir/testing';
 import type { WsServerMessage } from '@hadir/contracts';
 import { newId } from '../src/platform/ids/ids.js';
+import { TeamQueries } from '../src/modules/people/index.js';
 import {
   Client,
   dialects,
@@ -274,6 +275,29 @@ describe.each(await dialects())("presence is scoped to a manager's team (%s)", (
     // Support is linked to no one: camera alerts only, no person.
     expect(people(supportSocket)).toEqual([]);
     expect(alertsOf(supportSocket)).toContain('alert-camera');
+  });
+
+  it('socket: the team is loaded once per socket and change, not once per event', async () => {
+    const managerSocket = await listen(wsUrl, manager.cookie);
+    open.push(managerSocket);
+    publishPresence(x1);
+    await waitFor(() => presenceOf(managerSocket).includes(x1), { timeoutMs: 5000, message: 'warm' });
+    const loads = vi.spyOn(TeamQueries.prototype, 'teamOf');
+    try {
+      for (let i = 0; i < 500; i++) publishPresence(i % 2 ? x1 : y1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(loads).not.toHaveBeenCalled();
+      // A change of the organization's people drops the team; the next event loads it once.
+      expect((await admin.patch(`/api/employees/${bossY}`, { name: 'Yanti Boss II' })).statusCode).toBe(200);
+      for (let i = 0; i < 500; i++) publishPresence(x1);
+      await new Promise((r) => setTimeout(r, 300));
+      // Every open socket of this organization that filters by team reloads once (the earlier tests'
+      // manager and support sockets are open too), none per event.
+      expect(loads.mock.calls.length).toBeGreaterThanOrEqual(1);
+      expect(loads.mock.calls.length).toBeLessThanOrEqual(open.length);
+    } finally {
+      loads.mockRestore();
+    }
   });
 
   it('socket: moving employees between teams changes what the open socket gets, at once', async () => {
