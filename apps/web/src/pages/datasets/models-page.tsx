@@ -23,6 +23,7 @@ import {
   TextField,
   useToast,
 } from '@hadir/ui';
+import { DateField } from '../../ui/date-field';
 import { localTimeToIso } from '../attendance/day-correction-fields';
 import { LoadFailed } from '../shared/load-failed';
 import { videoKeys, videosApi } from '../videos/videos-api';
@@ -418,13 +419,11 @@ function ApplyDialog({ model, onClose }: { model: DatasetModel; onClose: () => v
                   : t('ds.models.recordedNeeded')}
               </p>
               <div className="grid gap-3 sm:grid-cols-2">
-                <TextField
+                <DateField
                   label={t('ds.models.recordedDate')}
-                  type="date"
                   value={when.date}
-                  onChange={(e) => setWhen((w) => ({ ...w, date: e.target.value }))}
+                  onChange={(v) => setWhen((w) => ({ ...w, date: v }))}
                   error={missing && !when.date ? t('validation.required') : null}
-                  data-testid="apply-recorded-date"
                 />
                 <TextField
                   label={t('ds.models.recordedTime')}
