@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebcamResult } from '@hadir/contracts';
 import { findSharedDir } from '@hadir/testing';
-import { decodeImage, type FaceEngine } from '@hadir/vision';
+import { decodeImage, encodeJpeg, type FaceEngine } from '@hadir/vision';
 import { newId } from '../src/platform/ids/ids.js';
 import { addEmployee } from './fixtures/employee-row.js';
 import {
@@ -79,6 +79,7 @@ describe.skipIf(!READY).each(await dialects())('live recognition with a trained 
   let bob: Client | null = null;
   const personIds: string[] = [];
   const open: WebSocket[] = [];
+  let videoIdForCrops = '';
 
   const embed = async (bytes: Buffer) => {
     const faces = await engine.analyze(await decodeImage(bytes));
@@ -253,7 +254,7 @@ describe.skipIf(!READY).each(await dialects())('live recognition with a trained 
     ).toBeNull();
   }, 60_000);
 
-  it("sends a linked person's crops to the employee's enrolment, pending review, once", async () => {
+  it("enrols a linked person's reviewed crops through the normal enrolment path, once", async () => {
     const [gulPerson, wadePerson] = personIds as [string, string];
     const enrol = (c: Client, id: string) => c.post(`/api/video-persons/${id}/enrol`, {});
     expect((await enrol(admin, wadePerson)).json<{ error: { code: string } }>().error.code).toBe(
@@ -327,18 +328,295 @@ describe.skipIf(!READY).each(await dialects())('live recognition with a trained 
 
     const sent = await enrol(admin, gulPerson);
     expect(sent.statusCode, sent.body).toBe(200);
-    expect(sent.json()).toEqual({ employeeId: gulId, pending: 2, skipped: 0 });
-    const pending = (await admin.get('/api/face-reviews')).json<{
-      items: { id: string; employee: { id: string }; source: string; hasCrop: boolean }[];
-    }>().items;
-    expect(pending.filter((p) => p.employee.id === gulId).map((p) => [p.source, p.hasCrop])).toEqual([
-      ['video', true],
-      ['video', true],
+    expect(sent.json()).toEqual({
+      employeeId: gulId,
+      accepted: 2,
+      pending: 0,
+      rejected: 0,
+      rejectedFor: [],
+      skipped: 0,
+    });
+    // The enrolment path measured each crop (quality factors) and kept its aligned crop; an admin may
+    // register faces, so the samples are approved and the enrolment gallery now knows him.
+    const samples = await t.server.ctx.db
+      .selectFrom('faceSamples')
+      .select(['source', 'status', 'qualityFactors', 'alignedCrop'])
+      .where('organizationId', '=', orgId)
+      .where('employeeId', '=', gulId)
+      .execute();
+    expect(
+      samples.map((x) => [x.source, x.status, x.qualityFactors !== null, x.alignedCrop !== null]),
+    ).toEqual([
+      ['video', 'approved', true, true],
+      ['video', 'approved', true, true],
     ]);
-    // Pending samples are not matched until approved (the enrolment gallery alone still knows nobody).
     const probe = await embed(lfw('Abdullah_Gul', 6));
-    expect((await t.server.modules.faces.galleries.galleryFor(orgId))!.match(probe).employeeId).toBeNull();
+    expect((await t.server.modules.faces.galleries.galleryFor(orgId))!.match(probe).employeeId).toBe(gulId);
     // Sending again sends nothing new.
-    expect((await enrol(admin, gulPerson)).json()).toEqual({ employeeId: gulId, pending: 0, skipped: 2 });
+    expect((await enrol(admin, gulPerson)).json()).toMatchObject({ accepted: 0, skipped: 2 });
+    videoIdForCrops = videoId;
+  }, 60_000);
+
+  it('creates an employee from a person: crops through the quality gate, a face of another employee is a warning', async () => {
+    const wadePerson = personIds[1]!;
+    const pack = (await t.server.modules.faces.engine.activePack())!;
+    const now = t.server.ctx.clock.nowMs();
+    const { embeddingToBytes } = await import('../src/modules/faces/index.js');
+    // Wade's person holds a crop of Gul (a tracking mistake the duplicate check catches) and a crop
+    // with no face at all (the quality gate refuses it).
+    const grey = await encodeJpeg({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(128) });
+    const crops: [string, Uint8Array, number][] = [
+      ['face_0001_frame_0001.jpg', lfw('Abdullah_Gul', 7), 0.9],
+      ['face_0002_frame_0002.jpg', grey, 0.1],
+    ];
+    for (const [i, [name, bytes, quality]] of crops.entries()) {
+      const rel = `datasets/${orgId}/faces/PERSON-0002/${name}`;
+      fs.mkdirSync(path.dirname(path.join(t.dataDir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(t.dataDir, rel), bytes);
+      await t.server.ctx.db
+        .insertInto('datasetFaces')
+        .values({
+          id: newId(now),
+          organizationId: orgId,
+          personId: wadePerson,
+          videoId: videoIdForCrops,
+          seq: i + 1,
+          frame: i + 1,
+          timeSec: i + 1,
+          quality,
+          detScore: 0.9,
+          file: rel,
+          contextFile: rel,
+          contextBox: '[0,0,1,1]',
+          pack,
+          embedding: embeddingToBytes(await embed(lfw('Abdullah_Gul', 7))),
+          createdAt: now,
+        })
+        .execute();
+    }
+    const create = (c: Client, body: object) => c.post(`/api/video-persons/${wadePerson}/employee`, body);
+    // Needs member:manage besides the library's manage right; the code follows the employee rules.
+    expect((await create(admin, { name: 'Abdoulaye Wade', employeeCode: 'bad code' })).statusCode).toBe(400);
+    expect((await create(admin, { name: 'Abdoulaye Wade', employeeCode: 'EMP001' })).statusCode).toBe(409);
+    const made = await create(admin, { name: 'Abdoulaye Wade', employeeCode: 'EMP002' });
+    expect(made.statusCode, made.body).toBe(200);
+    const body = made.json<{
+      employee: { id: string; employeeCode: string };
+      enrolment: unknown;
+      duplicate: { matches: { employee: { id: string } | null }[] } | null;
+    }>();
+    expect(body.employee.employeeCode).toBe('EMP002');
+    expect(body.enrolment).toBeNull();
+    expect(body.duplicate?.matches.map((m) => m.employee?.id)).toEqual([gulId]);
+    const person = await t.server.ctx.db
+      .selectFrom('videoPersons')
+      .select(['employeeId', 'name'])
+      .where('id', '=', wadePerson)
+      .executeTakeFirstOrThrow();
+    expect(person).toEqual({ employeeId: body.employee.id, name: 'Abdoulaye Wade' });
+    const stored = () =>
+      t.server.ctx.db
+        .selectFrom('faceSamples')
+        .select('duplicateEmployeeId')
+        .where('employeeId', '=', body.employee.id)
+        .execute();
+    expect(await stored()).toEqual([]);
+    // A second create is refused: the person is linked now.
+    expect((await create(admin, { name: 'X', employeeCode: 'EMP003' })).statusCode).toBe(409);
+    // Confirmed: the face is stored with the duplicate remembered, the grey crop refused by the gate.
+    const confirmed = await admin.post(`/api/video-persons/${wadePerson}/enrol`, { allowDuplicate: true });
+    expect(confirmed.json(), confirmed.body).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+      rejectedFor: ['no_face'],
+    });
+    expect(await stored()).toEqual([{ duplicateEmployeeId: gulId }]);
+    const audit = await t.server.ctx.db
+      .selectFrom('auditLog')
+      .select('action')
+      .where('organizationId', '=', orgId)
+      .where('entityId', '=', body.employee.id)
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['employee.created', 'biometric.duplicate_confirmed', 'biometric.enrolled']),
+    );
+  }, 60_000);
+
+  it('records webcam attendance only when the organization turns it on, once per interval, never in another organization', async () => {
+    const db = t.server.ctx.db;
+    const webcamEvents = (org: string) =>
+      db
+        .selectFrom('attendanceEvents')
+        .select(['employeeId', 'occurredAt', 'kind', 'recordedBy'])
+        .where('organizationId', '=', org)
+        .where('source', '=', 'webcam')
+        .orderBy('occurredAt')
+        .execute();
+    const cam = await webcam(wsUrl, admin.cookie);
+    open.push(cam.socket);
+    const frame = async () => (await cam.ask(lfw('Abdullah_Gul', 3))) as WebcamResult;
+    // Off (the default): recognised, nothing recorded.
+    const off = await frame();
+    expect(off.faces.some((f) => f.employeeId === gulId)).toBe(true);
+    expect(off.recorded).toEqual([]);
+    expect(await webcamEvents(orgId)).toEqual([]);
+    // Only an admin turns it on.
+    const manager = await userWithRole(t.app, admin, 'manager');
+    const turnOn = { settings: { libraryAttendance: true, webcamAttendanceIntervalMinutes: 10 } };
+    expect((await manager.request('PATCH', '/api/organization', turnOn)).statusCode).toBe(403);
+    expect((await admin.request('PATCH', '/api/organization', turnOn)).statusCode).toBe(200);
+    // On: the first frame records, the next ones within ten minutes do not.
+    const first = await frame();
+    expect(first.recorded).toEqual([{ employeeId: gulId, name: 'Abdullah Gul' }]);
+    t.clock.advance(60_000);
+    expect((await frame()).recorded).toEqual([]);
+    t.clock.advance(8 * 60_000);
+    expect((await frame()).recorded).toEqual([]);
+    let events = await webcamEvents(orgId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ employeeId: gulId, kind: 'sighting' });
+    // Past the interval: one more.
+    t.clock.advance(2 * 60_000);
+    expect((await frame()).recorded).toHaveLength(1);
+    events = await webcamEvents(orgId);
+    expect(events).toHaveLength(2);
+    expect(Number(events[1]!.occurredAt) - Number(events[0]!.occurredAt)).toBe(11 * 60_000);
+    // The day is derived from them: the attendance page shows the webcam source.
+    await t.server.ctx.jobs.drain();
+    const date = new Date(t.clock.nowMs() + 7 * 3600_000).toISOString().slice(0, 10); // Asia/Jakarta
+    const day = await admin.get(`/api/attendance/days/${gulId}/${date}`);
+    expect(day.statusCode, day.body).toBe(200);
+    const detail = day.json<{ day: { sources: string[] }; events: { source: string }[] }>();
+    expect(detail.events.filter((e) => e.source === 'webcam')).toHaveLength(2);
+    const audited = await db
+      .selectFrom('auditLog')
+      .select('action')
+      .where('organizationId', '=', orgId)
+      .where('action', 'in', ['attendance.webcam_recorded', 'settings.updated'])
+      .execute();
+    expect(audited.filter((a) => a.action === 'attendance.webcam_recorded')).toHaveLength(2);
+    expect(audited.some((a) => a.action === 'settings.updated')).toBe(true);
+    // Another organization: its camera records nothing (its setting is off), and A's events stay A's.
+    const orgB = (await bob!.get('/api/organization')).json<{ id: string }>().id;
+    const camB = await webcam(wsUrl, bob!.cookie);
+    open.push(camB.socket);
+    t.clock.advance(20 * 60_000);
+    expect(((await camB.ask(lfw('Abdullah_Gul', 3))) as WebcamResult).recorded).toEqual([]);
+    expect(await webcamEvents(orgB)).toEqual([]);
+    expect(await webcamEvents(orgId)).toHaveLength(2);
+  }, 60_000);
+
+  it('records video attendance at the recording time only when asked, and refuses without a known time', async () => {
+    const db = t.server.ctx.db;
+    const pack = (await t.server.modules.faces.engine.activePack())!;
+    const now = t.server.ctx.clock.nowMs();
+    const videoId = newId(now);
+    const personId = newId(now);
+    await db
+      .insertInto('videos')
+      .values({
+        id: videoId,
+        organizationId: orgId,
+        collectionId: null,
+        title: 'lobby',
+        originalName: 'lobby.mp4',
+        dir: `videos/${orgId}/${videoId}`,
+        originalFile: `videos/${orgId}/${videoId}/original.mp4`,
+        playableFile: null,
+        status: 'ready',
+        stage: 'done',
+        progress: 1,
+        error: null,
+        sizeBytes: 1,
+        durationSec: 60,
+        width: 250,
+        height: 250,
+        fps: 1,
+        videoCodec: 'h264',
+        browserPlayable: 1,
+        framesAnalyzed: 1,
+        createdBy: null,
+        createdAt: now,
+        updatedAt: now,
+        processedAt: now,
+      })
+      .execute();
+    const { embeddingToBytes } = await import('../src/modules/faces/index.js');
+    await db
+      .insertInto('videoPersons')
+      .values({
+        id: personId,
+        organizationId: orgId,
+        code: 3,
+        name: null,
+        employeeId: null,
+        ignored: 0,
+        pack,
+        embedding: embeddingToBytes(await embed(lfw('Abdullah_Gul', 2))),
+        thumbnailFile: null,
+        createdAt: now,
+      })
+      .execute();
+    await db
+      .insertInto('videoAppearances')
+      .values({
+        id: newId(now),
+        organizationId: orgId,
+        videoId,
+        personId,
+        ranges: JSON.stringify([
+          { startSec: 5, endSec: 12, startFrame: 5, endFrame: 12 },
+          { startSec: 30, endSec: 41.5, startFrame: 30, endFrame: 41 },
+        ]),
+        boxes: '[]',
+        faces: 2,
+        firstSec: 5,
+      })
+      .execute();
+    const videoEvents = () =>
+      db
+        .selectFrom('attendanceEvents')
+        .select(['employeeId', 'occurredAt'])
+        .where('organizationId', '=', orgId)
+        .where('source', '=', 'video')
+        .orderBy('occurredAt')
+        .execute();
+    const apply = (body: object) => admin.post(`/api/videos/${videoId}/apply-model`, { modelId, ...body });
+    // Not asked: persons named, nothing recorded.
+    const plain = await apply({});
+    expect(plain.statusCode, plain.body).toBe(200);
+    expect(plain.json()).toMatchObject({
+      attendance: null,
+      persons: [{ employeeId: gulId, accepted: true }],
+    });
+    expect(await videoEvents()).toEqual([]);
+    // Asked, but the file had no creation_time and none was entered: refused with the reason.
+    const unknown = await apply({ recordAttendance: true });
+    expect([unknown.statusCode, unknown.json<{ error: { code: string } }>().error.code]).toEqual([
+      409,
+      'recorded_time_unknown',
+    ]);
+    expect(
+      (await apply({ recordAttendance: true, recordedAt: new Date(now + 3600_000).toISOString() }))
+        .statusCode,
+    ).toBe(400);
+    // Entered: Gul's first and last moment, at the recording time; stored on the video.
+    const at = Date.UTC(2026, 0, 5, 1, 0, 0);
+    const asked = await apply({ recordAttendance: true, recordedAt: new Date(at).toISOString() });
+    expect(asked.statusCode, asked.body).toBe(200);
+    expect(asked.json()).toMatchObject({ attendance: { events: 2, employees: 1 } });
+    expect(await videoEvents()).toEqual([
+      { employeeId: gulId, occurredAt: at + 5_000 },
+      { employeeId: gulId, occurredAt: at + 41_500 },
+    ]);
+    // Applying again (the stored time now) stores nothing twice.
+    const again = await apply({ recordAttendance: true });
+    expect(again.json()).toMatchObject({ attendance: { events: 0, recordedAt: new Date(at).toISOString() } });
+    expect(await videoEvents()).toHaveLength(2);
+    // Turned off: refused, nothing recorded.
+    await admin.request('PATCH', '/api/organization', { settings: { libraryAttendance: false } });
+    expect((await apply({ recordAttendance: true })).json<{ error: { code: string } }>().error.code).toBe(
+      'library_attendance_off',
+    );
   }, 60_000);
 });

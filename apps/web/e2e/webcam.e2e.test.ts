@@ -43,6 +43,7 @@ describe.skipIf(!READY)('browser camera recognition end to end', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
   let csrf = '';
+  let employeeId = '';
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-webcam-e2e-'));
   const y4m = path.join(tmp, 'gul.y4m');
   const url = (p: string) => `${server.baseUrl}${p}`;
@@ -87,6 +88,7 @@ describe.skipIf(!READY)('browser camera recognition end to end', () => {
       employeeCode: 'EMP001',
       name: 'Abdullah Gul',
     });
+    employeeId = e.id;
     const res = await page.request.post(url(`/api/employees/${e.id}/faces`), {
       headers: { 'x-csrf-token': csrf },
       multipart: { photos: { name: 'gul1.jpg', mimeType: 'image/jpeg', buffer: fs.readFileSync(photo(1)) } },
@@ -110,8 +112,13 @@ describe.skipIf(!READY)('browser camera recognition end to end', () => {
   });
 
   it('names the enrolled employee in the fake camera and draws the box, frame after frame', async () => {
+    // The organization records attendance from the browser camera (an admin's setting, off by default).
+    await call('PATCH', '/api/organization', {
+      settings: { libraryAttendance: true, webcamAttendanceIntervalMinutes: 30 },
+    });
     await page.goto(url('/videos/webcam'));
     await page.getByRole('heading', { name: 'Browser camera', level: 1 }).waitFor();
+    await page.getByTestId('webcam-recording').waitFor();
     await shootAll(page, 'datasets-webcam-idle', { warnOverflow: true });
     await page.getByTestId('webcam-start').click();
     await page
@@ -126,6 +133,27 @@ describe.skipIf(!READY)('browser camera recognition end to end', () => {
     const first = await frames();
     await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(first + 2);
     console.log(`webcam: ${await page.getByTestId('webcam-stats').textContent()}`);
+
+    // The recognised employee got one `webcam` attendance event, not one per frame.
+    await page.getByTestId('webcam-recorded').filter({ hasText: 'Abdullah Gul' }).waitFor();
+    const date = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10); // Asia/Jakarta
+    const detail = async () =>
+      (
+        await call<{ events: { source: string }[] }>('GET', `/api/attendance/days/${employeeId}/${date}`)
+      ).events.filter((e) => e.source === 'webcam').length;
+    expect(await detail()).toBe(1);
+    await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan((await frames()) + 3);
+    expect(await detail()).toBe(1);
+
+    // On a phone the labels stay readable (their size follows the picture's displayed size, never
+    // below 13 CSS px) and the controls are on screen without scrolling sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(async () => Number(await page.getByTestId('webcam-box').first().getAttribute('data-font-px')))
+      .toBeGreaterThanOrEqual(13);
+    const stop = await page.getByTestId('webcam-stop').boundingBox();
+    expect(stop && stop.x >= 0 && stop.x + stop.width <= 390).toBe(true);
+    await page.setViewportSize({ width: 1440, height: 900 });
     await shootAll(page, 'datasets-webcam', { warnOverflow: true });
     await page.getByTestId('webcam-stop').click();
     await page.getByTestId('webcam-start').waitFor();

@@ -7,7 +7,17 @@ export const AttendanceStatus = z
   .enum(['present', 'late', 'early_leave', 'half_day', 'absent', 'excused', 'day_off', 'holiday', 'pending'])
   .describe('Status of an attendance day');
 export type AttendanceStatus = z.infer<typeof AttendanceStatus>;
-export const AttendanceSource = z.enum(['camera', 'mobile', 'officer', 'badge', 'website', 'import', 'erp']);
+export const AttendanceSource = z.enum([
+  'camera',
+  'mobile',
+  'officer',
+  'badge',
+  'website',
+  'import',
+  'erp',
+  'video',
+  'webcam',
+]);
 export type AttendanceSource = z.infer<typeof AttendanceSource>;
 export const AttendanceEventKind = z.enum(['check_in', 'check_out', 'sighting']);
 

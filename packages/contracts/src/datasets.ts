@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDateTime } from './common.js';
+import { EmployeeCode } from './employees.js';
 
 /** Face datasets cut from the video library's persons, and the recognition models trained from them. */
 
@@ -188,6 +189,20 @@ export const ModelManifest = z.object({
 });
 export type ModelManifest = z.infer<typeof ModelManifest>;
 
+export const ModelApplyRequest = z.object({
+  modelId: Id.optional().describe('Default: the active library model'),
+  recordAttendance: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Record `video` attendance events for the recognised employees at the video's recorded time (the organization's libraryAttendance must be on)",
+    ),
+  recordedAt: IsoDateTime.optional().describe(
+    "When the video was recorded; needed with recordAttendance when the file's metadata has no creation_time. Stored on the video.",
+  ),
+});
+export type ModelApplyRequest = z.input<typeof ModelApplyRequest>;
+
 export const ModelApplyResult = z.object({
   videoId: Id,
   persons: z.array(
@@ -197,8 +212,17 @@ export const ModelApplyResult = z.object({
       label: z.string().nullable(),
       score: z.number(),
       accepted: z.boolean(),
+      employeeId: Id.nullable().describe('The employee the model named (through its class person), if any'),
     }),
   ),
+  attendance: z
+    .object({
+      recordedAt: IsoDateTime.describe('The recording time the events were placed at'),
+      events: z.number().int().describe('Events stored now (re-applying stores none twice)'),
+      employees: z.number().int(),
+    })
+    .nullable()
+    .describe('Only when recordAttendance was asked'),
 });
 
 /** Pushed on the live WebSocket to callers with video:view. */
@@ -230,6 +254,12 @@ export const WebcamResult = z.object({
   faces: z.array(WebcamFace),
   model: z.object({ number: z.number().int(), threshold: z.number() }).nullable(),
   serverMs: z.number().describe('Time the server spent on this frame'),
+  recorded: z
+    .array(z.object({ employeeId: Id, name: z.string() }))
+    .default([])
+    .describe(
+      'Employees whose `webcam` attendance event was stored with this frame (organization setting on; once per employee per interval)',
+    ),
 });
 export type WebcamResult = z.infer<typeof WebcamResult>;
 export const WebcamError = z.object({
@@ -238,9 +268,52 @@ export const WebcamError = z.object({
   message: z.string(),
 });
 
-/** A linked person's crops sent to their employee's enrolment (pending review). */
+/**
+ * A linked person's reviewed crops sent through the normal enrolment path (quality gate, duplicate-face
+ * check): accepted ones are face samples now (pending review when the caller may only submit).
+ */
 export const PersonEnrolResult = z.object({
   employeeId: Id,
-  pending: z.number().int().describe('Crops now waiting for review as face samples'),
+  accepted: z.number().int().describe('Crops stored as face samples'),
+  pending: z.number().int().describe('Of those, waiting for review as face samples'),
+  rejected: z.number().int().describe('Crops the enrolment quality gate refused'),
+  rejectedFor: z.array(z.string()).describe('The quality gate’s reason per refused crop'),
   skipped: z.number().int().describe('Crops already sent before'),
 });
+export type PersonEnrolResult = z.infer<typeof PersonEnrolResult>;
+
+export const PersonEnrolRequest = z.object({
+  allowDuplicate: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Enrol even when a crop already matches another employee (audited), after a 409 face_matches_other_employee',
+    ),
+});
+
+/** A new employee from a video person: created, linked, and the person's crops enrolled. */
+export const PersonEmployeeCreate = z.object({
+  name: z.string().trim().min(1).max(120),
+  employeeCode: EmployeeCode,
+  allowDuplicate: z.boolean().default(false),
+});
+export const PersonEmployeeCreated = z.object({
+  employee: z.object({ id: Id, employeeCode: z.string(), name: z.string() }),
+  enrolment: PersonEnrolResult.nullable().describe('Null when the person has no crops yet or a face matched'),
+  duplicate: z
+    .object({
+      threshold: z.number().nullable(),
+      matches: z.array(
+        z.object({
+          index: z.number().int(),
+          employee: z.object({ id: Id, employeeCode: z.string(), name: z.string() }).nullable(),
+          cosineSimilarity: z.number(),
+        }),
+      ),
+    })
+    .nullable()
+    .describe(
+      'A crop matched another employee: the employee is created and linked, no face stored; enrol again with allowDuplicate to confirm',
+    ),
+});
+export type PersonEmployeeCreated = z.infer<typeof PersonEmployeeCreated>;

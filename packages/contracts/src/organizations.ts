@@ -72,6 +72,17 @@ export const OrganizationSettings = z.object({
     .max(1440)
     .describe('Minutes without acknowledgement before escalating'),
   dailyReportTime: Hhmm.describe('Local time the daily report is sent'),
+  libraryAttendance: z
+    .boolean()
+    .describe(
+      'Record attendance events for recognised employees from the browser camera (source webcam) and, when asked on applying a model, from videos (source video)',
+    ),
+  webcamAttendanceIntervalMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .describe('Minutes between two browser-camera attendance events of the same employee'),
 });
 export type OrganizationSettings = z.infer<typeof OrganizationSettings>;
 
@@ -87,6 +98,8 @@ export const DEFAULT_ORGANIZATION_SETTINGS: OrganizationSettings = {
   keepAlignedFaceCrops: true,
   escalateAfterMinutes: 15,
   dailyReportTime: '18:00',
+  libraryAttendance: false,
+  webcamAttendanceIntervalMinutes: 15,
 };
 
 export const Organization = z.object({

@@ -37,6 +37,9 @@ export const VideoSummary = z.object({
   personCount: z.number().int(),
   createdAt: IsoDateTime,
   processedAt: IsoDateTime.nullable(),
+  recordedAt: IsoDateTime.nullable().describe(
+    'When the video was recorded (its creation_time metadata, or entered when applying a model); null: unknown',
+  ),
 });
 export type VideoSummary = z.infer<typeof VideoSummary>;
 

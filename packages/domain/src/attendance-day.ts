@@ -30,6 +30,8 @@ export const ATTENDANCE_SOURCES = [
   'website',
   'import',
   'erp',
+  'video',
+  'webcam',
 ] as const;
 export type AttendanceSource = (typeof ATTENDANCE_SOURCES)[number];
 

@@ -16,6 +16,8 @@ const SOURCE_WORDS: Record<Locale, Record<AttendanceSource, string>> = {
     website: 'manual entry',
     import: 'import',
     erp: 'ERP',
+    video: 'video library',
+    webcam: 'browser camera',
   },
   id: {
     camera: 'kamera',
@@ -25,6 +27,8 @@ const SOURCE_WORDS: Record<Locale, Record<AttendanceSource, string>> = {
     website: 'input manual',
     import: 'impor',
     erp: 'ERP',
+    video: 'pustaka video',
+    webcam: 'kamera browser',
   },
   vi: {
     camera: 'camera',
@@ -34,6 +38,8 @@ const SOURCE_WORDS: Record<Locale, Record<AttendanceSource, string>> = {
     website: 'nhập tay',
     import: 'nhập tệp',
     erp: 'ERP',
+    video: 'thư viện video',
+    webcam: 'camera trình duyệt',
   },
 };
 

@@ -123,7 +123,7 @@ export async function registerModules(
   registerLeaveRoutes(app, leaveTypes, leaveRequests, new LeaveAttachmentsService(ctx, leaveRequests));
   const videos = registerVideoModules(app, ctx, faces);
   const integrations = registerIntegrationModules(app, ctx, attendance, employees);
-  const datasets = registerDatasetModules(app, ctx, faces, videos);
+  const datasets = registerDatasetModules(app, ctx, faces, videos, { attendance, employees });
   // An organization's model activated for live cameras is matched in front of its enrolment gallery.
   pipeline.liveGallery = (orgId, pack, base) => datasets.live.galleryFor(orgId, pack, base);
   const mobile = registerMobileModule(app, ctx, {

@@ -334,6 +334,13 @@ export const en = {
     dailyReportTime: 'Daily report time',
     dailyReportTimeHint:
       'Local time (organization time zone) at which supervisors get the daily attendance report.',
+    libraryAttendance: 'Attendance from the video library and browser camera',
+    libraryAttendanceToggle: 'Record attendance for recognised employees',
+    libraryAttendanceHint:
+      'On: an employee recognised on the browser camera page gets an attendance event (source “browser camera”), and applying a model to a video can record events at the video’s recorded time when the person applying asks for it. Off: recognition only, nothing is recorded.',
+    webcamInterval: 'Browser camera: minutes between two events',
+    webcamIntervalHint:
+      'An employee in view for a long time gets one event per this many minutes, not one per frame.',
     privacy: 'Privacy and face data',
     keepCrops: 'Keep aligned face crops from enrolment',
     keepCropsHint:

@@ -334,6 +334,13 @@ export const id: Messages = {
     dailyReportTime: 'Waktu laporan harian',
     dailyReportTimeHint:
       'Waktu setempat (zona waktu organisasi) saat atasan menerima laporan kehadiran harian.',
+    libraryAttendance: 'Kehadiran dari pustaka video dan kamera browser',
+    libraryAttendanceToggle: 'Catat kehadiran karyawan yang dikenali',
+    libraryAttendanceHint:
+      'Aktif: karyawan yang dikenali di halaman kamera browser mendapat catatan kehadiran (sumber “kamera browser”), dan menerapkan model ke video dapat mencatat kehadiran pada waktu rekaman video jika orang yang menerapkannya memintanya. Nonaktif: hanya pengenalan, tidak ada yang dicatat.',
+    webcamInterval: 'Kamera browser: menit antara dua catatan',
+    webcamIntervalHint:
+      'Karyawan yang lama terlihat mendapat satu catatan per sekian menit, bukan satu per bingkai.',
     privacy: 'Privasi dan data wajah',
     keepCrops: 'Simpan potongan wajah hasil pendaftaran',
     keepCropsHint:

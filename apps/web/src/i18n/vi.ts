@@ -331,6 +331,13 @@ export const vi: Messages = {
     dailyReportTime: 'Giờ gửi báo cáo hằng ngày',
     dailyReportTimeHint:
       'Giờ địa phương (múi giờ của tổ chức) người quản lý nhận báo cáo chấm công hằng ngày.',
+    libraryAttendance: 'Chấm công từ thư viện video và camera trình duyệt',
+    libraryAttendanceToggle: 'Ghi chấm công cho nhân viên được nhận diện',
+    libraryAttendanceHint:
+      'Bật: nhân viên được nhận diện trên trang camera trình duyệt được ghi một sự kiện chấm công (nguồn “camera trình duyệt”), và khi áp dụng mô hình cho video, người áp dụng có thể yêu cầu ghi sự kiện theo thời điểm quay video. Tắt: chỉ nhận diện, không ghi gì.',
+    webcamInterval: 'Camera trình duyệt: số phút giữa hai sự kiện',
+    webcamIntervalHint:
+      'Nhân viên xuất hiện lâu chỉ được ghi một sự kiện mỗi khoảng phút này, không phải mỗi khung hình.',
     privacy: 'Quyền riêng tư và dữ liệu khuôn mặt',
     keepCrops: 'Giữ ảnh khuôn mặt đã căn chỉnh khi đăng ký',
     keepCropsHint:

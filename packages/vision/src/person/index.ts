@@ -18,7 +18,7 @@ export {
   type RangeOptions,
 } from './ranges.js';
 export { YoloxPersonDetector, decodeYolox, type PersonDetectorOptions } from './yolox-detector.js';
-export { probeVideo, VideoProbeError, type VideoProbe } from './video-probe.js';
+export { parseCreationTime, probeVideo, VideoProbeError, type VideoProbe } from './video-probe.js';
 export {
   indexVideo,
   cropRgb,

@@ -13,6 +13,8 @@ export interface VideoProbe {
   audioCodec: string | null;
   /** H.264 (yuv420p/8-bit) in an MP4/MOV container, which every browser plays as it is. */
   browserPlayable: boolean;
+  /** creation_time of the container (or video stream) as epoch ms; null when absent or implausible. */
+  recordedAtMs: number | null;
 }
 
 export class VideoProbeError extends Error {
@@ -27,6 +29,24 @@ export class VideoProbeError extends Error {
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
+}
+
+/**
+ * A camera writes creation_time in UTC (ISO 8601). Muxers that know no time write 0 (1970) or the
+ * QuickTime epoch (1904); such values are not a recording time (the caller judges the future, with its clock).
+ */
+export function parseCreationTime(...candidates: unknown[]): number | null {
+  for (const c of candidates) {
+    if (typeof c !== 'string' || c.trim() === '') continue;
+    const ms = Date.parse(c);
+    if (Number.isFinite(ms) && ms > Date.UTC(1990, 0, 1)) return ms;
+  }
+  return null;
+}
+
+function tag(o: Record<string, unknown> | undefined, key: string): unknown {
+  const tags = o?.tags as Record<string, unknown> | undefined;
+  return tags?.[key];
 }
 
 function parseRate(r: unknown): number {
@@ -121,5 +141,6 @@ export async function probeVideo(
     hasAudio: !!a,
     audioCodec,
     browserPlayable,
+    recordedAtMs: parseCreationTime(tag(json.format, 'creation_time'), tag(v, 'creation_time')),
   };
 }

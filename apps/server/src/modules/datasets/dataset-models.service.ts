@@ -8,7 +8,7 @@ import {
   type ModelMetrics,
   type TrainRequest,
 } from '@hadir/contracts';
-import { evaluateHead, predictHead, type HeadWeights } from '@hadir/vision';
+import { evaluateHead, type HeadWeights } from '@hadir/vision';
 import type { ServerContext } from '../../context.js';
 import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
 import type { DatasetModelsTable } from '../../platform/db/tables/datasets.js';
@@ -18,7 +18,6 @@ import { newId } from '../../platform/ids/ids.js';
 import { PermanentJobError } from '../../platform/jobs/job-runner.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { embeddingFromBytes, type FaceModules } from '../faces/index.js';
-import { findVideo, personCode } from '../videos/index.js';
 import type { DatasetVersionsService } from './dataset-versions.service.js';
 import type { TrainWorkerData, TrainWorkerMessage } from './train-protocol.js';
 
@@ -39,7 +38,7 @@ function roundWeights(w: HeadWeights): HeadWeights {
   };
 }
 
-/** Training (a job, the fit in a worker thread), versions of models, activation, export/import, apply. */
+/** Training (a job, the fit in a worker thread), versions of models, activation, export/import. */
 export class DatasetModelsService {
   private readonly running = new Map<string, Worker>();
 
@@ -437,80 +436,6 @@ export class DatasetModelsService {
       });
     });
     return this.get(orgId, id);
-  }
-
-  /**
-   * Names a video's persons with the organization's active library model (or the given one): each person's
-   * face centroid goes through the head; accepted when its open-set score reaches the model's threshold.
-   */
-  async apply(
-    auth: AuthContext,
-    orgId: string,
-    videoId: string,
-    modelId: string | undefined,
-  ): Promise<{
-    videoId: string;
-    persons: { personId: string; code: string; label: string | null; score: number; accepted: boolean }[];
-  }> {
-    const v = await findVideo(this.ctx.db, orgId, videoId);
-    if (!v) throw notFound('Video');
-    let m: DatasetModelsTable | undefined;
-    if (modelId) m = await this.row(orgId, modelId);
-    else
-      m = await this.ctx.db
-        .selectFrom('datasetModels')
-        .selectAll()
-        .where('organizationId', '=', orgId)
-        .where('activeLibrary', '=', 1)
-        .executeTakeFirst();
-    if (!m) throw conflict('no_active_model', 'No model is active for the video library.');
-    if (m.status !== 'ready' || !m.weights || m.threshold === null)
-      throw conflict('model_not_ready', 'The model has not finished training.');
-    const weights = JSON.parse(m.weights) as HeadWeights;
-    const classes = JSON.parse(m.classes) as DatasetClass[];
-    const persons = await this.ctx.db
-      .selectFrom('videoAppearances as a')
-      .innerJoin('videoPersons as p', 'p.id', 'a.personId')
-      .select(['p.id', 'p.code', 'p.name', 'p.pack', 'p.embedding'])
-      .where('a.organizationId', '=', orgId)
-      .where('a.videoId', '=', videoId)
-      .orderBy('p.code')
-      .execute();
-    const out: { personId: string; code: string; label: string | null; score: number; accepted: boolean }[] =
-      [];
-    const now = this.ctx.clock.nowMs();
-    const dim = weights.centroids[0]?.length ?? 0;
-    await this.ctx.db.transaction().execute(async (trx) => {
-      for (const p of persons) {
-        const e = p.embedding && p.pack === m.pack ? embeddingFromBytes(p.embedding) : null;
-        if (!e || e.length !== dim) {
-          out.push({ personId: p.id, code: personCode(p.code), label: null, score: 0, accepted: false });
-          continue;
-        }
-        const pred = predictHead(m.method, weights, e);
-        const cls = classes[pred.index]!;
-        const accepted = pred.score >= m.threshold!;
-        const label = cls.name ?? cls.code;
-        out.push({
-          personId: p.id,
-          code: personCode(p.code),
-          label: accepted ? label : null,
-          score: Math.round(pred.score * 1000) / 1000,
-          accepted,
-        });
-        if (accepted && cls.personId !== p.id && p.name === null)
-          await trx.updateTable('videoPersons').set({ name: label }).where('id', '=', p.id).execute();
-      }
-      await recordAudit(trx, now, {
-        organizationId: orgId,
-        actor: auth,
-        action: 'dataset_model.applied',
-        entityType: 'video',
-        entityId: videoId,
-        summary: `Applied model ${m.number} to ${v.title}: ${out.filter((o) => o.accepted).length} of ${out.length} persons named`,
-      });
-    });
-    return { videoId, persons: out };
   }
 
   private publish(

@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import type { WebcamFace, WebcamResult } from '@hadir/contracts';
 import { decodeImage, ImageDecodeError } from '@hadir/vision';
 import type { ServerContext } from '../../context.js';
+import type { AuthContext } from '../../platform/http/auth-context.js';
 import { AppError, badRequest } from '../../platform/http/errors.js';
 import type { FaceModules } from '../faces/index.js';
+import type { DatasetAttendanceService } from './dataset-attendance.service.js';
 import { DatasetLiveService } from './dataset-live.service.js';
 
 /** A webcam frame is small: 1920×1080 at most, tens of kB of JPEG at the 640 px the page sends. */
@@ -20,9 +22,18 @@ export class DatasetWebcamService {
     private readonly ctx: ServerContext,
     private readonly faces: FaceModules,
     private readonly live: DatasetLiveService,
+    private readonly attendance: DatasetAttendanceService,
   ) {}
 
-  async recognize(orgId: string, jpeg: Uint8Array): Promise<WebcamResult> {
+  /**
+   * One frame's faces, named; with the organization's libraryAttendance on, the employees named also get
+   * a `webcam` attendance event (once per interval, see DatasetAttendanceService).
+   */
+  async recognize(
+    auth: Pick<AuthContext, 'userId' | 'tokenId'>,
+    orgId: string,
+    jpeg: Uint8Array,
+  ): Promise<WebcamResult> {
     const started = performance.now();
     if (jpeg.byteLength > WEBCAM_MAX_FRAME_BYTES)
       throw new AppError(413, 'frame_too_large', 'A webcam frame may be at most 1 MB.');
@@ -89,6 +100,8 @@ export class DatasetWebcamService {
       const names = new Map(rows.map((r) => [r.id, r.name]));
       for (const o of out) if (o.employeeId) o.name = names.get(o.employeeId) ?? o.name;
     }
+    const seen = out.flatMap((o) => (o.employeeId ? [{ employeeId: o.employeeId, score: o.score }] : []));
+    const recorded = await this.attendance.recordWebcam(auth, orgId, seen);
     return {
       type: 'webcam.result',
       width: frame.width,
@@ -96,6 +109,10 @@ export class DatasetWebcamService {
       faces: out,
       model: usable ? { number: usable.number, threshold: usable.threshold } : null,
       serverMs: Math.round(performance.now() - started),
+      recorded: recorded.map((employeeId) => ({
+        employeeId,
+        name: out.find((o) => o.employeeId === employeeId)?.name ?? '',
+      })),
     };
   }
 }

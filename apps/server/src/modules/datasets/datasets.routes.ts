@@ -17,9 +17,13 @@ import {
   DatasetVersionCreate,
   DatasetVersionList,
   ModelActivate,
+  ModelApplyRequest,
   ModelApplyResult,
   ModelManifest,
   PathId,
+  PersonEmployeeCreate,
+  PersonEmployeeCreated,
+  PersonEnrolRequest,
   PersonEnrolResult,
   TrainRequest,
 } from '@hadir/contracts';
@@ -27,6 +31,7 @@ import { headToOnnx } from '@hadir/vision';
 import type { HttpApp } from '../../platform/http/app.js';
 import { notFound } from '../../platform/http/errors.js';
 import { authOf, orgOf } from '../auth/index.js';
+import type { DatasetApplyService } from './dataset-apply.service.js';
 import type { DatasetEnrolService } from './dataset-enrol.service.js';
 import type { DatasetExtractService } from './dataset-extract.service.js';
 import type { DatasetModelsService } from './dataset-models.service.js';
@@ -35,7 +40,6 @@ import type { DatasetVersionsService } from './dataset-versions.service.js';
 
 const Params = z.object({ id: PathId });
 const ImageQuery = z.object({ kind: z.enum(['crop', 'context']).default('crop') });
-const ApplyBody = z.object({ modelId: PathId.optional().describe('Default: the active library model') });
 
 /** Face crops are biometric data: reading them needs video:view, every change and export video:manage. */
 export function registerDatasetRoutes(
@@ -45,6 +49,7 @@ export function registerDatasetRoutes(
   versions: DatasetVersionsService,
   models: DatasetModelsService,
   enrol: DatasetEnrolService,
+  applier: DatasetApplyService,
 ): void {
   const tags = ['datasets'];
   app.post(
@@ -330,12 +335,28 @@ export function registerDatasetRoutes(
       schema: {
         tags,
         summary:
-          "Send a linked person's best crops to their employee's enrolment, pending review (faces review flow)",
+          "Enrol a linked person's reviewed crops for their employee through the normal enrolment path (quality gate; 409 face_matches_other_employee unless allowDuplicate)",
         params: Params,
+        body: PersonEnrolRequest,
         response: { 200: PersonEnrolResult },
       },
     },
-    async (req) => enrol.enrolFromPerson(authOf(req), orgOf(req), req.params.id),
+    async (req) => enrol.enrolFromPerson(authOf(req), orgOf(req), req.params.id, req.body.allowDuplicate),
+  );
+  app.post(
+    '/api/video-persons/:id/employee',
+    {
+      config: { auth: 'video:manage' },
+      schema: {
+        tags,
+        summary:
+          'Create an employee from a person (also needs member:manage), link them and enrol the person’s reviewed crops',
+        params: Params,
+        body: PersonEmployeeCreate,
+        response: { 200: PersonEmployeeCreated },
+      },
+    },
+    async (req) => enrol.createEmployee(authOf(req), orgOf(req), req.params.id, req.body),
   );
   app.post(
     '/api/videos/:id/apply-model',
@@ -343,12 +364,13 @@ export function registerDatasetRoutes(
       config: { auth: 'video:manage' },
       schema: {
         tags,
-        summary: "Name a video's persons with the active library model (or the given one)",
+        summary:
+          "Name a video's persons with the active library model (or the given one); optionally record `video` attendance events at the video's recording time",
         params: Params,
-        body: ApplyBody,
+        body: ModelApplyRequest,
         response: { 200: ModelApplyResult },
       },
     },
-    async (req) => models.apply(authOf(req), orgOf(req), req.params.id, req.body.modelId),
+    async (req) => applier.apply(authOf(req), orgOf(req), req.params.id, req.body),
   );
 }

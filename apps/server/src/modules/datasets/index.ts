@@ -8,8 +8,12 @@
  */
 import type { ServerContext } from '../../context.js';
 import type { HttpApp } from '../../platform/http/app.js';
+import type { AttendanceModule } from '../attendance/index.js';
 import type { FaceModules } from '../faces/index.js';
+import type { EmployeesService } from '../people/index.js';
 import type { VideoModules } from '../videos/index.js';
+import { DatasetApplyService } from './dataset-apply.service.js';
+import { DatasetAttendanceService } from './dataset-attendance.service.js';
 import { DatasetEnrolService } from './dataset-enrol.service.js';
 import { DatasetExtractService } from './dataset-extract.service.js';
 import { DatasetLiveService } from './dataset-live.service.js';
@@ -43,14 +47,24 @@ export function registerDatasetModules(
   ctx: ServerContext,
   faces: FaceModules,
   videos: VideoModules,
+  deps: { attendance: AttendanceModule; employees: EmployeesService },
 ): DatasetModules {
   const extract = new DatasetExtractService(ctx, faces);
   const review = new DatasetReviewService(ctx, videos.persons);
   const versions = new DatasetVersionsService(ctx, faces);
   const models = new DatasetModelsService(ctx, versions, faces);
   const live = new DatasetLiveService(ctx);
-  registerDatasetRoutes(app, extract, review, versions, models, new DatasetEnrolService(ctx, faces));
-  registerWebcamRoutes(app, ctx, new DatasetWebcamService(ctx, faces, live));
+  const attendance = new DatasetAttendanceService(ctx, deps.attendance.events);
+  registerDatasetRoutes(
+    app,
+    extract,
+    review,
+    versions,
+    models,
+    new DatasetEnrolService(ctx, faces, deps.employees),
+    new DatasetApplyService(ctx, attendance),
+  );
+  registerWebcamRoutes(app, ctx, new DatasetWebcamService(ctx, faces, live, attendance));
   registerDatasetJobs(ctx, extract, models);
   const purge = (orgId: string, reason: string): void => {
     review.purgeOrphanFiles(orgId, reason).catch((err: unknown) => {

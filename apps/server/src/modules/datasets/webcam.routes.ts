@@ -1,7 +1,7 @@
 import type { ServerContext } from '../../context.js';
 import type { HttpApp } from '../../platform/http/app.js';
 import { AppError } from '../../platform/http/errors.js';
-import { orgOf } from '../auth/index.js';
+import { authOf, orgOf } from '../auth/index.js';
 import { assertSameOrigin } from '../presence/index.js';
 import type { DatasetWebcamService } from './dataset-webcam.service.js';
 
@@ -23,6 +23,7 @@ export function registerWebcamRoutes(app: HttpApp, ctx: ServerContext, webcam: D
     },
     (socket, req) => {
       const orgId = orgOf(req);
+      const auth = authOf(req);
       let busy = false;
       const fail = (code: string, message: string) =>
         socket.send(JSON.stringify({ type: 'webcam.error', code, message }));
@@ -32,7 +33,7 @@ export function registerWebcamRoutes(app: HttpApp, ctx: ServerContext, webcam: D
         busy = true;
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
         webcam
-          .recognize(orgId, bytes)
+          .recognize(auth, orgId, bytes)
           .then(
             (result) => socket.send(JSON.stringify(result)),
             (err: unknown) => {

@@ -114,7 +114,8 @@ export class FacesService {
     orgId: string,
     employeeId: string,
     photos: readonly UploadedPhoto[],
-    source: EnrolSource = 'upload',
+    /** What a client may send (EnrolSource), or `video`: crops of a video person (modules/datasets). */
+    source: EnrolSource | 'video' = 'upload',
     allowDuplicate = false,
     faceBox: FaceBox | null = null,
   ): Promise<EnrolResponse> {

@@ -35,6 +35,7 @@ export function toVideoSummary(v: VideosTable, personCount: number): VideoSummar
     personCount,
     createdAt: toIso(v.createdAt),
     processedAt: toIsoOrNull(v.processedAt),
+    recordedAt: toIsoOrNull(v.recordedAt === null ? null : Number(v.recordedAt)),
   };
 }
 

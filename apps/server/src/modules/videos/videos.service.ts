@@ -126,6 +126,8 @@ export class VideosService {
             createdAt: now,
             updatedAt: now,
             processedAt: null,
+            // A creation_time later than now is a camera with a wrong clock, not a recording time.
+            recordedAt: probe.recordedAtMs !== null && probe.recordedAtMs <= now ? probe.recordedAtMs : null,
           })
           .execute();
         await this.ctx.jobs.enqueue(

@@ -103,6 +103,8 @@ export const videosEn = {
     linkedDone: 'Link saved',
     createEmployee: 'Create employee',
     createTitle: 'New employee from {{code}}',
+    createHint:
+      'The person is linked to the new employee and their reviewed face crops are enrolled, with the same quality check as uploaded photos.',
     employeeCode: 'Employee code',
     createdDone: 'Employee created and linked',
     merge: 'Merge',

@@ -105,6 +105,8 @@ export const videosId: Shape<typeof videosEn> = {
     linkedDone: 'Tautan disimpan',
     createEmployee: 'Buat karyawan',
     createTitle: 'Karyawan baru dari {{code}}',
+    createHint:
+      'Orang ini ditautkan ke karyawan baru dan potongan wajahnya yang sudah ditinjau didaftarkan, dengan pemeriksaan kualitas yang sama seperti foto unggahan.',
     employeeCode: 'Kode karyawan',
     createdDone: 'Karyawan dibuat dan ditautkan',
     merge: 'Gabungkan',

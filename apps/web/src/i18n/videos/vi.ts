@@ -103,6 +103,8 @@ export const videosVi: Shape<typeof videosEn> = {
     linkedDone: 'Đã lưu liên kết',
     createEmployee: 'Tạo nhân viên',
     createTitle: 'Nhân viên mới từ {{code}}',
+    createHint:
+      'Người này được liên kết với nhân viên mới và các ảnh khuôn mặt đã duyệt được đăng ký, với cùng bước kiểm tra chất lượng như ảnh tải lên.',
     employeeCode: 'Mã nhân viên',
     createdDone: 'Đã tạo và liên kết nhân viên',
     merge: 'Gộp',

@@ -19,6 +19,11 @@ import {
   useToast,
 } from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
+import {
+  CreateEmployeeFromPerson,
+  PersonDuplicateModal,
+  useEnrolFromPerson,
+} from '../videos/person-employee';
 import { videoKeys, videosApi } from '../videos/videos-api';
 import { datasetKeys, datasetsApi } from './datasets-api';
 import { clickCell, emptySelection, keyInGrid, type GridSelection } from './grid-selection';
@@ -152,6 +157,9 @@ function PersonFaces({
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [moveTo, setMoveTo] = useState('');
   const [merging, setMerging] = useState(false);
+  const [creating, setCreating] = useState(false);
+  const canCreateEmployee = useCan('member:manage');
+  const enrolment = useEnrolFromPerson(person.id, () => undefined);
   const grid = useRef<HTMLUListElement>(null);
   const list = faces.data?.items ?? [];
   const chosen = [...sel.selected].map((i) => list[i]?.id).filter((id): id is string => Boolean(id));
@@ -236,6 +244,26 @@ function PersonFaces({
             <Button size="sm" icon="users" onClick={() => setMerging(true)}>
               {t('ds.review.merge')}
             </Button>
+            {person.employeeId ? (
+              <Button
+                size="sm"
+                icon="userScan"
+                onClick={() => enrolment.enrol.mutate(false)}
+                loading={enrolment.enrol.isPending}
+                data-testid="ds-enrol"
+              >
+                {t('ds.enrol.action')}
+              </Button>
+            ) : canCreateEmployee ? (
+              <Button
+                size="sm"
+                icon="plus"
+                onClick={() => setCreating(true)}
+                data-testid="ds-create-employee"
+              >
+                {t('ds.review.createEmployee')}
+              </Button>
+            ) : null}
           </div>
         ) : null}
       </div>
@@ -345,6 +373,14 @@ function PersonFaces({
         onCancel={() => setConfirmDelete(false)}
       />
       {merging ? <MergeDialog person={person} everyone={everyone} onClose={() => setMerging(false)} /> : null}
+      {creating ? <CreateEmployeeFromPerson person={person} onClose={() => setCreating(false)} /> : null}
+      {enrolment.conflict ? (
+        <PersonDuplicateModal
+          person={person}
+          conflict={enrolment.conflict}
+          onClose={() => enrolment.setConflict(null)}
+        />
+      ) : null}
     </Card>
   );
 }

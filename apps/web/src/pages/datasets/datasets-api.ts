@@ -9,7 +9,9 @@ import {
   DatasetVersion,
   DatasetVersionList,
   ModelApplyResult,
+  PersonEmployeeCreated,
   PersonEnrolResult,
+  type ModelApplyRequest,
   type TrainMethod,
   type TrainParams,
 } from '@hadir/contracts';
@@ -56,8 +58,10 @@ export const datasetsApi = {
   exportModelUrl: (id: string) => `/api/dataset-models/${enc(id)}/export`,
   exportOnnxUrl: (id: string) => `/api/dataset-models/${enc(id)}/export.onnx`,
   importModel: (manifest: unknown) => api.post('/api/dataset-models/import', manifest, DatasetModel),
-  enrolFromPerson: (personId: string) =>
-    api.post(`/api/video-persons/${enc(personId)}/enrol`, {}, PersonEnrolResult),
-  apply: (videoId: string, modelId?: string) =>
-    api.post(`/api/videos/${enc(videoId)}/apply-model`, modelId ? { modelId } : {}, ModelApplyResult),
+  enrolFromPerson: (personId: string, allowDuplicate = false) =>
+    api.post(`/api/video-persons/${enc(personId)}/enrol`, { allowDuplicate }, PersonEnrolResult),
+  createEmployeeFromPerson: (personId: string, body: { name: string; employeeCode: string }) =>
+    api.post(`/api/video-persons/${enc(personId)}/employee`, body, PersonEmployeeCreated),
+  apply: (videoId: string, body: ModelApplyRequest) =>
+    api.post(`/api/videos/${enc(videoId)}/apply-model`, body, ModelApplyResult),
 };

@@ -2,6 +2,7 @@ import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { DatasetModel } from '@hadir/contracts';
+import { orgApi, queryKeys } from '../../api/endpoints';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import { useOrgTime } from '../../i18n/org-time';
@@ -19,8 +20,11 @@ import {
   PageHeader,
   SelectField,
   SkeletonRows,
+  TextField,
   useToast,
 } from '@hadir/ui';
+import { DateField } from '../../ui/date-field';
+import { localTimeToIso } from '../attendance/day-correction-fields';
 import { LoadFailed } from '../shared/load-failed';
 import { videoKeys, videosApi } from '../videos/videos-api';
 import { datasetKeys, datasetsApi } from './datasets-api';
@@ -313,15 +317,53 @@ function ParamsLine({ model: m }: { model: DatasetModel }) {
   );
 }
 
-/** Name a video's persons with this model; the result lists who was named and who was refused. */
+/** "YYYY-MM-DD" and "HH:MM" of an instant in the organization's zone (to prefill the recording time). */
+function localParts(iso: string | null, timeZone: string | undefined): { date: string; time: string } {
+  if (!iso) return { date: '', time: '' };
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .formatToParts(new Date(iso))
+      .map((x) => [x.type, x.value]),
+  );
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+}
+
+/**
+ * Name a video's persons with this model; the result lists who was named and who was refused. With the
+ * organization's library attendance on, the user may also record the named employees' attendance at the
+ * video's recording time (from the file, or entered here when the file does not say).
+ */
 function ApplyDialog({ model, onClose }: { model: DatasetModel; onClose: () => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
+  const orgTime = useOrgTime();
+  const org = useQuery({ queryKey: queryKeys.organization, queryFn: orgApi.get, staleTime: 60_000 });
   const videos = useQuery({ queryKey: videoKeys.list(null), queryFn: () => videosApi.list(null) });
   const ready = (videos.data?.items ?? []).filter((v) => v.status === 'ready');
   const [videoId, setVideoId] = useState('');
+  const [record, setRecord] = useState(false);
+  const [when, setWhen] = useState({ date: '', time: '' });
+  const [missing, setMissing] = useState(false);
+  const chosen = ready.find((v) => v.id === videoId) ?? null;
+  const attendanceOn = org.data?.settings.libraryAttendance === true;
   const apply = useMutation({
-    mutationFn: () => datasetsApi.apply(videoId, model.id),
+    mutationFn: () => {
+      const recordedAt =
+        record && when.date && when.time ? localTimeToIso(when.date, when.time, orgTime.timeZone) : null;
+      return datasetsApi.apply(videoId, {
+        modelId: model.id,
+        recordAttendance: record,
+        ...(recordedAt ? { recordedAt } : {}),
+      });
+    },
     onSuccess: () => void qc.invalidateQueries({ queryKey: videoKeys.all }),
   });
   return (
@@ -336,7 +378,9 @@ function ApplyDialog({ model, onClose }: { model: DatasetModel; onClose: () => v
       formClassName="space-y-4"
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
-        if (videoId) apply.mutate();
+        const needsTime = record && (!when.date || !when.time);
+        setMissing(needsTime);
+        if (videoId && !needsTime) apply.mutate();
       }}
     >
       <SelectField
@@ -344,6 +388,8 @@ function ApplyDialog({ model, onClose }: { model: DatasetModel; onClose: () => v
         value={videoId}
         onChange={(e) => {
           setVideoId(e.target.value);
+          const v = ready.find((x) => x.id === e.target.value);
+          setWhen(localParts(v?.recordedAt ?? null, orgTime.timeZone));
           apply.reset();
         }}
         error={apply.isError ? errorMessage(t, apply.error) : null}
@@ -356,17 +402,64 @@ function ApplyDialog({ model, onClose }: { model: DatasetModel; onClose: () => v
           </option>
         ))}
       </SelectField>
+      {attendanceOn ? (
+        <div className="space-y-3 rounded-lg border border-border p-3">
+          <Checkbox
+            label={t('ds.models.attendance')}
+            checked={record}
+            onChange={(e) => setRecord(e.target.checked)}
+            data-testid="apply-attendance"
+          />
+          <p className="text-sm text-muted">{t('ds.models.attendanceHint')}</p>
+          {record ? (
+            <>
+              <p className="text-sm text-fg" data-testid="apply-recorded-source">
+                {chosen?.recordedAt
+                  ? t('ds.models.recordedFromFile', { when: orgTime.dateTime(chosen.recordedAt) })
+                  : t('ds.models.recordedNeeded')}
+              </p>
+              <div className="grid gap-3 sm:grid-cols-2">
+                <DateField
+                  label={t('ds.models.recordedDate')}
+                  value={when.date}
+                  onChange={(v) => setWhen((w) => ({ ...w, date: v }))}
+                  error={missing && !when.date ? t('validation.required') : null}
+                />
+                <TextField
+                  label={t('ds.models.recordedTime')}
+                  type="time"
+                  value={when.time}
+                  onChange={(e) => setWhen((w) => ({ ...w, time: e.target.value }))}
+                  error={missing && !when.time ? t('validation.required') : null}
+                  data-testid="apply-recorded-time"
+                />
+              </div>
+            </>
+          ) : null}
+        </div>
+      ) : null}
       {apply.data ? (
-        <ul className="space-y-1 text-sm" data-testid="apply-result">
-          {apply.data.persons.map((p) => (
-            <li key={p.personId} className="flex justify-between gap-2">
-              <span className="text-fg">{p.code}</span>
-              <span className={p.accepted ? 'font-medium text-fg' : 'text-muted'}>
-                {p.accepted ? p.label : t('ds.models.unknown')} · {p.score.toFixed(2)}
-              </span>
-            </li>
-          ))}
-        </ul>
+        <>
+          {apply.data.attendance ? (
+            <p className="text-sm font-medium text-fg" role="status" data-testid="apply-attendance-result">
+              {t('ds.models.attendanceDone', {
+                count: apply.data.attendance.events,
+                employees: apply.data.attendance.employees,
+                when: orgTime.dateTime(apply.data.attendance.recordedAt),
+              })}
+            </p>
+          ) : null}
+          <ul className="space-y-1 text-sm" data-testid="apply-result">
+            {apply.data.persons.map((p) => (
+              <li key={p.personId} className="flex justify-between gap-2">
+                <span className="text-fg">{p.code}</span>
+                <span className={p.accepted ? 'font-medium text-fg' : 'text-muted'}>
+                  {p.accepted ? p.label : t('ds.models.unknown')} · {p.score.toFixed(2)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
     </FormModal>
   );

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { WebcamResult } from '@hadir/contracts';
+import { orgApi, queryKeys } from '../../api/endpoints';
 import { Badge, Button, Card, EmptyState, FormError, PageHeader } from '@hadir/ui';
 
 type Result = WebcamResult;
@@ -8,6 +10,29 @@ type State = 'idle' | 'starting' | 'running' | 'error';
 
 /** Longest side of the frames sent: enough for faces at arm's length, small enough to send 10 a second. */
 const SEND_MAX_PX = 640;
+
+/**
+ * Label size in CSS pixels for a picture shown `displayedPx` wide: readable on a phone (never below 13 px),
+ * not shouting on a wall screen. The SVG draws in frame pixels, so the caller divides by the scale.
+ */
+export function labelCssPx(displayedPx: number): number {
+  return Math.min(22, Math.max(13, displayedPx / 40));
+}
+
+/** The displayed size of an element, kept up to date (rotation, sidebar, window size). */
+function useDisplayedSize(el: HTMLElement | null): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    if (!el) return;
+    const ro = new ResizeObserver(([entry]) => {
+      const r = entry!.contentRect;
+      setSize({ width: r.width, height: r.height });
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [el]);
+  return size;
+}
 
 /**
  * Live recognition from this device's camera: each frame goes to the server over its own WebSocket, the
@@ -20,6 +45,13 @@ export function WebcamPage() {
   const [state, setState] = useState<State>('idle');
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
+  const [recorded, setRecorded] = useState<{ names: string[]; at: number } | null>(null);
+  const [frameBox, setFrameBox] = useState<HTMLDivElement | null>(null);
+  const shown = useDisplayedSize(frameBox);
+  const org = useQuery({ queryKey: queryKeys.organization, queryFn: orgApi.get, staleTime: 60_000 });
+  const recording = org.data?.settings.libraryAttendance
+    ? org.data.settings.webcamAttendanceIntervalMinutes
+    : null;
   const [stats, setStats] = useState<{ fps: number; serverMs: number; frames: number }>({
     fps: 0,
     serverMs: 0,
@@ -71,6 +103,7 @@ export function WebcamPage() {
         const r = WebcamResult.parse(msg);
         frames++;
         setResult(r);
+        if (r.recorded.length > 0) setRecorded({ names: r.recorded.map((x) => x.name), at: Date.now() });
         setStats({ frames, serverMs: r.serverMs, fps: (frames * 1000) / (performance.now() - began) });
       } else if (msg.type === 'webcam.error') setError(msg.message ?? t('common.unknownError'));
       send();
@@ -96,23 +129,15 @@ export function WebcamPage() {
   };
 
   const faces = result?.faces ?? [];
+  // The picture is drawn `object-contain` in its box: one frame pixel is `scale` CSS pixels.
+  const scale =
+    result && shown.width ? Math.min(shown.width / result.width, shown.height / result.height) : 1;
+  const fs = result ? labelCssPx(result.width * scale) / scale : 16;
+  const stroke = 2 / scale;
+  const running = state === 'running' || state === 'starting';
   return (
     <>
-      <PageHeader
-        title={t('ds.webcam.title')}
-        description={t('ds.webcam.subtitle')}
-        actions={
-          state === 'running' || state === 'starting' ? (
-            <Button onClick={onStop} icon="close" data-testid="webcam-stop">
-              {t('ds.webcam.stop')}
-            </Button>
-          ) : (
-            <Button variant="primary" icon="camera" onClick={() => void start()} data-testid="webcam-start">
-              {t('ds.webcam.start')}
-            </Button>
-          )
-        }
-      />
+      <PageHeader title={t('ds.webcam.title')} description={t('ds.webcam.subtitle')} />
       {error ? (
         <div className="mb-4">
           <FormError>{error}</FormError>
@@ -120,7 +145,12 @@ export function WebcamPage() {
       ) : null}
       <div className="grid gap-4 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <Card className="overflow-hidden p-0">
-          <div className="relative aspect-video w-full bg-black">
+          <div
+            ref={setFrameBox}
+            className="relative max-h-[70vh] w-full bg-black"
+            style={{ aspectRatio: result ? `${result.width} / ${result.height}` : '16 / 9' }}
+            data-testid="webcam-frame"
+          >
             <video
               ref={video}
               muted
@@ -137,9 +167,14 @@ export function WebcamPage() {
               >
                 {faces.map((f, i) => {
                   const color = f.name ? 'var(--accent)' : '#f59e0b';
-                  const fs = Math.max(12, result.width / 40);
+                  const text = f.name ?? t('ds.models.unknown');
+                  // A label may be wider than a small face's box; it stays inside the picture.
+                  const labelW = Math.max(f.box.width, text.length * fs * 0.6 + fs * 0.6);
+                  const labelX = Math.max(0, Math.min(f.box.x, result.width - labelW));
+                  const above = f.box.y >= fs * 1.4;
+                  const labelY = above ? f.box.y - fs * 1.4 : f.box.y + f.box.height;
                   return (
-                    <g key={i} data-testid="webcam-box">
+                    <g key={i} data-testid="webcam-box" data-font-px={(fs * scale).toFixed(1)}>
                       <rect
                         x={f.box.x}
                         y={f.box.y}
@@ -147,17 +182,24 @@ export function WebcamPage() {
                         height={f.box.height}
                         fill="none"
                         stroke={color}
-                        strokeWidth={Math.max(2, result.width / 320)}
+                        strokeWidth={stroke}
                       />
                       <rect
-                        x={f.box.x}
-                        y={Math.max(0, f.box.y - fs * 1.4)}
-                        width={f.box.width}
+                        x={labelX}
+                        y={labelY}
+                        width={labelW}
                         height={fs * 1.4}
                         fill={color}
+                        rx={fs * 0.2}
                       />
-                      <text x={f.box.x + 4} y={Math.max(fs, f.box.y - fs * 0.35)} fontSize={fs} fill="#fff">
-                        {f.name ?? t('ds.models.unknown')}
+                      <text
+                        x={labelX + fs * 0.3}
+                        y={labelY + fs * 1.05}
+                        fontSize={fs}
+                        fontWeight={600}
+                        fill="#fff"
+                      >
+                        {text}
                       </text>
                     </g>
                   );
@@ -170,6 +212,30 @@ export function WebcamPage() {
               </div>
             ) : null}
           </div>
+          <div className="flex flex-wrap items-center gap-3 border-t border-border p-3 sm:px-5">
+            {running ? (
+              <Button onClick={onStop} icon="close" className="w-full sm:w-auto" data-testid="webcam-stop">
+                {t('ds.webcam.stop')}
+              </Button>
+            ) : (
+              <Button
+                variant="primary"
+                icon="camera"
+                onClick={() => void start()}
+                className="w-full sm:w-auto"
+                data-testid="webcam-start"
+              >
+                {t('ds.webcam.start')}
+              </Button>
+            )}
+            {state === 'running' ? (
+              <span data-testid="webcam-stats" data-frames={stats.frames}>
+                <Badge tone="neutral">
+                  {t('ds.webcam.stats', { fps: stats.fps.toFixed(1), ms: stats.serverMs })}
+                </Badge>
+              </span>
+            ) : null}
+          </div>
         </Card>
         <Card className="p-4 sm:p-5">
           <h2 className="mb-2 text-base font-semibold text-fg">{t('ds.webcam.seen')}</h2>
@@ -179,14 +245,21 @@ export function WebcamPage() {
                 ? t('ds.webcam.model', { number: result.model.number })
                 : t('ds.webcam.enrolmentOnly')}
             </Badge>
-            {state === 'running' ? (
-              <span data-testid="webcam-stats" data-frames={stats.frames}>
-                <Badge tone="neutral">
-                  {t('ds.webcam.stats', { fps: stats.fps.toFixed(1), ms: stats.serverMs })}
-                </Badge>
-              </span>
-            ) : null}
           </div>
+          {recording !== null ? (
+            <p className="mb-3 text-sm text-muted" data-testid="webcam-recording">
+              {t('ds.webcam.recordingOn', { minutes: recording })}
+            </p>
+          ) : null}
+          {recorded ? (
+            <p
+              className="mb-3 rounded-lg bg-accent-soft px-3 py-2 text-sm font-medium text-accent-text"
+              role="status"
+              data-testid="webcam-recorded"
+            >
+              {t('ds.webcam.recorded', { names: recorded.names.join(', ') })}
+            </p>
+          ) : null}
           {faces.length === 0 ? (
             <p className="text-sm text-muted">{t('ds.webcam.none')}</p>
           ) : (

@@ -45,6 +45,8 @@ type FormState = {
   escalateAfterMinutes: string;
   dailyReportTime: string;
   keepAlignedFaceCrops: boolean;
+  libraryAttendance: boolean;
+  webcamAttendanceIntervalMinutes: string;
 };
 
 function fromOrg(org: Organization): FormState {
@@ -62,6 +64,8 @@ function fromOrg(org: Organization): FormState {
     escalateAfterMinutes: String(s.escalateAfterMinutes),
     dailyReportTime: s.dailyReportTime,
     keepAlignedFaceCrops: s.keepAlignedFaceCrops,
+    libraryAttendance: s.libraryAttendance,
+    webcamAttendanceIntervalMinutes: String(s.webcamAttendanceIntervalMinutes),
   };
 }
 
@@ -126,6 +130,8 @@ function OrganizationForm({ org }: { org: Organization }) {
       escalateAfterMinutes: Number(form.escalateAfterMinutes),
       dailyReportTime: form.dailyReportTime,
       keepAlignedFaceCrops: form.keepAlignedFaceCrops,
+      libraryAttendance: form.libraryAttendance,
+      webcamAttendanceIntervalMinutes: Number(form.webcamAttendanceIntervalMinutes),
     };
     const parsed = OrganizationSettingsUpdate.safeParse(settings);
     const found: Record<string, string> = {};
@@ -346,6 +352,43 @@ function OrganizationForm({ org }: { org: Organization }) {
                   </span>
                 </span>
               </label>
+            </CardBody>
+          </Card>
+
+          <Card>
+            <CardHeader title={t('org.libraryAttendance')} />
+            <CardBody className="grid gap-4 sm:grid-cols-2">
+              <label className="flex cursor-pointer items-start gap-3 sm:col-span-2">
+                <input
+                  type="checkbox"
+                  name="libraryAttendance"
+                  checked={form.libraryAttendance}
+                  onChange={(e) => set('libraryAttendance', e.target.checked)}
+                  aria-describedby="library-attendance-hint"
+                  className="mt-0.5 h-4 w-4 shrink-0 rounded accent-[var(--primary)]"
+                />
+                <span className="min-w-0 space-y-1">
+                  <span className="block text-sm font-medium text-fg">
+                    {t('org.libraryAttendanceToggle')}
+                  </span>
+                  <span id="library-attendance-hint" className="block text-sm text-muted">
+                    {t('org.libraryAttendanceHint')}
+                  </span>
+                </span>
+              </label>
+              <TextField
+                label={t('org.webcamInterval')}
+                hint={t('org.webcamIntervalHint')}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={1440}
+                name="webcamAttendanceIntervalMinutes"
+                value={form.webcamAttendanceIntervalMinutes}
+                onChange={(e) => set('webcamAttendanceIntervalMinutes', e.target.value)}
+                error={errors.webcamAttendanceIntervalMinutes}
+                disabled={!form.libraryAttendance}
+              />
             </CardBody>
           </Card>
 

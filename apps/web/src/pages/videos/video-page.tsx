@@ -3,9 +3,11 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { VideoDetail } from '@hadir/contracts';
+import { useCan } from '../../auth/session';
 import { useLiveEvents } from '../../live/use-live';
 import { Button, ButtonLink, Card, CardHeader, cx, EmptyState, PageHeader, PageSpinner } from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
+import { CreateEmployeeFromPerson } from './person-employee';
 import { PersonThumb } from './person-thumb';
 import { ProgressBar, VideoStatusBadge } from './video-parts';
 import {
@@ -62,6 +64,10 @@ function VideoView({ video }: { video: VideoDetail }) {
   const media = useRef<HTMLVideoElement>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [rangeIdx, setRangeIdx] = useState(-1);
+  const [creating, setCreating] = useState(false);
+  const canManageVideo = useCan('video:manage');
+  const canManageMembers = useCan('member:manage');
+  const canCreateEmployee = canManageVideo && canManageMembers;
   const [now, setNow] = useState(0);
   const [box, setBox] = useState<{ left: number; top: number; width: number; height: number } | null>(null);
   /** The end of the range being played: the player pauses there ("stop when they leave"). */
@@ -235,6 +241,16 @@ function VideoView({ video }: { video: VideoDetail }) {
               >
                 {t('vid.video.nextRange')}
               </Button>
+              {selected && !selected.person.employeeId && canCreateEmployee ? (
+                <Button
+                  size="sm"
+                  icon="plus"
+                  onClick={() => setCreating(true)}
+                  data-testid="video-create-employee"
+                >
+                  {t('vid.persons.createEmployee')}
+                </Button>
+              ) : null}
             </div>
           </div>
         </Card>
@@ -356,6 +372,9 @@ function VideoView({ video }: { video: VideoDetail }) {
           </Link>
         </p>
       </div>
+      {creating && selected ? (
+        <CreateEmployeeFromPerson person={selected.person} onClose={() => setCreating(false)} />
+      ) : null}
     </>
   );
 }

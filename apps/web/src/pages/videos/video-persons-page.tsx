@@ -2,9 +2,6 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
-import { employeesApi } from '../../api/endpoints';
-import { ApiError } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { useCan } from '../../auth/session';
 import {
@@ -24,9 +21,9 @@ import {
   TextField,
   useToast,
 } from '@hadir/ui';
-import { datasetsApi } from '../datasets/datasets-api';
 import { EmployeeCombobox } from '../shared/employee-combobox';
 import { LoadFailed } from '../shared/load-failed';
+import { CreateEmployeeFromPerson, PersonDuplicateModal, useEnrolFromPerson } from './person-employee';
 import { PersonThumb } from './person-thumb';
 import { formatClock } from './video-ranges';
 import { videoKeys, videosApi } from './videos-api';
@@ -106,11 +103,7 @@ function PersonCard({ person: p, everyone }: { person: Person; everyone: Person[
     onSuccess: () => qc.invalidateQueries({ queryKey: videoKeys.all }),
     onError: (e) => toast.show(errorMessage(t, e), 'error'),
   });
-  const enrol = useMutation({
-    mutationFn: () => sendFacesForReview(p.id),
-    onSuccess: (n) => toast.show(enrolMessage(t, n)),
-    onError: (e) => toast.show(errorMessage(t, e), 'error'),
-  });
+  const { enrol, conflict, setConflict } = useEnrolFromPerson(p.id, () => undefined);
   const rangeCount = p.videos.reduce((n, v) => n + v.ranges.length, 0);
   return (
     <li>
@@ -148,7 +141,7 @@ function PersonCard({ person: p, everyone }: { person: Person; everyone: Person[
                             key: 'enrol',
                             label: t('ds.enrol.action'),
                             icon: 'userScan' as const,
-                            onSelect: () => enrol.mutate(),
+                            onSelect: () => enrol.mutate(false),
                           },
                         ]
                       : []),
@@ -219,30 +212,19 @@ function PersonCard({ person: p, everyone }: { person: Person; everyone: Person[
         </ul>
       </Card>
       {dialog === 'rename' ? <RenamePerson person={p} onClose={() => setDialog(null)} /> : null}
-      {dialog === 'link' ? <LinkPerson person={p} onClose={() => setDialog(null)} /> : null}
-      {dialog === 'create' ? <CreateEmployee person={p} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'link' ? (
+        <LinkPerson person={p} onClose={() => setDialog(null)} onLinked={() => enrol.mutate(false)} />
+      ) : null}
+      {dialog === 'create' ? <CreateEmployeeFromPerson person={p} onClose={() => setDialog(null)} /> : null}
+      {conflict ? (
+        <PersonDuplicateModal person={p} conflict={conflict} onClose={() => setConflict(null)} />
+      ) : null}
       {dialog === 'merge' ? (
         <MergePerson person={p} everyone={everyone} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === 'split' ? <SplitPerson person={p} onClose={() => setDialog(null)} /> : null}
     </li>
   );
-}
-
-/**
- * A person just linked to an employee: their crops go to that employee's enrolment, pending review.
- * A person without crops yet is not an error here (the toast says so).
- */
-const enrolMessage = (t: TFunction, n: number): string =>
-  n > 0 ? t('ds.enrol.sent', { count: n }) : t('ds.enrol.nothing');
-
-async function sendFacesForReview(personId: string): Promise<number> {
-  try {
-    return (await datasetsApi.enrolFromPerson(personId)).pending;
-  } catch (e) {
-    if (e instanceof ApiError && e.code === 'no_crops') return 0;
-    throw e;
-  }
 }
 
 /** The common shape of the person dialogs: one mutation, refresh the library on success. */
@@ -292,14 +274,22 @@ function RenamePerson({ person, onClose }: { person: Person; onClose: () => void
   );
 }
 
-function LinkPerson({ person, onClose }: { person: Person; onClose: () => void }) {
+/** Links (or unlinks) an employee; a new link enrols the person's crops (onLinked). */
+function LinkPerson({
+  person,
+  onClose,
+  onLinked,
+}: {
+  person: Person;
+  onClose: () => void;
+  onLinked: () => void;
+}) {
   const { t } = useTranslation();
   const [employee, setEmployee] = useState<ComboOption | null>(null);
-  const toast = useToast();
   const save = usePersonMutation(
     async () => {
       await videosApi.patchPerson(person.id, { employeeId: employee?.id ?? null });
-      if (employee) toast.show(enrolMessage(t, await sendFacesForReview(person.id)));
+      if (employee) onLinked();
     },
     onClose,
     t('vid.persons.linkedDone'),
@@ -329,61 +319,6 @@ function LinkPerson({ person, onClose }: { person: Person; onClose: () => void }
           />
         )}
       </Field>
-    </FormModal>
-  );
-}
-
-/** A new employee from a person: name and code, then the person is linked to them. */
-function CreateEmployee({ person, onClose }: { person: Person; onClose: () => void }) {
-  const { t } = useTranslation();
-  const toast = useToast();
-  const [name, setName] = useState(person.name ?? '');
-  const [code, setCode] = useState('');
-  const [touched, setTouched] = useState(false);
-  const save = usePersonMutation(
-    async () => {
-      const e = await employeesApi.create({
-        name: name.trim(),
-        employeeCode: code.trim(),
-        badgeId: null,
-        status: 'active',
-      });
-      await videosApi.patchPerson(person.id, { employeeId: e.id, name: name.trim() });
-      toast.show(enrolMessage(t, await sendFacesForReview(person.id)));
-    },
-    onClose,
-    t('vid.persons.createdDone'),
-  );
-  const codeOk = /^[A-Za-z0-9._-]{1,32}$/.test(code.trim());
-  return (
-    <FormModal
-      open
-      onClose={onClose}
-      title={t('vid.persons.createTitle', { code: person.code })}
-      formId="create-employee-from-person"
-      submitLabel={t('vid.persons.createEmployee')}
-      submitting={save.isPending}
-      formClassName="space-y-4"
-      onSubmit={(e: FormEvent) => {
-        e.preventDefault();
-        setTouched(true);
-        if (name.trim() && codeOk) save.mutate(undefined);
-      }}
-    >
-      <TextField
-        label={t('vid.persons.name')}
-        value={name}
-        maxLength={120}
-        onChange={(e) => setName(e.target.value)}
-        error={touched && !name.trim() ? t('validation.required') : null}
-      />
-      <TextField
-        label={t('vid.persons.employeeCode')}
-        value={code}
-        maxLength={32}
-        onChange={(e) => setCode(e.target.value)}
-        error={touched && !codeOk ? t('validation.code') : save.isError ? errorMessage(t, save.error) : null}
-      />
     </FormModal>
   );
 }

@@ -25,6 +25,8 @@ import { mobileReview } from './0086-mobile-review.js';
 import { cameraNamespace } from './0090-camera-namespace.js';
 import { sqliteEmployeeSearch } from './0091-sqlite-employee-search.js';
 import { notificationRateLimits } from './0100-notification-rate-limits.js';
+import { videoRecordedAt } from './0135-video-recorded-at.js';
+import { datasetFaceEnrolled } from './0136-dataset-face-enrolled.js';
 
 /** Every migration, sorted by name (the order they run in). Never rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -54,4 +56,6 @@ export const MIGRATIONS: HadirMigration[] = [
   cameraNamespace,
   sqliteEmployeeSearch,
   notificationRateLimits,
+  videoRecordedAt,
+  datasetFaceEnrolled,
 ];

@@ -21,6 +21,8 @@ export interface DatasetFacesTable {
   /** Float32 LE, L2-normalised; never leaves the server through a presenter. */
   embedding: Uint8Array;
   createdAt: number;
+  /** When the crop became an enrolment sample (normal enrolment path); null: never sent. */
+  enrolledAt: number | null;
 }
 
 export interface DatasetVersionsTable {

@@ -35,6 +35,8 @@ export interface VideosTable {
   createdAt: number;
   updatedAt: number;
   processedAt: number | null;
+  /** When it was recorded (creation_time metadata, or entered when applying a model); null: unknown. */
+  recordedAt: number | null;
 }
 
 export interface VideoPersonsTable {
