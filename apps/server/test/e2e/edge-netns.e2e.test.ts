@@ -430,8 +430,10 @@ describe.skipIf(skip !== null)('a hub and two edge boxes across a cut link (ip n
     try {
       const staysOf = (id: string) =>
         db
-          .prepare('select started_at as s, last_seen_ts as l from presence_intervals where employee_id = ?')
-          .all(id) as { s: number; l: number }[];
+          .prepare(
+            'select started_at as s, last_seen_ts as l, snapshot_id as snap from presence_intervals where employee_id = ?',
+          )
+          .all(id) as { s: number; l: number; snap: string | null }[];
       const eventsOf = (id: string) =>
         db
           .prepare('select kind from attendance_events where employee_id = ? order by occurred_at')
@@ -441,6 +443,9 @@ describe.skipIf(skip !== null)('a hub and two edge boxes across a cut link (ip n
       const [rajStays, pennyStays] = [staysOf(raj), staysOf(penny)];
       expect(rajStays).toHaveLength(1);
       expect(pennyStays).toHaveLength(1);
+      // The box sent the face of each stay's first sighting; the hub keeps it as the stay's snapshot.
+      expect(rajStays[0]!.snap).not.toBeNull();
+      expect(pennyStays[0]!.snap).not.toBeNull();
       const lengthOf = (st: { s: number; l: number }) => (st.l - st.s) / 1000;
       console.log(
         '[e2e edge stays]',
