@@ -25,6 +25,7 @@ import { mobileReview } from './0086-mobile-review.js';
 import { cameraNamespace } from './0090-camera-namespace.js';
 import { sqliteEmployeeSearch } from './0091-sqlite-employee-search.js';
 import { notificationRateLimits } from './0100-notification-rate-limits.js';
+import { edges } from './0110-edges.js';
 import { videoRecordedAt } from './0135-video-recorded-at.js';
 import { datasetFaceEnrolled } from './0136-dataset-face-enrolled.js';
 
@@ -56,6 +57,7 @@ export const MIGRATIONS: HadirMigration[] = [
   cameraNamespace,
   sqliteEmployeeSearch,
   notificationRateLimits,
+  edges,
   videoRecordedAt,
   datasetFaceEnrolled,
 ];
