@@ -1,0 +1,468 @@
+/*
+ * npm run bench -- ingest [--cameras 50,100,200,400,800] [--edges 10] [--people-per-camera 4]
+ *                         [--warmup 10] [--seconds 30] [--arrivals-per-second 4] [--p95-limit-ms 2000]
+ *
+ * Hub ingest (issue 15): one real hub process (`--roles api,worker`) on PostgreSQL (a fresh schema of
+ * BENCH_DATABASE_URL / TEST_DATABASE_URL), N simulated edges enrolled through the real enrol-code flow,
+ * each pushing, through the edge ingest API, sightings (every camera sees `people-per-camera` people, one
+ * sighting per person every 2 s, batched once a second per edge) and camera health (every 10 s) for its
+ * share of the cameras. The total number of cameras ramps step by step until the push-to-dashboard p95
+ * passes the limit. Push-to-dashboard: a person's first sighting pushed by an edge → `presence.changed`
+ * to `available` for that person on a dashboard WebSocket (/api/ws, signed in as the admin, as the web app
+ * is). People arrive and leave through the whole run (churn), so every step has arrivals to time.
+ *
+ * Per step it prints: cameras, sightings/s, ingest requests/s and their p50/p95, push-to-dashboard
+ * p50/p95 (an arrival never shown counts as infinitely late), hub CPU (the hub process and the PostgreSQL
+ * backends serving it, per process from /proc), hub RSS, this bench's own CPU and the machine's load;
+ * then the cost per camera (linear fit of hub CPU over cameras) and what it means for 1,000 cameras.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { percentile } from './bench-stats.js';
+import { CpuWindow } from './bench-proc.js';
+import { PeopleOnCameras, seededRandom, type SimCamera } from './bench-ingest-sim.js';
+import {
+  BENCH_PG_URL,
+  BenchApi,
+  backendPids,
+  freshSchema,
+  loadAverage,
+  postgresReachable,
+  seedOrganization,
+  spawnServer,
+  type SpawnedServer,
+} from './bench-server.js';
+import {
+  createEdge,
+  enrolEdge,
+  hubEnv,
+  pushBatch,
+  writeCameraFiles,
+  type EdgeCredential,
+  type IngestItem,
+} from './bench-ingest-protocol.js';
+
+const SIGHTING_INTERVAL_MS = 2000;
+const PUSH_INTERVAL_MS = 1000;
+const HEALTH_INTERVAL_MS = 10_000;
+const MAX_BATCH_ITEMS = 1000;
+
+interface StepResult {
+  cameras: number;
+  seconds: number;
+  sightingsPerS: number;
+  requestsPerS: number;
+  failedRequests: number;
+  ingestP50: number;
+  ingestP95: number;
+  arrivals: number;
+  missed: number;
+  dashP50: number;
+  dashP95: number;
+  hubCpuPct: number;
+  pgCpuPct: number;
+  benchCpuPct: number;
+  machinePct: number;
+  hubRssMb: number;
+  load: string;
+}
+
+/** The dashboard: a WebSocket signed in as the admin; records when each person turns available. */
+class Dashboard {
+  private ws: WebSocket | null = null;
+  private stopped = false;
+  /** employeeId → when their first sighting was pushed (ms), until the dashboard shows them. */
+  readonly waiting = new Map<string, number>();
+  readonly latencies: { pushedAt: number; ms: number }[] = [];
+  resyncs = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly cookie: string,
+  ) {}
+
+  async open(): Promise<void> {
+    const ws = new WebSocket(this.url, { headers: { cookie: this.cookie } });
+    this.ws = ws;
+    await new Promise<void>((resolve, reject) => {
+      ws.once('message', () => resolve()); // hello
+      ws.once('error', reject);
+    });
+    ws.on('message', (data: Buffer) => {
+      const at = Date.now();
+      const m = JSON.parse(data.toString()) as {
+        type: string;
+        presence?: { employeeId: string; state: string };
+      };
+      if (m.type !== 'presence.changed' || m.presence?.state !== 'available') return;
+      const pushedAt = this.waiting.get(m.presence.employeeId);
+      if (pushedAt === undefined) return;
+      this.waiting.delete(m.presence.employeeId);
+      this.latencies.push({ pushedAt, ms: at - pushedAt });
+    });
+    ws.on('close', (code) => {
+      if (this.stopped) return;
+      // 4000: the server found this client behind and asks it to resync; the web app reconnects.
+      if (code === 4000) this.resyncs++;
+      setTimeout(() => void this.open().catch(() => undefined), 200);
+    });
+  }
+
+  pushed(employeeId: string, at: number): void {
+    if (!this.waiting.has(employeeId)) this.waiting.set(employeeId, at);
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.ws?.close();
+  }
+}
+
+/**
+ * One simulated edge: an ordered queue (each item numbered when it is queued, as the edge's SQLite queue
+ * does), drained once a second in batches of up to 1,000; a failed batch stays queued and is sent again
+ * with the same numbers, so the hub's idempotency, not luck, keeps it from being stored twice.
+ */
+class SimEdge {
+  private seq = 0;
+  private readonly queue: { item: IngestItem; arrival: string | null }[] = [];
+  private lastHealthMs: number;
+  private framesAnalyzed = 0;
+  readonly requests: { at: number; ms: number; ok: boolean }[] = [];
+  sightingsSent = 0;
+  duplicates = 0;
+  refused = 0;
+
+  constructor(
+    readonly index: number,
+    private readonly baseUrl: string,
+    private readonly credential: EdgeCredential,
+    private readonly people: PeopleOnCameras,
+    private readonly dashboard: Dashboard,
+    edgeCount: number,
+  ) {
+    // Health reports of the edges spread over the interval instead of all landing in one second.
+    this.lastHealthMs = Date.now() - Math.floor((index / edgeCount) * HEALTH_INTERVAL_MS);
+  }
+
+  private enqueue(now: number): void {
+    for (const s of this.people.takeDue(this.index, now)) {
+      const at = new Date(s.atMs).toISOString();
+      this.queue.push({
+        item: {
+          seq: ++this.seq,
+          kind: 'sighting',
+          cameraId: s.cameraId,
+          employeeId: s.employeeId,
+          firstAt: at,
+          lastAt: at,
+          count: 1,
+          cosineSimilarity: 0.55 + (s.atMs % 300) / 1000,
+          trackId: `${s.cameraId}:${s.employeeId.slice(-6)}`,
+        },
+        arrival: s.arrival ? s.employeeId : null,
+      });
+    }
+    if (now - this.lastHealthMs < HEALTH_INTERVAL_MS) return;
+    this.lastHealthMs = now;
+    const at = new Date(now).toISOString();
+    this.framesAnalyzed += (HEALTH_INTERVAL_MS / 1000) * 5;
+    for (const c of this.people.camerasOf(this.index)) {
+      this.queue.push({
+        item: {
+          seq: ++this.seq,
+          kind: 'camera_health',
+          cameraId: c.id,
+          observedAt: at,
+          status: {
+            cameraId: c.id,
+            state: 'online',
+            targetFps: 5,
+            measuredFps: 4.9,
+            framesAnalyzed: this.framesAnalyzed,
+            framesDropped: 0,
+            lastFrameAt: at,
+            lastError: null,
+            restarts: 0,
+          },
+        },
+        arrival: null,
+      });
+    }
+  }
+
+  /** Queues what is due, then sends the oldest batch (one request; the rest waits for the next turn). */
+  async pushOnce(): Promise<void> {
+    this.enqueue(Date.now());
+    if (this.queue.length === 0) return;
+    const batch = this.queue.slice(0, MAX_BATCH_ITEMS);
+    const startedAt = Date.now();
+    for (const q of batch) if (q.arrival) this.dashboard.pushed(q.arrival, startedAt);
+    try {
+      const answer = await pushBatch(
+        this.baseUrl,
+        this.credential,
+        batch.map((q) => q.item),
+        this.queue.length - batch.length,
+      );
+      this.queue.splice(0, batch.length);
+      this.sightingsSent += batch.filter((q) => q.item.kind === 'sighting').length;
+      this.duplicates += answer.duplicates;
+      this.refused += answer.refused;
+      this.requests.push({ at: startedAt, ms: Date.now() - startedAt, ok: true });
+    } catch (err) {
+      if (this.requests.filter((q) => !q.ok).length < 3) console.error(`edge ${this.index}: ${String(err)}`);
+      this.requests.push({ at: startedAt, ms: Date.now() - startedAt, ok: false });
+    }
+  }
+
+  get queueDepth(): number {
+    return this.queue.length;
+  }
+}
+
+const round = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '∞');
+
+export async function main(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      cameras: { type: 'string', default: '50,100,200,400,800' },
+      edges: { type: 'string', default: '10' },
+      'people-per-camera': { type: 'string', default: '4' },
+      warmup: { type: 'string', default: '10' },
+      seconds: { type: 'string', default: '30' },
+      'arrivals-per-second': { type: 'string', default: '4' },
+      'p95-limit-ms': { type: 'string', default: '2000' },
+      'tick-ms': { type: 'string', default: '1000' },
+    },
+  });
+  const steps = values.cameras.split(',').map(Number);
+  const edgeCount = Number(values.edges);
+  const peoplePerCamera = Number(values['people-per-camera']);
+  const warmupS = Number(values.warmup);
+  const seconds = Number(values.seconds);
+  const arrivalsPerS = Number(values['arrivals-per-second']);
+  const limitMs = Number(values['p95-limit-ms']);
+  const tickMs = Number(values['tick-ms']);
+  const maxCameras = Math.max(...steps);
+  const totalS = steps.length * (warmupS + seconds) + 10;
+  const employees = maxCameras * peoplePerCamera + Math.ceil(arrivalsPerS * totalS * 1.2) + 10;
+
+  if (!(await postgresReachable()))
+    throw new Error('PostgreSQL is not reachable (BENCH_DATABASE_URL / TEST_DATABASE_URL)');
+  console.log(`load average before: ${loadAverage()}`);
+  const db = await freshSchema('bench_ingest');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hadir-bench-ingest-'));
+  // The hub's PostgreSQL backends carry this name, so their CPU can be told from other users'.
+  const appName = `hadir-bench-${db.schema}`;
+  const monitor = new pg.Client({ connectionString: BENCH_PG_URL });
+  await monitor.connect();
+  let hub: SpawnedServer | null = null;
+  let dashboard: Dashboard | null = null;
+  const results: StepResult[] = [];
+  try {
+    const env = hubEnv(db.url, dataDir, tickMs);
+    hub = await spawnServer({ ...env, PGAPPNAME: appName, LOG_LEVEL: 'warn' });
+    const api = new BenchApi(hub.baseUrl);
+    const t0 = Date.now();
+    const { organizationId } = await seedOrganization(api, employees);
+    const employeeIds = await employeeIdsOf(db.url);
+    console.error(`seeded ${employeeIds.length} employees in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    // Cameras: M/N per edge, interleaved so that the first m cameras are spread over every edge.
+    const perEdge = Math.ceil(maxCameras / edgeCount);
+    const cameras: SimCamera[] = [];
+    for (let i = 0; i < perEdge; i++)
+      for (let e = 0; e < edgeCount; e++) cameras.push({ id: `e${e}-cam-${i}`, edge: e });
+    writeCameraFiles(
+      env.HADIR_CAMERA_CONFIG_DIR!,
+      organizationId,
+      cameras.map((c) => c.id),
+    );
+    await waitFor(`${cameras.length} cameras at the hub`, async () => {
+      const list = await api.call<unknown[]>('GET', '/api/cameras');
+      return list.length >= cameras.length ? true : null;
+    });
+
+    // Edges through the real flow: the admin creates each (enrol code), the edge enrols with it.
+    const credentials: EdgeCredential[] = [];
+    for (let e = 0; e < edgeCount; e++) {
+      const ids = cameras.filter((c) => c.edge === e).map((c) => c.id);
+      const { enrolCode } = await createEdge(api, `Site ${e}`, ids);
+      credentials.push(await enrolEdge(hub.baseUrl, enrolCode, `edge-${e}`));
+    }
+    console.error(`${cameras.length} cameras and ${edgeCount} enrolled edges ready`);
+
+    const people = new PeopleOnCameras(cameras, employeeIds, {
+      peoplePerCamera,
+      sightingIntervalMs: SIGHTING_INTERVAL_MS,
+      random: seededRandom(15),
+    });
+    dashboard = new Dashboard(`${hub.baseUrl.replace('http', 'ws')}/api/ws`, api.cookie);
+    await dashboard.open();
+    const edges = credentials.map((c, i) => new SimEdge(i, hub!.baseUrl, c, people, dashboard!, edgeCount));
+
+    // The edges run on their own, each once a second at its own phase, until the last step ends.
+    let running = true;
+    const loops = edges.map(async (edge) => {
+      await sleep((edge.index * PUSH_INTERVAL_MS) / edgeCount);
+      while (running) {
+        const started = Date.now();
+        await edge.pushOnce();
+        await sleep(Math.max(0, PUSH_INTERVAL_MS - (Date.now() - started)));
+      }
+    });
+    let lastChurn = Date.now();
+    const churnTimer = setInterval(() => {
+      const now = Date.now();
+      people.churn(arrivalsPerS, now - lastChurn, now);
+      lastChurn = now;
+    }, 250);
+
+    console.log(
+      '| cameras | sightings/s | ingest req/s | ingest p50 | ingest p95 | failed | arrivals | push → dashboard p50 | p95 | hub CPU | PostgreSQL CPU | hub RSS | bench CPU | machine busy | load |',
+    );
+    console.log(
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    );
+    for (const count of steps) {
+      people.activate(count, Date.now(), warmupS * 1000);
+      await sleep(warmupS * 1000);
+      const r = await measure(count, seconds, hub, () => backendPids(monitor, appName), edges, dashboard);
+      results.push(r);
+      console.log(
+        `| ${r.cameras} | ${round(r.sightingsPerS)} | ${round(r.requestsPerS, 1)} | ${round(r.ingestP50)} ms | ${round(r.ingestP95)} ms | ${r.failedRequests} | ${r.arrivals}${r.missed ? ` (${r.missed} not shown)` : ''} | ${round(r.dashP50)} ms | ${round(r.dashP95)} ms | ${round(r.hubCpuPct)} % | ${round(r.pgCpuPct)} % | ${round(r.hubRssMb)} MB | ${round(r.benchCpuPct)} % | ${round(r.machinePct)} % | ${r.load} |`,
+      );
+      if (!(r.dashP95 <= limitMs)) break;
+    }
+    running = false;
+    clearInterval(churnTimer);
+    await Promise.all(loops);
+    if (people.exhausted > 0) console.error(`churn ran out of employees ${people.exhausted} times`);
+    if (dashboard.resyncs > 0) console.log(`dashboard socket told to resync ${dashboard.resyncs} times`);
+    summarize(results, limitMs);
+  } finally {
+    dashboard?.close();
+    await hub?.stop();
+    await monitor.end();
+    await db.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  console.log(`load average after: ${loadAverage()}`);
+}
+
+/** One measuring window of `seconds` at `cameras`, then a short wait for the window's last arrivals. */
+async function measure(
+  cameras: number,
+  seconds: number,
+  hub: SpawnedServer,
+  backends: () => Promise<number[]>,
+  edges: SimEdge[],
+  dashboard: Dashboard,
+): Promise<StepResult> {
+  const groups = async () => ({ hub: [hub.pid], postgres: await backends(), bench: [process.pid] });
+  const window = new CpuWindow(await groups());
+  const from = Date.now();
+  const sentBefore = edges.reduce((s, e) => s + e.sightingsSent, 0);
+  while (Date.now() - from < seconds * 1000) {
+    await sleep(1000);
+    window.sample(await groups());
+  }
+  const to = Date.now();
+  const cpu = window.result();
+  const sent = edges.reduce((s, e) => s + e.sightingsSent, 0) - sentBefore;
+  const load = loadAverage();
+  // Arrivals pushed inside the window get up to 3 × the limit to show; later they count as never shown.
+  await sleep(6000);
+  const requests = edges.flatMap((e) => e.requests.filter((q) => q.at >= from && q.at < to));
+  const ok = requests
+    .filter((q) => q.ok)
+    .map((q) => q.ms)
+    .sort((a, b) => a - b);
+  const shown = dashboard.latencies.filter((l) => l.pushedAt >= from && l.pushedAt < to).map((l) => l.ms);
+  const missed = [...dashboard.waiting.values()].filter((at) => at >= from && at < to).length;
+  const lat = [...shown, ...Array<number>(missed).fill(Infinity)].sort((a, b) => a - b);
+  const pct = (ms: number | undefined) => ((ms ?? 0) / (cpu.seconds * 1000)) * 100;
+  return {
+    cameras,
+    seconds: cpu.seconds,
+    sightingsPerS: sent / cpu.seconds,
+    requestsPerS: requests.length / cpu.seconds,
+    failedRequests: requests.length - ok.length,
+    ingestP50: percentile(ok, 50),
+    ingestP95: percentile(ok, 95),
+    arrivals: lat.length,
+    missed,
+    dashP50: percentile(lat, 50),
+    dashP95: percentile(lat, 95),
+    hubCpuPct: pct(cpu.cpuMs.hub),
+    pgCpuPct: pct(cpu.cpuMs.postgres),
+    benchCpuPct: pct(cpu.cpuMs.bench),
+    machinePct: cpu.machineBusyPercent,
+    hubRssMb: (cpu.peakRssBytes.hub ?? 0) / 1024 / 1024,
+    load,
+  };
+}
+
+/**
+ * Cost per camera: a least-squares line through (cameras, hub + PostgreSQL CPU ms per second) of the
+ * steps within the limit; the slope is CPU ms per camera-second, the intercept the hub's fixed cost.
+ */
+function summarize(results: StepResult[], limitMs: number): void {
+  const ok = results.filter((r) => r.dashP95 <= limitMs);
+  const points = (ok.length >= 2 ? ok : results).map((r) => ({
+    x: r.cameras,
+    y: (r.hubCpuPct + r.pgCpuPct) * 10,
+  }));
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  const sxx = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  const slope = sxx > 0 ? points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0) / sxx : my / mx;
+  const intercept = sxx > 0 ? my - slope * mx : 0;
+  const best = ok.at(-1);
+  const cores = os.cpus().length;
+  const cpuBound = (cores * 1000 - intercept) / slope;
+  const need1000 = (intercept + 1000 * slope) / 1000;
+  console.log('');
+  console.log(
+    `Cost per camera: ${slope.toFixed(2)} CPU ms per camera-second (hub + PostgreSQL), fixed ${intercept.toFixed(0)} ms/s ` +
+      `(fit over ${n} steps).`,
+  );
+  console.log(
+    best
+      ? `Sustained with push → dashboard p95 ≤ ${limitMs} ms: ${best.cameras} cameras (p95 ${round(best.dashP95)} ms, hub + PostgreSQL ${round(best.hubCpuPct + best.pgCpuPct)} % CPU).`
+      : `No step kept push → dashboard p95 ≤ ${limitMs} ms.`,
+  );
+  console.log(
+    `CPU alone would saturate ${cores} cores at ~${round(cpuBound)} cameras; 1,000 cameras need ~${need1000.toFixed(2)} cores of hub + PostgreSQL CPU.`,
+  );
+}
+
+async function employeeIdsOf(url: string): Promise<string[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<{ id: string }>('select id from employees order by employee_code');
+    return r.rows.map((row) => row.id);
+  } finally {
+    await c.end();
+  }
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
