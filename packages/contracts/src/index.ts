@@ -16,3 +16,4 @@ export * from './invitations.js';
 export * from './integrations.js';
 export * from './datasets.js';
 export * from './mobile.js';
+export * from './edges.js';

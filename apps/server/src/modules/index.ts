@@ -38,6 +38,7 @@ import { registerVideoModules, type VideoModules } from './videos/index.js';
 import { registerIntegrationModules, type IntegrationModules } from './integrations/index.js';
 import { registerDatasetModules, type DatasetModules } from './datasets/index.js';
 import { registerMobileModule, type MobileServices } from './mobile/index.js';
+import { registerEdgeModules, type EdgeModules } from './edges/index.js';
 
 export interface Modules {
   auth: AuthService;
@@ -63,6 +64,8 @@ export interface Modules {
   datasets: DatasetModules;
   /** The mobile attendance app's API (devices, verification, submit/record/sync). */
   mobile: MobileServices;
+  /** Edge boxes: enrolment, credentials, config pull, ingest, the lost-edge watch. */
+  edges: EdgeModules;
   /** Starts background work for the given process roles (pipeline: cameras; worker: jobs and ticks). */
   start(roles: Set<ProcessRole>): Promise<void>;
   stop(): Promise<void>;
@@ -133,6 +136,9 @@ export async function registerModules(
     session: { auth, startSession: sessionStarter(ctx, auth) },
   });
 
+  const edges = registerEdgeModules(app, ctx, { cameras, presence, faces });
+  pipeline.servedByEdge = (orgId, cameraId) => edges.servedByEdge(orgId, cameraId);
+
   const stoppers: (() => Promise<void>)[] = [];
   return {
     auth,
@@ -152,12 +158,20 @@ export async function registerModules(
     integrations,
     datasets,
     mobile,
+    edges,
     async start(roles) {
       await faces.start(roles);
       stoppers.push(() => faces.stop());
       if (roles.has('worker')) stoppers.push(startNotificationWorker(ctx, notifications));
       if (roles.has('worker')) stoppers.push(startReportWorker(ctx, reports));
       if (roles.has('worker')) stoppers.push(integrations.startWorker());
+      if (roles.has('worker')) {
+        const timer = setInterval(() => {
+          edges.monitor.tick().catch((err: unknown) => ctx.log.error({ err }, 'edge watch failed'));
+        }, ctx.env.HADIR_PRESENCE_TICK_MS);
+        timer.unref();
+        stoppers.push(() => Promise.resolve(clearInterval(timer)));
+      }
       await cameras.start();
       stoppers.push(() => cameras.stop());
       stoppers.push(await pipeline.start(roles));

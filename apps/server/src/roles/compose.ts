@@ -19,6 +19,7 @@ import { PostgresEventTransport } from '../platform/events/postgres-event-transp
 import { createLogger, type Logger } from '../platform/logging/logger.js';
 import type { ServerContext } from '../context.js';
 import { registerModules, type Modules } from '../modules/index.js';
+import { isEdgeAuthorization } from '../modules/edges/index.js';
 
 export const VERSION = '0.1.0';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -145,7 +146,13 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
   const app = await buildHttpApp({
     logger: log,
     metrics,
-    authenticate: (req) => (modules ? modules.auth.authenticate(req) : Promise.resolve(null)),
+    // An edge box's credential is its own kind: only the edges slice knows it (see RouteAuth 'edge').
+    authenticate: (req) =>
+      !modules
+        ? Promise.resolve(null)
+        : isEdgeAuthorization(req)
+          ? modules.edges.edges.authenticate(req)
+          : modules.auth.authenticate(req),
     webDir: opts.webDir === undefined ? (env.HADIR_WEB_DIR ?? DEFAULT_WEB_DIR) : opts.webDir,
     mobileDir: opts.mobileDir === undefined ? (env.HADIR_MOBILE_DIR ?? DEFAULT_MOBILE_DIR) : opts.mobileDir,
     version: VERSION,

@@ -234,6 +234,12 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.roles', icon: 'shield', section: 'settings' },
   },
   {
+    path: '/settings/edges',
+    component: page(() => import('../pages/edges/edges-page'), 'EdgesPage'),
+    permission: 'camera:manage',
+    nav: { label: 'nav.edges', icon: 'camera', section: 'settings' },
+  },
+  {
     path: '/settings/devices',
     component: page(() => import('../pages/devices/devices-page'), 'DevicesPage'),
     permission: 'device:manage',

@@ -14,6 +14,7 @@ import { attendanceRulesEn, attendanceRulesNavEn } from './attendance-rules/en';
 import { regularizationEn, regularizationNavEn } from './regularization/en';
 import { integrationsEn, integrationsNavEn, kioskEn } from './integrations/en';
 import { devicesEn, devicesNavEn } from './devices/en';
+import { edgesEn, edgesNavEn } from './edges/en';
 import { rolesEn, rolesNavEn } from './roles/en';
 import { mobileRecordsEn, mobileRecordsNavEn } from './mobile-records/en';
 
@@ -80,6 +81,7 @@ export const en = {
     ...regularizationNavEn,
     ...integrationsNavEn,
     ...devicesNavEn,
+    ...edgesNavEn,
     ...rolesNavEn,
     ...mobileRecordsNavEn,
   },
@@ -435,6 +437,7 @@ export const en = {
   integ: integrationsEn,
   kiosk: kioskEn,
   dev: devicesEn,
+  edg: edgesEn,
   rolesPage: rolesEn,
   mobRec: mobileRecordsEn,
 } as const;

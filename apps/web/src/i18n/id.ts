@@ -11,6 +11,7 @@ import { attendanceRulesId, attendanceRulesNavId } from './attendance-rules/id';
 import { regularizationId, regularizationNavId } from './regularization/id';
 import { integrationsId, integrationsNavId, kioskId } from './integrations/id';
 import { devicesId, devicesNavId } from './devices/id';
+import { edgesId, edgesNavId } from './edges/id';
 import { rolesId, rolesNavId } from './roles/id';
 import { mobileRecordsId, mobileRecordsNavId } from './mobile-records/id';
 
@@ -78,6 +79,7 @@ export const id: Messages = {
     ...regularizationNavId,
     ...integrationsNavId,
     ...devicesNavId,
+    ...edgesNavId,
     ...rolesNavId,
     ...mobileRecordsNavId,
   },
@@ -435,6 +437,7 @@ export const id: Messages = {
   integ: integrationsId,
   kiosk: kioskId,
   dev: devicesId,
+  edg: edgesId,
   rolesPage: rolesId,
   mobRec: mobileRecordsId,
 };

@@ -11,6 +11,7 @@ import { attendanceRulesVi, attendanceRulesNavVi } from './attendance-rules/vi';
 import { regularizationVi, regularizationNavVi } from './regularization/vi';
 import { integrationsVi, integrationsNavVi, kioskVi } from './integrations/vi';
 import { devicesVi, devicesNavVi } from './devices/vi';
+import { edgesVi, edgesNavVi } from './edges/vi';
 import { rolesVi, rolesNavVi } from './roles/vi';
 import { mobileRecordsVi, mobileRecordsNavVi } from './mobile-records/vi';
 
@@ -78,6 +79,7 @@ export const vi: Messages = {
     ...regularizationNavVi,
     ...integrationsNavVi,
     ...devicesNavVi,
+    ...edgesNavVi,
     ...rolesNavVi,
     ...mobileRecordsNavVi,
   },
@@ -432,6 +434,7 @@ export const vi: Messages = {
   integ: integrationsVi,
   kiosk: kioskVi,
   dev: devicesVi,
+  edg: edgesVi,
   rolesPage: rolesVi,
   mobRec: mobileRecordsVi,
 };

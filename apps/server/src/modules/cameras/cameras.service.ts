@@ -372,12 +372,17 @@ export class CameraRegistry {
   }
 
   /** The pipeline reports health; written through to the database on changes and as a heartbeat. */
-  async reportStatus(key: string, status: CameraStatus): Promise<void> {
+  /**
+   * A camera's health from the pipeline (every 2 s; written at least every statusPersistMs or on a
+   * change) or from an edge box (`persist`: each push is written, its row's age is the edge's silence).
+   */
+  async reportStatus(key: string, status: CameraStatus, opts: { persist?: boolean } = {}): Promise<void> {
     const entry = this.entries.get(key);
     if (!entry) return;
     const before = entry.status;
     entry.status = status;
-    const important = before.state !== status.state || before.lastError !== status.lastError;
+    const important =
+      opts.persist === true || before.state !== status.state || before.lastError !== status.lastError;
     const now = this.ctx.clock.nowMs();
     const last = this.lastPersistMs.get(key) ?? 0;
     if (important || now - last >= (this.opts.statusPersistMs ?? 5000)) await this.persist(entry);

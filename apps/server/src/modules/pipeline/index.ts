@@ -1,4 +1,5 @@
-export { PipelineService, probeCameraSource, toCameraStatus, MIN_FACE_QUALITY } from './pipeline.service.js';
+export { PipelineService, probeCameraSource } from './pipeline.service.js';
+export { CameraRunner, toCameraStatus, MIN_FACE_QUALITY, type RunnableCamera } from './camera-runner.js';
 export {
   DEFAULT_RECHECK_MS,
   FrameAnalyzer,

@@ -9,5 +9,6 @@ export function presenceOptionsFromEnv(env: Env): PresenceOptions {
   return {
     absentAfterSecondsOverride: env.HADIR_ABSENT_AFTER_SECONDS ?? null,
     cameraDownAfterMs: env.HADIR_CAMERA_DOWN_AFTER_SECONDS * 1000,
+    cameraStaleMs: env.HADIR_CAMERA_STALE_SECONDS * 1000,
   };
 }

@@ -25,6 +25,12 @@ export interface Sighting {
   cameraId: string;
   cameraName: string;
   atMs: number;
+  /**
+   * A sighting that stands for several (an edge box merges its sightings per second): the first of
+   * them, and how many. Default: atMs, one.
+   */
+  firstMs?: number;
+  count?: number;
   cosineSimilarity: number;
   trackId: string | null;
   /** Saves the event snapshot; called only when the sighting starts a new presence interval. */
@@ -128,18 +134,18 @@ export class PresenceService {
         employeeId: s.employeeId,
         cameraId: s.cameraId,
         cameraName: s.cameraName,
-        firstMs: s.atMs,
+        firstMs: Math.min(s.firstMs ?? s.atMs, s.atMs),
         lastMs: s.atMs,
-        count: 1,
+        count: s.count ?? 1,
         bestSimilarity: s.cosineSimilarity,
         trackId: s.trackId,
         snapshot: s.snapshot,
       });
       return;
     }
-    p.firstMs = Math.min(p.firstMs, s.atMs);
+    p.firstMs = Math.min(p.firstMs, s.firstMs ?? s.atMs, s.atMs);
     p.lastMs = Math.max(p.lastMs, s.atMs);
-    p.count++;
+    p.count += s.count ?? 1;
     p.bestSimilarity = Math.max(p.bestSimilarity, s.cosineSimilarity);
     p.trackId = s.trackId ?? p.trackId;
   }

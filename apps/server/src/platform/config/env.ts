@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { PRIVATE_NETWORKS, parseNetworkList, type OutboundPolicy } from '../net/outbound-policy.js';
 
-export const PROCESS_ROLES = ['api', 'pipeline', 'worker'] as const;
+export const PROCESS_ROLES = ['api', 'pipeline', 'worker', 'edge'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
 const rolesSchema = z
@@ -13,7 +13,14 @@ const rolesSchema = z
       .map((r) => r.trim())
       .filter(Boolean),
   )
-  .pipe(z.array(z.enum(PROCESS_ROLES)).min(1, 'give at least one of api, pipeline, worker'));
+  .pipe(
+    z
+      .array(z.enum(PROCESS_ROLES))
+      .min(1, 'give at least one of api, pipeline, worker (or edge alone)')
+      .refine((roles) => !roles.includes('edge') || roles.length === 1, {
+        message: 'edge runs alone: an edge box has no hub database, so no api, pipeline or worker role',
+      }),
+  );
 
 const networkList = (fallback: string) =>
   z
@@ -152,6 +159,34 @@ const EnvSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a PostgreSQL channel name (lower case, digits, _)')
     .default('hadir_events')
     .describe('PostgreSQL NOTIFY channel of the live events (one per Hadir installation sharing a server)'),
+  HADIR_HUB_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'an http:// or https:// URL')
+    .optional()
+    .describe('Edge role: the hub this box reports to (also --hub URL)'),
+  HADIR_ENROL_CODE: z
+    .string()
+    .trim()
+    .min(8)
+    .max(64)
+    .optional()
+    .describe(
+      'Edge role: the one-time enrol code from the hub’s Edges page (also --enrol-code); first start only',
+    ),
+  HADIR_EDGE_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(200)
+    .max(60_000)
+    .default(2000)
+    .describe('Edge role: how often the box asks the hub for config changes and pushes its queue'),
+  HADIR_EDGE_LOST_AFTER_SECONDS: z.coerce
+    .number()
+    .min(5)
+    .max(86_400)
+    .default(30)
+    .describe('Hub: an enrolled edge box silent this long is marked lost'),
   HADIR_FACE_PACK: z
     .string()
     .regex(/^[a-z0-9_.-]+$/i, 'a pack name such as buffalo_s, or off')
@@ -163,6 +198,15 @@ const EnvSchema = z.object({
     .max(86_400)
     .default(60)
     .describe('A camera without frames this long raises one camera_down alert'),
+  HADIR_CAMERA_STALE_SECONDS: z.coerce
+    .number()
+    .min(2)
+    .max(3600)
+    .default(30)
+    .describe(
+      'A camera whose last status (the pipeline heartbeat, or an edge box’s health push) is older than ' +
+        'this counts as down: its people become unknown, never off. Keep it below the absence window',
+    ),
   HADIR_ABSENT_AFTER_SECONDS: z.coerce
     .number()
     .min(1)
@@ -256,6 +300,15 @@ export function parseEnv(
     const arg = argv[rolesFlag] ?? '';
     input.HADIR_ROLES = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[rolesFlag + 1];
   }
+  for (const [flag, key] of [
+    ['--hub', 'HADIR_HUB_URL'],
+    ['--enrol-code', 'HADIR_ENROL_CODE'],
+  ] as const) {
+    const at = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    if (at < 0) continue;
+    const arg = argv[at] ?? '';
+    input[key] = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1];
+  }
   for (const key of Object.keys(input)) if (input[key] === '') delete input[key];
   const parsed = EnvSchema.safeParse(input);
   if (!parsed.success) {
@@ -268,6 +321,8 @@ export function parseEnv(
     env.HADIR_EVENTS === 'postgres' ? 'HADIR_EVENTS: postgres needs a postgres:// DATABASE_URL' : null,
   ].filter((p): p is string => p !== null);
   if (!onPostgres && needsPostgres.length) throw new EnvError(needsPostgres);
+  if (env.HADIR_ROLES.includes('edge') && !env.HADIR_HUB_URL)
+    throw new EnvError(['HADIR_HUB_URL: the edge role needs the hub’s URL (--hub https://hub.example)']);
   const dataDir = path.resolve(env.HADIR_DATA_DIR);
   return {
     ...env,

@@ -10,6 +10,7 @@ import type { VideoTables } from './tables/videos.js';
 import type { IntegrationTables } from './tables/integrations.js';
 import type { DatasetTables } from './tables/datasets.js';
 import type { MobileTables } from './tables/mobile.js';
+import type { EdgeTables } from './tables/edges.js';
 
 /** The whole database, composed from each slice's tables (add yours with `&`). */
 export type DB = FoundationTables &
@@ -23,4 +24,5 @@ export type DB = FoundationTables &
   IntegrationTables &
   VideoTables &
   DatasetTables &
-  MobileTables;
+  MobileTables &
+  EdgeTables;

@@ -142,6 +142,17 @@ export async function buildHttpApp(opts: BuildAppOptions) {
     const required = config?.auth;
     if (!required || !request.url.startsWith('/api/')) return;
     const auth = request.auth;
+    // Edge credentials and user credentials never cross: an edge box reaches only the edge routes, and
+    // no cookie or API token reaches those.
+    if (required === 'edge') {
+      if (auth?.kind !== 'edge') {
+        throw new AppError(401, 'unauthorized', 'An edge credential is needed (Authorization: Edge …)');
+      }
+      return;
+    }
+    if (auth?.kind === 'edge') {
+      throw new AppError(401, 'unauthorized', 'An edge credential reaches only the edge routes');
+    }
     if (auth?.kind === 'session' && UNSAFE_METHODS.has(request.method) && !config.skipCsrf) {
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || sent !== auth.csrfToken) {

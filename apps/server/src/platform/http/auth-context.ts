@@ -1,9 +1,12 @@
 import type { Permission, Role } from '@hadir/domain';
 import type { HeavyClass } from './org-limiter.js';
 
-/** Who is calling: a signed-in user (session cookie) or an API token, within one organization. */
+/**
+ * Who is calling: a signed-in user (session cookie) or an API token, within one organization; or an
+ * enrolled edge box (`Authorization: Edge <credential>`), which reaches only the routes marked `edge`.
+ */
 export interface AuthContext {
-  kind: 'session' | 'token';
+  kind: 'session' | 'token' | 'edge';
   userId: string | null;
   tokenId: string | null;
   sessionId: string | null;
@@ -15,13 +18,17 @@ export interface AuthContext {
   employeeId: string | null;
   permissions: ReadonlySet<Permission>;
   csrfToken: string | null;
+  /** The calling edge box (kind `edge` only). */
+  edgeId?: string | null;
 }
 
 /**
  * What a route requires: `public` (anyone), `user` (signed in, any organization), `org` (signed in with
- * an active organization), or a permission in the active organization. Every /api route must declare one; boot fails otherwise.
+ * an active organization), a permission in the active organization, or `edge` (an enrolled edge box's
+ * credential; no user may call it, and an edge may call nothing else). Every /api route must declare
+ * one; boot fails otherwise.
  */
-export type RouteAuth = 'public' | 'user' | 'org' | Permission;
+export type RouteAuth = 'public' | 'user' | 'org' | 'edge' | Permission;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -13,19 +13,17 @@ import {
   Card,
   EmptyState,
   Checkbox,
-  Field,
   FormError,
-  Input,
   TextField,
   ConfirmDialog,
   FormModal,
-  Modal,
   PageHeader,
   DataTable,
   type Column,
   useToast,
 } from '@hadir/ui';
 import { LoadFailed } from '../shared/load-failed';
+import { SecretDialog } from '../shared/secret-dialog';
 
 function tokenState(token: ApiToken, now = Date.now()): 'active' | 'revoked' | 'expired' {
   if (token.revokedAt) return 'revoked';
@@ -155,7 +153,14 @@ export function TokensPage() {
           setSecret(token);
         }}
       />
-      <SecretDialog secret={secret} onClose={() => setSecret(null)} />
+      <SecretDialog
+        secret={secret}
+        onClose={() => setSecret(null)}
+        title={t('tokens.secretTitle')}
+        description={t('tokens.secretBody')}
+        label={t('tokens.secretLabel')}
+        testId="token-secret"
+      />
       <ConfirmDialog
         open={toRevoke !== null}
         title={t('tokens.revokeTitle')}
@@ -274,53 +279,5 @@ function CreateTokenDialog({
       />
       <FormError>{formError}</FormError>
     </FormModal>
-  );
-}
-
-function SecretDialog({ secret, onClose }: { secret: string | null; onClose: () => void }) {
-  const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    if (!secret) return;
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  };
-  return (
-    <Modal
-      open={secret !== null}
-      onClose={() => {
-        setCopied(false);
-        onClose();
-      }}
-      title={t('tokens.secretTitle')}
-      description={t('tokens.secretBody')}
-      footer={
-        <Button variant="primary" onClick={onClose}>
-          {t('common.close')}
-        </Button>
-      }
-    >
-      <Field label={t('tokens.secretLabel')}>
-        {(p) => (
-          <div className="flex gap-2">
-            <Input
-              {...p}
-              readOnly
-              value={secret ?? ''}
-              className="font-mono text-xs"
-              onFocus={(e) => e.target.select()}
-              data-testid="token-secret"
-            />
-            <Button icon={copied ? 'check' : 'copy'} onClick={() => void copy()}>
-              {copied ? t('common.copied') : t('common.copy')}
-            </Button>
-          </div>
-        )}
-      </Field>
-    </Modal>
   );
 }

@@ -1,0 +1,256 @@
+// Edge boxes at the hub (issue 15), medium tier: real database, the composed server, fake clock. The
+// box is played by the test through the HTTP API it uses (enrol, config, ingest).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EdgeEnrolCode, EdgeEnrolled, EdgeIngestItem, EdgeView, PresenceList } from '@hadir/contracts';
+import { dialects, setupOrganization, startTestServer, type Client, type TestServer } from './support.js';
+import { addEmployee } from './presence-fixtures.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+type Health = Extract<EdgeIngestItem, { kind: 'camera_health' }>;
+type Sighting = Extract<EdgeIngestItem, { kind: 'sighting' }>;
+const SECOND = 1000;
+
+describe.each(await dialects())('edge boxes at the hub (%s)', (dialect) => {
+  let t: TestServer;
+  let admin: Client;
+  let orgId: string;
+  let budi: string;
+  let seq = 0;
+
+  const createEdge = async (body: Record<string, unknown> = {}) => {
+    const res = await admin.post('/api/edges', { name: 'Gudang edge', ...body });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json<EdgeEnrolCode>();
+  };
+  const enrol = (code: string) =>
+    t.app.inject({ method: 'POST', url: '/api/edge/enrol', payload: { code, name: 'box-1' } });
+  const asEdge = (credential: string, method: 'GET' | 'POST', url: string, payload?: unknown) =>
+    t.app.inject({
+      method,
+      url,
+      headers: { authorization: `Edge ${credential}` },
+      ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
+    });
+  const enrolled = async (body: Record<string, unknown> = {}) => {
+    const { enrolCode } = await createEdge(body);
+    const res = await enrol(enrolCode);
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json<EdgeEnrolled>();
+  };
+  const push = (credential: string, items: EdgeIngestItem[], sentAtMs = t.clock.nowMs(), queueDepth = 0) =>
+    asEdge(credential, 'POST', '/api/edge/ingest', { sentAt: iso(sentAtMs), queueDepth, items });
+  const health = (atMs: number, state: 'online' | 'offline' = 'online'): Health => ({
+    seq: ++seq,
+    kind: 'camera_health',
+    cameraId: 'gudang-a',
+    observedAt: iso(atMs),
+    status: {
+      cameraId: 'gudang-a',
+      state,
+      targetFps: 5,
+      measuredFps: 5,
+      framesAnalyzed: 10,
+      framesDropped: 0,
+      lastFrameAt: iso(atMs),
+      lastError: null,
+      restarts: 0,
+    },
+  });
+  const sighting = (fromMs: number, toMs: number, employeeId = budi): Sighting => ({
+    seq: ++seq,
+    kind: 'sighting',
+    cameraId: 'gudang-a',
+    employeeId,
+    firstAt: iso(fromMs),
+    lastAt: iso(toMs),
+    count: 3,
+    cosineSimilarity: 0.62,
+    trackId: 'gudang-a:1',
+  });
+  const stateOf = async (employeeId: string) => {
+    await t.server.modules.presence.tick();
+    const res = await admin.get('/api/presence');
+    return res.json<PresenceList>().items.find((i) => i.employeeId === employeeId);
+  };
+  const absenceAlerts = () =>
+    t.server.ctx.db
+      .selectFrom('alerts')
+      .select(['id', 'status', 'lastSeenTs', 'resolution'])
+      .where('organizationId', '=', orgId)
+      .where('kind', '=', 'absence')
+      .where('employeeId', '=', budi)
+      .orderBy('openedAt')
+      .execute();
+  const stays = () =>
+    t.server.ctx.db
+      .selectFrom('presenceIntervals')
+      .select(['startedAt', 'lastSeenTs', 'sightings'])
+      .where('organizationId', '=', orgId)
+      .where('employeeId', '=', budi)
+      .orderBy('startedAt')
+      .execute();
+
+  beforeAll(async () => {
+    // No pipeline or worker loops: the test drives ticks itself. A one-minute absence window.
+    t = await startTestServer(dialect, { HADIR_ABSENT_AFTER_SECONDS: '60', HADIR_FACE_PACK: 'off' });
+    ({ client: admin, orgId } = await setupOrganization(t.app));
+    budi = await addEmployee(t.server, orgId, { code: 'EMP001', name: 'Budi Santoso' });
+    // A camera on the edge's LAN: the hub never opens it (no pipeline role here; and an edge serves it).
+    const cam = await admin.post('/api/cameras', {
+      id: 'gudang-a',
+      name: 'Camera Gudang A',
+      source: 'rtsp://10.20.0.2:8554/cam',
+    });
+    expect(cam.statusCode, cam.body).toBe(201);
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  it('an enrol code works once, and not after it expired', async () => {
+    const { enrolCode, edge } = await createEdge();
+    expect(edge.status).toBe('pending');
+    const first = await enrol(enrolCode.toLowerCase());
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json<EdgeEnrolled>().credential).toMatch(/^hedge_/);
+    expect((await enrol(enrolCode)).statusCode).toBe(401);
+    const late = await createEdge();
+    t.clock.advance(15 * 60 * SECOND + 1);
+    expect((await enrol(late.enrolCode)).statusCode).toBe(401);
+    // Nothing secret leaves in the list.
+    const list = await admin.get('/api/edges');
+    expect(list.body).not.toMatch(/hash|credential/i);
+    const row = await t.server.ctx.db
+      .selectFrom('edges')
+      .select(['enrolCodeHash', 'credentialHash'])
+      .where('id', '=', edge.id)
+      .executeTakeFirstOrThrow();
+    expect(row.enrolCodeHash).toBeNull();
+    expect(row.credentialHash).not.toContain(first.json<EdgeEnrolled>().credential);
+  });
+
+  it('an edge credential reaches only the edge routes, and a revoked one is refused at once', async () => {
+    const e = await enrolled();
+    const config = await asEdge(e.credential, 'GET', '/api/edge/config');
+    expect(config.statusCode, config.body).toBe(200);
+    expect(config.json<{ cameras: { id: string }[] }>().cameras.map((c) => c.id)).toEqual(['gudang-a']);
+    const etag = config.headers.etag as string;
+    const again = await t.app.inject({
+      method: 'GET',
+      url: '/api/edge/config',
+      headers: { authorization: `Edge ${e.credential}`, 'if-none-match': etag },
+    });
+    expect(again.statusCode).toBe(304);
+    // Not a user: no user route, and no user on the edge routes.
+    expect((await asEdge(e.credential, 'GET', '/api/employees')).statusCode).toBe(401);
+    expect((await admin.get('/api/edge/config')).statusCode).toBe(401);
+    const revoked = await admin.post(`/api/edges/${e.edgeId}/revoke`);
+    expect(revoked.json<EdgeView>().status).toBe('revoked');
+    expect((await asEdge(e.credential, 'GET', '/api/edge/config')).statusCode).toBe(401);
+    expect((await push(e.credential, [])).statusCode).toBe(401);
+    const audit = await t.server.ctx.db
+      .selectFrom('auditLog')
+      .select('action')
+      .where('entityId', '=', e.edgeId)
+      .execute();
+    expect(audit.map((a) => a.action).sort()).toEqual(['edge.created', 'edge.enrolled', 'edge.revoked']);
+  });
+
+  it('the same batch pushed twice is stored once; the edge’s clock skew is measured and corrected', async () => {
+    const e = await enrolled();
+    const t0 = t.clock.nowMs();
+    const batch = [health(t0), sighting(t0 - 5 * SECOND, t0 - 2 * SECOND)];
+    const first = await push(e.credential, batch, t0, 7);
+    expect(first.json()).toMatchObject({ accepted: 2, duplicates: 0, refused: 0 });
+    const second = await push(e.credential, batch, t0, 7);
+    expect(second.json()).toMatchObject({ accepted: 0, duplicates: 2 });
+    let rows = await stays();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ startedAt: t0 - 5 * SECOND, lastSeenTs: t0 - 2 * SECOND, sightings: 3 });
+
+    // An edge whose clock runs 90 s ahead: its stamps move back by 90 s.
+    t.clock.advance(10 * SECOND);
+    const now = t.clock.nowMs();
+    const ahead = 90 * SECOND;
+    const skewed = await push(
+      e.credential,
+      [sighting(now - 3 * SECOND + ahead, now - 1 * SECOND + ahead)],
+      now + ahead,
+    );
+    expect(skewed.json<{ clockSkewMs: number }>().clockSkewMs).toBe(ahead);
+    rows = await stays();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.lastSeenTs).toBe(now - 1 * SECOND);
+    const view = (await admin.get('/api/edges')).json<EdgeView[]>().find((x) => x.id === e.edgeId);
+    expect(view).toMatchObject({ status: 'online', clockSkewMs: ahead, queueDepth: 0 });
+
+    // Someone else's employee, or a camera it does not serve, is refused, not applied.
+    const other = await push(e.credential, [
+      { ...sighting(now, now), employeeId: 'not-an-employee' },
+      { ...health(now), cameraId: 'elsewhere', status: { ...health(now).status, cameraId: 'elsewhere' } },
+    ]);
+    expect(other.json()).toMatchObject({ accepted: 0, refused: 2 });
+    await t.server.ctx.db.deleteFrom('presenceIntervals').where('organizationId', '=', orgId).execute();
+    await t.server.ctx.db.deleteFrom('employeePresence').where('organizationId', '=', orgId).execute();
+  });
+
+  it('a silent edge makes its people unknown, not off; the replay after the cut proves presence', async () => {
+    const e = await enrolled({ cameraIds: ['gudang-a'] });
+    const t0 = t.clock.nowMs();
+    expect((await push(e.credential, [health(t0), sighting(t0 - 2 * SECOND, t0)])).statusCode).toBe(200);
+    expect(await stateOf(budi)).toMatchObject({ state: 'available' });
+
+    // The link dies. The box keeps seeing Budi for 65 s, then he leaves; the hub hears nothing.
+    const queued: EdgeIngestItem[] = [];
+    for (let s = 5; s <= 65; s += 5)
+      queued.push(health(t0 + s * SECOND), sighting(t0 + (s - 1) * SECOND, t0 + s * SECOND));
+    t.clock.advance(70 * SECOND);
+    const lost = await t.server.modules.edges.monitor.tick();
+    expect(lost).toContain(e.edgeId);
+    const during = await stateOf(budi);
+    expect(during).toMatchObject({ state: 'unknown', reason: 'cameras_down' });
+    expect(await absenceAlerts()).toEqual([]);
+    expect((await admin.get('/api/edges')).json<EdgeView[]>().find((x) => x.id === e.edgeId)?.status).toBe(
+      'lost',
+    );
+
+    // The link returns at t0 + 80 s: the queue replays in order, then current health.
+    t.clock.advance(10 * SECOND);
+    const replay = await push(e.credential, [...queued, health(t.clock.nowMs())], t.clock.nowMs());
+    expect(replay.json()).toMatchObject({ accepted: queued.length + 1, duplicates: 0 });
+    const rows = await stays();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ startedAt: t0 - 2 * SECOND, lastSeenTs: t0 + 65 * SECOND });
+    expect(await stateOf(budi)).toMatchObject({ state: 'available' });
+
+    // He really left at t0 + 65 s: one absence episode from then, as if the link had never been cut.
+    for (let s = 90; s <= 200; s += 10) {
+      t.clock.set(t0 + s * SECOND);
+      await push(e.credential, [health(t.clock.nowMs())]);
+      await t.server.modules.presence.tick();
+    }
+    expect(await stateOf(budi)).toMatchObject({ state: 'off', reason: 'left' });
+    const alerts = await absenceAlerts();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.lastSeenTs).toBe(t0 + 65 * SECOND);
+  });
+
+  it('a replay that shows the person came back during the cut closes the open absence', async () => {
+    const e = await enrolled({ cameraIds: ['gudang-a'] });
+    const open = (await absenceAlerts()).filter((a) => a.status !== 'resolved');
+    expect(open).toHaveLength(1);
+    const t1 = t.clock.nowMs();
+    // The box sees Budi return during a cut of 60 s; the hub keeps the episode open meanwhile.
+    const queued = [
+      health(t1 + 10 * SECOND),
+      sighting(t1 + 20 * SECOND, t1 + 25 * SECOND),
+      health(t1 + 30 * SECOND),
+    ];
+    t.clock.advance(60 * SECOND);
+    expect(await stateOf(budi)).toMatchObject({ state: 'unknown', reason: 'cameras_down' });
+    expect((await absenceAlerts()).filter((a) => a.status !== 'resolved')).toHaveLength(1);
+    await push(e.credential, [...queued, health(t.clock.nowMs())]);
+    expect(await stateOf(budi)).toMatchObject({ state: 'available' });
+    const after = await absenceAlerts();
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ status: 'resolved', resolution: 'returned' });
+  });
+});
