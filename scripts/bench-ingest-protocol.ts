@@ -2,43 +2,25 @@
  * The edge ↔ hub protocol as bench-ingest.ts speaks it (docs/DEPLOYMENT.md, edge section): the admin
  * creates an edge (`POST /api/edges` → one-time enrol code), the edge enrols (`POST /api/edge/enrol` →
  * device credential) and pushes ordered batches (`POST /api/edge/ingest`, `Authorization: Edge …`).
- * Bodies are typed here, not imported from the server, because a simulated edge is a client.
+ * Bodies are the shapes of @hadir/contracts, as a real edge sends them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type {
+  EdgeCreate,
+  EdgeEnrol,
+  EdgeEnrolCode,
+  EdgeEnrolled,
+  EdgeIngestBatch,
+  EdgeIngestItem,
+  EdgeIngestResult,
+} from '@hadir/contracts';
 import type { BenchApi } from './bench-server.js';
 
 export type EdgeCredential = string;
 
-export type IngestItem =
-  | {
-      seq: number;
-      kind: 'sighting';
-      cameraId: string;
-      employeeId: string;
-      firstAt: string;
-      lastAt: string;
-      count: number;
-      cosineSimilarity: number;
-      trackId: string | null;
-    }
-  | {
-      seq: number;
-      kind: 'camera_health';
-      cameraId: string;
-      observedAt: string;
-      status: {
-        cameraId: string;
-        state: 'online';
-        targetFps: number;
-        measuredFps: number;
-        framesAnalyzed: number;
-        framesDropped: number;
-        lastFrameAt: string;
-        lastError: null;
-        restarts: number;
-      };
-    };
+/** What the simulated edges push: only sightings and camera health (no face crops, no unknown faces). */
+export type IngestItem = Extract<EdgeIngestItem, { kind: 'sighting' | 'camera_health' }>;
 
 /** The hub's environment: api + worker on PostgreSQL, no cameras of its own, no face models. */
 export function hubEnv(databaseUrl: string, dataDir: string, tickMs: number): Record<string, string> {
@@ -80,44 +62,36 @@ export async function createEdge(
   name: string,
   cameraIds: readonly string[],
 ): Promise<{ edgeId: string; enrolCode: string }> {
-  const r = await api.call<{ edge: { id: string }; enrolCode: string }>('POST', '/api/edges', {
-    name,
-    cameraIds,
-  });
+  const body: EdgeCreate = { name, cameraIds: [...cameraIds] };
+  const r = await api.call<EdgeEnrolCode>('POST', '/api/edges', body);
   return { edgeId: r.edge.id, enrolCode: r.enrolCode };
 }
 
 export async function enrolEdge(baseUrl: string, code: string, name: string): Promise<EdgeCredential> {
+  const body: EdgeEnrol = { code, name };
   const res = await fetch(`${baseUrl}/api/edge/enrol`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, name }),
+    body: JSON.stringify(body),
   });
   if (res.status !== 201) throw new Error(`enrol ${name}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { credential: string }).credential;
-}
-
-export interface IngestAnswer {
-  accepted: number;
-  duplicates: number;
-  refused: number;
-  clockSkewMs: number;
+  return ((await res.json()) as EdgeEnrolled).credential;
 }
 
 /** One ingest request; throws on anything but 200 (the edge then keeps the batch and retries). */
 export async function pushBatch(
   baseUrl: string,
   credential: EdgeCredential,
-  items: readonly IngestItem[],
+  items: IngestItem[],
   queueDepth: number,
-): Promise<IngestAnswer> {
+): Promise<EdgeIngestResult> {
   const res = await fetch(`${baseUrl}/api/edge/ingest`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Edge ${credential}` },
-    body: JSON.stringify({ sentAt: new Date().toISOString(), queueDepth, items }),
+    body: JSON.stringify({ sentAt: new Date().toISOString(), queueDepth, items } satisfies EdgeIngestBatch),
     signal: AbortSignal.timeout(30_000),
   });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`ingest: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as IngestAnswer;
+  return JSON.parse(text) as EdgeIngestResult;
 }

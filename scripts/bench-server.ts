@@ -75,13 +75,25 @@ export interface SpawnedServer {
   stop: () => Promise<void>;
 }
 
-/** `node --import tsx apps/server/src/main.ts` with `env` on a free port; resolves once /healthz answers. */
-export async function spawnServer(env: Record<string, string>, args: string[] = []): Promise<SpawnedServer> {
+/**
+ * `node --import tsx apps/server/src/main.ts` with `env` on a free port; resolves once /healthz answers.
+ * `nodeArgs` go to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+ */
+export async function spawnServer(
+  env: Record<string, string>,
+  opts: { args?: string[]; nodeArgs?: string[] } = {},
+): Promise<SpawnedServer> {
   const port = await freePort();
   let output = '';
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'apps/server/src/main.ts'), ...args],
+    [
+      ...(opts.nodeArgs ?? []),
+      '--import',
+      'tsx',
+      path.join(REPO_ROOT, 'apps/server/src/main.ts'),
+      ...(opts.args ?? []),
+    ],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'production', ...env },
