@@ -10,6 +10,7 @@ import type { EdgeEnrolCode } from '@hadir/contracts';
 import { EdgePusher } from '../src/edge/edge-pusher.js';
 import { EdgeStore } from '../src/edge/edge-store.js';
 import { HubClient, HubRefused } from '../src/edge/hub-client.js';
+import { EnvError, parseEnv } from '../src/platform/config/env.js';
 import { SecretBox } from '../src/platform/crypto/secret-box.js';
 import { createLogger } from '../src/platform/logging/logger.js';
 import { setupOrganization, startTestServer, type Client, type TestServer } from './support.js';
@@ -160,5 +161,22 @@ describe('the edge box: store and forward', () => {
     await refused.stop();
     expect(store.depth()).toBe(1);
     store.close();
+  });
+
+  it('starts as an edge box only alone, with a hub', () => {
+    const env = parseEnv({}, [
+      '--roles',
+      'edge',
+      '--hub',
+      'https://hub.example',
+      '--enrol-code=ABCD-EFGH-JKLM',
+    ]);
+    expect(env.HADIR_ROLES).toEqual(['edge']);
+    expect(env.HADIR_HUB_URL).toBe('https://hub.example');
+    expect(env.HADIR_ENROL_CODE).toBe('ABCD-EFGH-JKLM');
+    expect(() => parseEnv({}, ['--roles', 'edge,api', '--hub', 'https://hub.example'])).toThrow(
+      /edge runs alone/,
+    );
+    expect(() => parseEnv({}, ['--roles', 'edge'])).toThrow(EnvError);
   });
 });

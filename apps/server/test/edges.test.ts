@@ -1,6 +1,7 @@
 // Edge boxes at the hub (issue 15), medium tier: real database, the composed server, fake clock. The
 // box is played by the test through the HTTP API it uses (enrol, config, ingest).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@hadir/testing';
 import type { EdgeEnrolCode, EdgeEnrolled, EdgeIngestItem, EdgeView, PresenceList } from '@hadir/contracts';
 import { dialects, setupOrganization, startTestServer, type Client, type TestServer } from './support.js';
 import { addEmployee } from './presence-fixtures.js';
@@ -253,4 +254,31 @@ describe.each(await dialects())('edge boxes at the hub (%s)', (dialect) => {
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ status: 'resolved', resolution: 'returned' });
   });
+});
+
+// The hub's own pipeline leaves an edge's cameras to the edge, and takes them back when it is revoked.
+describe('the hub pipeline and edge-served cameras', () => {
+  let t: TestServer;
+  let admin: Client;
+  afterAll(async () => t?.close());
+
+  it('stops running a camera an edge serves, and runs it again after the edge is revoked', async () => {
+    t = await startTestServer('sqlite', { HADIR_ROLES: 'pipeline', HADIR_FACE_PACK: 'off' });
+    ({ client: admin } = await setupOrganization(t.app));
+    await t.server.start();
+    const cam = await admin.post('/api/cameras', {
+      id: 'gudang-b',
+      name: 'Gudang B',
+      source: 'rtsp://10.20.0.3:8554/cam',
+    });
+    expect(cam.statusCode, cam.body).toBe(201);
+    const running = () => t.server.modules.pipeline.runningCameras.includes('gudang-b');
+    await waitFor(running, { timeoutMs: 15_000, message: 'the hub runs the camera' });
+    const created = await admin.post('/api/edges', { name: 'Gudang B edge', cameraIds: ['gudang-b'] });
+    expect(created.statusCode, created.body).toBe(201);
+    await waitFor(() => !running(), { timeoutMs: 15_000, message: 'the hub leaves the camera to the edge' });
+    const revoked = await admin.post(`/api/edges/${created.json<EdgeEnrolCode>().edge.id}/revoke`);
+    expect(revoked.statusCode).toBe(200);
+    await waitFor(running, { timeoutMs: 15_000, message: 'the hub runs the camera again' });
+  }, 60_000);
 });

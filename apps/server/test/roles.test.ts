@@ -133,6 +133,51 @@ describe.each(await dialects())('role permissions on every route (%s)', (dialect
     expect(accepted).toEqual([]);
   });
 
+  // Edge boxes (issue 15) are their own kind of caller: their routes refuse every user and token, and
+  // an edge credential is refused on every other route, public ones included.
+  it('keeps edge credentials and user credentials apart on every route (401)', async () => {
+    const created = await admin.post('/api/edges', { name: 'Walker edge' });
+    expect(created.statusCode, created.body).toBe(201);
+    const enrolled = await t.app.inject({
+      method: 'POST',
+      url: '/api/edge/enrol',
+      payload: { code: created.json<{ enrolCode: string }>().enrolCode, name: 'walker-box' },
+    });
+    expect(enrolled.statusCode, enrolled.body).toBe(201);
+    const edge = { authorization: `Edge ${enrolled.json<{ credential: string }>().credential}` };
+    const wrong: string[] = [];
+    const routes = liveRoutes(t.app);
+    expect(routes.filter((r) => r.auth === 'edge').length).toBeGreaterThan(1);
+    for (const route of routes) {
+      const callers: [string, (r: { method: string; url: string; body?: unknown }) => Promise<Res>][] =
+        route.auth === 'edge'
+          ? [...clients].map(([role, c]) => [role, (r) => c.request(r.method, r.url, r.body)])
+          : [
+              [
+                'edge',
+                (r) =>
+                  t.app.inject({
+                    method: r.method as 'GET',
+                    url: r.url,
+                    headers: {
+                      ...edge,
+                      ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}),
+                    },
+                    ...(r.body !== undefined ? { payload: JSON.stringify(r.body) } : {}),
+                  }),
+              ],
+            ];
+      for (const [who, call] of callers) {
+        const { req, res } = await sendValid(route, {}, call);
+        if (res.statusCode !== 401) wrong.push(`${who} ${req.method} ${route.url}: ${res.statusCode}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The same credential on its own routes: accepted.
+    const config = await t.app.inject({ method: 'GET', url: '/api/edge/config', headers: edge });
+    expect(config.statusCode, config.body).toBe(200);
+  });
+
   it('refuses anonymous callers on every non-public route (401)', async () => {
     const wrong: string[] = [];
     for (const route of liveRoutes(t.app).filter((r) => r.auth !== 'public')) {

@@ -34,7 +34,16 @@ interface PendingSighting {
   count: number;
   bestSimilarity: number;
   trackId: string | null;
+  /** The face and frame of a new track's first sighting, once encoded (the hub keeps it for a new stay). */
+  snapshot: { faceJpeg: Uint8Array; frameJpeg: Uint8Array | null } | null;
+  /** A snapshot still being encoded: the item waits for it (at most SNAPSHOT_WAIT_MS). */
+  snapshotPending: boolean;
 }
+
+/** How long a merged sighting waits for its snapshot's JPEG encoding before it is queued without. */
+const SNAPSHOT_WAIT_MS = 3000;
+/** Tracks not seen for this long are forgotten (a new track id later gets a snapshot again). */
+const TRACK_MEMORY_MS = 60_000;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -49,6 +58,8 @@ export class EdgePipeline {
   private readonly pending = new Map<string, PendingSighting>();
   private readonly lastHealth = new Map<string, { state: string; atMs: number }>();
   private readonly recentFaces = new RecentFaces();
+  /** Track ids seen, with when last: the first sighting of a track carries a snapshot. */
+  private readonly tracks = new Map<string, number>();
   private readonly policy: AddressPolicy;
   private pool: InferencePool | null = null;
   private poolPack: string | null = null;
@@ -169,7 +180,17 @@ export class EdgePipeline {
       {
         reportStatus: (_key, status) => Promise.resolve(this.reportStatus(config.id, status)),
         presence: { recordSighting: (s) => this.recordSighting(s) },
-        snapshots: null,
+        // Not files: the runner's snapshot of a new track's first sighting rides with the queued item.
+        snapshots: {
+          save: (_org, input) => {
+            this.attachSnapshot(
+              `${input.employeeId ?? ''}|${config.id}`,
+              input.faceJpeg,
+              input.frameJpeg ?? null,
+            );
+            return Promise.resolve({ id: 'edge-queued', createdAtMs: input.takenAtMs ?? this.clock.nowMs() });
+          },
+        },
         unknownFaces: { record: (_org, face) => Promise.resolve(this.recordUnknown(config.id, face)) },
         gallery: () => Promise.resolve(this.gallery),
         pool: () => this.pool,
@@ -191,31 +212,56 @@ export class EdgePipeline {
 
   private recordSighting(s: Sighting): void {
     const key = `${s.employeeId}|${s.cameraId}`;
-    const p = this.pending.get(key);
+    let p = this.pending.get(key);
     if (!p) {
-      this.pending.set(key, {
+      p = {
         cameraId: s.cameraId,
         employeeId: s.employeeId,
         firstMs: s.atMs,
         lastMs: s.atMs,
-        count: 1,
+        count: 0,
         bestSimilarity: s.cosineSimilarity,
         trackId: s.trackId,
-      });
-      return;
+        snapshot: null,
+        snapshotPending: false,
+      };
+      this.pending.set(key, p);
     }
     p.firstMs = Math.min(p.firstMs, s.atMs);
     p.lastMs = Math.max(p.lastMs, s.atMs);
     p.count++;
     p.bestSimilarity = Math.max(p.bestSimilarity, s.cosineSimilarity);
     p.trackId = s.trackId ?? p.trackId;
+    const newTrack = s.trackId !== null && !this.tracks.has(s.trackId);
+    if (s.trackId !== null) this.tracks.set(s.trackId, s.atMs);
+    if (newTrack && s.snapshot) {
+      p.snapshotPending = true;
+      s.snapshot().catch((err: unknown) => {
+        this.log.warn({ err, cameraId: s.cameraId }, 'edge: snapshot failed');
+        const q = this.pending.get(key);
+        if (q) q.snapshotPending = false;
+      });
+    }
   }
 
-  private flushSightings(): void {
-    if (this.pending.size === 0) return;
+  private attachSnapshot(key: string, faceJpeg: Uint8Array, frameJpeg: Uint8Array | null): void {
+    const p = this.pending.get(key);
+    if (!p) return;
+    p.snapshot ??= { faceJpeg, frameJpeg };
+    p.snapshotPending = false;
+  }
+
+  private flushSightings(force = false): void {
     const nowMs = this.clock.nowMs();
-    const batch = [...this.pending.values()].sort((a, b) => a.firstMs - b.firstMs);
-    this.pending.clear();
+    for (const [track, atMs] of this.tracks) if (nowMs - atMs > TRACK_MEMORY_MS) this.tracks.delete(track);
+    if (this.pending.size === 0) return;
+    const batch: PendingSighting[] = [];
+    for (const [key, p] of this.pending) {
+      if (p.snapshotPending && !force && nowMs - p.firstMs < SNAPSHOT_WAIT_MS) continue;
+      batch.push(p);
+      this.pending.delete(key);
+    }
+    batch.sort((a, b) => a.firstMs - b.firstMs);
     for (const p of batch) {
       this.store.enqueue(
         {
@@ -227,6 +273,14 @@ export class EdgePipeline {
           count: p.count,
           cosineSimilarity: Math.max(-1, Math.min(1, p.bestSimilarity)),
           trackId: p.trackId,
+          ...(p.snapshot
+            ? {
+                faceJpeg: Buffer.from(p.snapshot.faceJpeg).toString('base64'),
+                ...(p.snapshot.frameJpeg
+                  ? { frameJpeg: Buffer.from(p.snapshot.frameJpeg).toString('base64') }
+                  : {}),
+              }
+            : {}),
         },
         nowMs,
       );
@@ -253,7 +307,7 @@ export class EdgePipeline {
     await this.chain;
     await Promise.all([...this.runners.values()].map((r) => r.runner.stop()));
     this.runners.clear();
-    this.flushSightings();
+    this.flushSightings(true);
     await this.pool?.close();
     this.pool = null;
   }

@@ -91,7 +91,7 @@ export class EdgeStore {
       seq: number;
       body: string;
     }[];
-    return rows.map((r) => ({ ...(JSON.parse(r.body) as QueuedBody), seq: r.seq }) as EdgeIngestItem);
+    return rows.map((r): EdgeIngestItem => ({ ...(JSON.parse(r.body) as QueuedBody), seq: r.seq }));
   }
 
   /** Drops acknowledged items (only those: never an item the hub has not confirmed). */

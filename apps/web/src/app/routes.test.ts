@@ -60,6 +60,7 @@ describe('route table', () => {
       'presence:view',
       'alert:view',
       'camera:view',
+      'camera:manage',
       'member:face:view',
       'report:generate',
       'settings:manage',
@@ -74,6 +75,7 @@ describe('route table', () => {
       'device:manage',
     ]);
     expect(visible).not.toContain('/settings/devices');
+    expect(visible).not.toContain('/settings/edges');
     expect(APP_ROUTES.every((r) => hasPermission(admin, r.permission))).toBe(true);
   });
 });

@@ -101,6 +101,8 @@ export function registerEdgeRoutes(app: HttpApp, s: EdgeServices): void {
   app.get(
     '/api/edge/config',
     {
+      // Every box asks every few seconds: request lines only for warnings and errors.
+      logLevel: 'warn',
       config: { auth: 'edge' },
       schema: {
         tags,
@@ -121,6 +123,7 @@ export function registerEdgeRoutes(app: HttpApp, s: EdgeServices): void {
     '/api/edge/ingest',
     {
       bodyLimit: INGEST_BODY_LIMIT,
+      logLevel: 'warn',
       config: { auth: 'edge' },
       schema: {
         tags,
