@@ -4,7 +4,9 @@
  * cameras (N simulated RTSP cameras on one box), attendance (derive a month for N employees),
  * videos (video library processing, × real time), tenants (one organization's searches vs another's list),
  * mobile (1:1 face verify with 10k members, 500-record sync), jobs (outbox delivery by worker processes,
- * builtin vs pg-boss), webcam (browser-camera frames over /api/webcam/ws: round trip, frames/s, CPU per frame).
+ * builtin vs pg-boss), webcam (browser-camera frames over /api/webcam/ws: round trip, frames/s, CPU per frame),
+ * ingest (a hub on PostgreSQL fed by N simulated edges, cameras ramped until the
+ * push-to-dashboard p95 passes 2 s).
  */
 const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   vision: () => import('./bench-vision.js'),
@@ -17,6 +19,7 @@ const suites: Record<string, () => Promise<{ main: (args: string[]) => Promise<v
   mobile: () => import('./bench-mobile.js'),
   jobs: () => import('./bench-jobs.js'),
   webcam: () => import('./bench-webcam.js'),
+  ingest: () => import('./bench-ingest.js'),
 };
 
 const [suite, ...rest] = process.argv.slice(2);
