@@ -30,7 +30,8 @@ const LANDMARKS: Landmarks5 = [
 function face(axis: number, box: FaceBox, quality = 0.8): InferredFace {
   const embedding = new Float32Array(8);
   embedding[axis] = 1;
-  return { box, score: 0.9, landmarks: LANDMARKS, quality, embedding };
+  const detail = { sizePx: Math.min(box.width, box.height), blur: 100, brightness: 0.5, score: quality };
+  return { box, score: 0.9, landmarks: LANDMARKS, quality, detail, embedding };
 }
 const at = (x: number, y = 100): FaceBox => ({ x, y, width: 80, height: 80 });
 

@@ -33,11 +33,18 @@ export const LocalDate = z
   .refine(isCalendarDate, 'not a real calendar date')
   .describe('A calendar date in the organization time zone');
 
+// Zones already accepted: building an Intl.DateTimeFormat costs ~0.1 ms, and every read of an
+// organization's settings validates its zone (a phone sync of 500 records did so 500 times). Only valid
+// names are kept, so the set is bounded by the IANA database.
+const knownTimeZones = new Set<string>();
+
 /** True for a time zone this runtime knows by its IANA name ("Asia/Jakarta", "UTC"). */
 export function isTimeZone(value: string): boolean {
   if (value.length === 0 || value.length > 64) return false;
+  if (knownTimeZones.has(value)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
+    knownTimeZones.add(value);
     return true;
   } catch {
     return false;

@@ -115,5 +115,5 @@ export { pullPack, packUrl, type PullOptions } from './packs/pull.js';
 export { readZip } from './packs/zip.js';
 export * from './track/index.js';
 export * from './person/index.js';
-export { detectorInputFor } from './detect/detector-input.js';
+export { detectorInputFor, nearFaceDetectorInput } from './detect/detector-input.js';
 export * from './train/index.js';

@@ -41,6 +41,11 @@ export type DetectOptions = {
   minScore?: number;
   /** Keep at most this many faces, largest first. */
   maxFaces?: number;
+  /**
+   * SCRFD only: the network input for this call (multiples of 32) instead of the detector's own; e.g.
+   * nearFaceDetectorInput() for a phone capture of one near face. Other detectors ignore it.
+   */
+  inputSizePx?: { width: number; height: number };
 };
 
 export interface FaceDetector {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectorInputFor } from '../src/index.js';
+import { detectorInputFor, nearFaceDetectorInput } from '../src/index.js';
 
 describe('detectorInputFor', () => {
   it('keeps the smallest face at ≥ 16 px of network input, aspect-matched, in multiples of 32', () => {
@@ -13,5 +13,16 @@ describe('detectorInputFor', () => {
       expect(r.width % 32).toBe(0);
       expect(r.height % 32).toBe(0);
     }
+  });
+});
+
+describe('nearFaceDetectorInput', () => {
+  it('fits the long side to 320, aspect-matched in multiples of 32, and never upscales a small photo', () => {
+    expect(nearFaceDetectorInput(640, 480)).toEqual({ width: 320, height: 256 });
+    expect(nearFaceDetectorInput(480, 640)).toEqual({ width: 256, height: 320 });
+    expect(nearFaceDetectorInput(1920, 1080)).toEqual({ width: 320, height: 192 });
+    expect(nearFaceDetectorInput(250, 250)).toEqual({ width: 256, height: 256 });
+    expect(nearFaceDetectorInput(100, 60)).toEqual({ width: 128, height: 96 });
+    expect(nearFaceDetectorInput(4000, 3000, 480)).toEqual({ width: 480, height: 384 });
   });
 });

@@ -197,6 +197,8 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
       if (started) {
         await modules.stop();
       }
+      // Started on the first phone verification, whether or not start() ran (tests, benchmarks).
+      await modules.mobile.inference.close();
       await jobs.stop();
       await transport?.close();
       await app.close();

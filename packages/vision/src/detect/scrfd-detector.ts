@@ -34,14 +34,18 @@ export class ScrfdDetector implements FaceDetector {
 
   async detect(frame: RgbFrame, opts: DetectOptions = {}): Promise<RawDetection[]> {
     assertRgbFrame(frame);
-    const { tensorData, scale } = await this.letterbox(frame);
-    const input = new ort.Tensor('float32', tensorData, [1, 3, this.inputHeight, this.inputWidth]);
+    const inputWidth = opts.inputSizePx?.width ?? this.inputWidth;
+    const inputHeight = opts.inputSizePx?.height ?? this.inputHeight;
+    if (inputWidth % 32 !== 0 || inputHeight % 32 !== 0 || inputWidth <= 0 || inputHeight <= 0)
+      throw new RangeError(`SCRFD input ${inputWidth}×${inputHeight} must be positive multiples of 32`);
+    const { tensorData, scale } = await this.letterbox(frame, inputWidth, inputHeight);
+    const input = new ort.Tensor('float32', tensorData, [1, 3, inputHeight, inputWidth]);
     const results = await this.session.run({ [this.session.inputNames[0]!]: input });
     const outs = this.session.outputNames.map((n) => results[n]!.data as Float32Array);
     const strideOutputs = groupOutputs(outs);
     const detections = decodeScrfd(strideOutputs.outputs, {
-      inputWidth: this.inputWidth,
-      inputHeight: this.inputHeight,
+      inputWidth,
+      inputHeight,
       scale,
       scoreThreshold: opts.minScore ?? this.scoreThreshold,
       iouThreshold: this.iouThreshold,
@@ -57,9 +61,11 @@ export class ScrfdDetector implements FaceDetector {
     return out;
   }
 
-  private async letterbox(frame: RgbFrame): Promise<{ tensorData: Float32Array; scale: number }> {
-    const W = this.inputWidth;
-    const H = this.inputHeight;
+  private async letterbox(
+    frame: RgbFrame,
+    W: number,
+    H: number,
+  ): Promise<{ tensorData: Float32Array; scale: number }> {
     const scale = Math.min(W / frame.width, H / frame.height);
     const newW = Math.max(1, Math.min(W, Math.round(frame.width * scale)));
     const newH = Math.max(1, Math.min(H, Math.round(frame.height * scale)));

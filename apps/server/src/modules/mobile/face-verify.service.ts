@@ -17,12 +17,18 @@ import {
   type FaceEngineService,
   type GalleryService,
 } from '../faces/index.js';
+import type { PhoneFaceInference } from './phone-inference.js';
 
 /** A turn challenge passes when the head's yaw spans at least this many degrees across the frames. */
 export const LIVENESS_MIN_YAW_RANGE_DEG = 12;
 /** Every liveness frame must show the same person as the verified image (cosine, looser than matching). */
 const LIVENESS_SAME_PERSON = 0.3;
 const MIN_FACE_PX = 48;
+/**
+ * A phone photo is decoded at most this large (shrink-on-load): a near face keeps hundreds of pixels,
+ * the 112 px aligned crop loses nothing, and a 12 MP photo costs a tenth of its full decode.
+ */
+const PHONE_MAX_DECODED_PIXELS = 1920 * 1080;
 
 export interface Verification {
   verified: boolean;
@@ -45,7 +51,10 @@ export async function decodeBase64Image(data: string, what = 'face_image'): Prom
     throw badRequest('invalid_image', `${what} is not base64`);
   const bytes = Buffer.from(b64, 'base64');
   try {
-    return await decodeImage(bytes, { maxPixels: MAX_PHOTO_PIXELS });
+    return await decodeImage(bytes, {
+      maxPixels: MAX_PHOTO_PIXELS,
+      maxOutputPixels: PHONE_MAX_DECODED_PIXELS,
+    });
   } catch (error) {
     if (error instanceof ImageDecodeError) {
       if (error.code === 'too_large') throw payloadTooLarge(`${what}: ${error.message}`);
@@ -67,19 +76,21 @@ export class FaceVerifyService {
     private readonly ctx: ServerContext,
     private readonly engine: FaceEngineService,
     private readonly galleries: GalleryService,
+    private readonly inference: PhoneFaceInference,
   ) {}
 
-  private async requireEngine() {
-    const engine = await this.engine.tryEngine();
-    if (!engine) throw new AppError(503, 'recognition_disabled', 'Face recognition is not available');
-    return engine;
+  /** How many faces are detected and embedded at once (a sync verifies this many records ahead, twice). */
+  get parallelism(): number {
+    return this.inference.workers;
   }
 
-  /** The main face of a frame with its embedding, or null when there is none. */
-  async analyze(frame: RgbFrame): Promise<AnalyzedFace | null> {
-    const engine = await this.requireEngine();
-    const faces = await this.engine.withInferenceSlot(() => engine.analyze(frame));
-    return largest(faces);
+  /**
+   * The main face of a phone capture with its embedding (null when there is none), and the frame (its
+   * pixels went to an inference worker and back: use this one, not the one passed in).
+   */
+  async analyze(frame: RgbFrame): Promise<{ face: AnalyzedFace | null; frame: RgbFrame }> {
+    const r = await this.inference.analyze(frame);
+    return { face: largest(r.faces), frame: r.frame };
   }
 
   async threshold(orgId: string): Promise<number> {
@@ -172,7 +183,7 @@ export class FaceVerifyService {
 
   /** Officer capture: the organization's member this face belongs to (1:N), if any. */
   async recognize(orgId: string, image: string, scope: ReadonlySet<string> | null = null) {
-    const face = await this.analyze(await decodeBase64Image(image));
+    const { face } = await this.analyze(await decodeBase64Image(image));
     if (!face) return { member_id: null, name: null, employee_code: null, score: null, reason: 'no_face' };
     const m = await this.galleries.match(orgId, face.embedding);
     // Within a site: the organization-wide decision stands (no one is "recognized" as a weaker
@@ -215,8 +226,10 @@ export class FaceVerifyService {
     image: string,
     livenessFrames?: readonly string[],
   ): Promise<Verification> {
-    const frame = await decodeBase64Image(image);
-    const face = await this.analyze(frame);
+    // The liveness frames are decoded and analysed alongside the main image (several workers).
+    const live = livenessFrames ? this.livenessFaces(livenessFrames) : null;
+    live?.catch(() => undefined);
+    const { face, frame } = await this.analyze(await decodeBase64Image(image));
     const threshold = await this.threshold(orgId);
     if (!face) {
       return {
@@ -242,12 +255,22 @@ export class FaceVerifyService {
       ...(await this.verifyEmbedding(orgId, memberId, face.embedding)),
       capture: { frame, box: face.box },
     };
-    if (!livenessFrames) return result;
-    const liveness = await this.liveness(face, livenessFrames);
+    if (!live) return result;
+    const liveness = this.liveness(face, await live);
     if (!liveness.passed && result.verified) {
       return { ...result, verified: false, outcome: 'retry', reason: liveness.reason, liveness };
     }
     return { ...result, liveness };
+  }
+
+  /** The main face of each liveness frame (null where there is none), analysed in parallel. */
+  private livenessFaces(frames: readonly string[]): Promise<(AnalyzedFace | null)[]> {
+    return Promise.all(
+      frames.map(async (data, i) => {
+        const { face } = await this.analyze(await decodeBase64Image(data, `liveness_frames[${i}]`));
+        return face;
+      }),
+    );
   }
 
   /**
@@ -255,11 +278,10 @@ export class FaceVerifyService {
    * head's yaw (from the five landmarks) must move across them. A photo or a screen held to the camera
    * gives the same pose in every frame and fails.
    */
-  async liveness(reference: AnalyzedFace, frames: readonly string[]): Promise<LivenessResult> {
+  liveness(reference: AnalyzedFace, faces: readonly (AnalyzedFace | null)[]): LivenessResult {
     const yaws: number[] = [];
     let otherPerson = false;
-    for (const [i, data] of frames.entries()) {
-      const face = await this.analyze(await decodeBase64Image(data, `liveness_frames[${i}]`));
+    for (const face of faces) {
       if (!face) continue;
       if (cosineSimilarity(face.embedding, reference.embedding) < LIVENESS_SAME_PERSON) {
         otherPerson = true;

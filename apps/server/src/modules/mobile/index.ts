@@ -14,9 +14,11 @@ import { MobileReviewService } from './mobile-review.service.js';
 import { registerMobileReviewRoutes } from './mobile-review.routes.js';
 import { registerMobileRoutes, type MobileServices } from './mobile.routes.js';
 import { OrgMembersQueries } from './org-members.queries.js';
+import { PhoneFaceInference } from './phone-inference.js';
 
 export { LIVENESS_MIN_YAW_RANGE_DEG, decodeBase64Image } from './face-verify.service.js';
 export { CLOCK_SKEW_FLAG_MS } from './mobile-attendance.service.js';
+export { defaultVerifyWorkers } from './phone-inference.js';
 export { LOW_SCORE_MARGIN, LIVENESS_RETRY_WINDOW_MS } from './mobile-review.service.js';
 export type { MobileServices } from './mobile.routes.js';
 
@@ -32,11 +34,13 @@ export function registerMobileModule(
   },
 ): MobileServices {
   const devices = new DevicesService(ctx);
-  const verify = new FaceVerifyService(ctx, deps.faces.engine, deps.faces.galleries);
+  const inference = new PhoneFaceInference(ctx, deps.faces.engine);
+  const verify = new FaceVerifyService(ctx, deps.faces.engine, deps.faces.galleries, inference);
   const sites = new MobileSitesService(ctx);
   const review = new MobileReviewService(ctx, deps.attendance.events, deps.faces.snapshots);
   const services: MobileServices = {
     devices,
+    inference,
     verify,
     attendance: new MobileAttendanceService(ctx, verify, devices, review, sites),
     faces: new MobileFacesService(ctx, deps.faces.faces, deps.faces.galleries, sites),

@@ -29,8 +29,11 @@ const settle = (p: Promise<Verification>): Promise<Settled> =>
     (v) => ({ v }),
     (error: unknown) => ({ error }),
   );
-/** How many records ahead of the one being written a sync verifies faces. */
-const VERIFY_LOOKAHEAD = 2;
+/**
+ * How many records ahead of the one being written a sync verifies faces, per inference worker: enough
+ * that every worker has the next face waiting while the main thread writes in order.
+ */
+const VERIFY_LOOKAHEAD_PER_WORKER = 2;
 
 /** Check-in/out from the app (member, officer) and the offline queue's sync. */
 export class MobileAttendanceService {
@@ -188,26 +191,37 @@ export class MobileAttendanceService {
     const flagged = Math.abs(skewMs) > CLOCK_SKEW_FLAG_MS;
     const officer = auth.permissions.has('attendance:record:create');
     const results: RecordResult[] = [];
-    // Faces are verified a few records ahead (inference runs off the main thread) while the records
-    // before them are written in order; records this device already synced are never verified again.
-    const known = await this.syncedClientIds(
+    // Faces are verified a few records ahead, several at once (inference runs in worker threads), while
+    // the records before them are written in order; records this device already synced are never
+    // verified again.
+    const lookahead = VERIFY_LOOKAHEAD_PER_WORKER * this.verify.parallelism;
+    const known = await this.storedResults(
       orgId,
       device.id,
       batch.records.map((r) => r.client_id),
     );
+    // Who may still be recorded, read once for the batch as it arrives (not once per record).
+    const active = await this.activeMembers(orgId, [...new Set(batch.records.map((r) => r.member_id))]);
     const ahead = new Map<number, Promise<Settled>>();
     const prefetch = (i: number) => {
       const r = batch.records[i];
-      if (!r?.face_image || ahead.has(i) || known.has(r.client_id)) return;
+      if (!r?.face_image || ahead.has(i) || known.has(r.client_id) || !active.has(r.member_id)) return;
       ahead.set(i, settle(this.verify.verifyImage(orgId, r.member_id, r.face_image)));
     };
     for (const [i, r] of batch.records.entries()) {
-      for (let k = 0; k <= VERIFY_LOOKAHEAD; k++) prefetch(i + k);
+      for (let k = 0; k <= lookahead; k++) prefetch(i + k);
       const verification = ahead.get(i);
       ahead.delete(i);
-      results.push(
-        await this.syncOne(auth, orgId, device.id, r, { now, skewMs, flagged, officer }, verification),
-      );
+      const before = known.get(r.client_id);
+      if (before) {
+        results.push(before);
+        continue;
+      }
+      const at = { now, skewMs, flagged, officer };
+      const result = await this.syncOne(auth, orgId, device.id, r, at, active, verification);
+      results.push(result);
+      // The same client id again later in this batch is a duplicate of this one.
+      known.set(r.client_id, { ...result, duplicate: true });
     }
     const synced = results.filter((r) => r.status === 'recorded' && !r.duplicate).length;
     const failed = results.filter((r) => r.status === 'rejected' && !r.duplicate).length;
@@ -237,10 +251,9 @@ export class MobileAttendanceService {
     deviceId: string,
     r: SyncInput['records'][number],
     at: { now: number; skewMs: number; flagged: boolean; officer: boolean },
+    active: ReadonlySet<string>,
     verification?: Promise<Settled>,
   ): Promise<RecordResult> {
-    const stored = await this.storedResult(orgId, deviceId, r.client_id);
-    if (stored) return stored;
     const reject = (reason: string, score: number | null = null) =>
       this.store(orgId, deviceId, r.client_id, r.member_id, {
         status: 'rejected',
@@ -251,8 +264,7 @@ export class MobileAttendanceService {
     if (r.mode === 'officer' && !at.officer) return reject('Only an officer may record someone else.');
     if (r.mode === 'self' && r.member_id !== auth.employeeId && !at.officer)
       return reject('A member may only record their own attendance.');
-    if (!(await this.activeMember(orgId, r.member_id)))
-      return reject('The member was removed or is not in this organization.');
+    if (!active.has(r.member_id)) return reject('The member was removed or is not in this organization.');
     const deviceTime = Date.parse(r.occurred_at);
     if (!Number.isFinite(deviceTime)) return reject('occurred_at is not a valid instant.');
     const occurredAtMs = at.flagged ? deviceTime + at.skewMs : deviceTime;
@@ -296,18 +308,38 @@ export class MobileAttendanceService {
     });
   }
 
-  /** The client ids of this batch that the device synced before (one query per 500). */
-  private async syncedClientIds(orgId: string, deviceId: string, clientIds: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
+  /** What the device synced before of this batch's records, by client id (one query per 500). */
+  private async storedResults(
+    orgId: string,
+    deviceId: string,
+    clientIds: string[],
+  ): Promise<Map<string, RecordResult>> {
+    const found = new Map<string, RecordResult>();
     for (let i = 0; i < clientIds.length; i += 500) {
       const rows = await this.ctx.db
         .selectFrom('mobileSyncRecords')
-        .select('clientId')
+        .select(['clientId', 'status', 'reason', 'score', 'eventId'])
         .where('organizationId', '=', orgId)
         .where('deviceId', '=', deviceId)
         .where('clientId', 'in', clientIds.slice(i, i + 500))
         .execute();
-      for (const row of rows) found.add(row.clientId);
+      for (const row of rows) found.set(row.clientId, storedToResult(row));
+    }
+    return found;
+  }
+
+  /** Those of the members who are in the organization and not terminated (one query per 500). */
+  private async activeMembers(orgId: string, memberIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < memberIds.length; i += 500) {
+      const rows = await this.ctx.db
+        .selectFrom('employees')
+        .select('id')
+        .where('organizationId', '=', orgId)
+        .where('id', 'in', memberIds.slice(i, i + 500))
+        .where('status', '!=', 'terminated')
+        .execute();
+      for (const row of rows) found.add(row.id);
     }
     return found;
   }
@@ -319,20 +351,12 @@ export class MobileAttendanceService {
   ): Promise<RecordResult | null> {
     const row = await this.ctx.db
       .selectFrom('mobileSyncRecords')
-      .select(['status', 'reason', 'score', 'eventId'])
+      .select(['clientId', 'status', 'reason', 'score', 'eventId'])
       .where('organizationId', '=', orgId)
       .where('deviceId', '=', deviceId)
       .where('clientId', '=', clientId)
       .executeTakeFirst();
-    if (!row) return null;
-    return {
-      client_id: clientId,
-      status: row.status === 'recorded' ? 'recorded' : 'rejected',
-      duplicate: true,
-      reason: row.reason,
-      score: row.score,
-      attendance_id: row.eventId,
-    };
+    return row ? storedToResult(row) : null;
   }
 
   private async store(
@@ -379,6 +403,24 @@ export class MobileAttendanceService {
       attendance_id: r.eventId,
     };
   }
+}
+
+/** A record the device synced before, answered again as a duplicate. */
+function storedToResult(row: {
+  clientId: string;
+  status: string;
+  reason: string | null;
+  score: number | null;
+  eventId: string | null;
+}): RecordResult {
+  return {
+    client_id: row.clientId,
+    status: row.status === 'recorded' ? 'recorded' : 'rejected',
+    duplicate: true,
+    reason: row.reason,
+    score: row.score,
+    attendance_id: row.eventId,
+  };
 }
 
 /** Who may act on a member's face: themselves, or an officer/admin (with the member's consent). */

@@ -51,6 +51,7 @@ import type { MobileAttendanceService } from './mobile-attendance.service.js';
 import type { MobileFacesService } from './mobile-faces.service.js';
 import type { MobileSitesService } from './mobile-sites.service.js';
 import type { OrgMembersQueries } from './org-members.queries.js';
+import type { PhoneFaceInference } from './phone-inference.js';
 
 const tags = ['mobile'];
 const ok = <T>(data: T) => ({ success: true as const, data });
@@ -61,6 +62,8 @@ const SYNC_BODY_LIMIT = 128 * 1024 * 1024;
 
 export interface MobileServices {
   devices: DevicesService;
+  /** The worker threads that analyse phone captures (closed when the server stops). */
+  inference: PhoneFaceInference;
   verify: FaceVerifyService;
   attendance: MobileAttendanceService;
   faces: MobileFacesService;

@@ -9,5 +9,6 @@ export {
   type EndedTrack,
 } from './frame-analyzer.js';
 export { InferencePool, FrameDroppedError, defaultInferenceWorkers } from './inference-pool.js';
+export type { InferredFace } from './inference-protocol.js';
 export { RecentFaces, type RecentFace } from './recent-faces.js';
 export { facesNeedingEmbedding, type EmbeddingSkipRegion } from './embed-policy.js';

@@ -16,6 +16,11 @@ export interface InferencePoolOptions extends InferenceWorkerData {
   /** Requests waiting for a free worker, across cameras; beyond it the oldest is refused (dropped frame). */
   maxQueued?: number;
   /**
+   * What a full queue refuses: the oldest waiting frame (cameras: a newer frame is worth more) or the
+   * new request (requests that someone awaits, e.g. a phone's verify: back-pressure, not loss).
+   */
+  whenFull?: 'drop-oldest' | 'refuse-new';
+  /**
    * Frames one worker call may take when frames wait (default 4): their faces are embedded in one batch.
    * A frame never waits for a batch to fill; only frames already queued are grouped.
    */
@@ -27,12 +32,19 @@ export function defaultInferenceWorkers(cores = os.availableParallelism()): numb
   return cores <= 2 ? 1 : Math.floor(cores / 2);
 }
 
+/** Per-frame choices of analyze(): see InferenceFrame. */
+export interface AnalyzeOptions {
+  skipEmbedding?: EmbeddingSkipRegion[];
+  detectorInputPx?: { width: number; height: number };
+  retryAtFullInput?: boolean;
+}
+
 interface Job {
   frame: ArrayBuffer;
   width: number;
   height: number;
   minFacePx: number;
-  skipEmbedding: EmbeddingSkipRegion[] | undefined;
+  opts: AnalyzeOptions;
   resolve: (r: { faces: InferredFace[]; data: Uint8Array }) => void;
   reject: (err: Error) => void;
 }
@@ -151,11 +163,7 @@ export class InferencePool {
    * Detects and embeds the faces of one frame, which is copied (the caller keeps using its buffer).
    * `skipEmbedding`: regions of named tracks whose faces need no embedding.
    */
-  async analyze(
-    frame: RgbFrame,
-    minFacePx: number,
-    opts: { skipEmbedding?: EmbeddingSkipRegion[] } = {},
-  ): Promise<InferredFace[]> {
+  async analyze(frame: RgbFrame, minFacePx: number, opts: AnalyzeOptions = {}): Promise<InferredFace[]> {
     const copy = new Uint8Array(frame.data.byteLength);
     copy.set(frame.data);
     return (await this.analyzeOwned({ ...frame, data: copy }, minFacePx, opts)).faces;
@@ -169,9 +177,12 @@ export class InferencePool {
   analyzeOwned(
     frame: RgbFrame,
     minFacePx: number,
-    opts: { skipEmbedding?: EmbeddingSkipRegion[] } = {},
+    opts: AnalyzeOptions = {},
   ): Promise<{ faces: InferredFace[]; data: Uint8Array }> {
     if (this.closed) return Promise.reject(new Error('inference pool closed'));
+    const max = this.opts.maxQueued ?? 16;
+    if (this.opts.whenFull === 'refuse-new' && this.queue.length >= max)
+      return Promise.reject(new FrameDroppedError('inference queue full'));
     let data = frame.data;
     if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) data = Uint8Array.from(data);
     return new Promise((resolve, reject) => {
@@ -180,15 +191,19 @@ export class InferencePool {
         width: frame.width,
         height: frame.height,
         minFacePx,
-        skipEmbedding: opts.skipEmbedding,
+        opts,
         resolve,
         reject,
       });
-      const max = this.opts.maxQueued ?? 16;
       while (this.queue.length > max)
         this.queue.shift()?.reject(new FrameDroppedError('inference queue full'));
       this.pump();
     });
+  }
+
+  /** Requests waiting for a worker (not counting those being analysed). */
+  get queued(): number {
+    return this.queue.length;
   }
 
   private pump(): void {
@@ -206,7 +221,9 @@ export class InferencePool {
           width: j.width,
           height: j.height,
           minFacePx: j.minFacePx,
-          ...(j.skipEmbedding?.length ? { skipEmbedding: j.skipEmbedding } : {}),
+          ...(j.opts.skipEmbedding?.length ? { skipEmbedding: j.opts.skipEmbedding } : {}),
+          ...(j.opts.detectorInputPx ? { detectorInputPx: j.opts.detectorInputPx } : {}),
+          ...(j.opts.retryAtFullInput ? { retryAtFullInput: true } : {}),
         })),
       };
       slot.worker.postMessage(

@@ -1,4 +1,4 @@
-import type { FaceBox, Landmarks5 } from '@hadir/vision';
+import type { FaceBox, FaceQuality, Landmarks5 } from '@hadir/vision';
 import type { EmbeddingSkipRegion } from './embed-policy.js';
 
 export interface InferenceWorkerData {
@@ -25,6 +25,10 @@ export interface InferenceFrame {
   minFacePx: number;
   /** Faces in these regions belong to named, recently verified tracks and are not embedded again. */
   skipEmbedding?: EmbeddingSkipRegion[];
+  /** The detector input for this frame (SCRFD; multiples of 32) instead of the worker's own. */
+  detectorInputPx?: { width: number; height: number };
+  /** With detectorInputPx: when it finds no face, detect again at the worker's own input. */
+  retryAtFullInput?: boolean;
 }
 
 export interface InferenceRequest {
@@ -38,6 +42,8 @@ export interface InferredFace {
   landmarks: Landmarks5;
   /** Combined usability score 0..1 (size, sharpness, pose, light). */
   quality: number;
+  /** The factors behind `quality`: size, blur, yaw/pitch, brightness (phone verify and liveness read them). */
+  detail: FaceQuality;
   /** Null when the face was not embedded (it continues a named track; see embed-policy.ts). */
   embedding: Float32Array | null;
 }

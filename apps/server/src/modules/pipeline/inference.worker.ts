@@ -12,13 +12,14 @@ import {
   type RgbFrame,
 } from '@hadir/vision';
 import type {
+  InferenceFrame,
   InferenceRequest,
   InferenceResponse,
   InferenceWorkerData,
   InferenceWorkerInfo,
   InferredFace,
 } from './inference-protocol.js';
-import { facesNeedingEmbedding, type EmbeddingSkipRegion } from './embed-policy.js';
+import { facesNeedingEmbedding } from './embed-policy.js';
 
 const data = workerData as InferenceWorkerData;
 const MAX_FACES_PER_FRAME = 20;
@@ -76,13 +77,21 @@ const ready = load().then(
 async function analyzeFrames(
   e: FaceEngine,
   frames: RgbFrame[],
-  minFacePx: number[],
-  skip: (EmbeddingSkipRegion[] | undefined)[],
+  req: InferenceFrame[],
 ): Promise<InferredFace[][]> {
   const detected: DetectedFace[][] = [];
   for (const [i, frame] of frames.entries()) {
-    detected.push(await e.detect(frame, { minFacePx: minFacePx[i] ?? 0, maxFaces: MAX_FACES_PER_FRAME }));
+    const f = req[i];
+    const opts = { minFacePx: f?.minFacePx ?? 0, maxFaces: MAX_FACES_PER_FRAME };
+    let faces = await e.detect(
+      frame,
+      f?.detectorInputPx ? { ...opts, inputSizePx: f.detectorInputPx } : opts,
+    );
+    // A phone capture detected at a small input: a face too small for it is looked for again at full size.
+    if (faces.length === 0 && f?.detectorInputPx && f.retryAtFullInput) faces = await e.detect(frame, opts);
+    detected.push(faces);
   }
+  const skip = req.map((f) => f.skipEmbedding);
   // Only faces that need it are aligned and embedded: new and unnamed tracks, better faces, re-checks.
   const needs = detected.map((faces, i) =>
     facesNeedingEmbedding(
@@ -119,6 +128,7 @@ async function analyzeFrames(
       score: f.score,
       landmarks: f.landmarks,
       quality: f.quality.score,
+      detail: f.quality,
       embedding: embeddings[i]?.[j] ?? null,
     })),
   );
@@ -141,12 +151,7 @@ parentPort?.on('message', (req: InferenceRequest) => {
         height: f.height,
       }));
       const t0 = performance.now();
-      const results = await analyzeFrames(
-        engine,
-        frames,
-        req.frames.map((f) => f.minFacePx),
-        req.frames.map((f) => f.skipEmbedding),
-      );
+      const results = await analyzeFrames(engine, frames, req.frames);
       const back = req.frames.map((f) => f.frame);
       const out: InferenceResponse = {
         id: req.id,

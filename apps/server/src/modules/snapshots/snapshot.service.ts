@@ -52,6 +52,8 @@ const isJpeg = (b: Uint8Array) => b.byteLength > 3 && b[0] === 0xff && b[1] === 
  */
 export class SnapshotService {
   readonly root: string;
+  /** Day folders this process made (relative to the data dir). */
+  private readonly madeDirs = new Set<string>();
 
   private readonly team: TeamQueries;
 
@@ -75,10 +77,9 @@ export class SnapshotService {
     // UTC day folders: retention works on created_at, the folder only keeps directories small.
     const day = new Date(createdAtMs).toISOString().slice(0, 10);
     const relDir = path.posix.join('snapshots', orgId, day);
-    await mkdir(path.join(this.ctx.env.dataDir, relDir), { recursive: true, mode: 0o700 });
     const facePath = path.posix.join(relDir, `${id}-face.jpg`);
     const framePath = input.frameJpeg ? path.posix.join(relDir, `${id}-frame.jpg`) : null;
-    await writeFile(this.abs(facePath), input.faceJpeg, { flag: 'wx', mode: 0o600 });
+    await this.writeNew(relDir, facePath, input.faceJpeg);
     try {
       if (framePath && input.frameJpeg) {
         await writeFile(this.abs(framePath), input.frameJpeg, { flag: 'wx', mode: 0o600 });
@@ -101,6 +102,25 @@ export class SnapshotService {
       throw error;
     }
     return { id, createdAtMs };
+  }
+
+  /**
+   * Writes a new file in a day folder. The folder is made once per process (a phone sync saves hundreds
+   * of faces into one); retention may remove it meanwhile, so a missing folder is made again.
+   */
+  private async writeNew(relDir: string, rel: string, bytes: Uint8Array): Promise<void> {
+    const dir = path.join(this.ctx.env.dataDir, relDir);
+    if (!this.madeDirs.has(relDir)) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      this.madeDirs.add(relDir);
+    }
+    try {
+      await writeFile(this.abs(rel), bytes, { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await writeFile(this.abs(rel), bytes, { flag: 'wx', mode: 0o600 });
+    }
   }
 
   /**

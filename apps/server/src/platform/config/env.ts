@@ -229,7 +229,7 @@ const EnvSchema = z.object({
         .min(1, 'give at least one of cpu, cuda, tensorrt, webgpu'),
     )
     .describe(
-      'onnxruntime execution providers of the camera inference workers, in preference order, e.g. "cuda,cpu" ' +
+      'onnxruntime execution providers of the camera and phone inference workers, in preference order, e.g. "cuda,cpu" ' +
         'or "tensorrt,cuda,cpu"; a provider that cannot load falls back to CPU (see /readyz)',
     ),
   HADIR_INFERENCE_WORKERS: z.coerce
@@ -239,6 +239,16 @@ const EnvSchema = z.object({
     .max(64)
     .optional()
     .describe('Camera inference worker threads (default: 1 on ≤ 2 cores, else half the cores)'),
+  HADIR_VERIFY_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'Worker threads that detect and embed phone captures (verify, liveness, sync, officer recognition); ' +
+        'default one per core, at most 4',
+    ),
   HADIR_DETECTOR_INPUT: z
     .string()
     .trim()
