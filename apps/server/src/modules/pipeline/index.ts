@@ -1,4 +1,11 @@
-export { PipelineService, probeCameraSource, toCameraStatus, MIN_FACE_QUALITY } from './pipeline.service.js';
+export {
+  PipelineService,
+  probeCameraSource,
+  toCameraStatus,
+  MIN_FACE_QUALITY,
+  type PipelineStageTotals,
+} from './pipeline.service.js';
+export type { InferredFace, StageTimings } from './inference-protocol.js';
 export {
   DEFAULT_RECHECK_MS,
   FrameAnalyzer,

@@ -7,6 +7,7 @@ import type {
   InferenceWorkerData,
   InferenceWorkerInfo,
   InferredFace,
+  StageTimings,
 } from './inference-protocol.js';
 import type { EmbeddingSkipRegion } from './embed-policy.js';
 
@@ -27,12 +28,24 @@ export function defaultInferenceWorkers(cores = os.availableParallelism()): numb
   return cores <= 2 ? 1 : Math.floor(cores / 2);
 }
 
+/** What a camera sends with a frame besides its pixels. */
+export interface AnalyzeOptions {
+  /** Regions of named tracks whose faces need no embedding. */
+  skipEmbedding?: EmbeddingSkipRegion[];
+  /** Faces smaller than this on the frame are embedded from `mainFrame` (or not yet). */
+  mainStreamBelowPx?: number;
+  /** The camera's main-stream frame of about the same moment; its buffer is transferred (not copied). */
+  mainFrame?: RgbFrame | null;
+}
+
 interface Job {
   frame: ArrayBuffer;
   width: number;
   height: number;
   minFacePx: number;
   skipEmbedding: EmbeddingSkipRegion[] | undefined;
+  mainStreamBelowPx: number | undefined;
+  mainFrame: { frame: ArrayBuffer; width: number; height: number } | undefined;
   resolve: (r: { faces: InferredFace[]; data: Uint8Array }) => void;
   reject: (err: Error) => void;
 }
@@ -61,6 +74,8 @@ export class InferencePool {
   inferences = 0;
   /** Frames analysed (≥ inferences when calls carry several frames). */
   framesInferred = 0;
+  /** Per-stage worker time summed over every call (benchmarks divide by framesInferred). */
+  readonly stageMsTotal: StageTimings = { detectMs: 0, alignMs: 0, embedMs: 0, mainStreamMs: 0 };
   /** What the first worker reported once loaded (all workers load the same way). */
   info: InferenceWorkerInfo | null = null;
 
@@ -122,6 +137,9 @@ export class InferencePool {
           this.inferences++;
           this.framesInferred += jobs.length;
         }
+        if (m.stages)
+          for (const k of Object.keys(this.stageMsTotal) as (keyof StageTimings)[])
+            this.stageMsTotal[k] += m.stages[k];
         jobs.forEach((j, i) => {
           const back = m.frames?.[i];
           j.resolve({ faces: m.results?.[i] ?? [], data: new Uint8Array(back ?? new ArrayBuffer(0)) });
@@ -151,11 +169,7 @@ export class InferencePool {
    * Detects and embeds the faces of one frame, which is copied (the caller keeps using its buffer).
    * `skipEmbedding`: regions of named tracks whose faces need no embedding.
    */
-  async analyze(
-    frame: RgbFrame,
-    minFacePx: number,
-    opts: { skipEmbedding?: EmbeddingSkipRegion[] } = {},
-  ): Promise<InferredFace[]> {
+  async analyze(frame: RgbFrame, minFacePx: number, opts: AnalyzeOptions = {}): Promise<InferredFace[]> {
     const copy = new Uint8Array(frame.data.byteLength);
     copy.set(frame.data);
     return (await this.analyzeOwned({ ...frame, data: copy }, minFacePx, opts)).faces;
@@ -169,11 +183,16 @@ export class InferencePool {
   analyzeOwned(
     frame: RgbFrame,
     minFacePx: number,
-    opts: { skipEmbedding?: EmbeddingSkipRegion[] } = {},
+    opts: AnalyzeOptions = {},
   ): Promise<{ faces: InferredFace[]; data: Uint8Array }> {
     if (this.closed) return Promise.reject(new Error('inference pool closed'));
-    let data = frame.data;
-    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) data = Uint8Array.from(data);
+    const whole = (d: Uint8Array) =>
+      d.byteOffset !== 0 || d.byteLength !== d.buffer.byteLength ? Uint8Array.from(d) : d;
+    const data = whole(frame.data);
+    const main = opts.mainFrame ?? null;
+    const mainFrame = main
+      ? { frame: whole(main.data).buffer as ArrayBuffer, width: main.width, height: main.height }
+      : undefined;
     return new Promise((resolve, reject) => {
       this.queue.push({
         frame: data.buffer as ArrayBuffer,
@@ -181,6 +200,8 @@ export class InferencePool {
         height: frame.height,
         minFacePx,
         skipEmbedding: opts.skipEmbedding,
+        mainStreamBelowPx: opts.mainStreamBelowPx,
+        mainFrame,
         resolve,
         reject,
       });
@@ -207,11 +228,13 @@ export class InferencePool {
           height: j.height,
           minFacePx: j.minFacePx,
           ...(j.skipEmbedding?.length ? { skipEmbedding: j.skipEmbedding } : {}),
+          ...(j.mainStreamBelowPx ? { mainStreamBelowPx: j.mainStreamBelowPx } : {}),
+          ...(j.mainFrame ? { mainFrame: j.mainFrame } : {}),
         })),
       };
       slot.worker.postMessage(
         req,
-        jobs.map((j) => j.frame),
+        jobs.flatMap((j) => (j.mainFrame ? [j.frame, j.mainFrame.frame] : [j.frame])),
       );
     }
   }

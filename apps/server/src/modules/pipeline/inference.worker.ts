@@ -6,7 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import {
   ComposedFaceEngine,
   availableExecutionProviders,
+  findFaceNear,
   loadFaceEngine,
+  mapBox,
   type DetectedFace,
   type FaceEngine,
   type RgbFrame,
@@ -17,6 +19,7 @@ import type {
   InferenceWorkerData,
   InferenceWorkerInfo,
   InferredFace,
+  StageTimings,
 } from './inference-protocol.js';
 import { facesNeedingEmbedding, type EmbeddingSkipRegion } from './embed-policy.js';
 
@@ -73,54 +76,102 @@ const ready = load().then(
     } satisfies InferenceResponse),
 );
 
-async function analyzeFrames(
-  e: FaceEngine,
-  frames: RgbFrame[],
-  minFacePx: number[],
-  skip: (EmbeddingSkipRegion[] | undefined)[],
-): Promise<InferredFace[][]> {
+/** One frame of a request, decoded from the message. */
+interface WorkFrame {
+  frame: RgbFrame;
+  minFacePx: number;
+  skip: EmbeddingSkipRegion[] | undefined;
+  mainStreamBelowPx: number;
+  mainFrame: RgbFrame | null;
+}
+
+const since = (t0: number) => performance.now() - t0;
+
+async function analyzeFrames(e: FaceEngine, work: WorkFrame[], t: StageTimings): Promise<InferredFace[][]> {
   const detected: DetectedFace[][] = [];
-  for (const [i, frame] of frames.entries()) {
-    detected.push(await e.detect(frame, { minFacePx: minFacePx[i] ?? 0, maxFaces: MAX_FACES_PER_FRAME }));
+  for (const w of work) {
+    const t0 = performance.now();
+    detected.push(await e.detect(w.frame, { minFacePx: w.minFacePx, maxFaces: MAX_FACES_PER_FRAME }));
+    t.detectMs += since(t0);
   }
   // Only faces that need it are aligned and embedded: new and unnamed tracks, better faces, re-checks.
   const needs = detected.map((faces, i) =>
     facesNeedingEmbedding(
       faces.map((f) => ({ box: f.box, quality: f.quality.score })),
-      skip[i],
+      work[i]?.skip,
     ),
   );
+  // Faces too small on this stream are embedded from the main stream's pixels, or not yet at all.
+  const fromMain: (DetectedFace | null)[][] = detected.map((faces) => faces.map(() => null));
+  const mainStream: (InferredFace['mainStream'] | undefined)[][] = detected.map((faces) =>
+    faces.map(() => undefined),
+  );
+  for (const [i, w] of work.entries()) {
+    if (!(w.mainStreamBelowPx > 0)) continue;
+    for (const [j, f] of (detected[i] ?? []).entries()) {
+      if (!needs[i]?.[j] || Math.min(f.box.width, f.box.height) >= w.mainStreamBelowPx) continue;
+      mainStream[i]![j] = 'wanted';
+      needs[i][j] = false;
+      if (w.mainFrame === null) continue;
+      const t0 = performance.now();
+      const found = await findFaceNear(e, w.mainFrame, mapBox(f.box, w.frame, w.mainFrame));
+      t.mainStreamMs += since(t0);
+      if (found === null) continue;
+      fromMain[i]![j] = found;
+      mainStream[i]![j] = 'used';
+      needs[i][j] = true;
+    }
+  }
   const embeddings: (Float32Array | null)[][] = detected.map((faces) => faces.map(() => null));
   if (e instanceof ComposedFaceEngine) {
     const crops: RgbFrame[] = [];
     const at: [number, number][] = [];
-    frames.forEach((frame, i) =>
+    const t0 = performance.now();
+    work.forEach((w, i) =>
       (detected[i] ?? []).forEach((f, j) => {
         if (!needs[i]?.[j]) return;
-        crops.push(e.recognizerCrop(frame, f.landmarks));
+        const main = fromMain[i]?.[j];
+        crops.push(
+          main && w.mainFrame
+            ? e.recognizerCrop(w.mainFrame, main.landmarks)
+            : e.recognizerCrop(w.frame, f.landmarks),
+        );
         at.push([i, j]);
       }),
     );
+    t.alignMs += since(t0);
+    const t1 = performance.now();
     const flat = crops.length > 0 ? await e.embedCrops(crops) : [];
+    t.embedMs += since(t1);
     at.forEach(([i, j], k) => (embeddings[i]![j] = flat[k] ?? null));
   } else {
-    for (const [i, frame] of frames.entries()) {
-      const wanted = (detected[i] ?? []).filter((_, j) => needs[i]?.[j]);
-      const out = wanted.length > 0 ? await e.embed(frame, wanted) : [];
+    const t0 = performance.now();
+    for (const [i, w] of work.entries()) {
+      const wanted = (detected[i] ?? []).filter((_, j) => needs[i]?.[j] && !fromMain[i]?.[j]);
+      const out = wanted.length > 0 ? await e.embed(w.frame, wanted) : [];
       let k = 0;
-      (detected[i] ?? []).forEach((_, j) => {
-        if (needs[i]?.[j]) embeddings[i]![j] = out[k++] ?? null;
-      });
+      for (let j = 0; j < (detected[i]?.length ?? 0); j++) {
+        if (!needs[i]?.[j]) continue;
+        const main = fromMain[i]?.[j];
+        if (main && w.mainFrame) embeddings[i]![j] = (await e.embed(w.mainFrame, [main]))[0] ?? null;
+        else embeddings[i]![j] = out[k++] ?? null;
+      }
     }
+    t.embedMs += since(t0);
   }
   return detected.map((faces, i) =>
-    faces.map((f, j) => ({
-      box: f.box,
-      score: f.score,
-      landmarks: f.landmarks,
-      quality: f.quality.score,
-      embedding: embeddings[i]?.[j] ?? null,
-    })),
+    faces.map((f, j) => {
+      const state = mainStream[i]?.[j];
+      return {
+        box: f.box,
+        score: f.score,
+        landmarks: f.landmarks,
+        // A face found on the main stream is scored at its real resolution.
+        quality: fromMain[i]?.[j]?.quality.score ?? f.quality.score,
+        embedding: embeddings[i]?.[j] ?? null,
+        ...(state ? { mainStream: state } : {}),
+      };
+    }),
   );
 }
 
@@ -135,22 +186,23 @@ parentPort?.on('message', (req: InferenceRequest) => {
       return;
     }
     try {
-      const frames = req.frames.map((f) => ({
-        data: new Uint8Array(f.frame),
-        width: f.width,
-        height: f.height,
+      const work: WorkFrame[] = req.frames.map((f) => ({
+        frame: { data: new Uint8Array(f.frame), width: f.width, height: f.height },
+        minFacePx: f.minFacePx,
+        skip: f.skipEmbedding,
+        mainStreamBelowPx: f.mainStreamBelowPx ?? 0,
+        mainFrame: f.mainFrame
+          ? { data: new Uint8Array(f.mainFrame.frame), width: f.mainFrame.width, height: f.mainFrame.height }
+          : null,
       }));
       const t0 = performance.now();
-      const results = await analyzeFrames(
-        engine,
-        frames,
-        req.frames.map((f) => f.minFacePx),
-        req.frames.map((f) => f.skipEmbedding),
-      );
+      const stages: StageTimings = { detectMs: 0, alignMs: 0, embedMs: 0, mainStreamMs: 0 };
+      const results = await analyzeFrames(engine, work, stages);
       const back = req.frames.map((f) => f.frame);
       const out: InferenceResponse = {
         id: req.id,
         inferenceMs: performance.now() - t0,
+        stages,
         results,
         frames: back,
       };

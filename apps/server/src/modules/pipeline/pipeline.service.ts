@@ -1,261 +1,43 @@
-import {
-  FfmpegFrameSource,
-  MotionGate,
-  cropFaceJpeg,
-  downscaleRgb,
-  encodeJpeg,
-  probeSource,
-  type CaptureStatus,
-  type CapturedFrame,
-  type FrameSource,
-} from '@hadir/vision';
-import type { CameraConfig, CameraProbeResult, CameraStatus } from '@hadir/contracts';
-import type { ServerContext } from '../../context.js';
 import type { ProcessRole } from '../../platform/config/env.js';
-import { toIsoOrNull } from '../../platform/clock/clock.js';
 import type { Readiness } from '../../platform/http/health.js';
 import { OutboundRefused } from '../../platform/net/outbound-policy.js';
+import type { ServerContext } from '../../context.js';
+import type { CameraConfig } from '@hadir/contracts';
 import type { CameraEntry, CameraRegistry } from '../cameras/index.js';
 import type { FaceModules } from '../faces/index.js';
 import type { PresenceService } from '../presence/index.js';
-import { FrameAnalyzer, type EndedTrack, type MatchableGallery } from './frame-analyzer.js';
-import { FrameDroppedError, InferencePool, defaultInferenceWorkers } from './inference-pool.js';
-import type { InferredFace } from './inference-protocol.js';
-import { RecentFaces, type RecentFace } from './recent-faces.js';
+import { CameraRunner } from './camera-runner.js';
+import type { MatchableGallery } from './frame-analyzer.js';
+import { InferencePool, defaultInferenceWorkers } from './inference-pool.js';
+import type { StageTimings } from './inference-protocol.js';
+import { RecentFaces } from './recent-faces.js';
+import { FfmpegFrameSource } from '@hadir/vision';
+
+export {
+  DEFAULT_MOTION_KEEPALIVE_MS,
+  MIN_FACE_QUALITY,
+  probeCameraSource,
+  toCameraStatus,
+} from './camera-runner.js';
+
+/** PipelineService.stageTotals(): cumulative time per stage (ms) and counts. */
+export interface PipelineStageTotals extends StageTimings {
+  framesInferred: number;
+  /** Reading ffmpeg's raw frames into buffers in this process. */
+  captureReadMs: number;
+  motionMs: number;
+  /** Whole worker calls (detect + align + embed + main stream + message handling). */
+  workerMs: number;
+  matchMs: number;
+  trackMs: number;
+  facesEmbedded: number;
+  facesSkipped: number;
+  mainStreamStarts: number;
+  mainStreamFramesUsed: number;
+}
 
 /** A camera whose host name does not resolve is checked again this often. */
 const SOURCE_RETRY_MS = 30_000;
-/** Faces below this quality score are not matched (blurred, turned away, too dark). */
-export const MIN_FACE_QUALITY = 0.2;
-const THUMBNAIL_WIDTH_PX = 480;
-/** Motion gating keep-alive when the camera does not set motionKeepAliveMs (below the 3 s track age). */
-export const DEFAULT_MOTION_KEEPALIVE_MS = 2000;
-/** Width of the frame kept with an event snapshot (presence, unknown face, alert). */
-const SNAPSHOT_FRAME_WIDTH_PX = 640;
-
-export async function probeCameraSource(
-  source: string,
-  opts: { rtspTransport?: 'tcp' | 'udp'; timeoutMs: number; preview?: boolean },
-): Promise<CameraProbeResult & { previewJpeg?: Uint8Array | null }> {
-  return probeSource(source, opts.timeoutMs, {
-    ...(opts.rtspTransport ? { rtspTransport: opts.rtspTransport } : {}),
-    ...(opts.preview ? { preview: true } : {}),
-  });
-}
-
-export function toCameraStatus(cameraId: string, s: CaptureStatus, framesDropped: number): CameraStatus {
-  return {
-    cameraId,
-    state: s.state === 'stopped' ? 'offline' : s.state,
-    targetFps: s.targetFps,
-    measuredFps: Math.round(s.measuredFps * 100) / 100,
-    framesAnalyzed: s.framesAnalyzed,
-    framesDropped: s.framesDropped + framesDropped,
-    lastFrameAt: toIsoOrNull(s.lastFrameAtMs),
-    lastError: s.lastError,
-    restarts: s.restarts,
-  };
-}
-
-/** One running camera: capture → inference (worker threads) → tracker → presence. */
-class CameraRunner {
-  readonly source: FrameSource;
-  private stopped = false;
-  private loop: Promise<void> | null = null;
-  private statusTimer: NodeJS.Timeout | null = null;
-  private droppedHere = 0;
-  private thumb: { atMs: number; jpeg: Uint8Array } | null = null;
-  /** The latest frame back from inference (its buffer travelled to a worker and back). */
-  private lastAnalysed: CapturedFrame | null = null;
-  readonly analyzer: FrameAnalyzer;
-  /** Null when the camera analyses every frame (motionKeepAliveMs 0). */
-  readonly motion: MotionGate | null;
-  /** Live named tracks: the latest frame showing each (frames are never reused by capture). */
-  private readonly lastOfTrack = new Map<
-    string,
-    { employeeId: string; frame: CapturedFrame; face: InferredFace; atMs: number }
-  >();
-
-  constructor(
-    private readonly ctx: ServerContext,
-    readonly entry: CameraEntry & { config: CameraConfig; organizationId: string },
-    /**
-     * What ffmpeg opens: the detect stream (config.detectSource, else config.source) after the
-     * outbound-target policy (address pinned, file: path).
-     */
-    input: string,
-    private readonly deps: {
-      registry: CameraRegistry;
-      presence: PresenceService;
-      faces: FaceModules;
-      /** The gallery this organization's faces are matched against (enrolment, maybe behind a live model). */
-      gallery: (orgId: string) => Promise<MatchableGallery | null>;
-      pool: () => InferencePool | null;
-      recentFaces: RecentFaces;
-    },
-  ) {
-    const c = entry.config;
-    this.source = new FfmpegFrameSource({
-      source: input,
-      fps: c.analysisFps,
-      maxWidth: c.maxWidth,
-      rtspTransport: c.rtspTransport,
-    });
-    this.analyzer = new FrameAnalyzer(
-      {
-        minFacePx: c.minFacePx,
-        minQuality: MIN_FACE_QUALITY,
-        regionOfInterest: c.regionOfInterest,
-        recognitionThreshold: c.recognitionThreshold,
-      },
-      `${entry.id}:`,
-    );
-    const keepAliveMs = c.motionKeepAliveMs ?? DEFAULT_MOTION_KEEPALIVE_MS;
-    this.motion = keepAliveMs > 0 ? new MotionGate({ keepAliveMs }) : null;
-  }
-
-  start(): void {
-    this.source.onStatus(() => void this.report());
-    this.source.start();
-    this.statusTimer = setInterval(() => void this.report(), 2000);
-    this.statusTimer.unref();
-    this.loop = this.run().catch((err: unknown) =>
-      this.ctx.log.error({ err, cameraId: this.entry.id }, 'camera loop failed'),
-    );
-  }
-
-  private async report(): Promise<void> {
-    await this.deps.registry
-      .reportStatus(this.entry.key, toCameraStatus(this.entry.id, this.source.status(), this.droppedHere))
-      .catch((err: unknown) => this.ctx.log.warn({ err }, 'camera status write failed'));
-  }
-
-  private async run(): Promise<void> {
-    for await (const frame of this.source.frames()) {
-      if (this.stopped) break;
-      // Still scenes are not analysed (keep-alive aside); a track being named gets every frame.
-      if (this.motion && !this.motion.check(frame, this.ctx.clock.nowMs(), this.analyzer.hasUnnamedTracks()))
-        continue;
-      await this.process(frame).catch((err: unknown) => {
-        if (err instanceof FrameDroppedError) this.droppedHere++;
-        else this.ctx.log.warn({ err, cameraId: this.entry.id }, 'frame analysis failed');
-      });
-    }
-  }
-
-  private async process(captured: CapturedFrame): Promise<void> {
-    const pool = this.deps.pool();
-    if (!pool) return;
-    const orgId = this.entry.organizationId;
-    // The frame moves to the worker and back (no 6 MB copy); faces of named tracks are not re-embedded.
-    const skipEmbedding = this.analyzer.embeddingSkipRegions(this.ctx.clock.nowMs());
-    const analysed = await pool.analyzeOwned(captured, this.entry.config.minFacePx, { skipEmbedding });
-    const frame: CapturedFrame = { ...captured, data: analysed.data };
-    this.lastAnalysed = frame;
-    const faces = analysed.faces;
-    const gallery = await this.deps.gallery(orgId);
-    const nowMs = this.ctx.clock.nowMs();
-    const result = this.analyzer.analyze(frame, faces, gallery, nowMs);
-    this.keepLastFaces(result.ended);
-    for (const r of result.recognized) {
-      const employeeId = r.identityId as string;
-      this.lastOfTrack.set(r.trackId, { employeeId, frame, face: r.face, atMs: nowMs });
-      this.deps.presence.recordSighting({
-        organizationId: orgId,
-        employeeId,
-        cameraId: this.entry.id,
-        cameraName: this.entry.config.name,
-        atMs: nowMs,
-        cosineSimilarity: r.cosineSimilarity,
-        trackId: r.trackId,
-        // Only the first sighting of a stay saves a snapshot (the presence flush decides).
-        snapshot: async () => {
-          const saved = await this.deps.faces.snapshots.save(orgId, {
-            kind: 'presence',
-            cameraId: this.entry.id,
-            employeeId,
-            faceJpeg: await cropFaceJpeg(frame, r.face.box),
-            frameJpeg: await encodeJpeg(downscaleRgb(frame, SNAPSHOT_FRAME_WIDTH_PX), { quality: 75 }),
-            takenAtMs: nowMs,
-          });
-          return saved.id;
-        },
-      });
-    }
-    for (const r of result.newlyUnknown) {
-      const f = r.face;
-      if (!f.embedding) continue; // never: unknown tracks are reported from an embedded face
-      await this.deps.faces.unknownFaces
-        .record(orgId, {
-          cameraId: this.entry.id,
-          seenAtMs: nowMs,
-          embedding: f.embedding,
-          quality: f.quality,
-          faceJpeg: await cropFaceJpeg(frame, f.box),
-          frameJpeg: await encodeJpeg(downscaleRgb(frame, SNAPSHOT_FRAME_WIDTH_PX), { quality: 75 }),
-        })
-        .catch((err: unknown) => this.ctx.log.warn({ err }, 'recording an unknown face failed'));
-    }
-  }
-
-  /** A person left the view (their track ended): encode how they were last seen, once. */
-  private keepLastFaces(ended: EndedTrack[]): void {
-    for (const e of ended) {
-      const last = this.lastOfTrack.get(e.trackId);
-      this.lastOfTrack.delete(e.trackId);
-      if (!last) continue;
-      void this.encodeLast(last).then(
-        (face) => this.deps.recentFaces.remember(face),
-        (err: unknown) => this.ctx.log.warn({ err, cameraId: this.entry.id }, 'keeping a last face failed'),
-      );
-    }
-  }
-
-  private async encodeLast(last: {
-    employeeId: string;
-    frame: CapturedFrame;
-    face: InferredFace;
-    atMs: number;
-  }): Promise<RecentFace> {
-    return {
-      organizationId: this.entry.organizationId,
-      employeeId: last.employeeId,
-      cameraId: this.entry.id,
-      seenAtMs: last.atMs,
-      faceJpeg: await cropFaceJpeg(last.frame, last.face.box),
-      frameJpeg: await encodeJpeg(downscaleRgb(last.frame, SNAPSHOT_FRAME_WIDTH_PX), { quality: 70 }),
-    };
-  }
-
-  /** The last face of a person still in view here (their track has not ended yet), encoded now. */
-  async liveFaceOf(employeeId: string): Promise<RecentFace | null> {
-    let best: { employeeId: string; frame: CapturedFrame; face: InferredFace; atMs: number } | null = null;
-    for (const t of this.lastOfTrack.values())
-      if (t.employeeId === employeeId && (!best || t.atMs > best.atMs)) best = t;
-    return best ? this.encodeLast(best) : null;
-  }
-
-  async thumbnail(): Promise<Uint8Array | null> {
-    const latest = this.source.latestFrame();
-    // A frame lent to an inference worker has a detached buffer until it comes back: show the last
-    // analysed frame meanwhile.
-    const intact = latest && latest.data.byteLength === latest.width * latest.height * 3;
-    const frame = intact ? latest : this.lastAnalysed;
-    if (!frame) return null;
-    if (this.thumb && this.thumb.atMs === frame.capturedAtMs) return this.thumb.jpeg;
-    const jpeg = await encodeJpeg(downscaleRgb(frame, THUMBNAIL_WIDTH_PX), { quality: 70 });
-    this.thumb = { atMs: frame.capturedAtMs, jpeg };
-    return jpeg;
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.statusTimer) clearInterval(this.statusTimer);
-    await this.source.stop();
-    await this.loop;
-    this.keepLastFaces(this.analyzer.flush());
-  }
-}
 
 /**
  * The `pipeline` role: one runner per valid, enabled camera, started, restarted and stopped as the
@@ -353,6 +135,29 @@ export class PipelineService {
       const pool = this.pool ?? this.pendingPool;
       this.pool = null;
       await pool?.close();
+    };
+  }
+
+  /**
+   * Where the time went, summed since start over the running cameras and the inference workers (ms, and
+   * the counts to divide by). Benchmarks read it twice and divide the difference by the frames analysed.
+   */
+  stageTotals(): PipelineStageTotals {
+    const pool = this.pool;
+    const runners = [...this.runners.values()];
+    const sum = (f: (r: CameraRunner) => number) => runners.reduce((a, r) => a + f(r), 0);
+    return {
+      framesInferred: pool?.framesInferred ?? 0,
+      captureReadMs: sum((r) => (r.source instanceof FfmpegFrameSource ? r.source.readMs : 0)),
+      motionMs: sum((r) => r.motionMs),
+      ...(pool?.stageMsTotal ?? { detectMs: 0, alignMs: 0, embedMs: 0, mainStreamMs: 0 }),
+      workerMs: pool?.inferenceMsTotal ?? 0,
+      matchMs: sum((r) => r.analyzer.matchMs),
+      trackMs: sum((r) => r.analyzer.trackMs),
+      facesEmbedded: sum((r) => r.analyzer.facesEmbedded),
+      facesSkipped: sum((r) => r.analyzer.facesSkipped),
+      mainStreamStarts: sum((r) => r.mainStream?.starts ?? 0),
+      mainStreamFramesUsed: sum((r) => r.mainStream?.framesTaken ?? 0),
     };
   }
 
@@ -470,12 +275,16 @@ export class PipelineService {
       // Defence in depth: the outbound-target policy again right before ffmpeg runs (DNS may have
       // changed since the file was loaded); ffmpeg gets the checked, pinned address.
       let input: string;
+      let mainInput: string | null = null;
       try {
         // Detection runs on the low-resolution detect stream when the camera names one.
         input = await this.cameras.checkSource(
           camera.organizationId,
           camera.config.detectSource ?? camera.config.source,
         );
+        // Small faces are embedded from the main stream: it passes the same policy.
+        if (camera.config.detectSource !== undefined && camera.config.minEmbedFacePx !== undefined)
+          mainInput = await this.cameras.checkSource(camera.organizationId, camera.config.source);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (
@@ -502,7 +311,7 @@ export class PipelineService {
         });
         return;
       }
-      const runner = new CameraRunner(this.ctx, camera, input, {
+      const runner = new CameraRunner(this.ctx, camera, input, mainInput, {
         registry: this.cameras,
         presence: this.presence,
         faces: this.faces,
