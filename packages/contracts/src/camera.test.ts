@@ -40,12 +40,18 @@ describe('camera config', () => {
       ...minimal,
       detectSource: 'rtsp://10.0.0.5:554/stream2',
       motionKeepAliveMs: 0,
+      minFacePx: 16,
+      minEmbedFacePx: 48,
     });
     expect(r.ok && r.config).toMatchObject({
       source: minimal.source,
       detectSource: 'rtsp://10.0.0.5:554/stream2',
       motionKeepAliveMs: 0,
+      minFacePx: 16,
+      minEmbedFacePx: 48,
     });
+    expect(plain.ok && 'minEmbedFacePx' in plain.config).toBe(false);
+    expect(issuesFor({ ...minimal, minEmbedFacePx: 8 })[0]).toMatch(/minEmbedFacePx/);
     expect(issuesFor({ ...minimal, detectSource: 'ftp://x/y' })[0]).toMatch(
       /^camera "gudang-a": detectSource: must be rtsp/,
     );

@@ -182,6 +182,19 @@ const cameraCommon = {
       'that detection and tracking run on instead of `source`: decoding it costs a fraction of the main ' +
       'stream. minFacePx and regionOfInterest then apply to this stream. Leave out to use `source`.',
   ),
+  minEmbedFacePx: z
+    .number()
+    .int({ message: 'must be a whole number' })
+    .min(16)
+    .max(1024)
+    .optional()
+    .describe(
+      'With detectSource: faces smaller than this on the detect stream (box side, px) are too small to ' +
+        'recognize there, so they are found again on `source` and embedded from its pixels. `source` is then ' +
+        'decoded only while such a face needs an embedding (stopped after 10 s without one). Set minFacePx ' +
+        'below it so that small faces are kept, e.g. minFacePx 16, minEmbedFacePx 48 on a 640×360 substream. ' +
+        'Leave out to embed every face from the detect stream.',
+    ),
   regionOfInterest: CameraRegionOfInterestSchema.optional(),
   motionKeepAliveMs: z
     .number()
@@ -254,6 +267,7 @@ export function resolveCameraConfig(
     ...(f.area !== undefined ? { area: f.area } : {}),
     source: f.source,
     ...(f.detectSource !== undefined ? { detectSource: f.detectSource } : {}),
+    ...(f.minEmbedFacePx !== undefined ? { minEmbedFacePx: f.minEmbedFacePx } : {}),
     ...(f.motionKeepAliveMs !== undefined ? { motionKeepAliveMs: f.motionKeepAliveMs } : {}),
     ...(f.regionOfInterest !== undefined ? { regionOfInterest: f.regionOfInterest } : {}),
     enabled: f.enabled ?? d.enabled,

@@ -43,6 +43,7 @@ def free_udp_port():
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--port', type=int, default=0, help='RTSP port; 0 picks a free one')
+    ap.add_argument('--address', default='127.0.0.1', help='address the RTSP server listens on')
     ap.add_argument('--path', default='/cam')
     ap.add_argument('--video', required=True)
     ap.add_argument('--ffmpeg', default='ffmpeg')
@@ -62,14 +63,14 @@ def main():
         + '! tsdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )'
     )
     server = GstRtspServer.RTSPServer()
-    server.set_address('127.0.0.1')
+    server.set_address(args.address)
     server.set_service(str(args.port))
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(launch)
     factory.set_shared(True)
     server.get_mount_points().add_factory(args.path, factory)
     if server.attach(None) == 0:
-        print(f'ERROR cannot listen on 127.0.0.1:{args.port}', flush=True)
+        print(f'ERROR cannot listen on {args.address}:{args.port}', flush=True)
         sys.exit(2)
     rtsp_port = server.get_bound_port()
 

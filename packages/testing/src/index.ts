@@ -36,3 +36,4 @@ export {
   type KnownPeopleClipOptions,
   type KnownPersonWalk,
 } from './known-people-clip.js';
+export { makeLossyLink, canMakeLossyLink, type LossyLink, type LinkShape } from './lossy-link.js';

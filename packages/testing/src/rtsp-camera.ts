@@ -20,6 +20,13 @@ export interface RtspCameraOptions {
   transcode?: boolean;
   /** How long to wait for the server to listen (default 15 s). */
   startTimeoutMs?: number;
+  /** Address to listen on (default 127.0.0.1), e.g. the far end of a veth pair in `netns`. */
+  address?: string;
+  /**
+   * Run the server inside this network namespace (`ip netns exec`, root only): a lossy link (tc netem on
+   * its veth) then affects this camera's packets and nothing else on the machine.
+   */
+  netns?: string;
 }
 
 export interface RtspCamera {
@@ -41,8 +48,11 @@ export async function startRtspCamera(options: RtspCameraOptions): Promise<RtspC
   if (ffmpeg === null) throw new Error('startRtspCamera: ffmpeg not found on PATH');
   const mount = options.path ?? '/cam';
   const transcode = options.transcode ?? !/\.(mp4|m4v|mkv|mov|ts)$/i.test(options.video);
+  const address = options.address ?? '127.0.0.1';
   const args = [
     RTSP_SERVER_SCRIPT,
+    '--address',
+    address,
     '--port',
     String(options.port ?? 0),
     '--path',
@@ -53,7 +63,13 @@ export async function startRtspCamera(options: RtspCameraOptions): Promise<RtspC
     ffmpeg,
     ...(transcode ? ['--transcode'] : []),
   ];
-  const child = trackChild(spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = trackChild(
+    options.netns !== undefined
+      ? spawn('ip', ['netns', 'exec', options.netns, SYSTEM_PYTHON, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
   const lines: string[] = [];
   const remember = (text: string) => {
     for (const l of text.split('\n')) if (l.trim() !== '') lines.push(l.trim());
@@ -91,9 +107,9 @@ export async function startRtspCamera(options: RtspCameraOptions): Promise<RtspC
         ).unref(),
       ),
     ]);
-    await waitFor(() => canConnect(port), {
+    await waitFor(() => canConnect(port, address), {
       timeoutMs,
-      message: `RTSP server accepting on 127.0.0.1:${port}`,
+      message: `RTSP server accepting on ${address}:${port}`,
     });
   } catch (error) {
     await endChild(child);
@@ -110,7 +126,7 @@ export async function startRtspCamera(options: RtspCameraOptions): Promise<RtspC
   };
 
   return {
-    url: `rtsp://127.0.0.1:${port}${mount}`,
+    url: `rtsp://${address}:${port}${mount}`,
     port,
     stopFeed: () => signalFeed('SIGUSR1', 'FEED stopped'),
     resumeFeed: () => signalFeed('SIGUSR2', 'FEED started'),

@@ -116,4 +116,5 @@ export { readZip } from './packs/zip.js';
 export * from './track/index.js';
 export * from './person/index.js';
 export { detectorInputFor, nearFaceDetectorInput } from './detect/detector-input.js';
+export { mapBox, regionAround, cropRgb, findFaceNear, type FrameSize } from './detect/hi-res-face.js';
 export * from './train/index.js';

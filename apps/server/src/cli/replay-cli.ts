@@ -39,10 +39,20 @@ interface Args {
   recheckMs: number;
   /** Flip-averaged embeddings on video frames (default off, like live cameras). */
   flip: boolean;
+  /**
+   * The same scene at a higher resolution (a camera's main stream; `video` plays its detect stream): faces
+   * smaller than minEmbedFacePx on `video` are embedded from this video's frame at the same moment.
+   */
+  mainVideo: string | null;
+  minEmbedFacePx: number;
+  /** SCRFD input WIDTHxHEIGHT for the workers (like HADIR_DETECTOR_INPUT). */
+  detectorInput: [number, number] | null;
+  /** Cosine threshold (a camera's recognitionThreshold); default the pack's. */
+  threshold: number | null;
 }
 
 const USAGE =
-  'usage: npm run replay -- --video FILE --enrol "Name=photo.jpg" [--enrol …] [--fps 2] [--pack NAME] [--models DIR] [--min-face-px 40] [--workers N] [--recheck-ms 5000] [--flip] [--json]';
+  'usage: npm run replay -- --video FILE --enrol "Name=photo.jpg" [--enrol …] [--fps 2] [--pack NAME] [--models DIR] [--min-face-px 40] [--workers N] [--recheck-ms 5000] [--flip] [--main-video FILE --min-embed-face-px 48] [--detector-input 480x288] [--threshold 0.5] [--json]';
 
 export function parseArgs(argv: string[]): Args {
   const out: Args = {
@@ -57,6 +67,10 @@ export function parseArgs(argv: string[]): Args {
     workers: null,
     recheckMs: DEFAULT_RECHECK_MS,
     flip: false,
+    mainVideo: null,
+    minEmbedFacePx: 0,
+    detectorInput: null,
+    threshold: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -78,13 +92,27 @@ export function parseArgs(argv: string[]): Args {
     else if (a === '--workers') out.workers = Number(next());
     else if (a === '--recheck-ms') out.recheckMs = Number(next());
     else if (a === '--flip') out.flip = true;
-    else if (a === '--json') out.json = true;
+    else if (a === '--main-video') out.mainVideo = next();
+    else if (a === '--threshold') out.threshold = Number(next());
+    else if (a === '--min-embed-face-px') out.minEmbedFacePx = Number(next());
+    else if (a === '--detector-input') {
+      const m = /^(\d+)x(\d+)$/.exec(next());
+      if (!m) throw new Error('--detector-input expects WIDTHxHEIGHT, e.g. 480x288');
+      out.detectorInput = [Number(m[1]), Number(m[2])];
+    } else if (a === '--json') out.json = true;
     else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
   if (!out.video) throw new Error(`--video is required\n${USAGE}`);
   if (!(out.fps > 0 && out.fps <= 30)) throw new Error('--fps must be in (0, 30]');
   if (!(out.recheckMs >= 0)) throw new Error('--recheck-ms must be ≥ 0');
+  if (out.threshold !== null && !(out.threshold > 0 && out.threshold < 1))
+    throw new Error('--threshold must be in (0, 1)');
+  if (!(out.minEmbedFacePx >= 0)) throw new Error('--min-embed-face-px must be ≥ 0');
+  if (out.mainVideo && !(out.minEmbedFacePx > 0))
+    throw new Error(
+      '--main-video needs --min-embed-face-px (faces below it are embedded from the main video)',
+    );
   return out;
 }
 
@@ -132,12 +160,17 @@ async function* rawFrames(file: string, fps: number, width: number, height: numb
   );
   const size = width * height * 3;
   let buf: Buffer = Buffer.alloc(0);
-  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-    while (buf.length >= size) {
-      yield new Uint8Array(buf.subarray(0, size));
-      buf = buf.subarray(size);
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+      while (buf.length >= size) {
+        yield new Uint8Array(buf.subarray(0, size));
+        buf = buf.subarray(size);
+      }
     }
+  } finally {
+    // A reader that stops early (the main video runs longer than the detect video) ends ffmpeg too.
+    child.kill('SIGKILL');
   }
 }
 
@@ -150,6 +183,10 @@ export interface ReplayReport {
     bestSimilarity: number;
   }[];
   unknownTracks: number;
+  /** Times a track's name changed from one person to another (a swap the tracker carried). */
+  identitySwitches: number;
+  /** Faces embedded from the main video (--main-video). */
+  facesFromMainVideo: number;
   framesAnalyzed: number;
   realtimeFactor: number;
   /** Faces embedded, and faces that only followed their named track (embed once per track). */
@@ -184,12 +221,25 @@ export async function replay(args: Args, log: (line: string) => void = console.l
   const width = Math.min(args.maxWidth, probe.width) & ~1;
   const height = Math.round((probe.height * width) / probe.width / 2) * 2;
 
+  let mainFrames: AsyncIterator<Uint8Array> | null = null;
+  let mainSize = { width: 0, height: 0 };
+  if (args.mainVideo) {
+    const main = await probeSource(args.mainVideo, 20_000);
+    if (!main.ok) throw new Error(`cannot read ${args.mainVideo}: ${main.error}`);
+    mainSize = { width: main.width & ~1, height: main.height & ~1 };
+    // Read in step with the detect video: frame i of both shows the same moment (same fps filter).
+    mainFrames = rawFrames(args.mainVideo, args.fps, mainSize.width, mainSize.height)[Symbol.asyncIterator]();
+  }
+
   const pool = new InferencePool({
     modelsDir: args.modelsDir,
     pack,
     threads: 1,
     flipAugment: args.flip,
     ...(args.workers ? { workers: args.workers } : {}),
+    ...(args.detectorInput
+      ? { detectorInputSizePx: args.detectorInput[0], detectorInputHeightPx: args.detectorInput[1] }
+      : {}),
   });
   await pool.ready();
   const analyzer = new FrameAnalyzer({
@@ -198,9 +248,12 @@ export async function replay(args: Args, log: (line: string) => void = console.l
     maxTrackAgeMs: 3000,
     recheckMs: args.recheckMs,
   });
-  const matchable = galleryAdapter(gallery, engine.info.defaultThreshold);
+  const matchable = galleryAdapter(gallery, args.threshold ?? engine.info.defaultThreshold);
   const seen = new Map<string, { first: number; last: number; sightings: number; best: number }>();
   let unknownTracks = 0;
+  let identitySwitches = 0;
+  let facesFromMainVideo = 0;
+  const nameOfTrack = new Map<string, string>();
   let frames = 0;
   const started = performance.now();
   // Frames are analysed in order, a few in flight at once so every worker is busy.
@@ -212,8 +265,12 @@ export async function replay(args: Args, log: (line: string) => void = console.l
   const handle = (r: Awaited<(typeof inFlight)[number]>) => {
     const tMs = (r.index / args.fps) * 1000;
     const result = analyzer.analyze({ data: r.frame, width, height }, r.faces, matchable, tMs);
+    facesFromMainVideo += r.faces.filter((f) => f.mainStream === 'used').length;
     for (const s of result.recognized) {
       const name = s.identityId as string;
+      const before = nameOfTrack.get(s.trackId);
+      if (before !== undefined && before !== name) identitySwitches++;
+      nameOfTrack.set(s.trackId, name);
       const cur = seen.get(name) ?? { first: tMs, last: tMs, sightings: 0, best: 0 };
       cur.first = Math.min(cur.first, tMs);
       cur.last = Math.max(cur.last, tMs);
@@ -225,16 +282,20 @@ export async function replay(args: Args, log: (line: string) => void = console.l
   };
   for await (const data of rawFrames(args.video, args.fps, width, height)) {
     const index = frames++;
+    const main = mainFrames ? await mainFrames.next() : null;
     inFlight.push(
       pool
         .analyzeOwned({ data, width, height }, args.minFacePx, {
           skipEmbedding: analyzer.embeddingSkipRegions((index / args.fps) * 1000),
+          ...(args.minEmbedFacePx > 0 ? { mainStreamBelowPx: args.minEmbedFacePx } : {}),
+          ...(main && !main.done ? { mainFrame: { data: main.value, ...mainSize } } : {}),
         })
         .then((r) => ({ index, frame: r.data, faces: r.faces })),
     );
     if (inFlight.length >= pool.size + 1) handle(await (inFlight.shift() as (typeof inFlight)[number]));
   }
   for (const p of inFlight) handle(await p);
+  await mainFrames?.return?.();
   await pool.close();
   const wallSeconds = (performance.now() - started) / 1000;
   const videoSeconds = frames / args.fps;
@@ -248,6 +309,8 @@ export async function replay(args: Args, log: (line: string) => void = console.l
       bestSimilarity: round(s.best, 3),
     })),
     unknownTracks,
+    identitySwitches,
+    facesFromMainVideo,
     framesAnalyzed: frames,
     realtimeFactor: round(wallSeconds > 0 ? videoSeconds / wallSeconds : 0),
     facesEmbedded: analyzer.facesEmbedded,
@@ -275,7 +338,8 @@ async function main(): Promise<void> {
       `  ${i.name}: ${i.firstSeenSec}s – ${i.lastSeenSec}s, ${i.sightings} sightings, best similarity ${i.bestSimilarity}`,
     );
   }
-  console.log(`unknown tracks: ${report.unknownTracks}`);
+  console.log(`unknown tracks: ${report.unknownTracks}, identity switches: ${report.identitySwitches}`);
+  if (args.mainVideo) console.log(`faces embedded from the main video: ${report.facesFromMainVideo}`);
   console.log(`faces embedded: ${report.facesEmbedded}, followed without embedding: ${report.facesSkipped}`);
   if (args.json) console.log(JSON.stringify(report));
 }

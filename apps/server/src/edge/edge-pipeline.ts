@@ -152,12 +152,14 @@ export class EdgePipeline {
 
   private async startCamera(orgId: string, config: CameraConfig): Promise<void> {
     let input: string;
+    // Faces too small on the detect stream are embedded from the main stream (decoded on demand).
+    let mainInput: string | null = null;
     try {
-      ({ input } = await checkCameraSource(config.detectSource ?? config.source, {
-        mediaDir: this.env.mediaDir,
-        organizationId: orgId,
-        policy: this.policy,
-      }));
+      const check = (source: string) =>
+        checkCameraSource(source, { mediaDir: this.env.mediaDir, organizationId: orgId, policy: this.policy });
+      ({ input } = await check(config.detectSource ?? config.source));
+      if (config.detectSource !== undefined && config.minEmbedFacePx !== undefined)
+        ({ input: mainInput } = await check(config.source));
     } catch (err) {
       this.log.warn({ err, cameraId: config.id }, 'edge: camera source refused; camera not started');
       this.reportStatus(config.id, {
@@ -177,6 +179,7 @@ export class EdgePipeline {
       { clock: this.clock, log: this.log },
       { key: config.id, id: config.id, hash: JSON.stringify(config), config, organizationId: orgId },
       input,
+      mainInput,
       {
         reportStatus: (_key, status) => Promise.resolve(this.reportStatus(config.id, status)),
         presence: { recordSighting: (s) => this.recordSighting(s) },

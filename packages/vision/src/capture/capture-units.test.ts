@@ -167,7 +167,12 @@ describe('ffmpeg arguments', () => {
   it('decodes only at the analysis rate and size, per source kind', () => {
     const rtsp = ffmpegFrameArgs({ source: 'rtsp://cam/1', fps: 2, maxWidth: 1280 });
     expect(rtsp.join(' ')).toContain('-rtsp_transport tcp -probesize 32 -analyzeduration 1');
-    expect(rtsp).toContain("fps=2,scale=w='min(iw,1280)':h=-1:flags=bilinear");
+    // Stream timestamps and a select on stream time (lossy RTSP kept 0.9 of 2 fps with wall-clock ones).
+    expect(rtsp).not.toContain('-use_wallclock_as_timestamps');
+    expect(rtsp).toContain(
+      "select='isnan(prev_selected_t)+gt(floor(t*2),floor(prev_selected_t*2))+lt(t,prev_selected_t)',scale=w='min(iw,1280)':h=-1:flags=bilinear",
+    );
+    expect(rtsp.join(' ')).toContain('-vsync 0 -pix_fmt rgb24');
     expect(rtsp.slice(-5)).toEqual(['-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1']);
     expect(
       ffmpegFrameArgs({
@@ -177,9 +182,10 @@ describe('ffmpeg arguments', () => {
         rtspTransport: 'udp',
         slowStart: true,
       }).join(' '),
-    ).toContain('-rtsp_transport udp -probesize 5000000 -analyzeduration 5000000');
+    ).toContain('-rtsp_transport udp+tcp -probesize 5000000 -analyzeduration 5000000');
     const file = ffmpegFrameArgs({ source: '/v/lobby.mp4', fps: 0.2, maxWidth: 640 });
     expect(file.join(' ')).toContain('-re -stream_loop -1 -i file:/v/lobby.mp4');
+    expect(file).toContain("fps=0.2,scale=w='min(iw,640)':h=-1:flags=bilinear");
     expect(ffmpegFrameArgs({ source: '/dev/video0', fps: 5, maxWidth: 640 }).join(' ')).toContain(
       '-f v4l2 -i /dev/video0',
     );

@@ -110,16 +110,19 @@ export function ffmpegInputArgs(o: FfmpegInputOptions): string[] {
       // SDP lacks them the source retries with slowStart.
       args.push(
         '-rtsp_transport',
-        o.rtspTransport ?? 'tcp',
+        // UDP first, TCP when no UDP packet gets through (a firewall or NAT in the way): ffmpeg's own
+        // fallback. TCP needs no fallback.
+        o.rtspTransport === 'udp' ? 'udp+tcp' : 'tcp',
         '-probesize',
         String(o.probeSizeBytes ?? (o.slowStart === true ? 5_000_000 : 32)),
         '-analyzeduration',
         String(o.analyzeDurationUs ?? (o.slowStart === true ? 5_000_000 : 1)),
         '-fflags',
         '+genpts+discardcorrupt',
-        // Cheap cameras reset or skew their RTP clocks; wall-clock timestamps keep the fps filter honest.
-        '-use_wallclock_as_timestamps',
-        '1',
+        // Stream timestamps, not `-use_wallclock_as_timestamps`: with wall-clock time ffmpeg threw most
+        // packets away as "DTS invalid" once RTP packets were lost or reordered (0.9 of 2 fps on a lossy
+        // link, see capture-lossy.test.ts). Clock resets and skews are handled by the frame selection
+        // (rtspFrameFilter), which never duplicates frames and follows a clock that jumps.
       );
       break;
     case 'http':
@@ -149,12 +152,22 @@ export interface FfmpegFrameArgsOptions extends FfmpegInputOptions {
   maxWidth: number;
 }
 
+/**
+ * Keeps the first frame of every 1/fps slot of stream time: unlike the fps filter it never duplicates a
+ * frame to fill a gap (lost packets, a camera clock that jumps ahead) and never waits for time to catch
+ * up when the clock steps back (it takes the next frame at once). Frames not kept are not converted.
+ */
+export function rtspFrameFilter(fps: number): string {
+  return `select='isnan(prev_selected_t)+gt(floor(t*${fps}),floor(prev_selected_t*${fps}))+lt(t,prev_selected_t)'`;
+}
+
 /** Complete argument list: decode, keep `fps` frames per second, scale, raw RGB24 to stdout. */
 export function ffmpegFrameArgs(o: FfmpegFrameArgsOptions): string[] {
   const fps = Number(o.fps.toFixed(4));
   const maxWidth = Math.max(16, Math.round(o.maxWidth));
+  const rtsp = classifySource(o.source) === 'rtsp';
   // Quotes protect the comma inside min() from the filtergraph parser; spawn passes the string verbatim.
-  const vf = `fps=${fps},scale=w='min(iw,${maxWidth})':h=-1:flags=bilinear`;
+  const vf = `${rtsp ? rtspFrameFilter(fps) : `fps=${fps}`},scale=w='min(iw,${maxWidth})':h=-1:flags=bilinear`;
   return [
     ...ffmpegInputArgs(o),
     '-an',
@@ -162,6 +175,8 @@ export function ffmpegFrameArgs(o: FfmpegFrameArgsOptions): string[] {
     '-dn',
     '-vf',
     vf,
+    // The selected frames as they are (no frame-rate conversion after the select).
+    ...(rtsp ? ['-vsync', '0'] : []),
     '-pix_fmt',
     'rgb24',
     '-f',

@@ -119,6 +119,11 @@ export class FfmpegFrameSource implements FrameSource {
   /** Set once fast-start probing failed to find the frame size; later runs probe normally. */
   #slowStart = false;
   #lastEmitted: { state: CaptureState; lastError: string | null } | null = null;
+  /**
+   * Time this process spent reading ffmpeg's stdout into frames, ms (for benchmarks). Measured with
+   * performance.now(): it is a cost figure, not a time the capture logic depends on.
+   */
+  readMs = 0;
 
   constructor(options: FfmpegFrameSourceOptions) {
     if (!(options.fps > 0 && options.fps <= 60)) throw new RangeError('fps must be in (0, 60]');
@@ -316,7 +321,9 @@ export class FfmpegFrameSource implements FrameSource {
     }
     const size = run.size;
     if (size === null) return;
+    const t0 = performance.now();
     splitter.push(chunk, (data) => this.#onFrame(run, data, size.width, size.height));
+    this.readMs += performance.now() - t0;
   }
 
   #onFrame(run: Run, data: Uint8Array, width: number, height: number): void {

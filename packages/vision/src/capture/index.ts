@@ -26,3 +26,4 @@ export { FrameSplitter } from './frame-splitter.js';
 export { LineRing, summarizeFfmpegError, redactUrlCredentials } from './stderr-ring.js';
 export { FpsMeter } from './fps-meter.js';
 export { MotionGate, DEFAULT_MOTION_GATE, type MotionGateOptions } from './motion-gate.js';
+export { OnDemandFrameSource, type OnDemandFrameSourceOptions } from './on-demand-source.js';

@@ -1,12 +1,17 @@
 /*
  * npm run eval -- [--faces DIR] [--groups DIR] [--pairs FILE] [--pack NAME] [--models DIR] [--json]
  *   [--max-pairs-per-fold N] [--no-rank1] [--no-flip|--flip] [--det-size PX] [--threads N]
+ * npm run eval -- --face-sizes [--faces DIR] [--people 100] [--sizes 20,30,40,60,80,120]
+ *   [--inputs 480x288,640x384,640x640] [--pack NAME] [--models DIR] [--json]
+ * --face-sizes: detector recall by face size (LFW faces scaled into 1920×1080 frames) at each SCRFD input.
  * --groups runs the detection count on the annotated group photos (shared/data/groups), alone or after LFW.
  * Prints a human report; with --json the LAST line is one JSON object (fractions in 0..1).
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { loadFaceEngine } from '../engine/face-engine.js';
+import path from 'node:path';
+import { faceSizeRecallTable, runFaceSizeRecall } from '../eval/face-sizes.js';
 import { runGroupDetection } from '../eval/groups.js';
 import { runEvaluation } from '../eval/run-eval.js';
 import { defaultModelsDir } from '../packs/models-dir.js';
@@ -29,9 +34,37 @@ export async function main(argv: string[]): Promise<number> {
       'no-flip': { type: 'boolean' },
       'det-size': { type: 'string' },
       threads: { type: 'string' },
+      'face-sizes': { type: 'boolean', default: false },
+      people: { type: 'string' },
+      sizes: { type: 'string' },
+      inputs: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
+  if (values['face-sizes']) {
+    const report = await runFaceSizeRecall({
+      modelsDir: values.models ?? defaultModelsDir(),
+      facesDir: values.faces ?? path.resolve(defaultModelsDir(), '..', 'data', 'faces'),
+      ...(values.pack ? { pack: values.pack } : {}),
+      ...(values.people ? { people: Number(values.people) } : {}),
+      ...(values.sizes ? { sizesPx: values.sizes.split(',').map(Number) } : {}),
+      ...(values.inputs
+        ? {
+            inputs: values.inputs.split(',').map((s) => {
+              const [width, height] = s.split('x').map(Number);
+              return { width: width!, height: height! };
+            }),
+          }
+        : {}),
+      onProgress: (line) => console.error(line),
+    });
+    console.log(
+      `pack ${report.pack} (threshold ${report.threshold}), faces in ${report.frame.width}×${report.frame.height} frames\n`,
+    );
+    console.log(faceSizeRecallTable(report));
+    if (values.json) console.log(JSON.stringify(report));
+    return 0;
+  }
   if (values.help || (!values.faces && !values.groups)) {
     console.error(
       'usage: npm run eval -- [--faces DIR] [--groups DIR] [--pairs FILE] [--pack NAME] [--models DIR] [--json] [--max-pairs-per-fold N] [--no-rank1] [--flip|--no-flip] [--det-size PX] [--threads N]',

@@ -1,6 +1,9 @@
+// One running camera: capture → motion gate → inference (worker threads) → tracker → presence, plus the
+// camera's main stream, opened on demand for faces too small on its detect stream.
 import {
   FfmpegFrameSource,
   MotionGate,
+  OnDemandFrameSource,
   cropFaceJpeg,
   downscaleRgb,
   encodeJpeg,
@@ -27,6 +30,12 @@ export const THUMBNAIL_WIDTH_PX = 480;
 export const DEFAULT_MOTION_KEEPALIVE_MS = 2000;
 /** Width of the frame kept with an event snapshot (presence, unknown face, alert). */
 export const SNAPSHOT_FRAME_WIDTH_PX = 640;
+/** The main stream is stopped when no small face asked for it this long. */
+export const MAIN_STREAM_IDLE_MS = 10_000;
+/** A main-stream frame further than this in time from the detect frame is not used (the person moved). */
+const MAIN_FRAME_MAX_SKEW_MS = 1000;
+/** Main-stream frames are not scaled below this width (it is there for its pixels). */
+const MAIN_STREAM_MAX_WIDTH_PX = 3840;
 
 export function toCameraStatus(cameraId: string, s: CaptureStatus, framesDropped: number): CameraStatus {
   return {
@@ -61,6 +70,10 @@ export class CameraRunner {
   readonly analyzer: FrameAnalyzer;
   /** Null when the camera analyses every frame (motionKeepAliveMs 0). */
   readonly motion: MotionGate | null;
+  /** The main stream, decoded only while small faces need it; null without detectSource + minEmbedFacePx. */
+  readonly mainStream: OnDemandFrameSource | null;
+  /** Time spent in the motion gate, ms (benchmarks). */
+  motionMs = 0;
   /** Live named tracks: the latest frame showing each (frames are never reused by capture). */
   private readonly lastOfTrack = new Map<
     string,
@@ -75,6 +88,8 @@ export class CameraRunner {
      * outbound-target policy (address pinned, file: path).
      */
     input: string,
+    /** The main `source` after the outbound-target policy, when small faces are embedded from it. */
+    mainInput: string | null,
     private readonly deps: {
       /** Where health goes: the camera registry (hub), the edge's queue (edge box). */
       reportStatus: (key: string, status: CameraStatus) => Promise<void>;
@@ -106,6 +121,19 @@ export class CameraRunner {
     );
     const keepAliveMs = c.motionKeepAliveMs ?? DEFAULT_MOTION_KEEPALIVE_MS;
     this.motion = keepAliveMs > 0 ? new MotionGate({ keepAliveMs }) : null;
+    this.mainStream =
+      mainInput !== null && c.detectSource !== undefined && c.minEmbedFacePx !== undefined
+        ? new OnDemandFrameSource({
+            idleMs: MAIN_STREAM_IDLE_MS,
+            create: () =>
+              new FfmpegFrameSource({
+                source: mainInput,
+                fps: c.analysisFps,
+                maxWidth: MAIN_STREAM_MAX_WIDTH_PX,
+                rtspTransport: c.rtspTransport,
+              }),
+          })
+        : null;
   }
 
   start(): void {
@@ -128,8 +156,12 @@ export class CameraRunner {
     for await (const frame of this.source.frames()) {
       if (this.stopped) break;
       // Still scenes are not analysed (keep-alive aside); a track being named gets every frame.
-      if (this.motion && !this.motion.check(frame, this.ctx.clock.nowMs(), this.analyzer.hasUnnamedTracks()))
-        continue;
+      const t0 = performance.now();
+      const still =
+        this.motion !== null &&
+        !this.motion.check(frame, this.ctx.clock.nowMs(), this.analyzer.hasUnnamedTracks());
+      this.motionMs += performance.now() - t0;
+      if (still) continue;
       await this.process(frame).catch((err: unknown) => {
         if (err instanceof FrameDroppedError) this.droppedHere++;
         else this.ctx.log.warn({ err, cameraId: this.entry.id }, 'frame analysis failed');
@@ -143,7 +175,19 @@ export class CameraRunner {
     const orgId = this.entry.organizationId;
     // The frame moves to the worker and back (no 6 MB copy); faces of named tracks are not re-embedded.
     const skipEmbedding = this.analyzer.embeddingSkipRegions(this.ctx.clock.nowMs());
-    const analysed = await pool.analyzeOwned(captured, this.entry.config.minFacePx, { skipEmbedding });
+    const main = this.mainStream;
+    const analysed = await pool.analyzeOwned(captured, this.entry.config.minFacePx, {
+      skipEmbedding,
+      ...(main !== null
+        ? {
+            mainStreamBelowPx: this.entry.config.minEmbedFacePx ?? 0,
+            // The main stream's newest frame, when it is running and close in time to this one.
+            mainFrame: main.take(captured.capturedAtMs, MAIN_FRAME_MAX_SKEW_MS),
+          }
+        : {}),
+    });
+    // A small face needed an embedding: keep (or start) decoding the main stream.
+    if (main !== null && analysed.faces.some((f) => f.mainStream !== undefined)) main.demand();
     const frame: CapturedFrame = { ...captured, data: analysed.data };
     this.lastAnalysed = frame;
     const faces = analysed.faces;
@@ -248,6 +292,7 @@ export class CameraRunner {
     if (this.statusTimer) clearInterval(this.statusTimer);
     await this.source.stop();
     await this.loop;
+    await this.mainStream?.close();
     this.keepLastFaces(this.analyzer.flush());
   }
 }

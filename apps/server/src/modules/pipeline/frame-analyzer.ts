@@ -91,6 +91,9 @@ export class FrameAnalyzer {
   /** Faces embedded and faces followed without embedding, since start (for health and benchmarks). */
   facesEmbedded = 0;
   facesSkipped = 0;
+  /** Time spent matching against the gallery and in the tracker (with consensus), ms (benchmarks). */
+  matchMs = 0;
+  trackMs = 0;
 
   constructor(
     readonly opts: FrameAnalyzerOptions,
@@ -129,6 +132,7 @@ export class FrameAnalyzer {
     const atMs = Math.max(nowMs, this.lastAtMs);
     this.lastAtMs = atMs;
 
+    const t0 = performance.now();
     const matches = usable.map((f) =>
       f.embedding ? (gallery?.match(f.embedding, threshold) ?? null) : null,
     );
@@ -136,6 +140,8 @@ export class FrameAnalyzer {
       usable.map((_, i) => ({ trackId: String(i).padStart(4, '0'), candidates: candidatesOf(matches[i]) })),
       { threshold },
     );
+    const t1 = performance.now();
+    this.matchMs += t1 - t0;
     const update = this.tracker.update({
       atMs,
       detections: usable.map((f, i) => {
@@ -159,6 +165,7 @@ export class FrameAnalyzer {
       }),
     });
 
+    this.trackMs += performance.now() - t1;
     const recognized: TrackedFace[] = [];
     const newlyUnknown: TrackedFace[] = [];
     const snapshots = new Map(update.tracks.map((t) => [t.trackId, t]));

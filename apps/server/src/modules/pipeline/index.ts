@@ -1,5 +1,6 @@
-export { PipelineService, probeCameraSource } from './pipeline.service.js';
+export { PipelineService, probeCameraSource, type PipelineStageTotals } from './pipeline.service.js';
 export { CameraRunner, toCameraStatus, MIN_FACE_QUALITY, type RunnableCamera } from './camera-runner.js';
+export type { InferredFace, StageTimings } from './inference-protocol.js';
 export {
   DEFAULT_RECHECK_MS,
   FrameAnalyzer,
@@ -9,6 +10,5 @@ export {
   type EndedTrack,
 } from './frame-analyzer.js';
 export { InferencePool, FrameDroppedError, defaultInferenceWorkers } from './inference-pool.js';
-export type { InferredFace } from './inference-protocol.js';
 export { RecentFaces, type RecentFace } from './recent-faces.js';
 export { facesNeedingEmbedding, type EmbeddingSkipRegion } from './embed-policy.js';

@@ -7,6 +7,7 @@ import type {
   InferenceWorkerData,
   InferenceWorkerInfo,
   InferredFace,
+  StageTimings,
 } from './inference-protocol.js';
 import type { EmbeddingSkipRegion } from './embed-policy.js';
 
@@ -32,11 +33,18 @@ export function defaultInferenceWorkers(cores = os.availableParallelism()): numb
   return cores <= 2 ? 1 : Math.floor(cores / 2);
 }
 
-/** Per-frame choices of analyze(): see InferenceFrame. */
+/** What a caller sends with a frame besides its pixels. */
 export interface AnalyzeOptions {
+  /** Regions of named tracks whose faces need no embedding. */
   skipEmbedding?: EmbeddingSkipRegion[];
+  /** The detector input for this frame (phone captures: a near face) instead of the worker's own. */
   detectorInputPx?: { width: number; height: number };
+  /** With detectorInputPx: when it finds no face, detect again at the worker's own input. */
   retryAtFullInput?: boolean;
+  /** Faces smaller than this on the frame are embedded from `mainFrame` (or not yet). */
+  mainStreamBelowPx?: number;
+  /** The camera's main-stream frame of about the same moment; its buffer is transferred (not copied). */
+  mainFrame?: RgbFrame | null;
 }
 
 interface Job {
@@ -44,7 +52,11 @@ interface Job {
   width: number;
   height: number;
   minFacePx: number;
-  opts: AnalyzeOptions;
+  skipEmbedding: EmbeddingSkipRegion[] | undefined;
+  detectorInputPx: { width: number; height: number } | undefined;
+  retryAtFullInput: boolean;
+  mainStreamBelowPx: number | undefined;
+  mainFrame: { frame: ArrayBuffer; width: number; height: number } | undefined;
   resolve: (r: { faces: InferredFace[]; data: Uint8Array }) => void;
   reject: (err: Error) => void;
 }
@@ -73,6 +85,8 @@ export class InferencePool {
   inferences = 0;
   /** Frames analysed (≥ inferences when calls carry several frames). */
   framesInferred = 0;
+  /** Per-stage worker time summed over every call (benchmarks divide by framesInferred). */
+  readonly stageMsTotal: StageTimings = { detectMs: 0, alignMs: 0, embedMs: 0, mainStreamMs: 0 };
   /** What the first worker reported once loaded (all workers load the same way). */
   info: InferenceWorkerInfo | null = null;
 
@@ -134,6 +148,9 @@ export class InferencePool {
           this.inferences++;
           this.framesInferred += jobs.length;
         }
+        if (m.stages)
+          for (const k of Object.keys(this.stageMsTotal) as (keyof StageTimings)[])
+            this.stageMsTotal[k] += m.stages[k];
         jobs.forEach((j, i) => {
           const back = m.frames?.[i];
           j.resolve({ faces: m.results?.[i] ?? [], data: new Uint8Array(back ?? new ArrayBuffer(0)) });
@@ -183,15 +200,24 @@ export class InferencePool {
     const max = this.opts.maxQueued ?? 16;
     if (this.opts.whenFull === 'refuse-new' && this.queue.length >= max)
       return Promise.reject(new FrameDroppedError('inference queue full'));
-    let data = frame.data;
-    if (data.byteOffset !== 0 || data.byteLength !== data.buffer.byteLength) data = Uint8Array.from(data);
+    const whole = (d: Uint8Array) =>
+      d.byteOffset !== 0 || d.byteLength !== d.buffer.byteLength ? Uint8Array.from(d) : d;
+    const data = whole(frame.data);
+    const main = opts.mainFrame ?? null;
+    const mainFrame = main
+      ? { frame: whole(main.data).buffer as ArrayBuffer, width: main.width, height: main.height }
+      : undefined;
     return new Promise((resolve, reject) => {
       this.queue.push({
         frame: data.buffer as ArrayBuffer,
         width: frame.width,
         height: frame.height,
         minFacePx,
-        opts,
+        skipEmbedding: opts.skipEmbedding,
+        detectorInputPx: opts.detectorInputPx,
+        retryAtFullInput: opts.retryAtFullInput === true,
+        mainStreamBelowPx: opts.mainStreamBelowPx,
+        mainFrame,
         resolve,
         reject,
       });
@@ -221,14 +247,16 @@ export class InferencePool {
           width: j.width,
           height: j.height,
           minFacePx: j.minFacePx,
-          ...(j.opts.skipEmbedding?.length ? { skipEmbedding: j.opts.skipEmbedding } : {}),
-          ...(j.opts.detectorInputPx ? { detectorInputPx: j.opts.detectorInputPx } : {}),
-          ...(j.opts.retryAtFullInput ? { retryAtFullInput: true } : {}),
+          ...(j.skipEmbedding?.length ? { skipEmbedding: j.skipEmbedding } : {}),
+          ...(j.detectorInputPx ? { detectorInputPx: j.detectorInputPx } : {}),
+          ...(j.retryAtFullInput ? { retryAtFullInput: true } : {}),
+          ...(j.mainStreamBelowPx ? { mainStreamBelowPx: j.mainStreamBelowPx } : {}),
+          ...(j.mainFrame ? { mainFrame: j.mainFrame } : {}),
         })),
       };
       slot.worker.postMessage(
         req,
-        jobs.map((j) => j.frame),
+        jobs.flatMap((j) => (j.mainFrame ? [j.frame, j.mainFrame.frame] : [j.frame])),
       );
     }
   }

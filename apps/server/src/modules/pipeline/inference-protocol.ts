@@ -29,6 +29,25 @@ export interface InferenceFrame {
   detectorInputPx?: { width: number; height: number };
   /** With detectorInputPx: when it finds no face, detect again at the worker's own input. */
   retryAtFullInput?: boolean;
+  /**
+   * Faces smaller than this (shorter box side, px of `frame`) are not embedded from `frame`: from `mainFrame`
+   * when it came along (found again there and aligned from its pixels), else not yet (marked `wanted`).
+   */
+  mainStreamBelowPx?: number;
+  /** The camera's high-resolution main stream at about the same moment (same view, any size). */
+  mainFrame?: { frame: ArrayBuffer; width: number; height: number };
+}
+
+/** Wall time a worker spent per stage on one request (one thread, one intra-op thread: ≈ its CPU time). */
+export interface StageTimings {
+  /** Detector (letterbox + SCRFD) and the quality score of every face. */
+  detectMs: number;
+  /** Aligned recognizer crops of the faces embedded. */
+  alignMs: number;
+  /** Recognizer passes. */
+  embedMs: number;
+  /** Finding small faces again in main-stream frames (region crop + detector). */
+  mainStreamMs: number;
 }
 
 export interface InferenceRequest {
@@ -46,6 +65,11 @@ export interface InferredFace {
   detail: FaceQuality;
   /** Null when the face was not embedded (it continues a named track; see embed-policy.ts). */
   embedding: Float32Array | null;
+  /**
+   * Only for faces below mainStreamBelowPx that needed an embedding: `used` when it was embedded from the
+   * main-stream frame, `wanted` when that frame was missing or did not show the face (not embedded).
+   */
+  mainStream?: 'used' | 'wanted';
 }
 
 /** What a worker reports once its engine is loaded (id -1). */
@@ -64,6 +88,7 @@ export interface InferenceResponse {
   info?: InferenceWorkerInfo;
   error?: string;
   inferenceMs?: number;
+  stages?: StageTimings;
   /** One list of faces per request frame, in order. */
   results?: InferredFace[][];
   /** The request's frame buffers, transferred back so the caller reuses them (no copy either way). */

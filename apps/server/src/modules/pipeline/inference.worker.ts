@@ -6,20 +6,22 @@ import { parentPort, workerData } from 'node:worker_threads';
 import {
   ComposedFaceEngine,
   availableExecutionProviders,
+  findFaceNear,
   loadFaceEngine,
+  mapBox,
   type DetectedFace,
   type FaceEngine,
   type RgbFrame,
 } from '@hadir/vision';
 import type {
-  InferenceFrame,
   InferenceRequest,
   InferenceResponse,
   InferenceWorkerData,
   InferenceWorkerInfo,
   InferredFace,
+  StageTimings,
 } from './inference-protocol.js';
-import { facesNeedingEmbedding } from './embed-policy.js';
+import { facesNeedingEmbedding, type EmbeddingSkipRegion } from './embed-policy.js';
 
 const data = workerData as InferenceWorkerData;
 const MAX_FACES_PER_FRAME = 20;
@@ -74,63 +76,111 @@ const ready = load().then(
     } satisfies InferenceResponse),
 );
 
-async function analyzeFrames(
-  e: FaceEngine,
-  frames: RgbFrame[],
-  req: InferenceFrame[],
-): Promise<InferredFace[][]> {
+/** One frame of a request, decoded from the message. */
+interface WorkFrame {
+  frame: RgbFrame;
+  minFacePx: number;
+  skip: EmbeddingSkipRegion[] | undefined;
+  /** The detector input for this frame instead of the worker's own (phone captures: a near face). */
+  detectorInputPx: { width: number; height: number } | undefined;
+  retryAtFullInput: boolean;
+  mainStreamBelowPx: number;
+  mainFrame: RgbFrame | null;
+}
+
+const since = (t0: number) => performance.now() - t0;
+
+async function analyzeFrames(e: FaceEngine, work: WorkFrame[], t: StageTimings): Promise<InferredFace[][]> {
   const detected: DetectedFace[][] = [];
-  for (const [i, frame] of frames.entries()) {
-    const f = req[i];
-    const opts = { minFacePx: f?.minFacePx ?? 0, maxFaces: MAX_FACES_PER_FRAME };
-    let faces = await e.detect(
-      frame,
-      f?.detectorInputPx ? { ...opts, inputSizePx: f.detectorInputPx } : opts,
-    );
+  for (const w of work) {
+    const t0 = performance.now();
+    const opts = { minFacePx: w.minFacePx, maxFaces: MAX_FACES_PER_FRAME };
+    let faces = await e.detect(w.frame, w.detectorInputPx ? { ...opts, inputSizePx: w.detectorInputPx } : opts);
     // A phone capture detected at a small input: a face too small for it is looked for again at full size.
-    if (faces.length === 0 && f?.detectorInputPx && f.retryAtFullInput) faces = await e.detect(frame, opts);
+    if (faces.length === 0 && w.detectorInputPx && w.retryAtFullInput) faces = await e.detect(w.frame, opts);
     detected.push(faces);
+    t.detectMs += since(t0);
   }
-  const skip = req.map((f) => f.skipEmbedding);
   // Only faces that need it are aligned and embedded: new and unnamed tracks, better faces, re-checks.
   const needs = detected.map((faces, i) =>
     facesNeedingEmbedding(
       faces.map((f) => ({ box: f.box, quality: f.quality.score })),
-      skip[i],
+      work[i]?.skip,
     ),
   );
+  // Faces too small on this stream are embedded from the main stream's pixels, or not yet at all.
+  const fromMain: (DetectedFace | null)[][] = detected.map((faces) => faces.map(() => null));
+  const mainStream: (InferredFace['mainStream'] | undefined)[][] = detected.map((faces) =>
+    faces.map(() => undefined),
+  );
+  for (const [i, w] of work.entries()) {
+    if (!(w.mainStreamBelowPx > 0)) continue;
+    for (const [j, f] of (detected[i] ?? []).entries()) {
+      if (!needs[i]?.[j] || Math.min(f.box.width, f.box.height) >= w.mainStreamBelowPx) continue;
+      mainStream[i]![j] = 'wanted';
+      needs[i][j] = false;
+      if (w.mainFrame === null) continue;
+      const t0 = performance.now();
+      const found = await findFaceNear(e, w.mainFrame, mapBox(f.box, w.frame, w.mainFrame));
+      t.mainStreamMs += since(t0);
+      if (found === null) continue;
+      fromMain[i]![j] = found;
+      mainStream[i]![j] = 'used';
+      needs[i][j] = true;
+    }
+  }
   const embeddings: (Float32Array | null)[][] = detected.map((faces) => faces.map(() => null));
   if (e instanceof ComposedFaceEngine) {
     const crops: RgbFrame[] = [];
     const at: [number, number][] = [];
-    frames.forEach((frame, i) =>
+    const t0 = performance.now();
+    work.forEach((w, i) =>
       (detected[i] ?? []).forEach((f, j) => {
         if (!needs[i]?.[j]) return;
-        crops.push(e.recognizerCrop(frame, f.landmarks));
+        const main = fromMain[i]?.[j];
+        crops.push(
+          main && w.mainFrame
+            ? e.recognizerCrop(w.mainFrame, main.landmarks)
+            : e.recognizerCrop(w.frame, f.landmarks),
+        );
         at.push([i, j]);
       }),
     );
+    t.alignMs += since(t0);
+    const t1 = performance.now();
     const flat = crops.length > 0 ? await e.embedCrops(crops) : [];
+    t.embedMs += since(t1);
     at.forEach(([i, j], k) => (embeddings[i]![j] = flat[k] ?? null));
   } else {
-    for (const [i, frame] of frames.entries()) {
-      const wanted = (detected[i] ?? []).filter((_, j) => needs[i]?.[j]);
-      const out = wanted.length > 0 ? await e.embed(frame, wanted) : [];
+    const t0 = performance.now();
+    for (const [i, w] of work.entries()) {
+      const wanted = (detected[i] ?? []).filter((_, j) => needs[i]?.[j] && !fromMain[i]?.[j]);
+      const out = wanted.length > 0 ? await e.embed(w.frame, wanted) : [];
       let k = 0;
-      (detected[i] ?? []).forEach((_, j) => {
-        if (needs[i]?.[j]) embeddings[i]![j] = out[k++] ?? null;
-      });
+      for (let j = 0; j < (detected[i]?.length ?? 0); j++) {
+        if (!needs[i]?.[j]) continue;
+        const main = fromMain[i]?.[j];
+        if (main && w.mainFrame) embeddings[i]![j] = (await e.embed(w.mainFrame, [main]))[0] ?? null;
+        else embeddings[i]![j] = out[k++] ?? null;
+      }
     }
+    t.embedMs += since(t0);
   }
   return detected.map((faces, i) =>
-    faces.map((f, j) => ({
-      box: f.box,
-      score: f.score,
-      landmarks: f.landmarks,
-      quality: f.quality.score,
-      detail: f.quality,
-      embedding: embeddings[i]?.[j] ?? null,
-    })),
+    faces.map((f, j) => {
+      const state = mainStream[i]?.[j];
+      const main = fromMain[i]?.[j];
+      return {
+        box: f.box,
+        score: f.score,
+        landmarks: f.landmarks,
+        // A face found on the main stream is scored at its real resolution.
+        quality: main?.quality.score ?? f.quality.score,
+        detail: main?.quality ?? f.quality,
+        embedding: embeddings[i]?.[j] ?? null,
+        ...(state ? { mainStream: state } : {}),
+      };
+    }),
   );
 }
 
@@ -145,17 +195,25 @@ parentPort?.on('message', (req: InferenceRequest) => {
       return;
     }
     try {
-      const frames = req.frames.map((f) => ({
-        data: new Uint8Array(f.frame),
-        width: f.width,
-        height: f.height,
+      const work: WorkFrame[] = req.frames.map((f) => ({
+        frame: { data: new Uint8Array(f.frame), width: f.width, height: f.height },
+        minFacePx: f.minFacePx,
+        skip: f.skipEmbedding,
+        detectorInputPx: f.detectorInputPx,
+        retryAtFullInput: f.retryAtFullInput === true,
+        mainStreamBelowPx: f.mainStreamBelowPx ?? 0,
+        mainFrame: f.mainFrame
+          ? { data: new Uint8Array(f.mainFrame.frame), width: f.mainFrame.width, height: f.mainFrame.height }
+          : null,
       }));
       const t0 = performance.now();
-      const results = await analyzeFrames(engine, frames, req.frames);
+      const stages: StageTimings = { detectMs: 0, alignMs: 0, embedMs: 0, mainStreamMs: 0 };
+      const results = await analyzeFrames(engine, work, stages);
       const back = req.frames.map((f) => f.frame);
       const out: InferenceResponse = {
         id: req.id,
         inferenceMs: performance.now() - t0,
+        stages,
         results,
         frames: back,
       };

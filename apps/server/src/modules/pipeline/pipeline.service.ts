@@ -1,16 +1,36 @@
 import { probeSource } from '@hadir/vision';
-import type { CameraConfig, CameraProbeResult } from '@hadir/contracts';
-import type { ServerContext } from '../../context.js';
 import type { ProcessRole } from '../../platform/config/env.js';
 import type { Readiness } from '../../platform/http/health.js';
 import { OutboundRefused } from '../../platform/net/outbound-policy.js';
+import type { ServerContext } from '../../context.js';
+import type { CameraConfig, CameraProbeResult } from '@hadir/contracts';
 import type { CameraEntry, CameraRegistry } from '../cameras/index.js';
 import type { FaceModules } from '../faces/index.js';
 import type { PresenceService } from '../presence/index.js';
-import type { MatchableGallery } from './frame-analyzer.js';
 import { CameraRunner } from './camera-runner.js';
+import type { MatchableGallery } from './frame-analyzer.js';
 import { InferencePool, defaultInferenceWorkers } from './inference-pool.js';
+import type { StageTimings } from './inference-protocol.js';
 import { RecentFaces } from './recent-faces.js';
+import { FfmpegFrameSource } from '@hadir/vision';
+
+export { DEFAULT_MOTION_KEEPALIVE_MS, MIN_FACE_QUALITY, toCameraStatus } from './camera-runner.js';
+
+/** PipelineService.stageTotals(): cumulative time per stage (ms) and counts. */
+export interface PipelineStageTotals extends StageTimings {
+  framesInferred: number;
+  /** Reading ffmpeg's raw frames into buffers in this process. */
+  captureReadMs: number;
+  motionMs: number;
+  /** Whole worker calls (detect + align + embed + main stream + message handling). */
+  workerMs: number;
+  matchMs: number;
+  trackMs: number;
+  facesEmbedded: number;
+  facesSkipped: number;
+  mainStreamStarts: number;
+  mainStreamFramesUsed: number;
+}
 
 /** A camera whose host name does not resolve is checked again this often. */
 const SOURCE_RETRY_MS = 30_000;
@@ -129,6 +149,29 @@ export class PipelineService {
       const pool = this.pool ?? this.pendingPool;
       this.pool = null;
       await pool?.close();
+    };
+  }
+
+  /**
+   * Where the time went, summed since start over the running cameras and the inference workers (ms, and
+   * the counts to divide by). Benchmarks read it twice and divide the difference by the frames analysed.
+   */
+  stageTotals(): PipelineStageTotals {
+    const pool = this.pool;
+    const runners = [...this.runners.values()];
+    const sum = (f: (r: CameraRunner) => number) => runners.reduce((a, r) => a + f(r), 0);
+    return {
+      framesInferred: pool?.framesInferred ?? 0,
+      captureReadMs: sum((r) => (r.source instanceof FfmpegFrameSource ? r.source.readMs : 0)),
+      motionMs: sum((r) => r.motionMs),
+      ...(pool?.stageMsTotal ?? { detectMs: 0, alignMs: 0, embedMs: 0, mainStreamMs: 0 }),
+      workerMs: pool?.inferenceMsTotal ?? 0,
+      matchMs: sum((r) => r.analyzer.matchMs),
+      trackMs: sum((r) => r.analyzer.trackMs),
+      facesEmbedded: sum((r) => r.analyzer.facesEmbedded),
+      facesSkipped: sum((r) => r.analyzer.facesSkipped),
+      mainStreamStarts: sum((r) => r.mainStream?.starts ?? 0),
+      mainStreamFramesUsed: sum((r) => r.mainStream?.framesTaken ?? 0),
     };
   }
 
@@ -252,12 +295,16 @@ export class PipelineService {
       // Defence in depth: the outbound-target policy again right before ffmpeg runs (DNS may have
       // changed since the file was loaded); ffmpeg gets the checked, pinned address.
       let input: string;
+      let mainInput: string | null = null;
       try {
         // Detection runs on the low-resolution detect stream when the camera names one.
         input = await this.cameras.checkSource(
           camera.organizationId,
           camera.config.detectSource ?? camera.config.source,
         );
+        // Small faces are embedded from the main stream: it passes the same policy.
+        if (camera.config.detectSource !== undefined && camera.config.minEmbedFacePx !== undefined)
+          mainInput = await this.cameras.checkSource(camera.organizationId, camera.config.source);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (
@@ -284,7 +331,7 @@ export class PipelineService {
         });
         return;
       }
-      const runner = new CameraRunner(this.ctx, camera, input, {
+      const runner = new CameraRunner(this.ctx, camera, input, mainInput, {
         reportStatus: (k, status) => this.cameras.reportStatus(k, status),
         presence: this.presence,
         snapshots: this.faces.snapshots,
