@@ -16,6 +16,7 @@ import { integrationsEn, integrationsNavEn, kioskEn } from './integrations/en';
 import { devicesEn, devicesNavEn } from './devices/en';
 import { rolesEn, rolesNavEn } from './roles/en';
 import { mobileRecordsEn, mobileRecordsNavEn } from './mobile-records/en';
+import { sitesEn, sitesNavEn } from './sites/en';
 
 export const en = {
   app: {
@@ -82,6 +83,7 @@ export const en = {
     ...devicesNavEn,
     ...rolesNavEn,
     ...mobileRecordsNavEn,
+    ...sitesNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -437,6 +439,7 @@ export const en = {
   dev: devicesEn,
   rolesPage: rolesEn,
   mobRec: mobileRecordsEn,
+  sitesPage: sitesEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -13,6 +13,7 @@ import { integrationsId, integrationsNavId, kioskId } from './integrations/id';
 import { devicesId, devicesNavId } from './devices/id';
 import { rolesId, rolesNavId } from './roles/id';
 import { mobileRecordsId, mobileRecordsNavId } from './mobile-records/id';
+import { sitesId, sitesNavId } from './sites/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -80,6 +81,7 @@ export const id: Messages = {
     ...devicesNavId,
     ...rolesNavId,
     ...mobileRecordsNavId,
+    ...sitesNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -437,4 +439,5 @@ export const id: Messages = {
   dev: devicesId,
   rolesPage: rolesId,
   mobRec: mobileRecordsId,
+  sitesPage: sitesId,
 };

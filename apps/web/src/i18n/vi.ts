@@ -13,6 +13,7 @@ import { integrationsVi, integrationsNavVi, kioskVi } from './integrations/vi';
 import { devicesVi, devicesNavVi } from './devices/vi';
 import { rolesVi, rolesNavVi } from './roles/vi';
 import { mobileRecordsVi, mobileRecordsNavVi } from './mobile-records/vi';
+import { sitesVi, sitesNavVi } from './sites/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -80,6 +81,7 @@ export const vi: Messages = {
     ...devicesNavVi,
     ...rolesNavVi,
     ...mobileRecordsNavVi,
+    ...sitesNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -434,4 +436,5 @@ export const vi: Messages = {
   dev: devicesVi,
   rolesPage: rolesVi,
   mobRec: mobileRecordsVi,
+  sitesPage: sitesVi,
 };

@@ -25,6 +25,7 @@ import { mobileReview } from './0086-mobile-review.js';
 import { cameraNamespace } from './0090-camera-namespace.js';
 import { sqliteEmployeeSearch } from './0091-sqlite-employee-search.js';
 import { notificationRateLimits } from './0100-notification-rate-limits.js';
+import { mobileSiteRecognition } from './0130-mobile-site-recognition.js';
 
 /** Every migration, sorted by name (the order they run in). Never rename a released one. */
 export const MIGRATIONS: HadirMigration[] = [
@@ -54,4 +55,5 @@ export const MIGRATIONS: HadirMigration[] = [
   cameraNamespace,
   sqliteEmployeeSearch,
   notificationRateLimits,
+  mobileSiteRecognition,
 ];
