@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { MobileSettings, MobileSettingsUpdate, SiteSetup } from '@hadir/contracts';
@@ -205,13 +205,19 @@ export function SitesPage() {
 function RulesCard({ settings, onSaved }: { settings: MobileSettings; onSaved: () => Promise<void> }) {
   const { t } = useTranslation();
   const toast = useToast();
+  // Shown at once (a checkbox that lags its click reads as broken); put back if the save fails.
+  const [shown, setShown] = useState(settings);
+  useEffect(() => setShown(settings), [settings]);
   const save = useMutation({
     mutationFn: sitesApi.settings,
     onSuccess: async () => {
       toast.show(t('sitesPage.ruleSaved'));
       await onSaved();
     },
-    onError: (error) => toast.show(errorMessage(t, error), 'error'),
+    onError: (error) => {
+      setShown(settings);
+      toast.show(errorMessage(t, error), 'error');
+    },
   });
   const rows: { key: keyof MobileSettings; label: string; hint: string }[] = [
     { key: 'geofence_checks', label: t('sitesPage.geofenceChecks'), hint: t('sitesPage.geofenceChecksHint') },
@@ -230,11 +236,12 @@ function RulesCard({ settings, onSaved }: { settings: MobileSettings; onSaved: (
           <div key={r.key}>
             <Checkbox
               label={r.label}
-              checked={settings[r.key]}
+              checked={shown[r.key]}
               disabled={save.isPending}
               onChange={(e) => {
                 const change: MobileSettingsUpdate = {};
                 change[r.key] = e.target.checked;
+                setShown((cur) => ({ ...cur, ...change }));
                 save.mutate(change);
               }}
             />
