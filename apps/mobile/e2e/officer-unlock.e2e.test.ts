@@ -187,6 +187,60 @@ describe.skipIf(SKIP !== null)('officer capture, liveness, verification and unlo
       .toMatch(/Rina Wati recorded/);
   });
 
+  it('offline, an officer’s capture is queued on the phone and, back online, recorded exactly once', async () => {
+    /** Officer records of Colin Powell on the server, with who recorded them. */
+    const officerRecords = async () => {
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(new Date());
+      return api<{ recordedByName: string | null }[]>(
+        'GET',
+        `/api/attendance/mobile-records?from=${today}&to=${today}&source=officer&employeeId=${ids.Colin_Powell}`,
+      );
+    };
+    const powell = makeClip(clipDir, 'powell', photosOf('Colin_Powell', 10));
+    await phone(powell);
+    await signIn('budi@maju.test');
+    await main().getByRole('heading', { name: 'Capture session' }).waitFor();
+    await cameraReady(page);
+    // The shell is cached by the service worker, the member list and sites by the capture screen.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await page.waitForTimeout(1000);
+    const before = (await officerRecords()).length;
+
+    await context!.setOffline(true);
+    await page.reload();
+    await main().getByRole('heading', { name: 'Capture session' }).waitFor();
+    expect(await page.getByLabel('Site').inputValue()).toBe(siteId);
+    await cameraReady(page);
+    await main().getByRole('button', { name: 'Recognize' }).click();
+    await expect
+      .poll(() => page.getByTestId('officer-outcome').textContent(), { timeout: 30_000 })
+      .toMatch(/No network: the capture is saved/);
+    // Offline search finds members in the cached list.
+    await main().getByLabel('Name or code').fill('Powell');
+    await page.getByTestId('matches').getByText('EMP003 · Colin Powell').waitFor();
+    await shot(page, 'officer-offline-light-en');
+    await tab(/Queue \(1\)/).click();
+    expect(await page.getByTestId('queue').locator('li').count()).toBe(1);
+    expect(await page.getByTestId('queue').textContent()).toMatch(/recognized at sync/);
+    await shot(page, 'officer-queue-offline-light-en');
+    expect(await officerRecords()).toHaveLength(before);
+
+    await context!.setOffline(false);
+    const result = page.getByTestId('sync-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toMatch(/1 recorded, 0 rejected/);
+    expect(await page.getByTestId('queue').locator('li').count()).toBe(0);
+    const after = await officerRecords();
+    expect(after).toHaveLength(before + 1);
+    expect(after.filter((r) => r.recordedByName === 'Petugas Budi').length).toBeGreaterThan(0);
+    // Syncing again adds nothing.
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.waitForTimeout(1000);
+    expect(await officerRecords()).toHaveLength(before + 1);
+  });
+
   it('a still photo fails the liveness check; the PIN then unlocks the phone', async () => {
     const still = makeClip(clipDir, 'still', [photo('Tony_Blair', 4)], 2);
     await phone(still);

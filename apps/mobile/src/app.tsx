@@ -16,7 +16,7 @@ import { currentPlace, loadDevice, loadWho, saveDevice, saveWho } from './device
 import { formatDay, formatTime } from './i18n';
 import { LeaveScreen } from './leave';
 import { OfficerScreen } from './officer';
-import { newClientId, queue, type QueuedRecord } from './queue';
+import { newClientId, queue, toSyncRecord, type QueuedRecord } from './queue';
 import { signBatch } from './sign';
 import { AccountScreen, UnlockScreen } from './unlock';
 
@@ -204,7 +204,7 @@ function Home({ me, onSignOut }: { me: MobileMe; onSignOut: () => void }) {
         {tab === 'check' ? <CheckScreen me={me} onQueued={sync.refresh} /> : null}
         {tab === 'history' ? <HistoryScreen timeZone={me.time_zone} /> : null}
         {tab === 'queue' ? <QueueScreen sync={sync} timeZone={me.time_zone} /> : null}
-        {tab === 'officer' ? <OfficerScreen me={me} /> : null}
+        {tab === 'officer' ? <OfficerScreen me={me} onQueued={sync.refresh} /> : null}
         {tab === 'leave' ? <LeaveScreen /> : null}
         {tab === 'account' ? <AccountScreen me={me} /> : null}
       </main>
@@ -372,7 +372,7 @@ function useSync() {
       const batch = await signBatch(device.device_key, {
         device_id: device.device_id,
         sent_at: new Date().toISOString(),
-        records: records.map(({ queuedAt: _q, ...r }) => r),
+        records: records.map(toSyncRecord),
       });
       const result = await data<SyncResult>('POST', '/api/attendance/sync', batch);
       // Every answered record leaves the queue: recorded, rejected with its reason, or already there.
@@ -399,7 +399,10 @@ function QueueScreen({ sync, timeZone }: { sync: ReturnType<typeof useSync>; tim
             key={r.client_id}
             className="flex items-center justify-between rounded-lg bg-surface p-3 text-sm"
           >
-            <span>{t(r.type === 'check_in' ? 'm.check.in' : 'm.check.out')}</span>
+            <span>
+              {t(r.type === 'check_in' ? 'm.check.in' : 'm.check.out')}
+              {r.mode === 'officer' ? ` · ${r.label ?? t('m.queue.toRecognize')}` : ''}
+            </span>
             <span className="text-muted">{formatTime(r.occurred_at, i18n.language, timeZone)}</span>
           </li>
         ))}

@@ -22,8 +22,21 @@ import { ApiError, data } from './api';
 import { captureFrames, useCamera } from './camera';
 import { CameraView, OutcomeLine, type Outcome } from './chrome';
 import { loadDevice } from './device';
+import { membersCache, searchMembers } from './members-cache';
+import { newClientId, queue } from './queue';
 
 const SITE_KEY = 'hadir.m.site';
+/** The sites last seen online, so a capture session opens offline too. */
+const SITES_KEY = 'hadir.m.sites';
+const offline = (e: unknown) => e instanceof ApiError && e.status === 0;
+
+function cachedSites(): MobileSite[] | null {
+  try {
+    return JSON.parse(localStorage.getItem(SITES_KEY) ?? 'null') as MobileSite[] | null;
+  } catch {
+    return null;
+  }
+}
 type Found = { member_id: string; name: string; code: string; score: number | null };
 
 /**
@@ -31,7 +44,7 @@ type Found = { member_id: string; name: string; code: string; score: number | nu
  * score, record; search by name or code when the face is not known; register a member's face on their
  * behalf with their consent.
  */
-export function OfficerScreen({ me }: { me: MobileMe }) {
+export function OfficerScreen({ me, onQueued }: { me: MobileMe; onQueued: () => Promise<void> }) {
   const { t } = useTranslation();
   const cam = useCamera();
   const [sites, setSites] = useState<MobileSite[] | null>(null);
@@ -43,28 +56,60 @@ export function OfficerScreen({ me }: { me: MobileMe }) {
   const [busy, setBusy] = useState(false);
   const [consentFor, setConsentFor] = useState<OrgMember | null>(null);
   const [count, setCount] = useState(0);
+  const [queued, setQueued] = useState(0);
 
   useEffect(() => {
+    const use = (list: MobileSite[]) => {
+      setSites(list);
+      setSiteId((cur) => (list.some((s) => s.id === cur) ? cur : (list[0]?.id ?? '')));
+    };
     data<MobileSite[]>('GET', '/api/mobile/sites')
       .then((list) => {
-        setSites(list);
-        setSiteId((cur) => (list.some((s) => s.id === cur) ? cur : (list[0]?.id ?? '')));
+        localStorage.setItem(SITES_KEY, JSON.stringify(list));
+        use(list);
       })
-      .catch(() => setSites([]));
-  }, []);
+      .catch(() => use(cachedSites() ?? []));
+    // The member list for offline search, refreshed on every online start.
+    data<OrgMember[]>('GET', `/api/organizations/${me.organization_id}/members?limit=5000`)
+      .then((list) => membersCache.replace(list))
+      .catch(() => undefined);
+  }, [me.organization_id]);
   useEffect(() => {
     if (siteId) localStorage.setItem(SITE_KEY, siteId);
   }, [siteId]);
   const site = siteId ? { site_id: siteId } : {};
   const failure = (e: unknown) =>
     setOutcome({ tone: 'danger', text: e instanceof ApiError ? e.message : t('common.unknownError') });
+  /**
+   * No network: the capture waits on the phone (device time, client id, site) and is verified when it
+   * syncs: 1:1 against the member picked by name, or recognized 1:N at the site when nobody was picked.
+   */
+  const enqueue = async (face: string, member?: { id: string; name: string }) => {
+    await queue.add({
+      client_id: newClientId(),
+      type: 'check_in',
+      occurred_at: new Date().toISOString(),
+      face_image: face,
+      mode: 'officer',
+      ...(member ? { member_id: member.id, label: member.name } : {}),
+      ...(siteId ? { site_id: siteId } : {}),
+      queuedAt: Date.now(),
+    });
+    await onQueued();
+    setQueued((n) => n + 1);
+    setOutcome({
+      tone: 'warning',
+      text: member ? t('m.officer.queuedMember', { name: member.name }) : t('m.officer.queued'),
+    });
+  };
 
   const recognize = async () => {
     setBusy(true);
     setOutcome(null);
     setFound(null);
     const face = cam.capture();
-    if (face) {
+    if (face && !navigator.onLine) await enqueue(face);
+    else if (face) {
       try {
         const r = await data<{
           member_id: string | null;
@@ -86,7 +131,8 @@ export function OfficerScreen({ me }: { me: MobileMe }) {
             text: r.reason === 'not_at_site' ? t('m.officer.notAtSite') : t('m.officer.unknown'),
           });
       } catch (e) {
-        failure(e);
+        if (offline(e)) await enqueue(face);
+        else failure(e);
       }
     }
     setBusy(false);
@@ -94,7 +140,14 @@ export function OfficerScreen({ me }: { me: MobileMe }) {
   const record = async (memberId: string, name: string, withFace: boolean) => {
     setBusy(true);
     setOutcome(null);
-    const face = withFace ? cam.capture() : null;
+    // Offline, a record picked by name takes the face too: the server verifies it (1:1) at sync.
+    const face = withFace || !navigator.onLine ? cam.capture() : null;
+    if (!navigator.onLine) {
+      if (face) await enqueue(face, { id: memberId, name });
+      else setOutcome({ tone: 'danger', text: t('m.camera.denied') });
+      setFound(null);
+      return setBusy(false);
+    }
     try {
       const r = await data<AttendanceSubmitResult>('POST', '/api/attendance/record', {
         member_id: memberId,
@@ -108,7 +161,8 @@ export function OfficerScreen({ me }: { me: MobileMe }) {
         setOutcome({ tone: 'success', text: t('m.officer.recorded', { name }) });
       } else setOutcome({ tone: 'warning', text: t(`m.check.${r.status}`, { reason: r.reason ?? '' }) });
     } catch (e) {
-      failure(e);
+      if (offline(e) && face) await enqueue(face, { id: memberId, name });
+      else failure(e);
     }
     setFound(null);
     setBusy(false);
@@ -116,11 +170,13 @@ export function OfficerScreen({ me }: { me: MobileMe }) {
   const search = async (text: string) => {
     setQ(text);
     if (text.trim().length < 2) return setMatches([]);
+    const local = async () => searchMembers(await membersCache.all().catch(() => []), text);
+    if (!navigator.onLine) return setMatches(await local());
     setMatches(
       await data<OrgMember[]>(
         'GET',
         `/api/organizations/${me.organization_id}/members?limit=20&search=${encodeURIComponent(text)}`,
-      ).catch(() => []),
+      ).catch(local),
     );
   };
 
@@ -128,7 +184,16 @@ export function OfficerScreen({ me }: { me: MobileMe }) {
     <div className="space-y-4">
       <PageHeader
         title={t('m.officer.title')}
-        description={count > 0 ? t('m.officer.count', { count }) : undefined}
+        description={
+          count + queued > 0
+            ? [
+                count > 0 ? t('m.officer.count', { count }) : null,
+                queued > 0 ? t('m.officer.queuedCount', { count: queued }) : null,
+              ]
+                .filter(Boolean)
+                .join(' · ')
+            : undefined
+        }
       />
       {sites && sites.length > 0 ? (
         <SelectField label={t('m.officer.site')} value={siteId} onChange={(e) => setSiteId(e.target.value)}>
@@ -193,7 +258,7 @@ export function OfficerScreen({ me }: { me: MobileMe }) {
           <li key={m.id} className="space-y-2 rounded-lg bg-surface p-3">
             <p className="text-sm break-words text-fg">{`${m.employee_code} · ${m.name}`}</p>
             <div className="flex flex-wrap justify-end gap-2">
-              {m.face_registered ? null : (
+              {m.face_registered || !navigator.onLine ? null : (
                 <Button size="sm" onClick={() => setConsentFor(m)}>
                   {t('m.officer.registerFace')}
                 </Button>

@@ -161,12 +161,15 @@ export const SyncRecord = z.object({
     .max(64)
     .regex(/^[A-Za-z0-9_-]+$/)
     .describe('Generated on the device'),
-  member_id: Id,
+  member_id: Id.optional().describe(
+    'Whose record it is; an officer record may leave it out: the server recognizes the face (1:N) at sync',
+  ),
   type: AttendanceType,
   occurred_at: IsoDateTime.describe('Device time of the capture'),
   face_image: FaceImage.optional(),
   mode: z.enum(['self', 'officer']).default('self'),
   location: Location.optional().describe('Where the member checked in (their site’s geofence)'),
+  site_id: Id.optional().describe('Officer records: the site of the capture session (1:N among its members)'),
 });
 export type SyncRecord = z.infer<typeof SyncRecord>;
 
@@ -183,6 +186,7 @@ export type SyncInput = z.infer<typeof SyncInput>;
 
 export const SyncRecordResult = z.object({
   client_id: z.string(),
+  member_id: Id.nullable().describe('Whose record it was (recognized at sync for an officer capture)'),
   status: z.enum(['recorded', 'rejected']),
   duplicate: z.boolean(),
   reason: z.string().nullable(),
@@ -304,12 +308,13 @@ export function syncCanonical(batch: {
   sent_at: string;
   records: readonly {
     client_id: string;
-    member_id: string;
+    member_id?: string | undefined;
     type: string;
     occurred_at: string;
     mode?: string | undefined;
     face_image?: string | undefined;
     location?: { latitude: number; longitude: number; accuracy_m?: number | undefined } | undefined;
+    site_id?: string | undefined;
   }[];
 }): string {
   return JSON.stringify([
@@ -318,13 +323,15 @@ export function syncCanonical(batch: {
     batch.sent_at,
     batch.records.map((r) => [
       r.client_id,
-      r.member_id,
+      r.member_id ?? '',
       r.type,
       r.occurred_at,
       r.mode ?? 'self',
       r.face_image ?? '',
       // Only when sent, so a record without a location signs exactly as before.
       ...(r.location ? [[r.location.latitude, r.location.longitude, r.location.accuracy_m ?? null]] : []),
+      // Likewise the officer's site, tagged so it can never read as a location.
+      ...(r.site_id ? [{ site: r.site_id }] : []),
     ]),
   ]);
 }
@@ -332,7 +339,9 @@ export function syncCanonical(batch: {
 /** Officer capture: who is this face, within the organization (1:N)? */
 export const RecognizeInput = z.object({
   face_image: FaceImage,
-  site_id: Id.optional().describe('Recognize among this site’s members only'),
+  site_id: Id.optional().describe(
+    'Recognize among this site’s members first (only them when the organization or the site says so)',
+  ),
 });
 export const RecognizeResult = z.object({
   member_id: Id.nullable(),
@@ -343,6 +352,10 @@ export const RecognizeResult = z.object({
     .string()
     .nullable()
     .describe('no_face | below_threshold | ambiguous | empty | not_at_site when nobody is recognized'),
+  matched_in: z
+    .enum(['site', 'organization'])
+    .nullable()
+    .describe('Found among the site’s members, or (site first, then) the whole organization'),
 });
 
 /** Response bodies the website reads (so apps need not build envelopes themselves). */
@@ -411,8 +424,19 @@ export const MobileSettings = z.object({
   officers_restricted_to_sites: z
     .boolean()
     .describe('Officers may only record and recognize members of the sites they are assigned to'),
+  geofence_checks: z
+    .boolean()
+    .describe('Members’ app check-ins are checked against their site’s geofence (on by default)'),
+  recognition_site_only: z
+    .boolean()
+    .describe(
+      'An officer’s capture at a site recognizes only its members; off: its members first, then the organization',
+    ),
 });
 export type MobileSettings = z.infer<typeof MobileSettings>;
+/** A change to some of the settings; the others keep their value. */
+export const MobileSettingsUpdate = MobileSettings.partial();
+export type MobileSettingsUpdate = z.infer<typeof MobileSettingsUpdate>;
 
 export const GeofenceInput = z.object({
   latitude: z.number().min(-90).max(90),
@@ -437,6 +461,55 @@ export type MobileSite = z.infer<typeof MobileSite>;
 export const OfficerSitesInput = z.object({ site_ids: z.array(Id).max(200) });
 export const OfficerSites = z.object({ user_id: Id, site_ids: z.array(Id) });
 export const UserIdParams = z.object({ userId: PathId });
+
+/** The website's Sites page: a site with what the phone app needs of it. */
+export const SiteSetup = z.object({
+  id: Id,
+  name: z.string(),
+  address: z.string().nullable(),
+  geofence: GeofenceInput.nullable(),
+  recognition_site_only: z.boolean().describe('Captures here recognize only this site’s members'),
+  member_count: z.number().int().describe('Employees whose area is at this site'),
+  officer_ids: z.array(Id).describe('Officers assigned to this site'),
+});
+export type SiteSetup = z.infer<typeof SiteSetup>;
+/** Someone who may record attendance for others (officer, or a custom role that may), and their sites. */
+export const SiteOfficer = z.object({
+  user_id: Id,
+  name: z.string(),
+  email: z.string(),
+  site_ids: z.array(Id),
+});
+export type SiteOfficer = z.infer<typeof SiteOfficer>;
+export const SiteSetupOverview = z.object({
+  settings: MobileSettings,
+  sites: z.array(SiteSetup),
+  officers: z.array(SiteOfficer),
+});
+export type SiteSetupOverview = z.infer<typeof SiteSetupOverview>;
+/** The phone-app side of one site, saved at once: geofence, recognition scope and its officers. */
+export const SiteSetupInput = z.object({
+  geofence: GeofenceInput.nullable(),
+  recognition_site_only: z.boolean(),
+  officer_ids: z.array(Id).max(500).describe('Replaces the officers assigned to this site'),
+});
+export type SiteSetupInput = z.infer<typeof SiteSetupInput>;
+export const SiteMember = z.object({
+  id: Id,
+  employee_code: z.string(),
+  name: z.string(),
+  area_name: z.string().nullable(),
+  face_registered: z.boolean(),
+});
+export type SiteMember = z.infer<typeof SiteMember>;
+export const SiteMembersQuery = z.object({
+  search: z.string().trim().max(120).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export const SiteSetupOverviewResponse = envelope(SiteSetupOverview);
+export const SiteSetupResponse = envelope(SiteSetup);
+export const SiteMembersResponse = envelope(z.array(SiteMember));
+export const MobileSettingsResponse = envelope(MobileSettings);
 // ---------------------------------------------------------------------- website: phone-captured records
 /** Why a phone-captured record waits for a manager: a score near the threshold, a liveness retry, skew. */
 export const MobileRecordFlag = z.enum(['low_score', 'liveness_retry', 'clock_skew']);

@@ -91,6 +91,7 @@ export const en = {
       synced: 'Synced: {{synced}} recorded, {{failed}} rejected, {{duplicates}} already there',
       skew: 'This phone’s clock is off by {{seconds}} s.',
       lastResults: 'Last sync',
+      toRecognize: 'recognized at sync',
     },
     officer: {
       title: 'Capture session',
@@ -107,6 +108,9 @@ export const en = {
       record: 'Record',
       registerFace: 'Register face',
       recorded: '{{name}} recorded',
+      queued: 'No network: the capture is saved on this phone; the face is recognized when it syncs.',
+      queuedMember: 'No network: {{name}} is saved on this phone and verified when it syncs.',
+      queuedCount: '{{count}} waiting to sync',
     },
     consent: {
       title: 'Register the face of {{name}}',

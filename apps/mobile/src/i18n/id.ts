@@ -94,6 +94,7 @@ export const id: Shape<typeof en> = {
       synced: 'Tersinkron: {{synced}} tercatat, {{failed}} ditolak, {{duplicates}} sudah ada',
       skew: 'Jam ponsel ini selisih {{seconds}} detik.',
       lastResults: 'Sinkronisasi terakhir',
+      toRecognize: 'dikenali saat sinkronisasi',
     },
     officer: {
       title: 'Sesi perekaman',
@@ -110,6 +111,9 @@ export const id: Shape<typeof en> = {
       record: 'Catat',
       registerFace: 'Daftarkan wajah',
       recorded: '{{name}} tercatat',
+      queued: 'Tidak ada jaringan: tangkapan disimpan di ponsel ini; wajah dikenali saat sinkronisasi.',
+      queuedMember: 'Tidak ada jaringan: {{name}} disimpan di ponsel ini dan diverifikasi saat sinkronisasi.',
+      queuedCount: '{{count}} menunggu sinkronisasi',
     },
     consent: {
       title: 'Daftarkan wajah {{name}}',

@@ -94,6 +94,7 @@ export const vi: Shape<typeof en> = {
       synced: 'Đã đồng bộ: {{synced}} ghi nhận, {{failed}} bị từ chối, {{duplicates}} đã có',
       skew: 'Đồng hồ điện thoại lệch {{seconds}} giây.',
       lastResults: 'Lần đồng bộ gần nhất',
+      toRecognize: 'nhận diện khi đồng bộ',
     },
     officer: {
       title: 'Phiên ghi nhận',
@@ -110,6 +111,10 @@ export const vi: Shape<typeof en> = {
       record: 'Ghi nhận',
       registerFace: 'Đăng ký khuôn mặt',
       recorded: 'Đã ghi nhận {{name}}',
+      queued:
+        'Không có mạng: ảnh chụp được lưu trên điện thoại này; khuôn mặt sẽ được nhận diện khi đồng bộ.',
+      queuedMember: 'Không có mạng: {{name}} được lưu trên điện thoại này và xác minh khi đồng bộ.',
+      queuedCount: '{{count}} đang chờ đồng bộ',
     },
     consent: {
       title: 'Đăng ký khuôn mặt của {{name}}',

@@ -216,6 +216,12 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'nav.structure', icon: 'building', section: 'settings' },
   },
   {
+    path: '/settings/sites',
+    component: page(() => import('../pages/sites/sites-page'), 'SitesPage'),
+    permission: 'settings:manage',
+    nav: { label: 'nav.sites', icon: 'globe', section: 'settings' },
+  },
+  {
     path: '/settings/leave',
     component: page(() => import('../pages/leave/leave-admin-page'), 'LeaveAdminPage'),
     permission: 'leave:manage',

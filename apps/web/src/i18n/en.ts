@@ -17,6 +17,7 @@ import { devicesEn, devicesNavEn } from './devices/en';
 import { edgesEn, edgesNavEn } from './edges/en';
 import { rolesEn, rolesNavEn } from './roles/en';
 import { mobileRecordsEn, mobileRecordsNavEn } from './mobile-records/en';
+import { sitesEn, sitesNavEn } from './sites/en';
 
 export const en = {
   app: {
@@ -84,6 +85,7 @@ export const en = {
     ...edgesNavEn,
     ...rolesNavEn,
     ...mobileRecordsNavEn,
+    ...sitesNavEn,
   },
   shell: {
     organization: 'Organization',
@@ -447,6 +449,7 @@ export const en = {
   edg: edgesEn,
   rolesPage: rolesEn,
   mobRec: mobileRecordsEn,
+  sitesPage: sitesEn,
 } as const;
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

@@ -14,6 +14,7 @@ import { devicesId, devicesNavId } from './devices/id';
 import { edgesId, edgesNavId } from './edges/id';
 import { rolesId, rolesNavId } from './roles/id';
 import { mobileRecordsId, mobileRecordsNavId } from './mobile-records/id';
+import { sitesId, sitesNavId } from './sites/id';
 
 /** Bahasa Indonesia — the default language for new users. */
 export const id: Messages = {
@@ -82,6 +83,7 @@ export const id: Messages = {
     ...edgesNavId,
     ...rolesNavId,
     ...mobileRecordsNavId,
+    ...sitesNavId,
   },
   shell: {
     organization: 'Organisasi',
@@ -447,4 +449,5 @@ export const id: Messages = {
   edg: edgesId,
   rolesPage: rolesId,
   mobRec: mobileRecordsId,
+  sitesPage: sitesId,
 };

@@ -14,6 +14,7 @@ import { devicesVi, devicesNavVi } from './devices/vi';
 import { edgesVi, edgesNavVi } from './edges/vi';
 import { rolesVi, rolesNavVi } from './roles/vi';
 import { mobileRecordsVi, mobileRecordsNavVi } from './mobile-records/vi';
+import { sitesVi, sitesNavVi } from './sites/vi';
 
 /** Tiếng Việt. Keep the diacritics (NFC); i18n.test.ts rejects decomposed text. */
 export const vi: Messages = {
@@ -82,6 +83,7 @@ export const vi: Messages = {
     ...edgesNavVi,
     ...rolesNavVi,
     ...mobileRecordsNavVi,
+    ...sitesNavVi,
   },
   shell: {
     organization: 'Tổ chức',
@@ -444,4 +446,5 @@ export const vi: Messages = {
   edg: edgesVi,
   rolesPage: rolesVi,
   mobRec: mobileRecordsVi,
+  sitesPage: sitesVi,
 };

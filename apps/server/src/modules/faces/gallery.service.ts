@@ -84,6 +84,51 @@ export class OrgGallery {
     }
   }
 
+  /**
+   * Who this embedding is among `members` only (a site's people), with the same threshold and margin
+   * as `match` applied to the best two of them. The gallery is read best-first in growing windows until
+   * two members are seen or the window's weakest score is below threshold − margin: a member outside
+   * the window could then change neither the match nor the ambiguity decision.
+   */
+  matchWithin(
+    embedding: ArrayLike<number>,
+    members: ReadonlySet<string>,
+    threshold: number = this.threshold,
+  ): FaceMatch {
+    const total = this.gallery.identityCount;
+    if (members.size === 0 || total === 0)
+      return { employeeId: null, reason: 'empty', cosineSimilarity: null, secondBest: null };
+    const floor = threshold - this.margin;
+    for (let k = Math.min(total, 16); ; k = Math.min(total, k * 4)) {
+      const hits = this.gallery.search(embedding, k);
+      const inScope = hits.filter((h) => members.has(h.identityId)).slice(0, 2);
+      const exhausted = k >= total || hits.length < k || (hits.at(-1)?.cosineSimilarity ?? -1) < floor;
+      if (inScope.length < 2 && !exhausted) continue;
+      const [first, second] = inScope;
+      if (!first) return { employeeId: null, reason: 'empty', cosineSimilarity: null, secondBest: null };
+      const secondBest = second
+        ? { employeeId: second.identityId, cosineSimilarity: second.cosineSimilarity }
+        : null;
+      const decision = decideIdentity(inScope, { threshold, margin: this.margin });
+      switch (decision.kind) {
+        case 'match':
+          return { employeeId: decision.identityId, cosineSimilarity: decision.cosineSimilarity, secondBest };
+        case 'ambiguous':
+        case 'unknown':
+          return {
+            employeeId: null,
+            reason: decision.kind === 'ambiguous' ? 'ambiguous' : 'below_threshold',
+            cosineSimilarity: first.cosineSimilarity,
+            secondBest,
+          };
+        default: {
+          const never: never = decision;
+          throw new Error(`unexpected decision ${JSON.stringify(never)}`);
+        }
+      }
+    }
+  }
+
   get size(): number {
     return this.gallery.size;
   }
@@ -139,6 +184,17 @@ export class GalleryService {
     const g = await this.galleryFor(orgId);
     if (!g) return { employeeId: null, reason: 'empty', cosineSimilarity: null, secondBest: null };
     return g.match(embedding);
+  }
+
+  /** galleryFor + matchWithin: the best of `members` only (unknown with 'empty' when disabled). */
+  async matchWithin(
+    orgId: string,
+    embedding: ArrayLike<number>,
+    members: ReadonlySet<string>,
+  ): Promise<FaceMatch> {
+    const g = await this.galleryFor(orgId);
+    if (!g) return { employeeId: null, reason: 'empty', cosineSimilarity: null, secondBest: null };
+    return g.matchWithin(embedding, members);
   }
 
   /** Re-reads one person's samples (after enrolment, a deleted sample, a status change). */

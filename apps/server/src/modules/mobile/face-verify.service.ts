@@ -15,9 +15,11 @@ import {
   embeddingRows,
   MAX_PHOTO_PIXELS,
   type FaceEngineService,
+  type FaceMatch,
   type GalleryService,
 } from '../faces/index.js';
 import type { PhoneFaceInference } from './phone-inference.js';
+import type { RecognitionScope } from './mobile-sites.service.js';
 
 /** A turn challenge passes when the head's yaw spans at least this many degrees across the frames. */
 export const LIVENESS_MIN_YAW_RANGE_DEG = 12;
@@ -42,6 +44,27 @@ export interface Verification {
   /** The decoded image and the face in it, for the event snapshot (never presented). */
   capture?: { frame: RgbFrame; box: FaceBox };
 }
+
+/** An officer's 1:N answer: who (or why nobody), the score, and whether the site or the organization. */
+export interface Recognition {
+  memberId: string | null;
+  score: number | null;
+  /** no_face | below_threshold | ambiguous | empty | not_at_site when nobody is recognized. */
+  reason: 'no_face' | 'below_threshold' | 'ambiguous' | 'empty' | 'not_at_site' | null;
+  matchedIn: 'site' | 'organization' | null;
+  face: AnalyzedFace | null;
+  /** The analysed frame (its pixels went to an inference worker and back: use this one). */
+  frame: RgbFrame;
+}
+
+/** Why an officer's queued capture was not recorded, for the sync result. */
+const UNRECOGNIZED: Record<NonNullable<Recognition['reason']>, string> = {
+  no_face: 'No face was found in the capture.',
+  below_threshold: 'The face was not recognized among the members; record this person by name.',
+  empty: 'No member here has a registered face yet; record this person by name.',
+  ambiguous: 'Two members look too alike to tell apart; record this person by name.',
+  not_at_site: 'The face belongs to a member of another site.',
+};
 
 /** Decodes a base64 JPEG/PNG (a `data:` URL prefix is accepted); bad input is a 400, never a 500. */
 export async function decodeBase64Image(data: string, what = 'face_image'): Promise<RgbFrame> {
@@ -181,41 +204,94 @@ export class FaceVerifyService {
     );
   }
 
-  /** Officer capture: the organization's member this face belongs to (1:N), if any. */
-  async recognize(orgId: string, image: string, scope: ReadonlySet<string> | null = null) {
-    const { face } = await this.analyze(await decodeBase64Image(image));
-    if (!face) return { member_id: null, name: null, employee_code: null, score: null, reason: 'no_face' };
-    const m = await this.galleries.match(orgId, face.embedding);
-    // Within a site: the organization-wide decision stands (no one is "recognized" as a weaker
-    // candidate), but a person from outside the site is not answered.
-    if (scope && m.employeeId !== null && !scope.has(m.employeeId))
-      return {
-        member_id: null,
-        name: null,
-        employee_code: null,
-        score: m.cosineSimilarity,
-        reason: 'not_at_site',
-      };
-    if (m.employeeId === null)
-      return {
-        member_id: null,
-        name: null,
-        employee_code: null,
-        score: m.cosineSimilarity,
-        reason: m.reason,
-      };
-    const e = await this.ctx.db
-      .selectFrom('employees')
-      .select(['name', 'employeeCode'])
-      .where('organizationId', '=', orgId)
-      .where('id', '=', m.employeeId)
-      .executeTakeFirst();
+  /**
+   * Officer capture: the member this face belongs to (1:N). With a site scope the site's members are
+   * searched first, and the organization only when the scope allows it; the answer says where.
+   */
+  async recognize(orgId: string, image: string, scope: RecognitionScope | null = null) {
+    const r = await this.recognizeFrame(orgId, await decodeBase64Image(image), scope);
+    const e = r.memberId
+      ? await this.ctx.db
+          .selectFrom('employees')
+          .select(['name', 'employeeCode'])
+          .where('organizationId', '=', orgId)
+          .where('id', '=', r.memberId)
+          .executeTakeFirst()
+      : undefined;
     return {
-      member_id: m.employeeId,
+      member_id: r.memberId,
       name: e?.name ?? null,
       employee_code: e?.employeeCode ?? null,
-      score: m.cosineSimilarity,
+      score: r.score,
+      reason: r.reason,
+      matched_in: r.matchedIn,
+    };
+  }
+
+  /** The 1:N decision for a decoded frame: site members first, then (if allowed) the organization. */
+  async recognizeFrame(orgId: string, frame: RgbFrame, scope: RecognitionScope | null): Promise<Recognition> {
+    const { face, frame: back } = await this.analyze(frame);
+    if (!face)
+      return { memberId: null, score: null, reason: 'no_face', matchedIn: null, face: null, frame: back };
+    const answer = (m: FaceMatch, where: 'site' | 'organization'): Recognition =>
+      m.employeeId === null
+        ? { memberId: null, score: m.cosineSimilarity, reason: m.reason, matchedIn: null, face, frame: back }
+        : {
+            memberId: m.employeeId,
+            score: m.cosineSimilarity,
+            reason: null,
+            matchedIn: where,
+            face,
+            frame: back,
+          };
+    if (!scope) return answer(await this.galleries.match(orgId, face.embedding), 'organization');
+    const atSite = await this.galleries.matchWithin(orgId, face.embedding, scope.members);
+    if (atSite.employeeId !== null) return answer(atSite, 'site');
+    const org = await this.galleries.match(orgId, face.embedding);
+    if (!scope.only) return answer(org, 'organization');
+    // Site only: someone from elsewhere is named as such, never answered.
+    if (org.employeeId !== null && !scope.members.has(org.employeeId))
+      return {
+        memberId: null,
+        score: org.cosineSimilarity,
+        reason: 'not_at_site',
+        matchedIn: null,
+        face,
+        frame: back,
+      };
+    return answer(atSite, 'site');
+  }
+
+  /**
+   * An officer's offline capture at sync: who it is (1:N within the scope) as a verification the
+   * record keeps (score, the face for the snapshot), or why nobody was recognized.
+   */
+  async identify(
+    orgId: string,
+    image: string,
+    scope: RecognitionScope | null,
+  ): Promise<Verification & { memberId: string | null }> {
+    const frame = await decodeBase64Image(image);
+    const [r, threshold] = await Promise.all([
+      this.recognizeFrame(orgId, frame, scope),
+      this.threshold(orgId),
+    ]);
+    const base = { threshold, liveness: null, score: r.score };
+    if (r.memberId === null || !r.face)
+      return {
+        ...base,
+        memberId: null,
+        verified: false,
+        outcome: 'refused',
+        reason: UNRECOGNIZED[r.reason ?? 'below_threshold'],
+      };
+    return {
+      ...base,
+      memberId: r.memberId,
+      verified: true,
+      outcome: 'verified',
       reason: null,
+      capture: { frame: r.frame, box: r.face.box },
     };
   }
 

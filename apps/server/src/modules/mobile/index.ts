@@ -13,6 +13,8 @@ import { MobileFacesService } from './mobile-faces.service.js';
 import { MobileReviewService } from './mobile-review.service.js';
 import { registerMobileReviewRoutes } from './mobile-review.routes.js';
 import { registerMobileRoutes, type MobileServices } from './mobile.routes.js';
+import { registerMobileSitesRoutes } from './mobile-sites.routes.js';
+import { SiteSetupService } from './site-setup.service.js';
 import { OrgMembersQueries } from './org-members.queries.js';
 import { PhoneFaceInference } from './phone-inference.js';
 
@@ -49,6 +51,7 @@ export function registerMobileModule(
     unlock: new DeviceUnlockService(ctx, devices, verify),
   };
   registerMobileRoutes(app, services, deps.session);
+  registerMobileSitesRoutes(app, sites, new SiteSetupService(ctx, sites));
   registerMobileReviewRoutes(app, review);
   return services;
 }

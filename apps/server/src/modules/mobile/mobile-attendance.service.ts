@@ -14,7 +14,7 @@ import { newId } from '../../platform/ids/ids.js';
 import type { DevicesService } from './devices.service.js';
 import type { FaceVerifyService, Verification } from './face-verify.service.js';
 import type { MobileReviewService } from './mobile-review.service.js';
-import type { MobileSitesService } from './mobile-sites.service.js';
+import type { MobileSitesService, RecognitionScope } from './mobile-sites.service.js';
 
 /** Device clocks further off than this are flagged, and their record times corrected by the skew. */
 export const CLOCK_SKEW_FLAG_MS = 5 * 60_000;
@@ -22,9 +22,11 @@ export const CLOCK_SKEW_FLAG_MS = 5 * 60_000;
 const FUTURE_TOLERANCE_MS = 60_000;
 
 type RecordResult = SyncResult['results'][number];
+/** A verified (or refused) capture and whose it is: the record's member, or the one recognized (1:N). */
+type Checked = Verification & { memberId: string | null };
 /** A verification that never rejects (so one started ahead cannot become an unhandled rejection). */
-type Settled = { v: Verification } | { error: unknown };
-const settle = (p: Promise<Verification>): Promise<Settled> =>
+type Settled = { v: Checked } | { error: unknown };
+const settle = (p: Promise<Checked>): Promise<Settled> =>
   p.then(
     (v) => ({ v }),
     (error: unknown) => ({ error }),
@@ -201,12 +203,16 @@ export class MobileAttendanceService {
       batch.records.map((r) => r.client_id),
     );
     // Who may still be recorded, read once for the batch as it arrives (not once per record).
-    const active = await this.activeMembers(orgId, [...new Set(batch.records.map((r) => r.member_id))]);
+    const active = await this.activeMembers(orgId, [
+      ...new Set(batch.records.flatMap((r) => (r.member_id ? [r.member_id] : []))),
+    ]);
     const ahead = new Map<number, Promise<Settled>>();
+    const scopes = new Map<string, Promise<RecognitionScope | null>>();
     const prefetch = (i: number) => {
       const r = batch.records[i];
-      if (!r?.face_image || ahead.has(i) || known.has(r.client_id) || !active.has(r.member_id)) return;
-      ahead.set(i, settle(this.verify.verifyImage(orgId, r.member_id, r.face_image)));
+      if (!r?.face_image || ahead.has(i) || known.has(r.client_id)) return;
+      if (r.member_id && !active.has(r.member_id)) return;
+      ahead.set(i, settle(this.check(auth, orgId, r, scopes)));
     };
     for (const [i, r] of batch.records.entries()) {
       for (let k = 0; k <= lookahead; k++) prefetch(i + k);
@@ -217,7 +223,7 @@ export class MobileAttendanceService {
         results.push(before);
         continue;
       }
-      const at = { now, skewMs, flagged, officer };
+      const at = { now, skewMs, flagged, officer, scopes };
       const result = await this.syncOne(auth, orgId, device.id, r, at, active, verification);
       results.push(result);
       // The same client id again later in this batch is a duplicate of this one.
@@ -245,47 +251,92 @@ export class MobileAttendanceService {
     };
   }
 
+  /**
+   * The face of a queued record, checked on the server: 1:1 against the record's member, or, for an
+   * officer's capture sent without one, recognized 1:N among the site's members (then, if allowed, the
+   * organization's).
+   */
+  private async check(
+    auth: AuthContext,
+    orgId: string,
+    r: SyncInput['records'][number],
+    scopes: Map<string, Promise<RecognitionScope | null>>,
+  ): Promise<Checked> {
+    if (r.member_id)
+      return { ...(await this.verify.verifyImage(orgId, r.member_id, r.face_image!)), memberId: r.member_id };
+    // One scope per site and batch: a site's member list is read once, not once per capture.
+    const key = r.site_id ?? '';
+    let scope = scopes.get(key);
+    if (!scope) {
+      scope = this.sites.recognitionScope(auth, orgId, r.site_id);
+      scope.catch(() => undefined);
+      scopes.set(key, scope);
+    }
+    return this.verify.identify(orgId, r.face_image!, await scope);
+  }
+
   private async syncOne(
     auth: AuthContext,
     orgId: string,
     deviceId: string,
     r: SyncInput['records'][number],
-    at: { now: number; skewMs: number; flagged: boolean; officer: boolean },
+    at: {
+      now: number;
+      skewMs: number;
+      flagged: boolean;
+      officer: boolean;
+      scopes: Map<string, Promise<RecognitionScope | null>>;
+    },
     active: ReadonlySet<string>,
     verification?: Promise<Settled>,
   ): Promise<RecordResult> {
-    const reject = (reason: string, score: number | null = null) =>
-      this.store(orgId, deviceId, r.client_id, r.member_id, {
+    const reject = (reason: string, score: number | null = null, memberId = r.member_id ?? null) =>
+      this.store(orgId, deviceId, r.client_id, memberId, {
         status: 'rejected',
         reason,
         score,
         eventId: null,
       });
     if (r.mode === 'officer' && !at.officer) return reject('Only an officer may record someone else.');
+    if (r.mode === 'self' && !r.member_id) return reject('The record does not say whose it is.');
     if (r.mode === 'self' && r.member_id !== auth.employeeId && !at.officer)
       return reject('A member may only record their own attendance.');
-    if (!active.has(r.member_id)) return reject('The member was removed or is not in this organization.');
+    if (r.member_id && !active.has(r.member_id))
+      return reject('The member was removed or is not in this organization.');
     const deviceTime = Date.parse(r.occurred_at);
     if (!Number.isFinite(deviceTime)) return reject('occurred_at is not a valid instant.');
     const occurredAtMs = at.flagged ? deviceTime + at.skewMs : deviceTime;
     if (occurredAtMs > at.now + FUTURE_TOLERANCE_MS) return reject('The record is dated in the future.');
     if (!r.face_image) return reject('The record has no face image to verify.');
     // A member's own check-in honours their site's geofence offline too (officers are at the site).
-    const fence = r.mode === 'self' ? await this.sites.checkFence(orgId, r.member_id, r.location) : null;
+    const fence = r.mode === 'self' ? await this.sites.checkFence(orgId, r.member_id!, r.location) : null;
     if (fence && !fence.ok) return reject(fence.reason);
-    const settled = await (verification ?? settle(this.verify.verifyImage(orgId, r.member_id, r.face_image)));
+    const settled = await (verification ?? settle(this.check(auth, orgId, r, at.scopes)));
     if ('error' in settled) {
       const { error } = settled;
       if (error instanceof AppError && error.statusCode < 500) return reject(error.message);
       throw error;
     }
     const v = settled.v;
-    if (!v.verified) return reject(v.reason ?? 'The face was not verified.', v.score);
+    if (!v.verified || !v.memberId) return reject(v.reason ?? 'The face was not verified.', v.score);
+    const memberId = v.memberId;
+    if (r.mode === 'officer') {
+      // Offline does not widen an officer's reach: the same site rules as a live record.
+      if (!r.member_id && !(await this.activeMember(orgId, memberId)))
+        return reject('The member was removed or is not in this organization.', v.score, memberId);
+      try {
+        await this.sites.assertOfficerMayRecord(auth, orgId, memberId, r.site_id);
+      } catch (error) {
+        if (error instanceof AppError && error.statusCode < 500)
+          return reject(error.message, v.score, memberId);
+        throw error;
+      }
+    }
     const score = v.score;
     const { event } = await this.review.record(
       orgId,
       {
-        employeeId: r.member_id,
+        employeeId: memberId,
         occurredAtMs,
         kind: r.type satisfies AttendanceType,
         source: r.mode === 'officer' ? 'officer' : 'mobile',
@@ -293,14 +344,14 @@ export class MobileAttendanceService {
         deviceId,
         clientId: r.client_id,
         score,
-        label: 'mobile sync',
+        label: r.mode === 'officer' && !r.member_id ? 'officer capture, synced (1:N)' : 'mobile sync',
         idempotencyKey: `sync:${deviceId}:${r.client_id}`,
       },
       v,
       { clockSkew: at.flagged },
     );
     if (fence && r.location) await this.sites.keepLocation(orgId, event.id, r.location, fence);
-    return this.store(orgId, deviceId, r.client_id, r.member_id, {
+    return this.store(orgId, deviceId, r.client_id, memberId, {
       status: 'recorded',
       reason: at.flagged ? `Device clock off by ${Math.round(at.skewMs / 1000)} s; time corrected.` : null,
       score,
@@ -318,7 +369,7 @@ export class MobileAttendanceService {
     for (let i = 0; i < clientIds.length; i += 500) {
       const rows = await this.ctx.db
         .selectFrom('mobileSyncRecords')
-        .select(['clientId', 'status', 'reason', 'score', 'eventId'])
+        .select(['clientId', 'status', 'reason', 'score', 'eventId', 'employeeId'])
         .where('organizationId', '=', orgId)
         .where('deviceId', '=', deviceId)
         .where('clientId', 'in', clientIds.slice(i, i + 500))
@@ -351,7 +402,7 @@ export class MobileAttendanceService {
   ): Promise<RecordResult | null> {
     const row = await this.ctx.db
       .selectFrom('mobileSyncRecords')
-      .select(['clientId', 'status', 'reason', 'score', 'eventId'])
+      .select(['clientId', 'status', 'reason', 'score', 'eventId', 'employeeId'])
       .where('organizationId', '=', orgId)
       .where('deviceId', '=', deviceId)
       .where('clientId', '=', clientId)
@@ -363,7 +414,7 @@ export class MobileAttendanceService {
     orgId: string,
     deviceId: string,
     clientId: string,
-    memberId: string,
+    memberId: string | null,
     r: {
       status: 'recorded' | 'rejected';
       reason: string | null;
@@ -396,6 +447,7 @@ export class MobileAttendanceService {
     }
     return {
       client_id: clientId,
+      member_id: memberId,
       status: r.status,
       duplicate: false,
       reason: r.reason,
@@ -412,9 +464,11 @@ function storedToResult(row: {
   reason: string | null;
   score: number | null;
   eventId: string | null;
+  employeeId: string | null;
 }): RecordResult {
   return {
     client_id: row.clientId,
+    member_id: row.employeeId,
     status: row.status === 'recorded' ? 'recorded' : 'rejected',
     duplicate: true,
     reason: row.reason,

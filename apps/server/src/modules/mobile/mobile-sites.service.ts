@@ -1,4 +1,4 @@
-import type { GeofenceInput, MobileSettings, MobileSite } from '@hadir/contracts';
+import type { GeofenceInput, MobileSettings, MobileSettingsUpdate, MobileSite } from '@hadir/contracts';
 import type { ServerContext } from '../../context.js';
 import type { AuthContext } from '../../platform/http/auth-context.js';
 import { AppError, badRequest, notFound } from '../../platform/http/errors.js';
@@ -16,6 +16,12 @@ export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
+const stripUndefined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** Whom an officer's 1:N search looks among at a site: its members first, and only them when `only`. */
+export type RecognitionScope = { members: ReadonlySet<string>; only: boolean };
+
 export type Place = { latitude: number; longitude: number; accuracy_m?: number | undefined };
 export type FenceCheck =
   { ok: true; siteId: string | null; distanceM: number | null } | { ok: false; reason: string };
@@ -30,22 +36,37 @@ export class MobileSitesService {
   async settings(orgId: string): Promise<MobileSettings> {
     const row = await this.ctx.db
       .selectFrom('mobileOrgSettings')
-      .select('officersRestrictedToSites')
+      .select(['officersRestrictedToSites', 'geofenceChecks', 'recognitionSiteOnly'])
       .where('organizationId', '=', orgId)
       .executeTakeFirst();
-    return { officers_restricted_to_sites: Number(row?.officersRestrictedToSites ?? 0) === 1 };
+    return {
+      officers_restricted_to_sites: Number(row?.officersRestrictedToSites ?? 0) === 1,
+      // Without a row: fences are checked (a drawn geofence is meant to hold), site-first recognition.
+      geofence_checks: Number(row?.geofenceChecks ?? 1) === 1,
+      recognition_site_only: Number(row?.recognitionSiteOnly ?? 0) === 1,
+    };
   }
 
-  async updateSettings(auth: AuthContext, orgId: string, input: MobileSettings): Promise<MobileSettings> {
+  async updateSettings(
+    auth: AuthContext,
+    orgId: string,
+    input: MobileSettingsUpdate,
+  ): Promise<MobileSettings> {
     const now = this.ctx.clock.nowMs();
-    const value = input.officers_restricted_to_sites ? 1 : 0;
+    const before = await this.settings(orgId);
+    const next: MobileSettings = { ...before, ...stripUndefined(input) };
+    const values = {
+      officersRestrictedToSites: next.officers_restricted_to_sites ? 1 : 0,
+      geofenceChecks: next.geofence_checks ? 1 : 0,
+      recognitionSiteOnly: next.recognition_site_only ? 1 : 0,
+      updatedAt: now,
+    };
+    const changed = (Object.keys(next) as (keyof MobileSettings)[]).filter((k) => next[k] !== before[k]);
     await this.ctx.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('mobileOrgSettings')
-        .values({ organizationId: orgId, officersRestrictedToSites: value, updatedAt: now })
-        .onConflict((oc) =>
-          oc.column('organizationId').doUpdateSet({ officersRestrictedToSites: value, updatedAt: now }),
-        )
+        .values({ organizationId: orgId, ...values })
+        .onConflict((oc) => oc.column('organizationId').doUpdateSet(values))
         .execute();
       await recordAudit(trx, now, {
         organizationId: orgId,
@@ -53,11 +74,15 @@ export class MobileSitesService {
         action: 'mobile.settings.updated',
         entityType: 'organization',
         entityId: orgId,
-        summary: `Officers ${value ? 'restricted to their sites' : 'may record at any site'}`,
-        changes: { officers_restricted_to_sites: input.officers_restricted_to_sites },
+        summary: [
+          `Officers ${next.officers_restricted_to_sites ? 'restricted to their sites' : 'may record at any site'}`,
+          `geofence checks ${next.geofence_checks ? 'on' : 'off'}`,
+          `site captures ${next.recognition_site_only ? 'recognize only the site’s members' : 'fall back to the organization'}`,
+        ].join('; '),
+        changes: Object.fromEntries(changed.map((k) => [k, { from: before[k], to: next[k] }])),
       });
     });
-    return this.settings(orgId);
+    return next;
   }
 
   private async requireSite(orgId: string, siteId: string): Promise<{ id: string; name: string }> {
@@ -214,6 +239,7 @@ export class MobileSitesService {
 
   /** Whether the member's site has a geofence (the app then sends the location with check-ins). */
   async locationRequired(orgId: string, memberId: string): Promise<boolean> {
+    if (!(await this.settings(orgId)).geofence_checks) return false;
     const siteId = await this.siteOfMember(orgId, memberId);
     if (!siteId) return false;
     const fence = await this.ctx.db
@@ -241,6 +267,16 @@ export class MobileSitesService {
           .executeTakeFirst()
       : undefined;
     if (!fence) return { ok: true, siteId, distanceM: null };
+    if (!(await this.settings(orgId)).geofence_checks) {
+      // Checks are off: nothing is refused, a sent location is still kept with its distance.
+      const d = place
+        ? distanceM(
+            { lat: place.latitude, lng: place.longitude },
+            { lat: Number(fence.latitude), lng: Number(fence.longitude) },
+          )
+        : null;
+      return { ok: true, siteId, distanceM: d };
+    }
     if (!place)
       return {
         ok: false,
@@ -298,20 +334,37 @@ export class MobileSitesService {
       );
   }
 
-  /** The member ids an officer's 1:N search may answer with at a site, or null for the whole org. */
-  async recognitionScope(auth: AuthContext, orgId: string, siteId?: string): Promise<Set<string> | null> {
-    const restricted = auth.role !== 'admin' && (await this.settings(orgId)).officers_restricted_to_sites;
+  /**
+   * Whom an officer's 1:N search looks among, or null for the whole organization. At a site: its
+   * members first, and only them when the organization or the site says so, or when officers are kept
+   * to their sites (they could not record anyone else). Without a site, a restricted officer's search
+   * covers the members of all their sites.
+   */
+  async recognitionScope(
+    auth: AuthContext,
+    orgId: string,
+    siteId?: string,
+  ): Promise<RecognitionScope | null> {
+    const settings = await this.settings(orgId);
+    const restricted = auth.role !== 'admin' && settings.officers_restricted_to_sites;
     if (siteId) {
-      await this.requireSite(orgId, siteId);
+      const site = await this.ctx.db
+        .selectFrom('sites')
+        .select('recognitionSiteOnly')
+        .where('organizationId', '=', orgId)
+        .where('id', '=', siteId)
+        .executeTakeFirst();
+      if (!site) throw notFound('Site');
       if (restricted && !(await this.assignedSiteIds(orgId, auth.userId)).has(siteId))
         throw new AppError(403, 'site_not_assigned', 'You are not assigned to this site');
-      return this.memberIdsOfSite(orgId, siteId);
+      const only = restricted || settings.recognition_site_only || Number(site.recognitionSiteOnly) === 1;
+      return { members: await this.memberIdsOfSite(orgId, siteId), only };
     }
     if (!restricted) return null;
     const scope = new Set<string>();
     for (const s of await this.assignedSiteIds(orgId, auth.userId))
       for (const id of await this.memberIdsOfSite(orgId, s)) scope.add(id);
-    return scope;
+    return { members: scope, only: true };
   }
 
   /** Records a member's consent to an officer registering their face: who, when, the words. */

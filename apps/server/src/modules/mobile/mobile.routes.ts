@@ -8,14 +8,7 @@ import {
   DeviceRegisterInput,
   DeviceRegistered,
   DeviceUnlockInput,
-  Geofence,
-  GeofenceInput,
-  MobileSettings,
-  MobileSite,
-  OfficerSites,
-  OfficerSitesInput,
   SessionInfo,
-  UserIdParams,
   envelope,
   FaceRegisterInput,
   FaceRegisterResult,
@@ -306,90 +299,6 @@ export function registerMobileRoutes(app: HttpApp, s: MobileServices, session: S
       });
       return session.startSession(req, reply, created.token, created.expiresAtMs);
     },
-  );
-
-  // ----------------------------------------------------------------------- sites, geofences
-  app.get(
-    '/api/mobile/sites',
-    {
-      config: { auth: 'org' },
-      schema: {
-        tags,
-        summary: 'Sites for the app: geofence, and whether the calling officer is assigned to each',
-        response: { 200: envelope(z.array(MobileSite)) },
-      },
-    },
-    async (req) => ok(await s.sites.sitesFor(authOf(req), orgOf(req))),
-  );
-  app.get(
-    '/api/mobile/settings',
-    {
-      config: { auth: 'org' },
-      schema: {
-        tags,
-        summary: 'The phone app’s organization settings',
-        response: { 200: envelope(MobileSettings) },
-      },
-    },
-    async (req) => ok(await s.sites.settings(orgOf(req))),
-  );
-  app.put(
-    '/api/mobile/settings',
-    {
-      config: { auth: 'settings:manage' },
-      schema: {
-        tags,
-        summary: 'Keep officers to the sites they are assigned to (or not)',
-        body: MobileSettings,
-        response: { 200: envelope(MobileSettings) },
-      },
-    },
-    async (req) => ok(await s.sites.updateSettings(authOf(req), orgOf(req), req.body)),
-  );
-  app.put(
-    '/api/sites/:id/geofence',
-    {
-      config: { auth: 'settings:manage' },
-      schema: {
-        tags,
-        summary: 'Set a site’s geofence: its members’ app check-ins outside the radius are refused',
-        params: z.object({ id: PathId }),
-        body: GeofenceInput,
-        response: { 200: envelope(Geofence) },
-      },
-    },
-    async (req) => ok((await s.sites.setGeofence(authOf(req), orgOf(req), req.params.id, req.body))!),
-  );
-  app.delete(
-    '/api/sites/:id/geofence',
-    {
-      config: { auth: 'settings:manage' },
-      schema: {
-        tags,
-        summary: 'Remove a site’s geofence',
-        params: z.object({ id: PathId }),
-        response: { 200: envelope(z.null()) },
-      },
-    },
-    async (req) => {
-      await s.sites.setGeofence(authOf(req), orgOf(req), req.params.id, null);
-      return ok(null);
-    },
-  );
-  app.put(
-    '/api/mobile/officers/:userId/sites',
-    {
-      config: { auth: 'user:manage' },
-      schema: {
-        tags,
-        summary: 'The sites an officer works at (replaces the list)',
-        params: UserIdParams,
-        body: OfficerSitesInput,
-        response: { 200: envelope(OfficerSites) },
-      },
-    },
-    async (req) =>
-      ok(await s.sites.setOfficerSites(authOf(req), orgOf(req), req.params.userId, req.body.site_ids)),
   );
 
   app.get(

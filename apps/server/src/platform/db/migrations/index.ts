@@ -26,6 +26,7 @@ import { cameraNamespace } from './0090-camera-namespace.js';
 import { sqliteEmployeeSearch } from './0091-sqlite-employee-search.js';
 import { notificationRateLimits } from './0100-notification-rate-limits.js';
 import { edges } from './0110-edges.js';
+import { mobileSiteRecognition } from './0130-mobile-site-recognition.js';
 import { videoRecordedAt } from './0135-video-recorded-at.js';
 import { datasetFaceEnrolled } from './0136-dataset-face-enrolled.js';
 
@@ -58,6 +59,7 @@ export const MIGRATIONS: HadirMigration[] = [
   sqliteEmployeeSearch,
   notificationRateLimits,
   edges,
+  mobileSiteRecognition,
   videoRecordedAt,
   datasetFaceEnrolled,
 ];

@@ -19,6 +19,8 @@ export interface SitesTable {
   name: string;
   address: string | null;
   createdAt: number;
+  /** Migration 0130: 1 = officers' captures here recognize only this site's members. */
+  recognitionSiteOnly: Generated<number>;
 }
 
 export interface AreasTable {

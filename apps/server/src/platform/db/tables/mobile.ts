@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Mobile app tables (migration 0080). Times are epoch ms. */
 export interface MobileDevicesTable {
   id: string;
@@ -47,6 +49,10 @@ export interface AttendanceSyncLogsTable {
 export interface MobileOrgSettingsTable {
   organizationId: string;
   officersRestrictedToSites: number;
+  /** Migration 0130: 1 = members' check-ins are checked against their site's geofence (the default). */
+  geofenceChecks: Generated<number>;
+  /** Migration 0130: 1 = an officer's capture at a site recognizes only that site's members. */
+  recognitionSiteOnly: Generated<number>;
   updatedAt: number;
 }
 
