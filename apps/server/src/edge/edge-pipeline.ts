@@ -156,7 +156,11 @@ export class EdgePipeline {
     let mainInput: string | null = null;
     try {
       const check = (source: string) =>
-        checkCameraSource(source, { mediaDir: this.env.mediaDir, organizationId: orgId, policy: this.policy });
+        checkCameraSource(source, {
+          mediaDir: this.env.mediaDir,
+          organizationId: orgId,
+          policy: this.policy,
+        });
       ({ input } = await check(config.detectSource ?? config.source));
       if (config.detectSource !== undefined && config.minEmbedFacePx !== undefined)
         ({ input: mainInput } = await check(config.source));

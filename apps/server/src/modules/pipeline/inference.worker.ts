@@ -95,7 +95,10 @@ async function analyzeFrames(e: FaceEngine, work: WorkFrame[], t: StageTimings):
   for (const w of work) {
     const t0 = performance.now();
     const opts = { minFacePx: w.minFacePx, maxFaces: MAX_FACES_PER_FRAME };
-    let faces = await e.detect(w.frame, w.detectorInputPx ? { ...opts, inputSizePx: w.detectorInputPx } : opts);
+    let faces = await e.detect(
+      w.frame,
+      w.detectorInputPx ? { ...opts, inputSizePx: w.detectorInputPx } : opts,
+    );
     // A phone capture detected at a small input: a face too small for it is looked for again at full size.
     if (faces.length === 0 && w.detectorInputPx && w.retryAtFullInput) faces = await e.detect(w.frame, opts);
     detected.push(faces);
