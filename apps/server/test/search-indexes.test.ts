@@ -56,6 +56,7 @@ describe.each(DIALECTS)('search indexes (%s)', (dialect) => {
       await t.server.ctx.db.insertInto('employees').values(rows).execute();
     }
     if (dialect === 'postgres') await sql`analyze employees`.execute(t.server.ctx.db);
+    await t.server.database.readPool?.warm(); // as the server's start() does
     const created = await admin.post('/api/organizations', { name: 'PT Kecil B' });
     expect(created.statusCode, created.body).toBe(201);
     const orgB = created.json<{ id: string }>().id;

@@ -83,8 +83,11 @@ describe('SQLite read workers', () => {
     let aRunning = 0;
     let aAnswered = 0;
     const aStatuses: number[] = [];
+    // On the main connection (the "before") A's searches took the one connection in turn and B was not
+    // served until they stopped: they stop after 20 s at the latest, so that fails instead of hanging.
+    const stopAt = performance.now() + 20_000;
     const searchLoop = async () => {
-      while (!bDone) {
+      while (!bDone && performance.now() < stopAt) {
         aRunning++;
         const res = await admin.get(COMMON);
         aRunning--;
@@ -135,7 +138,10 @@ describe('SQLite read workers', () => {
     ] as const;
     for (const query of queries) {
       const before = pool.stats().executed;
-      const url = `/api/employees?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`;
+      const params = new URLSearchParams(
+        Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
+      );
+      const url = `/api/employees?${params.toString()}`;
       const res = await admin.get(url);
       expect(res.statusCode, res.body).toBe(200);
       expect(pool.stats().executed).toBeGreaterThan(before);

@@ -136,7 +136,10 @@ class RoutedConnection implements DatabaseConnection {
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
     const rows = await this.offload(query);
-    if (!rows) return yield* (await this.pin()).streamQuery<R>(query, chunkSize);
+    if (!rows) {
+      yield* (await this.pin()).streamQuery<R>(query, chunkSize);
+      return;
+    }
     const size = Math.max(1, chunkSize ?? 100);
     for (let i = 0; i < rows.length; i += size) yield { rows: rows.slice(i, i + size) as R[] };
   }
