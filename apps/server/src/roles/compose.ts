@@ -67,11 +67,15 @@ function loadSecret(env: Env): string {
 /**
  * On PostgreSQL, migrations run on their own pool without a statement timeout (an index on a big table
  * may take minutes); the server's pool then bounds every statement, so one runaway search cannot hold
- * a connection for long. SQLite has no statement timeout; its per-organization bounds are the limiters.
+ * a connection for long. On SQLite the heavy organization reads run in read workers under the same time
+ * limit (migrations and writes run on the main connection, which has none).
  */
 async function openMigratedDatabase(env: Env): Promise<Database & { migrated: MigrationReport }> {
   if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
-    const database = openDatabase(env.DATABASE_URL);
+    const database = openDatabase(env.DATABASE_URL, {
+      sqliteReadWorkers: env.HADIR_SQLITE_READ_WORKERS,
+      statementTimeoutMs: env.HADIR_DB_STATEMENT_TIMEOUT_MS,
+    });
     return Object.assign(database, { migrated: await migrateToLatest(database) });
   }
   const migrator = openDatabase(env.DATABASE_URL, { poolSize: 1 });
@@ -156,6 +160,7 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
     webDir: opts.webDir === undefined ? (env.HADIR_WEB_DIR ?? DEFAULT_WEB_DIR) : opts.webDir,
     mobileDir: opts.mobileDir === undefined ? (env.HADIR_MOBILE_DIR ?? DEFAULT_MOBILE_DIR) : opts.mobileDir,
     version: VERSION,
+    heavyReads: (organizationId, run) => database.heavyReads(organizationId, run),
     limiters: {
       query: new OrgLimiter('query', {
         concurrent: env.HADIR_ORG_QUERY_CONCURRENCY,
@@ -188,6 +193,13 @@ export async function composeServer(env: Env, opts: ComposeOptions = {}): Promis
     readiness,
     async start() {
       started = true;
+      // Start the SQLite read workers now rather than on the first search; reads fall back to the main
+      // connection if they cannot start, and the log says why.
+      database.readPool
+        ?.warm()
+        .catch((err: unknown) =>
+          log.warn({ err }, 'SQLite read workers unavailable; reads use the main connection'),
+        );
       if (roles.has('worker')) jobs.start();
       await modules.start(roles);
       if (!roles.has('api')) return null;

@@ -118,7 +118,21 @@ const EnvSchema = z.object({
     .min(0)
     .max(3_600_000)
     .default(30_000)
-    .describe('PostgreSQL statement_timeout for the running server (0: none); migrations have none'),
+    .describe(
+      'Longest a query may run (0: none): PostgreSQL statement_timeout for the running server; on SQLite ' +
+        'the limit of the heavy reads in the read workers. Migrations have none',
+    ),
+  HADIR_SQLITE_READ_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(4)
+    .default(2)
+    .describe(
+      'SQLite only: worker threads with read-only connections that run searches, lists, exports and reports ' +
+        'off the event loop, under HADIR_DB_STATEMENT_TIMEOUT_MS (0: on the main connection, no time limit). ' +
+        'With 2, one organization never holds both, so another is served while it scans',
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HADIR_JOB_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   HADIR_JOBS: z

@@ -19,6 +19,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { hasUnsafeText } from '@hadir/contracts';
+import { QueryTimeoutError } from '../db/read-pool.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuthContext, RouteAuth } from './auth-context.js';
 import { AppError } from './errors.js';
@@ -42,6 +43,11 @@ export interface BuildAppOptions {
   mobileDir?: string | null;
   maxUploadBytes?: number;
   version: string;
+  /**
+   * Runs the rest of a `config.limit: 'query'` request in the database's heavy-read scope (SQLite: its
+   * reads in the read workers, under the time limit); absent: nothing special.
+   */
+  heavyReads?: (organizationId: string, run: () => void) => void;
   /** Per-organization bounds for routes with `config.limit`; unbounded when absent. */
   limiters?: Record<HeavyClass, OrgLimiter>;
   /** Proxies whose X-Forwarded-For is believed; none by default (a client could forge the header). */
@@ -184,6 +190,17 @@ export async function buildHttpApp(opts: BuildAppOptions) {
     }
   });
 
+  // A route that may scan a whole organization runs its handler inside the database's heavy-read scope.
+  // A callback hook: what runs after `done()` (the hooks that follow, the handler) stays in the scope.
+  const heavyReads = opts.heavyReads;
+  if (heavyReads) {
+    app.addHook('preValidation', (request, _reply, done) => {
+      const organizationId = request.auth?.organizationId;
+      if (request.routeOptions.config?.limit !== 'query' || !organizationId) return done();
+      heavyReads(organizationId, () => done());
+    });
+  }
+
   // Heavy routes take a per-organization slot after auth and validation, before the handler reads an
   // upload or runs a query, and give it back when the response is finished (or the client went away).
   const limiters = opts.limiters;
@@ -228,8 +245,8 @@ export async function buildHttpApp(opts: BuildAppOptions) {
         .send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (isStatementTimeout(error)) {
-      // PostgreSQL's statement_timeout stopped the query: the server is fine, this request asked too much.
-      request.log.warn({ err: error, url: request.url }, 'query stopped by statement_timeout');
+      // The time limit stopped the query: the server is fine, this request asked too much.
+      request.log.warn({ err: error, url: request.url }, 'query stopped by the time limit');
       return reply
         .code(503)
         .header('retry-after', '5')
@@ -379,8 +396,12 @@ declare module 'fastify' {
   }
 }
 
-/** PostgreSQL's query_canceled (57014): statement_timeout (HADIR_DB_STATEMENT_TIMEOUT_MS) fired. */
+/**
+ * The time limit (HADIR_DB_STATEMENT_TIMEOUT_MS) stopped a query: PostgreSQL's query_canceled (57014)
+ * from statement_timeout, or a SQLite read abandoned by the read pool.
+ */
 function isStatementTimeout(error: unknown): boolean {
+  if (error instanceof QueryTimeoutError) return true;
   return (
     error instanceof Error &&
     (error as { code?: unknown }).code === '57014' &&
