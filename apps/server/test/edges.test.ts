@@ -1,6 +1,6 @@
 // Edge boxes at the hub (issue 15), medium tier: real database, the composed server, fake clock. The
 // box is played by the test through the HTTP API it uses (enrol, config, ingest).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '@hadir/testing';
 import type { EdgeEnrolCode, EdgeEnrolled, EdgeIngestItem, EdgeView, PresenceList } from '@hadir/contracts';
 import { dialects, setupOrganization, startTestServer, type Client, type TestServer } from './support.js';
@@ -253,6 +253,82 @@ describe.each(await dialects())('edge boxes at the hub (%s)', (dialect) => {
     const after = await absenceAlerts();
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ status: 'resolved', resolution: 'returned' });
+  });
+
+  it('a replayed queue is written in one transaction, with the stays live recording gives', async () => {
+    const e = await enrolled({ cameraIds: ['gudang-a'] });
+    const ani = await addEmployee(t.server, orgId, { code: 'EMP101', name: 'Ani Lestari' });
+    const citra = await addEmployee(t.server, orgId, { code: 'EMP102', name: 'Citra Dewi' });
+    const t0 = t.clock.nowMs() - 300 * SECOND;
+    const queued: Sighting[] = [];
+    // Ani: 10 s seen, away 90 s (past the 60 s window), 5 s seen again: two stays. Citra: one stay.
+    for (let i = 0; i < 10; i++) queued.push(sighting(t0 + i * SECOND, t0 + i * SECOND + 500, ani));
+    for (let i = 0; i < 5; i++)
+      queued.push(sighting(t0 + (100 + i) * SECOND, t0 + (100 + i) * SECOND + 500, ani));
+    for (let i = 0; i < 10; i++) queued.push(sighting(t0 + i * SECOND, t0 + i * SECOND + 500, citra));
+    const recorded: string[] = [];
+    t.server.ctx.events.subscribe(
+      'presence.stays.recorded',
+      ({ stays }) => void recorded.push(...stays.map((s) => s.intervalId)),
+    );
+    const transactions = vi.spyOn(t.server.ctx.db, 'transaction');
+    try {
+      const res = await push(e.credential, queued);
+      expect(res.json()).toMatchObject({ accepted: 25, duplicates: 0, refused: 0 });
+      // Attendance turns the stays into first/last sightings after the commit.
+      await waitFor(async () => {
+        const events = await t.server.ctx.db
+          .selectFrom('attendanceEvents')
+          .select('id')
+          .where('employeeId', 'in', [ani, citra])
+          .execute();
+        return events.length === 6;
+      });
+      // One for the stays, one for their attendance events. Before set-based writes: one per
+      // (person, camera) and second for the stays (25 here), and one per stay and second for attendance.
+      expect(transactions).toHaveBeenCalledTimes(2);
+    } finally {
+      transactions.mockRestore();
+    }
+    const rows = await t.server.ctx.db
+      .selectFrom('presenceIntervals')
+      .select(['id', 'employeeId', 'startedAt', 'lastSeenTs', 'sightings'])
+      .where('employeeId', 'in', [ani, citra])
+      .orderBy('employeeId')
+      .orderBy('startedAt')
+      .execute();
+    const want = [
+      { employeeId: ani, startedAt: t0, lastSeenTs: t0 + 9500, sightings: 30 },
+      { employeeId: ani, startedAt: t0 + 100 * SECOND, lastSeenTs: t0 + 104_500, sightings: 15 },
+      { employeeId: citra, startedAt: t0, lastSeenTs: t0 + 9500, sightings: 30 },
+    ].sort((a, b) => a.employeeId.localeCompare(b.employeeId) || a.startedAt - b.startedAt);
+    expect(rows).toMatchObject(want);
+    // One event per stay (attendance runs once per stay and batch, not once per second).
+    expect(recorded.sort()).toEqual(rows.map((r) => r.id).sort());
+    const cameras = await t.server.ctx.db
+      .selectFrom('presenceStayCameras')
+      .select(['intervalId', 'firstSeenTs', 'lastSeenTs', 'sightings'])
+      .where(
+        'intervalId',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    expect(cameras.map((c) => c.sightings).reduce((a, b) => a + b)).toBe(75);
+    const seen = await t.server.ctx.db
+      .selectFrom('employeePresence')
+      .select(['employeeId', 'lastSeenTs', 'lastCameraName'])
+      .where('employeeId', 'in', [ani, citra])
+      .orderBy('employeeId')
+      .execute();
+    expect(seen).toMatchObject(
+      [
+        { employeeId: ani, lastSeenTs: t0 + 104_500, lastCameraName: 'Camera Gudang A' },
+        { employeeId: citra, lastSeenTs: t0 + 9500, lastCameraName: 'Camera Gudang A' },
+      ].sort((a, b) => a.employeeId.localeCompare(b.employeeId)),
+    );
+    // The same queue again: nothing applied twice.
+    expect((await push(e.credential, queued)).json()).toMatchObject({ accepted: 0, duplicates: 25 });
   });
 });
 

@@ -24,7 +24,7 @@ const DAY = '2026-01-05'; // a Monday
 
 /**
  * A stay in front of a camera, as the presence module records it: the interval, and its first and last
- * sighting as attendance events (what the `presence.stay.recorded` subscriber does), from which the
+ * sighting as attendance events (what the `presence.stays.recorded` subscriber does), from which the
  * attendance day, and so the report, is derived.
  */
 async function stay(

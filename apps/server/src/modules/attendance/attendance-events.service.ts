@@ -133,59 +133,72 @@ export class AttendanceEventsService {
    * A camera stay becomes two events: its first sighting and its last (moved forward as the stay is
    * extended). Keys are derived from the interval id, so replays never duplicate.
    */
-  async recordCameraStay(stay: CameraStay): Promise<void> {
-    const { timeZone } = await getOrganizationSettings(this.ctx.db, stay.organizationId);
-    const now = this.ctx.clock.nowMs();
-    await this.ctx.db.transaction().execute(async (trx) => {
-      const points: [string, number][] = [[`camera:${stay.intervalId}:first`, stay.startedAt]];
-      if (stay.lastSeenTs > stay.startedAt) points.push([`camera:${stay.intervalId}:last`, stay.lastSeenTs]);
-      let touched = false;
-      for (const [key, atMs] of points) {
-        const existing = await this.byKey(trx, stay.organizationId, key);
-        if (existing?.occurredAtMs === atMs) continue;
-        const seq = await nextSeq(trx, stay.organizationId);
-        touched = true;
-        if (existing) {
-          await trx
-            .updateTable('attendanceEvents')
-            .set({ occurredAt: atMs, seq, score: stay.bestSimilarity })
-            .where('id', '=', existing.id)
-            .execute();
-          continue;
-        }
+  recordCameraStay(stay: CameraStay): Promise<void> {
+    return this.recordCameraStays([stay]);
+  }
+
+  /** Camera stays of one flush or ingest batch: one transaction per organization, not one per stay. */
+  async recordCameraStays(stays: readonly CameraStay[]): Promise<void> {
+    const byOrg = new Map<string, CameraStay[]>();
+    for (const s of stays) byOrg.set(s.organizationId, [...(byOrg.get(s.organizationId) ?? []), s]);
+    for (const [orgId, list] of byOrg) {
+      const { timeZone } = await getOrganizationSettings(this.ctx.db, orgId);
+      const now = this.ctx.clock.nowMs();
+      await this.ctx.db.transaction().execute(async (trx) => {
+        for (const stay of list) await this.recordStayIn(trx, stay, timeZone, now);
+      });
+    }
+  }
+
+  private async recordStayIn(trx: Executor, stay: CameraStay, timeZone: string, now: number): Promise<void> {
+    const points: [string, number][] = [[`camera:${stay.intervalId}:first`, stay.startedAt]];
+    if (stay.lastSeenTs > stay.startedAt) points.push([`camera:${stay.intervalId}:last`, stay.lastSeenTs]);
+    let touched = false;
+    for (const [key, atMs] of points) {
+      const existing = await this.byKey(trx, stay.organizationId, key);
+      if (existing?.occurredAtMs === atMs) continue;
+      const seq = await nextSeq(trx, stay.organizationId);
+      touched = true;
+      if (existing) {
         await trx
-          .insertInto('attendanceEvents')
-          .values({
-            id: newId(now),
-            organizationId: stay.organizationId,
-            employeeId: stay.employeeId,
-            occurredAt: atMs,
-            kind: 'sighting',
-            source: 'camera',
-            label: stay.cameraName,
-            recordedBy: null,
-            deviceId: null,
-            clientId: null,
-            score: stay.bestSimilarity,
-            snapshotId: stay.snapshotId,
-            idempotencyKey: key,
-            seq,
-            createdAt: now,
-          })
+          .updateTable('attendanceEvents')
+          .set({ occurredAt: atMs, seq, score: stay.bestSimilarity })
+          .where('id', '=', existing.id)
           .execute();
+        continue;
       }
-      if (!touched) return;
-      const bucket = Math.floor(now / CAMERA_RECOMPUTE_BUCKET_MS);
-      await this.scheduleRecompute(
-        trx,
-        stay.organizationId,
-        stay.employeeId,
-        timeZone,
-        stay.lastSeenTs,
-        `camera:${localDate(timeZone, stay.lastSeenTs)}:${bucket}`,
-        (bucket + 1) * CAMERA_RECOMPUTE_BUCKET_MS,
-      );
-    });
+      await trx
+        .insertInto('attendanceEvents')
+        .values({
+          id: newId(now),
+          organizationId: stay.organizationId,
+          employeeId: stay.employeeId,
+          occurredAt: atMs,
+          kind: 'sighting',
+          source: 'camera',
+          label: stay.cameraName,
+          recordedBy: null,
+          deviceId: null,
+          clientId: null,
+          score: stay.bestSimilarity,
+          snapshotId: stay.snapshotId,
+          idempotencyKey: key,
+          seq,
+          createdAt: now,
+        })
+        .execute();
+    }
+    if (!touched) return;
+    const bucket = Math.floor(now / CAMERA_RECOMPUTE_BUCKET_MS);
+    await this.scheduleRecompute(
+      trx,
+      stay.organizationId,
+      stay.employeeId,
+      timeZone,
+      stay.lastSeenTs,
+      `camera:${localDate(timeZone, stay.lastSeenTs)}:${bucket}`,
+      (bucket + 1) * CAMERA_RECOMPUTE_BUCKET_MS,
+    );
   }
 
   /**

@@ -87,9 +87,9 @@ export function registerAttendanceModule(
     new AttendanceQueries(ctx, attendance.events, attendance.days),
   );
   registerAttendanceJobs(ctx, attendance.days);
-  ctx.events.subscribe('presence.stay.recorded', (stay) => {
-    attendance.events.recordCameraStay(stay).catch((err: unknown) => {
-      ctx.log.error({ err, employeeId: stay.employeeId }, 'attendance: camera stay not recorded');
+  ctx.events.subscribe('presence.stays.recorded', ({ stays }) => {
+    attendance.events.recordCameraStays(stays).catch((err: unknown) => {
+      ctx.log.error({ err, stays: stays.length }, 'attendance: camera stays not recorded');
     });
   });
   return attendance;

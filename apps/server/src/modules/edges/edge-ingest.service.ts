@@ -2,7 +2,7 @@ import type { EdgeIngestBatch, EdgeIngestItem, EdgeIngestResult } from '@hadir/c
 import type { ServerContext } from '../../context.js';
 import { embeddingFromBytes, type FaceModules } from '../faces/index.js';
 import type { CameraRegistry } from '../cameras/index.js';
-import type { PresenceService } from '../presence/index.js';
+import type { PresenceService, Sighting as PresenceSighting } from '../presence/index.js';
 import { servedCameraIds, type EdgeRow } from './edges.repository.js';
 
 /** A skew this small is network transit and timer jitter: times are kept as the edge stamped them. */
@@ -18,7 +18,7 @@ const jpeg = (b64: string | undefined): Uint8Array | null => (b64 ? Buffer.from(
 
 /**
  * Applies what an edge box pushes, through the same code paths as the hub's own pipeline: sightings go
- * to PresenceService (stays, last seen, then attendance through `presence.stay.recorded`), camera health
+ * to PresenceService (stays, last seen, then attendance through `presence.stays.recorded`), camera health
  * to the camera registry (the presence tick reads it: a silent edge's cameras go stale, their people
  * `unknown`), unknown faces to the faces slice.
  *
@@ -166,56 +166,52 @@ export class EdgeIngestService {
   }
 
   /**
-   * In time order, one step per second of sightings, each written before the next: a person who left
-   * and came back during a cut gets two stays, as they would have live.
+   * In time order, one step per second of sightings, applied as if each step had been flushed live
+   * before the next (a person who left and came back during a cut gets two stays, as they would have
+   * live), all in one write of the presence slice.
    */
   private async applySightings(orgId: string, items: Sighting[], at: (iso: string) => number): Promise<void> {
     if (items.length === 0) return;
     const sorted = items
       .map((s) => ({ s, firstMs: at(s.firstAt), lastMs: at(s.lastAt) }))
       .sort((a, b) => a.firstMs - b.firstMs || a.s.seq - b.s.seq);
-    let step: typeof sorted = [];
-    const writeStep = async () => {
-      for (const { s, firstMs, lastMs } of step) {
-        const entry = this.cameras.find(orgId, s.cameraId);
-        const face = jpeg(s.faceJpeg);
-        this.presence.recordSighting({
-          organizationId: orgId,
-          employeeId: s.employeeId,
-          cameraId: s.cameraId,
-          cameraName: entry?.config?.name ?? s.cameraId,
-          atMs: Math.max(firstMs, lastMs),
-          firstMs,
-          count: s.count,
-          cosineSimilarity: s.cosineSimilarity,
-          trackId: s.trackId,
-          ...(face
-            ? {
-                snapshot: async () =>
-                  (
-                    await this.faces.snapshots.save(orgId, {
-                      kind: 'presence',
-                      cameraId: s.cameraId,
-                      employeeId: s.employeeId,
-                      faceJpeg: face,
-                      frameJpeg: jpeg(s.frameJpeg),
-                      takenAtMs: firstMs,
-                    })
-                  ).id,
-              }
-            : {}),
-        });
+    const steps: PresenceSighting[][] = [];
+    let stepStartMs = Number.NEGATIVE_INFINITY;
+    for (const { s, firstMs, lastMs } of sorted) {
+      if (firstMs - stepStartMs >= SIGHTING_STEP_MS) {
+        steps.push([]);
+        stepStartMs = firstMs;
       }
-      // A flush already running may have started before these were recorded: the second one has them.
-      await this.presence.flush();
-      await this.presence.flush();
-      step = [];
-    };
-    for (const item of sorted) {
-      if (step.length && item.firstMs - step[0]!.firstMs >= SIGHTING_STEP_MS) await writeStep();
-      step.push(item);
+      const entry = this.cameras.find(orgId, s.cameraId);
+      const face = jpeg(s.faceJpeg);
+      steps.at(-1)!.push({
+        organizationId: orgId,
+        employeeId: s.employeeId,
+        cameraId: s.cameraId,
+        cameraName: entry?.config?.name ?? s.cameraId,
+        atMs: Math.max(firstMs, lastMs),
+        firstMs,
+        count: s.count,
+        cosineSimilarity: s.cosineSimilarity,
+        trackId: s.trackId,
+        ...(face
+          ? {
+              snapshot: async () =>
+                (
+                  await this.faces.snapshots.save(orgId, {
+                    kind: 'presence',
+                    cameraId: s.cameraId,
+                    employeeId: s.employeeId,
+                    faceJpeg: face,
+                    frameJpeg: jpeg(s.frameJpeg),
+                    takenAtMs: firstMs,
+                  })
+                ).id,
+            }
+          : {}),
+      });
     }
-    await writeStep();
+    await this.presence.recordSteps(steps);
   }
 
   private async applyUnknown(orgId: string, u: Unknown, at: (iso: string) => number): Promise<void> {

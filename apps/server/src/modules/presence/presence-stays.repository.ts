@@ -5,52 +5,6 @@ import type { DB } from '../../platform/db/schema.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
-export interface StaySightings {
-  intervalId: string;
-  organizationId: string;
-  cameraId: string;
-  cameraName: string;
-  firstMs: number;
-  lastMs: number;
-  count: number;
-}
-
-/** Adds a batch of one camera's sightings to a stay's camera list (one row per stay and camera). */
-export async function recordStayCamera(trx: Executor, s: StaySightings): Promise<void> {
-  const cur = await trx
-    .selectFrom('presenceStayCameras')
-    .select(['firstSeenTs', 'lastSeenTs', 'sightings'])
-    .where('intervalId', '=', s.intervalId)
-    .where('cameraId', '=', s.cameraId)
-    .executeTakeFirst();
-  if (!cur) {
-    await trx
-      .insertInto('presenceStayCameras')
-      .values({
-        intervalId: s.intervalId,
-        organizationId: s.organizationId,
-        cameraId: s.cameraId,
-        cameraName: s.cameraName,
-        firstSeenTs: s.firstMs,
-        lastSeenTs: s.lastMs,
-        sightings: s.count,
-      })
-      .execute();
-    return;
-  }
-  await trx
-    .updateTable('presenceStayCameras')
-    .set({
-      cameraName: s.cameraName,
-      firstSeenTs: Math.min(cur.firstSeenTs, s.firstMs),
-      lastSeenTs: Math.max(cur.lastSeenTs, s.lastMs),
-      sightings: cur.sightings + s.count,
-    })
-    .where('intervalId', '=', s.intervalId)
-    .where('cameraId', '=', s.cameraId)
-    .execute();
-}
-
 /** The cameras of each listed stay, in the order they first saw the person. */
 export async function stayCameras(
   db: Executor,

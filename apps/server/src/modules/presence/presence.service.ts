@@ -12,43 +12,19 @@ import {
 } from '@hadir/domain';
 import type { ServerContext } from '../../context.js';
 import { toIso, toIsoOrNull } from '../../platform/clock/clock.js';
-import { newId } from '../../platform/ids/ids.js';
 import type { AlertChange, AlertsService } from '../alerts/index.js';
 import type { CameraConfig, CameraStatus } from '@hadir/contracts';
 import { parseSettings } from '../organizations/index.js';
-import { recordStayCamera } from './presence-stays.repository.js';
+import {
+  explicitAbsentMinutes,
+  foldSighting,
+  PresenceStayWriter,
+  type PendingSightings,
+  type PresenceStayRecorded,
+  type Sighting,
+} from './presence-stay-writer.js';
 
-/** One recognized person on one camera at one moment (after track consensus, never a single frame). */
-export interface Sighting {
-  organizationId: string;
-  employeeId: string;
-  cameraId: string;
-  cameraName: string;
-  atMs: number;
-  /**
-   * A sighting that stands for several (an edge box merges its sightings per second): the first of
-   * them, and how many. Default: atMs, one.
-   */
-  firstMs?: number;
-  count?: number;
-  cosineSimilarity: number;
-  trackId: string | null;
-  /** Saves the event snapshot; called only when the sighting starts a new presence interval. */
-  snapshot?: () => Promise<string | null>;
-}
-
-interface Pending {
-  organizationId: string;
-  employeeId: string;
-  cameraId: string;
-  cameraName: string;
-  firstMs: number;
-  lastMs: number;
-  count: number;
-  bestSimilarity: number;
-  trackId: string | null;
-  snapshot: (() => Promise<string | null>) | undefined;
-}
+export type { PresenceStayRecorded, Sighting } from './presence-stay-writer.js';
 
 export interface PresenceOptions {
   /** Test-only: absence window in seconds for every organization (HADIR_ABSENT_AFTER_SECONDS). */
@@ -92,7 +68,10 @@ function toDomainSchedule(s: OrganizationSettings): WeeklySchedule {
  * evaluates everyone with the domain state machine and opens/resolves alerts in the same transaction.
  */
 export class PresenceService {
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new Map<string, PendingSightings>();
+  private readonly stays: PresenceStayWriter;
+  /** The tail of the stay writes (see serially). */
+  private writing: Promise<void> = Promise.resolve();
   /** Employees reconciled since this process started (reconcileAfterRestart runs once per person). */
   private readonly reconciled = new Set<string>();
   private readonly cameraHealth = new Map<
@@ -113,7 +92,11 @@ export class PresenceService {
     private readonly ctx: ServerContext,
     private readonly alerts: AlertsService,
     private readonly opts: PresenceOptions = {},
-  ) {}
+  ) {
+    this.stays = new PresenceStayWriter(ctx, (settings, cameraMinutes) =>
+      this.absenceWindowMinutes(settings, cameraMinutes),
+    );
+  }
 
   setWorkRules(source: WorkRulesSource): void {
     this.workRules = source;
@@ -126,28 +109,7 @@ export class PresenceService {
   }
 
   recordSighting(s: Sighting): void {
-    const key = `${s.employeeId}|${s.cameraId}`;
-    const p = this.pending.get(key);
-    if (!p) {
-      this.pending.set(key, {
-        organizationId: s.organizationId,
-        employeeId: s.employeeId,
-        cameraId: s.cameraId,
-        cameraName: s.cameraName,
-        firstMs: Math.min(s.firstMs ?? s.atMs, s.atMs),
-        lastMs: s.atMs,
-        count: s.count ?? 1,
-        bestSimilarity: s.cosineSimilarity,
-        trackId: s.trackId,
-        snapshot: s.snapshot,
-      });
-      return;
-    }
-    p.firstMs = Math.min(p.firstMs, s.firstMs ?? s.atMs, s.atMs);
-    p.lastMs = Math.max(p.lastMs, s.atMs);
-    p.count += s.count ?? 1;
-    p.bestSimilarity = Math.max(p.bestSimilarity, s.cosineSimilarity);
-    p.trackId = s.trackId ?? p.trackId;
+    foldSighting(this.pending, s);
   }
 
   get pendingCount(): number {
@@ -163,180 +125,35 @@ export class PresenceService {
     return this.flushing;
   }
 
-  private async flushNow(): Promise<number> {
-    if (this.pending.size === 0) return 0;
-    const batch = [...this.pending.values()].sort((a, b) => a.firstMs - b.firstMs);
+  private flushNow(): Promise<number> {
+    if (this.pending.size === 0) return Promise.resolve(0);
+    const batch = [...this.pending.values()];
     this.pending.clear();
-    const settingsByOrg = new Map<string, OrganizationSettings>();
-    const orgRows = await this.ctx.db
-      .selectFrom('organizations')
-      .select(['id', 'settings'])
-      .where('id', 'in', [...new Set(batch.map((b) => b.organizationId))])
-      .execute();
-    for (const o of orgRows) {
-      // One organization's unreadable settings must not drop every organization's sightings.
-      try {
-        settingsByOrg.set(o.id, parseSettings(o.settings));
-      } catch (err) {
-        this.ctx.log.error(
-          { err, organizationId: o.id },
-          'organization settings unreadable; sightings dropped',
-        );
-      }
-    }
-    const overrides = await this.cameraOverrides(batch);
-    for (const p of batch) {
-      const settings = settingsByOrg.get(p.organizationId);
-      if (!settings) continue;
-      const override = overrides.get(`${p.organizationId}\u0000${p.cameraId}`) ?? null;
-      const windowMs = this.absenceWindowMinutes(settings, override) * 60_000;
-      // The snapshot is written outside the transaction (files), only for a new stay.
-      const last = await this.ctx.db
-        .selectFrom('presenceIntervals')
-        .select(['id', 'lastSeenTs'])
-        .where('organizationId', '=', p.organizationId)
-        .where('employeeId', '=', p.employeeId)
-        .orderBy('lastSeenTs', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      // One stay while ANY camera keeps seeing the person within the window: a switch between
-      // overlapping cameras is not a new stay (the camera joins the stay's camera list instead).
-      const extend = last && p.firstMs - last.lastSeenTs <= windowMs;
-      let snapshotId: string | null = null;
-      if (!extend && p.snapshot) {
-        snapshotId = await p.snapshot().catch((err: unknown) => {
-          this.ctx.log.warn({ err }, 'presence snapshot failed');
-          return null;
-        });
-      }
-      const now = this.ctx.clock.nowMs();
-      const stay = await this.ctx.db.transaction().execute(async (trx) => {
-        let intervalId: string;
-        let recorded: Omit<PresenceStayRecorded, 'organizationId' | 'employeeId' | 'cameraName'>;
-        if (extend) {
-          intervalId = last.id;
-          const cur = await trx
-            .selectFrom('presenceIntervals')
-            .select(['bestSimilarity', 'sightings', 'lastSeenTs', 'startedAt'])
-            .where('id', '=', last.id)
-            .executeTakeFirstOrThrow();
-          await trx
-            .updateTable('presenceIntervals')
-            .set({
-              startedAt: Math.min(cur.startedAt, p.firstMs),
-              lastSeenTs: Math.max(p.lastMs, cur.lastSeenTs),
-              sightings: cur.sightings + p.count,
-              bestSimilarity: Math.max(cur.bestSimilarity, p.bestSimilarity),
-            })
-            .where('id', '=', last.id)
-            .execute();
-          const stayRow = await trx
-            .selectFrom('presenceIntervals')
-            .select(['startedAt', 'lastSeenTs', 'bestSimilarity', 'snapshotId'])
-            .where('id', '=', last.id)
-            .executeTakeFirstOrThrow();
-          recorded = { intervalId: last.id, ...stayRow };
-        } else {
-          intervalId = newId(p.firstMs);
-          recorded = {
-            intervalId,
-            startedAt: p.firstMs,
-            lastSeenTs: p.lastMs,
-            bestSimilarity: p.bestSimilarity,
-            snapshotId,
-          };
-          await trx
-            .insertInto('presenceIntervals')
-            .values({
-              id: intervalId,
-              organizationId: p.organizationId,
-              employeeId: p.employeeId,
-              cameraId: p.cameraId,
-              cameraName: p.cameraName,
-              startedAt: p.firstMs,
-              lastSeenTs: p.lastMs,
-              sightings: p.count,
-              bestSimilarity: p.bestSimilarity,
-              trackId: p.trackId,
-              snapshotId,
-            })
-            .execute();
-        }
-        await recordStayCamera(trx, {
-          intervalId,
-          organizationId: p.organizationId,
-          cameraId: p.cameraId,
-          cameraName: p.cameraName,
-          firstMs: p.firstMs,
-          lastMs: p.lastMs,
-          count: p.count,
-        });
-        const current = await trx
-          .selectFrom('employeePresence')
-          .select(['lastSeenTs'])
-          .where('employeeId', '=', p.employeeId)
-          .executeTakeFirst();
-        if (!current) {
-          await trx
-            .insertInto('employeePresence')
-            .values({
-              employeeId: p.employeeId,
-              organizationId: p.organizationId,
-              state: 'unknown',
-              stateSince: now,
-              lastSeenTs: p.lastMs,
-              lastCameraId: p.cameraId,
-              lastCameraName: p.cameraName,
-              snapshot: null,
-              updatedAt: now,
-            })
-            .execute();
-        } else if ((current.lastSeenTs ?? 0) <= p.lastMs) {
-          await trx
-            .updateTable('employeePresence')
-            .set({
-              lastSeenTs: p.lastMs,
-              lastCameraId: p.cameraId,
-              lastCameraName: p.cameraName,
-              updatedAt: now,
-            })
-            .where('employeeId', '=', p.employeeId)
-            .execute();
-        }
-        return recorded;
-      });
-      // After commit: attendance turns the stay's first and last sighting into events.
-      this.ctx.events.publish('presence.stay.recorded', {
-        ...stay,
-        organizationId: p.organizationId,
-        employeeId: p.employeeId,
-        cameraName: p.cameraName,
-      });
-    }
-    return batch.length;
+    return this.serially(() => this.stays.write([batch]));
   }
 
-  /** Per-camera absence overrides, keyed by organization and camera (a camera is only its own org's). */
-  private async cameraOverrides(
-    batch: { organizationId: string; cameraId: string }[],
-  ): Promise<Map<string, number | null>> {
-    const out = new Map<string, number | null>();
-    if (batch.length === 0) return out;
-    // Camera ids are unique per organization only (migration 0090): match (organization, id) pairs.
-    const pairs = new Map(batch.map((b) => [`${b.organizationId}\u0000${b.cameraId}`, b]));
-    const rows = await this.ctx.db
-      .selectFrom('cameras')
-      .select(['id', 'organizationId', 'config'])
-      .where((eb) =>
-        eb.or(
-          [...pairs.values()].map((b) =>
-            eb.and([eb('organizationId', '=', b.organizationId), eb('id', '=', b.cameraId)]),
-          ),
-        ),
-      )
-      .execute();
-    for (const r of rows) out.set(`${r.organizationId}\u0000${r.id}`, explicitAbsentMinutes(r.config));
-    return out;
+  /**
+   * Records sightings that arrive in bulk (an edge box's queue) as if each step had been recorded and
+   * flushed live, one after the other: same stays, same camera lists, same last seen, but written in
+   * one transaction for all the steps. Serialized with the live flush.
+   */
+  recordSteps(steps: Sighting[][]): Promise<number> {
+    const folded = steps.map((step) => {
+      const pending = new Map<string, PendingSightings>();
+      for (const s of step) foldSighting(pending, s);
+      return [...pending.values()];
+    });
+    return this.serially(() => this.stays.write(folded));
+  }
+
+  /** Stay writes one at a time: each reads the rows the previous one wrote. */
+  private serially<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.writing.then(write);
+    this.writing = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
   }
 
   /** Evaluates every employee of every organization; one at a time (a slow tick is never overlapped). */
@@ -633,33 +450,10 @@ function workingHoursOf(configJson: string): CameraWorkingHours | null {
   }
 }
 
-/** absentAfterMinutes only when the camera file sets it (resolved configs always carry a default). */
-function explicitAbsentMinutes(configJson: string): number | null {
-  try {
-    const cfg = JSON.parse(configJson) as { absentAfterMinutes?: unknown; overrides?: unknown };
-    const explicit = Array.isArray(cfg.overrides) && cfg.overrides.includes('absentAfterMinutes');
-    return explicit && typeof cfg.absentAfterMinutes === 'number' ? cfg.absentAfterMinutes : null;
-  } catch {
-    return null;
-  }
-}
-
-/** A presence interval as it stands after a flush. */
-export interface PresenceStayRecorded {
-  organizationId: string;
-  employeeId: string;
-  intervalId: string;
-  cameraName: string;
-  startedAt: number;
-  lastSeenTs: number;
-  bestSimilarity: number;
-  snapshotId: string | null;
-}
-
 declare module '../../platform/events/event-bus.js' {
   interface HadirEvents {
     'presence.changed': { organizationId: string; presence: PresenceChange };
-    /** A stay was opened or extended (one per flushed batch entry). */
-    'presence.stay.recorded': PresenceStayRecorded;
+    /** Stays opened or extended by one write (a flush or an edge's ingest batch), each once. */
+    'presence.stays.recorded': { stays: PresenceStayRecorded[] };
   }
 }
