@@ -68,6 +68,7 @@ export function EdgesPage() {
       ? [...e.siteIds.map(siteName), ...e.cameraIds].join(', ')
       : t('edg.allCameras');
   const lastContact = (e: EdgeView) => (e.lastContactAt ? time.dateTime(e.lastContactAt) : t('edg.never'));
+  const skew = (e: EdgeView) => t('edg.skewSeconds', { seconds: Math.round(e.clockSkewMs / 1000) });
   const actions = (e: EdgeView) =>
     e.status === 'revoked' ? null : (
       <div className="flex justify-end gap-1">
@@ -106,7 +107,7 @@ export function EdgesPage() {
     {
       key: 'skew',
       header: t('edg.skew'),
-      cell: (e) => t('edg.skewSeconds', { seconds: Math.round(e.clockSkewMs / 1000) }),
+      cell: skew,
       className: 'text-right tabular-nums',
     },
     {
@@ -147,7 +148,7 @@ export function EdgesPage() {
                 </div>
                 <p className="text-xs text-muted">{`${scope(e)} · ${lastContact(e)}`}</p>
                 <p className="text-xs text-muted">
-                  {`${t('edg.queue')} ${e.queueDepth} · ${t('edg.skew')} ${t('edg.skewSeconds', { seconds: Math.round(e.clockSkewMs / 1000) })}`}
+                  {`${t('edg.queue')} ${e.queueDepth} · ${t('edg.skew')} ${skew(e)}`}
                 </p>
                 {actions(e)}
               </div>
